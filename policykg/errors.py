@@ -1,0 +1,94 @@
+"""The project's one exception hierarchy and the catalogue of problem codes.
+
+Imports only the standard library and ``policykg.records``.
+"""
+
+from __future__ import annotations
+
+from policykg.records import Span
+
+__all__ = [
+    "PROBLEM_CODES",
+    "EmptyInputError",
+    "EncodingError",
+    "GraphError",
+    "InputError",
+    "NotAPolicyTextError",
+    "ParseError",
+    "PolicyKGError",
+    "QueryError",
+    "RegistryError",
+    "ShapeViolation",
+    "StoreError",
+]
+
+#: Stable, greppable codes of the problems a build reports without stopping.
+PROBLEM_CODES: dict[str, str] = {
+    "L001": "line not understood",
+    "L002": "document number out of sequence",
+    "L003": "compilation part heading missing, inferred",
+    "D001": "document header field not found",
+    "A001": "annotation not parsed",
+    "A002": "agency not resolved",
+    "T001": "target sentence not understood",
+    "C001": "citation not resolved",
+    "E001": "input decoded from a legacy encoding",
+}
+
+
+class PolicyKGError(Exception):
+    """Root of every error this project raises on purpose."""
+
+    def __init__(self, message: str, span: Span | None = None, excerpt: str = "") -> None:
+        self.message = message
+        self.span = span
+        self.excerpt = excerpt
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = f"{self.span}: " if self.span is not None else ""
+        text = f"{where}{self.message}"
+        if self.excerpt:
+            cut = self.excerpt if len(self.excerpt) <= 60 else self.excerpt[:60] + "…"
+            text += f"\n    {cut!r}"
+        return text
+
+
+class InputError(PolicyKGError):
+    """The input as a whole cannot be used."""
+
+
+class EncodingError(InputError):
+    """The input is binary or not text in a known encoding."""
+
+
+class EmptyInputError(InputError):
+    """The input holds no text."""
+
+
+class NotAPolicyTextError(InputError):
+    """The input is text, but not a policy document or compilation."""
+
+
+class ParseError(InputError):
+    """The input's structure cannot be read."""
+
+
+class RegistryError(PolicyKGError):
+    """A lexicon or registry data file is malformed."""
+
+
+class QueryError(PolicyKGError):
+    """The user's SPARQL query is malformed or failed."""
+
+
+class GraphError(PolicyKGError):
+    """The graph could not be built, validated or stored."""
+
+
+class ShapeViolation(GraphError):
+    """The built graph does not conform to the SHACL shapes."""
+
+
+class StoreError(GraphError):
+    """The store directory is missing, damaged or cannot be written."""

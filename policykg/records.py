@@ -1,0 +1,372 @@
+"""Typed records passed between stages: the contract of loaders → graph → viz.
+
+Imports only the standard library.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+__all__ = [
+    "Agency",
+    "BuildSummary",
+    "Citation",
+    "Corpus",
+    "DateSource",
+    "Direction",
+    "DocKind",
+    "Document",
+    "Level",
+    "Paragraph",
+    "Problem",
+    "Relation",
+    "Role",
+    "Section",
+    "SectorTag",
+    "SourceLine",
+    "Span",
+    "Target",
+    "Task",
+]
+
+
+class DocKind(StrEnum):
+    """What kind of text a document is."""
+
+    SPEECH = "speech"
+    CENTRAL_POLICY = "central_policy"
+    MINISTRY_POLICY = "ministry_policy"
+    LOCAL_POLICY = "local_policy"
+    ENTERPRISE_PLAN = "enterprise_plan"
+    INTERNATIONAL_AGREEMENT = "international_agreement"
+    EXCERPT = "excerpt"
+
+
+class DateSource(StrEnum):
+    """Where a document's date was read."""
+
+    UNDER_TITLE = "under_title"
+    HEADER = "header"
+    SIGN_OFF = "sign_off"
+    TITLE = "title"
+    BODY = "body"
+
+
+class Level(StrEnum):
+    """Administrative level of an agency."""
+
+    CENTRAL = "central"
+    PROVINCIAL = "provincial"
+    MUNICIPAL = "municipal"
+    ENTERPRISE = "enterprise"
+    OTHER = "other"
+
+
+class Role(StrEnum):
+    """An agency's role in a task."""
+
+    LEAD = "lead"
+    PARTICIPANT = "participant"
+
+
+class Relation(StrEnum):
+    """How a document refers to another one."""
+
+    CITES = "cites"
+    IMPLEMENTS = "implements"
+
+
+class Direction(StrEnum):
+    """What a quantitative target promises about its value."""
+
+    REACH = "reach"
+    REDUCE_BY = "reduce_by"
+    REDUCE_TO = "reduce_to"
+    INCREASE_BY = "increase_by"
+    INCREASE_TO = "increase_to"
+    AT_LEAST = "at_least"
+    AT_MOST = "at_most"
+    MILESTONE = "milestone"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Span:
+    """A 1-based inclusive line range of a source file."""
+
+    file: str
+    start_line: int
+    end_line: int
+
+    def __str__(self) -> str:
+        if self.start_line == self.end_line:
+            return f"{self.file}:{self.start_line}"
+        return f"{self.file}:{self.start_line}-{self.end_line}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SourceLine:
+    """One non-blank source line after page artifacts are removed."""
+
+    number: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Paragraph:
+    """Wrapped source lines joined into one logical paragraph.
+
+    ``offsets`` holds, for each joined source line, the character offset in
+    ``text`` where it starts and its source line number, so any character maps
+    back to its source line with ``line_at``.
+    """
+
+    text: str
+    start_line: int
+    end_line: int
+    offsets: tuple[tuple[int, int], ...]
+
+    def line_at(self, offset: int) -> int:
+        """Return the source line of the character at ``offset``."""
+        starts = [o for o, _ in self.offsets]
+        i = bisect.bisect_right(starts, offset) - 1
+        return self.offsets[max(i, 0)][1]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Section:
+    """A heading of a document's own structure (一、 / （一） / 1. / 第X章 …)."""
+
+    id: str
+    doc_id: str
+    marker: str
+    level: int
+    heading: str
+    path: tuple[str, ...]
+    start_line: int
+    end_line: int
+    parent_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Document:
+    """One document of a compilation, or a policy text loaded on its own."""
+
+    id: str
+    part: int | None
+    chapter: str | None
+    seq: str | None
+    kind: DocKind
+    title: str
+    doc_number: str | None
+    date: str | None
+    date_source: DateSource | None
+    year: int | None
+    issuers: tuple[str, ...]
+    url: str | None
+    start_line: int
+    end_line: int
+    file: str
+    jurisdiction: str | None = None
+    sections: tuple[Section, ...] = ()
+    paragraphs: tuple[Paragraph, ...] = ()
+
+    @property
+    def span(self) -> Span:
+        """The document's source span."""
+        return Span(file=self.file, start_line=self.start_line, end_line=self.end_line)
+
+    def to_json(self) -> dict[str, Any]:
+        """The document's interface fields (issue 2 contract), in order."""
+        return {
+            "id": self.id,
+            "part": self.part,
+            "chapter": self.chapter,
+            "seq": self.seq,
+            "kind": str(self.kind),
+            "title": self.title,
+            "doc_number": self.doc_number,
+            "date": self.date,
+            "date_source": None if self.date_source is None else str(self.date_source),
+            "year": self.year,
+            "issuers": list(self.issuers),
+            "url": self.url,
+            "start_line": self.start_line,
+            "end_line": self.end_line,
+        }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Agency:
+    """An agency, body or organisation of the registry."""
+
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    level: Level
+    jurisdiction: str | None
+    parent: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        """The agency's interface fields (issue 3 contract)."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "aliases": list(self.aliases),
+            "level": str(self.level),
+            "jurisdiction": self.jurisdiction,
+            "parent": self.parent,
+        }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Task:
+    """A mandate: an item of a policy with the agencies responsible for it."""
+
+    id: str
+    doc_id: str
+    text: str
+    section: tuple[str, ...]
+    lead: tuple[str, ...]
+    participants: tuple[str, ...]
+    collective: tuple[str, ...]
+    etc: bool
+    jurisdiction: str | None
+    raw: str
+    start_line: int
+    end_line: int
+    unresolved: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        """The task's interface fields (issue 3 contract)."""
+        return {
+            "id": self.id,
+            "doc_id": self.doc_id,
+            "text": self.text,
+            "section": list(self.section),
+            "lead": list(self.lead),
+            "participants": list(self.participants),
+            "collective": list(self.collective),
+            "etc": self.etc,
+            "jurisdiction": self.jurisdiction,
+            "raw": self.raw,
+            "start_line": self.start_line,
+            "end_line": self.end_line,
+        }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Target:
+    """A quantitative target or a dated milestone."""
+
+    id: str
+    doc_id: str
+    indicator: str
+    value: float | None
+    unit: str | None
+    direction: Direction
+    approx: bool
+    year: int | None
+    base_year: int | None
+    text: str
+    line: int
+    value_max: float | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The target's interface fields (issue 4 contract)."""
+        return {
+            "id": self.id,
+            "doc_id": self.doc_id,
+            "indicator": self.indicator,
+            "value": self.value,
+            "unit": self.unit,
+            "direction": str(self.direction),
+            "approx": self.approx,
+            "year": self.year,
+            "base_year": self.base_year,
+            "text": self.text,
+            "line": self.line,
+        }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Citation:
+    """A 《…》 or 发文字号 mention of a policy in a document."""
+
+    doc_id: str
+    line: int
+    cited_title: str
+    cited_doc_id: str | None
+    external_id: str | None
+    relation: Relation
+
+    def to_json(self) -> dict[str, Any]:
+        """The citation's interface fields (issue 4 contract)."""
+        return {
+            "doc_id": self.doc_id,
+            "line": self.line,
+            "cited_title": self.cited_title,
+            "cited_doc_id": self.cited_doc_id,
+            "external_id": self.external_id,
+            "relation": str(self.relation),
+        }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SectorTag:
+    """A sector assigned to a document, task or target, with the matched terms."""
+
+    subject_id: str
+    sector: str
+    terms: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Problem:
+    """Something in the input that was not understood; the run goes on."""
+
+    code: str
+    span: Span
+    message: str
+    excerpt: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.span}: {self.code} {self.message}"
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready view of the problem."""
+        return {
+            "code": self.code,
+            "file": self.span.file,
+            "start_line": self.span.start_line,
+            "end_line": self.span.end_line,
+            "message": self.message,
+            "excerpt": self.excerpt,
+        }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BuildSummary:
+    """How every source line was accounted for."""
+
+    total_lines: int
+    blank_lines: int
+    artifact_lines: int
+    structure_lines: int
+    document_lines: int
+    unexplained_lines: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Corpus:
+    """Everything the loaders extract from one or more input files."""
+
+    documents: tuple[Document, ...]
+    agencies: tuple[Agency, ...] = ()
+    tasks: tuple[Task, ...] = ()
+    targets: tuple[Target, ...] = ()
+    citations: tuple[Citation, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    summary: tuple[BuildSummary, ...] = field(default=())
