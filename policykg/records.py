@@ -172,6 +172,7 @@ class Document:
     jurisdiction: str | None = None
     sections: tuple[Section, ...] = ()
     paragraphs: tuple[Paragraph, ...] = ()
+    issuer_ids: tuple[str, ...] = ()
 
     @property
     def span(self) -> Span:
@@ -351,6 +352,7 @@ class Problem:
 class BuildSummary:
     """How every source line was accounted for."""
 
+    file: str
     total_lines: int
     blank_lines: int
     artifact_lines: int
@@ -370,3 +372,4 @@ class Corpus:
     citations: tuple[Citation, ...] = ()
     problems: tuple[Problem, ...] = ()
     summary: tuple[BuildSummary, ...] = field(default=())
+    sectors: tuple[SectorTag, ...] = ()
