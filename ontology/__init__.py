@@ -1,0 +1,140 @@
+"""The policykg vocabulary (``PKG``), the reused vocabularies, the project prefixes and .ttl paths.
+
+``PKG`` is a ``DefinedNamespace`` with ``_fail = True``: a misspelt term raises at once.
+Its terms must equal the terms declared in ``policykg.ttl`` (a test checks this parity).
+Must not import ``graph``, ``loaders`` or ``viz``.
+"""
+
+# ruff: noqa: N815  (RDF term names are camelCase by convention, as in rdflib.namespace)
+from __future__ import annotations
+
+from importlib.resources import files
+from pathlib import Path
+from typing import Final
+
+from rdflib import URIRef
+from rdflib.namespace import DefinedNamespace, Namespace
+
+__all__ = [
+    "ELI",
+    "OA",
+    "ONTOLOGY_PATH",
+    "PKG",
+    "PREFIXES",
+    "SECTORS_PATH",
+    "SHAPES_PATH",
+    "ontology_file",
+]
+
+
+class PKG(DefinedNamespace):
+    """Own terms of policykg, used only where ELI, ORG, SKOS, DCTERMS or PROV-O have none."""
+
+    _fail = True
+    _NS = Namespace("https://w3id.org/policykg/ontology#")
+
+    # classes
+    Task: URIRef  # an n-ary mandate: assigned by a policy, stated in a section, agencies
+    Target: URIRef  # a quantitative target or dated milestone of a policy
+    Section: URIRef  # a heading of a document's own structure
+    ExternalPolicy: URIRef  # a policy cited by the corpus but not in it
+    SourceSpan: URIRef  # a line range of a source file (the provenance of a fact)
+
+    # tasks
+    assignedBy: URIRef  # task or target → the policy that states it
+    statedIn: URIRef  # task or target → the section it appears in
+    leadAgency: URIRef  # task → lead (牵头) agency
+    participantAgency: URIRef  # task → participating agency
+    collective: URIRef  # task → collective responsible party (各地区各部门 …), a literal
+    annotation: URIRef  # task → the raw responsibility annotation （XX牵头，YY参与）
+    etAl: URIRef  # task → true if the annotation ends with 等
+    unresolvedAgency: URIRef  # task → an agency name that was not resolved
+
+    # targets
+    indicator: URIRef
+    value: URIRef
+    valueMax: URIRef
+    unit: URIRef
+    direction: URIRef
+    approx: URIRef
+    targetYear: URIRef
+    baseYear: URIRef
+
+    # documents and sections
+    part: URIRef  # the compilation part (1 to 6)
+    chapter: URIRef  # the compilation chapter heading
+    seq: URIRef  # the document's sequence label in the compilation
+    kind: URIRef  # DocKind
+    dateSource: URIRef  # where the date was read
+    depth: URIRef  # a section's heading level (1 = top)
+
+    # shared
+    jurisdiction: URIRef
+    level: URIRef  # an agency's administrative level
+    sector: URIRef  # → skos:Concept of the sector scheme
+
+    # provenance
+    sourceFile: URIRef
+    startLine: URIRef
+    endLine: URIRef
+
+
+class ELI(DefinedNamespace):
+    """The European Legislation Identifier ontology terms used by policykg."""
+
+    _fail = True
+    _NS = Namespace("http://data.europa.eu/eli/ontology#")
+
+    LegalResource: URIRef
+    LegalResourceSubdivision: URIRef
+    passed_by: URIRef
+    cites: URIRef
+    based_on: URIRef
+    date_document: URIRef
+    id_local: URIRef
+    is_part_of: URIRef
+    has_part: URIRef
+    title: URIRef
+    number: URIRef
+    responsibility_of: URIRef  # declared so tests can assert it is never used
+
+
+class OA(DefinedNamespace):
+    """The Web Annotation vocabulary terms used by policykg."""
+
+    _fail = True
+    _NS = Namespace("http://www.w3.org/ns/oa#")
+
+    TextQuoteSelector: URIRef
+    TextPositionSelector: URIRef
+    exact: URIRef
+    start: URIRef
+    end: URIRef
+    hasSelector: URIRef
+
+
+#: Prefix → namespace of every vocabulary the project uses (predeclared in SPARQL queries).
+PREFIXES: Final[dict[str, str]] = {
+    "pkg": "https://w3id.org/policykg/ontology#",
+    "eli": "http://data.europa.eu/eli/ontology#",
+    "org": "http://www.w3.org/ns/org#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "prov": "http://www.w3.org/ns/prov#",
+    "oa": "http://www.w3.org/ns/oa#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "time": "http://www.w3.org/2006/time#",
+}
+
+
+def ontology_file(name: str) -> Path:
+    """Return the path of a data file of this package (``policykg.ttl``, ``shapes.ttl`` …)."""
+    return Path(str(files(__name__).joinpath(name)))
+
+
+ONTOLOGY_PATH: Final = ontology_file("policykg.ttl")
+SHAPES_PATH: Final = ontology_file("shapes.ttl")
+SECTORS_PATH: Final = ontology_file("sectors.ttl")
