@@ -1,0 +1,147 @@
+"""The order of stages: load → tag sectors → place in the "1+N" tree → RDF → validate → store.
+
+The only module that knows how loaders, graph and viz fit together; the CLI and the
+benchmarks call it. Must not import ``policykg.cli``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from policykg.errors import InputError, StoreError
+from policykg.records import Corpus
+
+if TYPE_CHECKING:
+    import rdflib
+    from graph.tree import TreeNode
+    from graph.validate import ValidationReport
+
+__all__ = [
+    "BuildResult",
+    "build",
+    "build_store",
+    "bundled_input",
+    "default_store",
+    "ensure_store",
+    "load_corpus",
+    "read_corpus",
+]
+
+logger = logging.getLogger(__name__)
+
+_ROOT = Path(__file__).resolve().parent.parent
+STORE_ENV = "POLICYKG_STORE"
+
+
+def bundled_input() -> Path:
+    """Return the bundled compilation shipped in ``data/``."""
+    return _ROOT / "data" / "compilation-2022.txt"
+
+
+def default_store() -> Path:
+    """Return the store directory: ``$POLICYKG_STORE`` or ``.policykg/`` in the working dir."""
+    env = os.environ.get(STORE_ENV)
+    return Path(env) if env else Path.cwd() / ".policykg"
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class BuildResult:
+    """Everything one build produced, with the time each stage took."""
+
+    corpus: Corpus
+    tree: TreeNode
+    graph: rdflib.Graph
+    validation: ValidationReport | None
+    timings: dict[str, float]
+
+
+def load_corpus(paths: Sequence[Path]) -> Corpus:
+    """Parse input files or folders into records (documents, tasks, targets, citations)."""
+    import loaders
+
+    for path in paths:
+        if not path.exists():
+            raise InputError(f"{path}: no such file or directory")
+    return loaders.load(paths)
+
+
+def build(paths: Sequence[Path], *, validate: bool = True) -> BuildResult:
+    """Run every stage on ``paths`` and return the records, tree and RDF graph."""
+    from graph.build import build_graph
+    from graph.sectors import tag_sectors
+    from graph.tree import build_tree
+
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    corpus = load_corpus(paths)
+    t1 = time.perf_counter()
+    timings["parse_extract"] = t1 - t0
+    tags = tuple(tag_sectors(corpus))
+    corpus = dataclasses.replace(corpus, sectors=tags)
+    tree = build_tree(corpus, tags)
+    t2 = time.perf_counter()
+    timings["sectors_tree"] = t2 - t1
+    graph = build_graph(corpus, tags, tree)
+    t3 = time.perf_counter()
+    timings["rdf"] = t3 - t2
+    report = None
+    if validate:
+        from graph.validate import validate as shacl_validate
+
+        report = shacl_validate(graph)
+        timings["validate"] = time.perf_counter() - t3
+    return BuildResult(corpus=corpus, tree=tree, graph=graph, validation=report, timings=timings)
+
+
+def build_store(paths: Sequence[Path], store_dir: Path, *, validate: bool = True) -> BuildResult:
+    """Build ``paths`` and write the result into ``store_dir`` (atomically swapped in)."""
+    from graph.store import write_store
+    from graph.tree import tree_to_json
+
+    result = build(paths, validate=validate)
+    t0 = time.perf_counter()
+    write_store(
+        store_dir,
+        result.corpus,
+        result.graph,
+        sector_tags=result.corpus.sectors,
+        tree_json=tree_to_json(result.tree),
+        inputs=[str(p) for p in paths],
+    )
+    result.timings["store"] = time.perf_counter() - t0
+    return result
+
+
+def ensure_store(store_dir: Path) -> bool:
+    """Build the bundled compilation into ``store_dir`` if no store is there; True if built."""
+    if (store_dir / "manifest.json").exists():
+        return False
+    logger.warning("no store in %s: building the bundled compilation first", store_dir)
+    build_store([bundled_input()], store_dir)
+    return True
+
+
+def read_corpus(store_dir: Path) -> Corpus:
+    """Read the records of a built store."""
+    from policykg.recordio import read_corpus as _read
+
+    if not (store_dir / "manifest.json").exists():
+        raise StoreError(f"{store_dir}: no policykg store here (run 'policykg build')")
+    return _read(store_dir)
+
+
+def read_json(store_dir: Path, name: str) -> Any:
+    """Read one JSON file of the store (e.g. the tree)."""
+    import json
+
+    path = store_dir / name
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise StoreError(f"{path}: cannot read ({e})") from e
