@@ -145,3 +145,32 @@ def read_json(store_dir: Path, name: str) -> Any:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as e:
         raise StoreError(f"{path}: cannot read ({e})") from e
+
+
+VIEW_KINDS = ("tree", "responsibility", "citations")
+
+
+def write_views(store_dir: Path, kind: str, name: str | None, output: Path) -> list[Path]:
+    """Render the HTML views of a built store: one view to a file, or ``all`` into a folder."""
+    from graph.tree import build_tree
+    from graph.views import agency_ego, to_networkx
+    from viz.pages import write_all, write_view
+
+    corpus = read_corpus(store_dir)
+    tree = build_tree(corpus, corpus.sectors)
+    if kind == "agency":
+        if name is None:
+            raise InputError("'viz agency' needs an agency name")
+        ego = agency_ego(corpus, name)
+        return [write_view(ego, "agency", output)]
+    if kind != "all":
+        graph = to_networkx(corpus, kind, sector_tags=corpus.sectors, tree=tree)
+        return [write_view(graph, kind, output)]
+    graphs = {k: to_networkx(corpus, k, sector_tags=corpus.sectors, tree=tree) for k in VIEW_KINDS}
+    figures = {
+        "documents": len(corpus.documents),
+        "tasks": len(corpus.tasks),
+        "agencies": len({a for t in corpus.tasks for a in (*t.lead, *t.participants)}),
+        "targets": len(corpus.targets),
+    }
+    return write_all(graphs, output, figures)

@@ -1,0 +1,57 @@
+"""Run every extractor over loaded documents and gather one ``Corpus``.
+
+Must not import rdflib, networkx, pyvis or anything from ``graph``/``viz``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+from policykg.records import Agency, Corpus, Document, Problem, Target, Task
+
+__all__ = ["load"]
+
+logger = logging.getLogger(__name__)
+
+
+def load(paths: Sequence[Path]) -> Corpus:
+    """Load files or folders and extract documents, tasks, targets and citations."""
+    from loaders.agencies import load_registry, resolve_issuers
+    from loaders.citations import find_citations
+    from loaders.documents import load_documents
+    from loaders.targets import find_targets
+    from loaders.tasks import find_tasks
+
+    loaded = load_documents(paths)
+    registry = load_registry()
+    problems: list[Problem] = list(loaded.problems)
+    documents: list[Document] = []
+    tasks: list[Task] = []
+    targets: list[Target] = []
+    for doc in loaded.documents:
+        issuer_ids, issuer_problems = resolve_issuers(doc, registry)
+        doc = dataclasses.replace(doc, issuer_ids=tuple(issuer_ids))
+        problems += issuer_problems
+        found_tasks, task_problems = find_tasks(doc, registry)
+        found_targets, target_problems = find_targets(doc)
+        documents.append(doc)
+        tasks += found_tasks
+        targets += found_targets
+        problems += task_problems + target_problems
+    citations, citation_problems = find_citations(documents)
+    problems += citation_problems
+    agencies: tuple[Agency, ...] = tuple(registry.agencies)
+    logger.info("loaded %d documents, %d tasks, %d targets, %d citations",
+                len(documents), len(tasks), len(targets), len(citations))
+    return Corpus(
+        documents=tuple(documents),
+        agencies=agencies,
+        tasks=tuple(tasks),
+        targets=tuple(targets),
+        citations=tuple(citations),
+        problems=tuple(problems),
+        summary=tuple(loaded.summaries),
+    )
