@@ -63,12 +63,12 @@ class BuildResult:
 
 def load_corpus(paths: Sequence[Path]) -> Corpus:
     """Parse input files or folders into records (documents, tasks, targets, citations)."""
-    import loaders
+    from loaders.corpus import load
 
     for path in paths:
         if not path.exists():
             raise InputError(f"{path}: no such file or directory")
-    return loaders.load(paths)
+    return load(paths)
 
 
 def build(paths: Sequence[Path], *, validate: bool = True) -> BuildResult:
