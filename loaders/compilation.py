@@ -1,0 +1,350 @@
+"""Recognise a compilation's structure: preface, parts, chapters and document boundaries.
+
+Works on ``CleanedLines`` and yields line blocks; the metadata of each block is read by
+``loaders.header``. Standard library and ``policykg`` only: must not import rdflib,
+networkx, pyvis, spaCy or jieba.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+
+from loaders.lines import CleanedLines, display_width
+from policykg.records import Problem, SourceLine, Span
+
+__all__ = [
+    "Block",
+    "Heading",
+    "Structure",
+    "find_structure",
+    "is_compilation",
+    "parse_cn_int",
+]
+
+logger = logging.getLogger(__name__)
+
+_CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+              "七": 7, "八": 8, "九": 9}
+
+# A part heading of the compilation, wrapped over two lines.
+# line 3151: "第二部分 党中央、国务院关于碳达" (+ line 3153 "峰碳中和政策").
+# Not line 42836 "第一部分：我们的责任" (a speech's own part: the colon, and out of sequence).
+PART_RE = re.compile(
+    r"""^第(?P<num>[一二三四五六七八九十]+)部分\s+(?P<title>[^：:\s].*)$""",
+    re.VERBOSE,
+)
+
+# A chapter heading of parts 3-5. line 6503: "第一章 国家发展和改革委员会".
+# A regulation's own "第一章 总则" (line 6672) matches too; it is rejected because the next
+# line is not the chapter's first document (N.1).
+CHAPTER_RE = re.compile(
+    r"""^第(?P<num>[一二三四五六七八九十]+)章\s*(?P<name>\S.*)$""",
+    re.VERBOSE,
+)
+
+# The printed number and title of a document.
+# line 72: " 1.1 习近平在第七十五届联合国大会一般性辩论" ; line 1873: "1.12与世界相交 与时代相通"
+# (no space) ; line 4544: " 1.4 2030年前碳达峰行动方案" (title opens with a year).
+# Rejects line 9184 "8.5 7.5 GB 30251" and line 34870 "2.5。制取" (no title after the number),
+# and line 17394 "4.1.1核查安排" (three levels).
+DOC_START_RE = re.compile(
+    r"""^(?P<chapter>\d{1,2})[.．](?P<num>\d{1,2})(?![\d.．%])\s*
+        (?P<title>(?:[\u3400-\u9fff《“"（(]|\d{4}\s*年).*)$""",
+    re.VERBOSE,
+)
+
+# The title of an international agreement or white paper in part 6, which has no number:
+# it is followed by "（1992年5月9日 纽约）" (line 44280) or "（目录）" (line 47628).
+AGREEMENT_NEXT_RE = re.compile(
+    r"""^[（(](?:\d{4}\s*年.*|目录)[）)]$""",
+    re.VERBOSE,
+)
+
+# Titles that announce part 6 when its heading is missing. line 44278:
+# " 《联合国气候变化框架公约》".
+AGREEMENT_TITLE_RE = re.compile(r"""(?:公约|协定|议定书)""", re.VERBOSE)
+
+
+def parse_cn_int(text: str) -> int:
+    """Parse a small Chinese numeral (一 … 九十九) as used in part and chapter headings.
+
+    >>> parse_cn_int("十二"), parse_cn_int("七"), parse_cn_int("二十三")
+    (12, 7, 23)
+    """
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        return (_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (
+            _CN_DIGITS.get(ones, 0) if ones else 0
+        )
+    value = 0
+    for ch in text:
+        value = value * 10 + _CN_DIGITS.get(ch, 0)
+    return value
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Heading:
+    """A preface, part or chapter heading of the compilation."""
+
+    kind: str
+    number: int | None
+    text: str
+    start_line: int
+    end_line: int
+    inferred: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Block:
+    """The lines of one document of a compilation, with its place in the structure."""
+
+    part: int | None
+    chapter_number: int | None
+    chapter: str | None
+    seq: str | None
+    ordinal: int
+    lines: tuple[SourceLine, ...]
+
+    @property
+    def start_line(self) -> int:
+        """First source line of the block."""
+        return self.lines[0].number
+
+    @property
+    def end_line(self) -> int:
+        """Last source line of the block."""
+        return self.lines[-1].number
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Structure:
+    """Headings, document blocks and problems of one compilation."""
+
+    headings: tuple[Heading, ...]
+    blocks: tuple[Block, ...]
+    problems: tuple[Problem, ...] = field(default=())
+    unexplained: tuple[int, ...] = field(default=())
+
+
+def _part_at(lines: tuple[SourceLine, ...], i: int, cleaned: CleanedLines) -> int | None:
+    m = PART_RE.match(lines[i].text)
+    if not m:
+        return None
+    number = lines[i].number
+    if number not in cleaned.fresh and number not in cleaned.page_starts:
+        return None
+    return parse_cn_int(m.group("num"))
+
+
+def is_compilation(cleaned: CleanedLines) -> bool:
+    """Return True when the text holds compilation part headings (第一部分 …)."""
+    lines = cleaned.lines
+    return any(_part_at(lines, i, cleaned) == 1 for i in range(min(len(lines), 4000)))
+
+
+@dataclass(slots=True)
+class _State:
+    part: int | None = None
+    chapter_number: int | None = None
+    chapter: str | None = None
+    last_seq: tuple[int, int] | None = None
+    ordinal: int = 0
+
+
+def _heading_tail(lines: tuple[SourceLine, ...], i: int, limit: int) -> int:
+    """Return the index after a wrapped part heading (at most ``limit`` more lines)."""
+    j = i + 1
+    while j < len(lines) and j <= i + limit:
+        text = lines[j].text
+        if (
+            CHAPTER_RE.match(text)
+            or DOC_START_RE.match(text)
+            or display_width(text) > 30
+            or text[-1] in "。；，："
+        ):
+            break
+        j += 1
+    return j
+
+
+def find_structure(cleaned: CleanedLines) -> Structure:
+    """Split a compilation into its preface, part and chapter headings and document blocks.
+
+    A numbered title (``1.1 …``) starts a document only at a page start (a leading space,
+    or after a footer or a heading gap) and only when its number continues the sequence
+    of its chapter (``c.k`` after ``c.(k-1)``, or ``(c+1).1`` for a new chapter), so a
+    standard's clause ``4.1 一般规定`` inside document 6.1 (line 24029) is body text.
+    A missing chapter heading (before line 23477 ``5.1``) and the missing 第六部分
+    heading (before line 44278) are inferred and reported as L003.
+
+    Args:
+        cleaned: the cleaned lines of one compilation file.
+
+    Returns:
+        The structure; every kept line is in one heading or one block.
+    """
+    lines = cleaned.lines
+    file = cleaned.file
+    headings: list[Heading] = []
+    problems: list[Problem] = []
+    starts: list[tuple[int, _State, str | None]] = []  # (line index, state, seq)
+    state = _State()
+    structural: set[int] = set()
+    first_part_index: int | None = None
+
+    def fresh(idx: int) -> bool:
+        n = lines[idx].number
+        return n in cleaned.fresh or n in cleaned.page_starts or (idx - 1) in structural
+
+    i = 0
+    n_lines = len(lines)
+    while i < n_lines:
+        line = lines[i]
+        text = line.text
+        part = _part_at(lines, i, cleaned)
+        expected_part = 1 if state.part is None else state.part + 1
+        if part is not None and part == expected_part:
+            end = _heading_tail(lines, i, 2)
+            heading_text = "".join(s.text for s in lines[i:end])
+            headings.append(
+                Heading(kind="part", number=part, text=heading_text,
+                        start_line=line.number, end_line=lines[end - 1].number)
+            )
+            structural.update(range(i, end))
+            if first_part_index is None:
+                first_part_index = i
+            state = _State(part=part)
+            i = end
+            continue
+        if state.part is not None and 3 <= state.part <= 5:
+            cm = CHAPTER_RE.match(text)
+            if cm and fresh(i) and i + 1 < n_lines:
+                num = parse_cn_int(cm.group("num"))
+                nxt = DOC_START_RE.match(lines[i + 1].text)
+                if (
+                    nxt
+                    and int(nxt.group("chapter")) == num
+                    and int(nxt.group("num")) == 1
+                    and (state.chapter_number or 0) < num
+                ):
+                    headings.append(
+                        Heading(kind="chapter", number=num, text=text,
+                                start_line=line.number, end_line=line.number)
+                    )
+                    structural.add(i)
+                    state.chapter_number = num
+                    state.chapter = text
+                    state.last_seq = None
+                    i += 1
+                    continue
+        dm = DOC_START_RE.match(text)
+        if dm and state.part is not None and fresh(i):
+            c, k = int(dm.group("chapter")), int(dm.group("num"))
+            accept = False
+            if state.last_seq is None:
+                accept = k == 1 and (
+                    (state.chapter_number is None and state.part in (1, 2) and c == 1)
+                    or state.chapter_number == c
+                )
+            else:
+                lc, lk = state.last_seq
+                if c == lc and k == lk + 1:
+                    accept = True
+                elif state.part in (3, 4, 5) and c == lc + 1 and k == 1:
+                    # the chapter heading is missing: infer it (L003)
+                    accept = True
+                    state.chapter_number = c
+                    state.chapter = None
+                    headings.append(
+                        Heading(kind="chapter", number=c, text="", start_line=line.number,
+                                end_line=line.number, inferred=True)
+                    )
+                    problems.append(
+                        Problem(
+                            code="L003",
+                            span=Span(file=file, start_line=line.number, end_line=line.number),
+                            message=f"chapter {c} heading of part {state.part} missing, inferred",
+                            excerpt=text,
+                        )
+                    )
+            if accept:
+                state.last_seq = (c, k)
+                state.ordinal += 1
+                starts.append((i, _copy(state), f"{c}.{k}"))
+                i += 1
+                continue
+        if (
+            state.part is not None
+            and state.part >= 5
+            and fresh(i)
+            and i + 1 < n_lines
+            and AGREEMENT_NEXT_RE.match(lines[i + 1].text)
+            and display_width(text) <= 60
+        ):
+            if state.part == 5 and AGREEMENT_TITLE_RE.search(text):
+                headings.append(
+                    Heading(kind="part", number=6, text="", start_line=line.number,
+                            end_line=line.number, inferred=True)
+                )
+                problems.append(
+                    Problem(
+                        code="L003",
+                        span=Span(file=file, start_line=line.number, end_line=line.number),
+                        message="part 6 heading (第六部分) missing, inferred from "
+                        "its first international agreement",
+                        excerpt=text,
+                    )
+                )
+                state = _State(part=6)
+            if state.part == 6:
+                state.ordinal += 1
+                starts.append((i, _copy(state), None))
+                i += 1
+                continue
+        i += 1
+
+    if first_part_index is None:
+        first_part_index = n_lines
+    if first_part_index > 0:
+        headings.insert(
+            0,
+            Heading(kind="preface", number=None,
+                    text=lines[0].text, start_line=lines[0].number,
+                    end_line=lines[first_part_index - 1].number),
+        )
+    blocks: list[Block] = []
+    unexplained: list[int] = []
+    for pos, (idx, st, seq) in enumerate(starts):
+        end = starts[pos + 1][0] if pos + 1 < len(starts) else n_lines
+        # structural lines (next part/chapter headings) end the block early
+        stop = idx + 1
+        while stop < end and stop not in structural:
+            stop += 1
+        blocks.append(
+            Block(part=st.part, chapter_number=st.chapter_number, chapter=st.chapter,
+                  seq=seq, ordinal=st.ordinal, lines=lines[idx:stop])
+        )
+        unexplained.extend(
+            lines[j].number for j in range(stop, end) if j not in structural
+        )
+    # lines between a part heading and its first document
+    covered = {j for j in structural} | set(range(first_part_index))
+    for pos, (idx, _st, _seq) in enumerate(starts):
+        end = starts[pos + 1][0] if pos + 1 < len(starts) else n_lines
+        covered.update(range(idx, end))
+    unexplained.extend(lines[j].number for j in range(n_lines) if j not in covered)
+    unexplained = sorted(set(unexplained))
+    for number in unexplained:
+        problems.append(
+            Problem(code="L001", span=Span(file=file, start_line=number, end_line=number),
+                    message="line not understood (outside any document)")
+        )
+    return Structure(headings=tuple(headings), blocks=tuple(blocks),
+                     problems=tuple(problems), unexplained=tuple(unexplained))
+
+
+def _copy(state: _State) -> _State:
+    return _State(part=state.part, chapter_number=state.chapter_number, chapter=state.chapter,
+                  last_seq=state.last_seq, ordinal=state.ordinal)

@@ -1,0 +1,223 @@
+"""Load files or folders into ``Document`` records: compilation or single policy documents.
+
+Standard library and ``policykg`` only: must not import rdflib, networkx, pyvis, spaCy or
+jieba.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from loaders.compilation import Block, find_structure, is_compilation
+from loaders.header import read_header
+from loaders.lines import CleanedLines, clean_lines, join_paragraphs
+from loaders.source import check_policy_text, read_text
+from policykg.errors import EmptyInputError, InputError
+from policykg.records import BuildSummary, DocKind, Document, Problem, Span
+
+__all__ = ["LoadedDocuments", "iter_input_files", "load_documents"]
+
+logger = logging.getLogger(__name__)
+
+_PART_KINDS = {
+    1: DocKind.SPEECH,
+    2: DocKind.CENTRAL_POLICY,
+    3: DocKind.MINISTRY_POLICY,
+    4: DocKind.LOCAL_POLICY,
+    5: DocKind.ENTERPRISE_PLAN,
+    6: DocKind.INTERNATIONAL_AGREEMENT,
+}
+
+# The excerpt collection of part 1. line 2741: " 1.16 国内重要讲话摘录".
+EXCERPT_TITLE_RE = re.compile(r"""(?:摘录|摘编)$""", re.VERBOSE)
+
+_SLUG_RE = re.compile(r"[^0-9a-z\u3400-\u9fff]+")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LoadedDocuments:
+    """Documents of all inputs, the problems found and a line account per file."""
+
+    documents: tuple[Document, ...]
+    problems: tuple[Problem, ...] = field(default=())
+    summaries: tuple[BuildSummary, ...] = field(default=())
+
+
+def iter_input_files(paths: Sequence[Path]) -> list[Path]:
+    """Expand folders into their files (sorted by name, hidden files skipped).
+
+    Raises:
+        InputError: a path does not exist.
+        EmptyInputError: a folder holds no file.
+    """
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(
+                (p for p in path.iterdir() if p.is_file() and not p.name.startswith(".")),
+                key=lambda p: p.name,
+            )
+            if not found:
+                raise EmptyInputError(f"folder holds no file: {path}")
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise InputError(f"no such file or folder: {path}")
+    return files
+
+
+def _slug(name: str) -> str:
+    slug = _SLUG_RE.sub("-", Path(name).stem.lower()).strip("-")
+    return slug or "doc"
+
+
+def _block_id(block: Block) -> str:
+    if block.part is None:
+        return f"doc-{block.ordinal}"
+    if block.seq is None:
+        return f"p{block.part}-{block.ordinal}"
+    if block.chapter_number is not None:
+        return f"p{block.part}-c{block.chapter_number}-{block.seq}"
+    return f"p{block.part}-{block.seq}"
+
+
+def _kind(part: int | None, title: str) -> DocKind:
+    if part == 1 and EXCERPT_TITLE_RE.search(title):
+        return DocKind.EXCERPT
+    if part is None:
+        return DocKind.CENTRAL_POLICY
+    return _PART_KINDS.get(part, DocKind.CENTRAL_POLICY)
+
+
+def _compilation_documents(
+    cleaned: CleanedLines,
+) -> tuple[list[Document], list[Problem], int, list[int]]:
+    structure = find_structure(cleaned)
+    problems = list(structure.problems)
+    documents: list[Document] = []
+    doc_lines = 0
+    for block in structure.blocks:
+        first = block.lines[0].text
+        title_start = first
+        if block.seq is not None:
+            title_start = re.sub(r"^\d{1,2}[.．]\d{1,2}\s*", "", first)
+        header = read_header(block.lines, title_start=title_start)
+        problems.extend(header.problems)
+        doc = Document(
+            id=_block_id(block),
+            part=block.part,
+            chapter=block.chapter,
+            seq=block.seq,
+            kind=_kind(block.part, header.title),
+            title=header.title,
+            doc_number=header.doc_number,
+            date=header.date,
+            date_source=header.date_source,
+            year=header.year,
+            issuers=header.issuers,
+            url=header.url,
+            start_line=block.start_line,
+            end_line=block.end_line,
+            file=cleaned.file,
+            paragraphs=tuple(join_paragraphs(block.lines)),
+        )
+        documents.append(doc)
+        doc_lines += len(block.lines)
+    structure_lines = sum(
+        h.end_line - h.start_line + 1 for h in structure.headings if not h.inferred
+    )
+    _ = structure_lines
+    return documents, problems, doc_lines, list(structure.unexplained)
+
+
+def _summary(cleaned: CleanedLines, doc_lines: int, unexplained: int) -> BuildSummary:
+    kept = len(cleaned.lines)
+    return BuildSummary(
+        file=cleaned.file,
+        total_lines=cleaned.total_lines,
+        blank_lines=cleaned.blank_lines,
+        artifact_lines=len(cleaned.artifacts),
+        structure_lines=kept - doc_lines - unexplained,
+        document_lines=doc_lines,
+        unexplained_lines=unexplained,
+    )
+
+
+def load_documents(paths: Sequence[Path]) -> LoadedDocuments:
+    """Load files or folders (compilation or single policy documents) into documents.
+
+    Args:
+        paths: files and/or folders; a folder's files load in name order.
+
+    Returns:
+        The documents, problems and one ``BuildSummary`` per file.
+
+    Raises:
+        InputError: a path is missing, empty, binary or not a policy text.
+    """
+    documents: list[Document] = []
+    problems: list[Problem] = []
+    summaries: list[BuildSummary] = []
+    seen: set[str] = set()
+    for path in iter_input_files(paths):
+        decoded = read_text(path)
+        problems.extend(decoded.problems)
+        check_policy_text(decoded.text, path.name)
+        cleaned = clean_lines(decoded.text, path.name)
+        if not cleaned.lines:
+            raise EmptyInputError(f"empty input: {path}",
+                                  Span(file=path.name, start_line=1, end_line=1))
+        if is_compilation(cleaned):
+            docs, found, doc_lines, unexplained = _compilation_documents(cleaned)
+        else:
+            docs, found, doc_lines, unexplained = _single_document(cleaned)
+        problems.extend(found)
+        for doc in docs:
+            doc_id = doc.id
+            k = 2
+            while doc_id in seen:
+                doc_id = f"{doc.id}-{k}"
+                k += 1
+            seen.add(doc_id)
+            documents.append(doc if doc_id == doc.id else _with_id(doc, doc_id))
+        summaries.append(_summary(cleaned, doc_lines, len(unexplained)))
+        logger.info("%s: %d documents", path.name, len(docs))
+    return LoadedDocuments(documents=tuple(documents), problems=tuple(problems),
+                           summaries=tuple(summaries))
+
+
+def _with_id(doc: Document, doc_id: str) -> Document:
+    import dataclasses
+
+    return dataclasses.replace(doc, id=doc_id)
+
+
+def _single_document(
+    cleaned: CleanedLines,
+) -> tuple[list[Document], list[Problem], int, list[int]]:
+    lines = cleaned.lines
+    header = read_header(lines)
+    doc = Document(
+        id=_slug(cleaned.file),
+        part=None,
+        chapter=None,
+        seq=None,
+        kind=DocKind.CENTRAL_POLICY,
+        title=header.title,
+        doc_number=header.doc_number,
+        date=header.date,
+        date_source=header.date_source,
+        year=header.year,
+        issuers=header.issuers,
+        url=header.url,
+        start_line=lines[0].number,
+        end_line=lines[-1].number,
+        file=cleaned.file,
+        paragraphs=tuple(join_paragraphs(lines)),
+    )
+    return [doc], list(header.problems), len(lines), []

@@ -1,0 +1,303 @@
+"""Undo PDF-extraction damage: drop page artifacts and join wrapped lines into paragraphs.
+
+Every kept character keeps its source line number (``Paragraph.offsets``), which is the
+provenance of everything downstream. Standard library and ``policykg.records`` only: must
+not import rdflib, networkx, pyvis, spaCy or jieba.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from policykg.records import Paragraph, SourceLine
+
+__all__ = [
+    "DEFAULT_WIDTH",
+    "CleanedLines",
+    "clean_lines",
+    "display_width",
+    "join_paragraphs",
+    "join_text",
+    "wrap_width",
+]
+
+logger = logging.getLogger(__name__)
+
+#: Wrap width (in half-width cells) of the compilation's body text: 30 CJK characters.
+DEFAULT_WIDTH = 60
+
+# Characters a PDF sets in a full-width cell: CJK, full-width forms, CJK punctuation,
+# and the general punctuation block (“ ” — …) that Chinese typesetting sets full width.
+_WIDE = (
+    "\u2010-\u2027\u2030-\u206f\u2e80-\u303f\u3040-\ua4cf"
+    "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6"
+)
+WIDE_RE = re.compile(f"[{_WIDE}]")
+
+# A page footer left by the PDF extraction; it stands after two blank lines.
+# line 282: "16" (lone page number); line 7576-7577: "—" then "201 —";
+# line 35510: "—" alone (number lost).
+FOOTER_RE = re.compile(
+    r"""^\s*(?:
+        [—\-－]\s*\d{1,4}\s*[—\-－]   # — 201 —
+      | \d{1,4}\s*[—\-－]            # 201 —
+      | [—\-－]                      # —
+      | \d{1,4}                      # 16
+    )\s*$""",
+    re.VERBOSE,
+)
+
+# The second half of a footer split over two lines. line 7577: "201 —"
+FOOTER_TAIL_RE = re.compile(r"^\s*\d{1,4}\s*[—\-－]\s*$", re.VERBOSE)
+
+# CJK characters (ideographs) — the spaces between two of them are kept ("中共中央 国务院").
+_CJK = "\u3400-\u9fff\uf900-\ufaff"
+# Full-width punctuation and brackets next to which a space is a PDF artifact.
+_CJK_PUNCT = "\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65“”\u2018\u2019—…"
+
+# A space between a CJK character or full-width punctuation and a digit, or next to
+# full-width punctuation, is a PDF artifact. line 14383: "到 2025年"-style "能源领域 5G".
+ARTIFACT_SPACE_RE = re.compile(
+    rf"""
+    (?<=[{_CJK}{_CJK_PUNCT}])[ \t\u3000]+(?=[0-9\uff10-\uff19])   # 到 2025年
+  | (?<=[0-9\uff10-\uff19%％])[ \t\u3000]+(?=[{_CJK}])            # 2021年 7月 → 7月; 30 %
+  | (?<=[{_CJK_PUNCT}])[ \t\u3000]+                       # （ https
+  | [ \t\u3000]+(?=[{_CJK_PUNCT}])                        # 姚伊乐 ）
+    """,
+    re.VERBOSE,
+)
+
+# A heading marker that opens a new paragraph.
+# line 4934: "1．推进城乡建设绿色低碳转型。" ; line 100: "——面对疫情，" ;
+# line 6672: "第一章 总则" ; line 30907: "(一)统筹部署与综合协调".
+MARKER_RE = re.compile(
+    r"""^(?:
+        (?P<strong>
+            [一二三四五六七八九十百]+、                      # 一、
+          | [（(][一二三四五六七八九十百]+[）)]              # （一）
+          | 第[一二三四五六七八九十百零]+[章节条部分]         # 第一章 / 第三条
+          | ——                                            # ——面对疫情
+          | 附件\s*\d*\s*$                                 # 附件 1
+        )
+      | (?P<weak>
+            \d{1,2}[.．、](?![0-9\uff10-\uff19])                  # 1． but not 1.2亿
+          | [（(]\d{1,2}[）)]                             # （1）
+          | [①-⑳]                                         # ①
+        )
+    )""",
+    re.VERBOSE,
+)
+
+_SENTENCE_END = "。！？；：!?;:"
+_CLOSERS = "”\u2019）)》」』】"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CleanedLines:
+    """The kept source lines of one file and how every other line was accounted for."""
+
+    file: str
+    total_lines: int
+    lines: tuple[SourceLine, ...]
+    artifacts: tuple[int, ...]
+    blank_lines: int
+    page_starts: frozenset[int]
+    fresh: frozenset[int]
+
+
+def display_width(text: str) -> int:
+    """Return the width of ``text`` in half-width cells (CJK counts 2).
+
+    >>> display_width("碳达峰 2030")
+    11
+    """
+    return len(text) + len(WIDE_RE.findall(text))
+
+
+def _split_lines(text: str) -> list[str]:
+    raw = text.split("\n")
+    if raw and not raw[-1].strip():
+        # the text after the last newline is not a line (the compilation ends "\n ")
+        raw.pop()
+    return [r[:-1] if r.endswith("\r") else r for r in raw]
+
+
+def clean_lines(text: str, file: str) -> CleanedLines:
+    """Drop blank lines and page footers; strip the page-break leading space.
+
+    A footer (``16``, ``—`` then ``201 —``, ``— 201 —``) is recognised by its shape and by
+    the two blank lines that stand before it in the extraction (line 7574-7577); a lone
+    number inside a table (line 25267 ``1``) has no such gap and is kept.
+
+    Args:
+        text: the decoded file text.
+        file: the file name used in provenance.
+
+    Returns:
+        The kept lines (stripped), the artifact line numbers, the blank count, the lines
+        that began a page (a leading space) and the lines that follow a page or section
+        gap (``fresh``: after a footer or two blank lines).
+
+    >>> c = clean_lines("标题\\n\\n\\n\\n16\\n\\n正文", "x.txt")
+    >>> [(s.number, s.text) for s in c.lines], c.artifacts
+    ([(1, '标题'), (7, '正文')], (5,))
+    """
+    raw = _split_lines(text)
+    kept: list[SourceLine] = []
+    artifacts: list[int] = []
+    page_starts: set[int] = set()
+    fresh: set[int] = set()
+    blank = 0
+    blank_run = 0
+    after_artifact = False
+    prev_artifact_dash = False
+    for number, line in enumerate(raw, start=1):
+        stripped = line.strip()
+        if not stripped:
+            blank += 1
+            blank_run += 1
+            continue
+        if (blank_run >= 2 and FOOTER_RE.match(stripped)) or (
+            prev_artifact_dash and blank_run == 0 and FOOTER_TAIL_RE.match(stripped)
+        ):
+            artifacts.append(number)
+            prev_artifact_dash = stripped in {"—", "-", "－"}
+            after_artifact = True
+            blank_run = 0
+            continue
+        if line[:1].isspace() and not line.startswith("\t"):
+            page_starts.add(number)
+        if after_artifact or blank_run >= 2 or number == 1:
+            fresh.add(number)
+        kept.append(SourceLine(number=number, text=stripped))
+        blank_run = 0
+        after_artifact = False
+        prev_artifact_dash = False
+    return CleanedLines(
+        file=file,
+        total_lines=len(raw),
+        lines=tuple(kept),
+        artifacts=tuple(artifacts),
+        blank_lines=blank,
+        page_starts=frozenset(page_starts),
+        fresh=frozenset(fresh),
+    )
+
+
+def wrap_width(lines: Sequence[SourceLine]) -> int:
+    """Return the wrap width of a run of lines: the most common width of long lines.
+
+    >>> wrap_width([SourceLine(number=1, text="碳" * 30)] * 5)
+    60
+    """
+    counts = Counter(display_width(s.text) for s in lines)
+    long = [(n, w) for w, n in counts.items() if w >= 36]
+    if sum(n for n, _ in long) < 5:
+        return DEFAULT_WIDTH
+    return max(long)[1]
+
+
+def _normalise(text: str) -> str:
+    return ARTIFACT_SPACE_RE.sub("", text)
+
+
+def _is_latin(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+def join_text(parts: Sequence[str]) -> str:
+    """Join wrapped line texts as printed: no space between lines, one between Latin words.
+
+    >>> join_text(["中共中央 国务院关于完整准确全面贯彻新发展", "理念做好碳达峰碳中和工作的意见"])
+    '中共中央 国务院关于完整准确全面贯彻新发展理念做好碳达峰碳中和工作的意见'
+    >>> join_text(["LegalEntity", "Identifier"])
+    'LegalEntity Identifier'
+    """
+    out = ""
+    for part in parts:
+        if out and part and out[-1].isalpha() and out[-1].isascii() and _is_latin(part[0]):
+            last_token = out.rsplit(" ", 1)[-1]
+            if "/" not in last_token and "." not in last_token:
+                out += " "
+        out += part
+    return out
+
+
+def _ends_sentence(text: str) -> bool:
+    t = text.rstrip(_CLOSERS) or text
+    return t[-1] in _SENTENCE_END
+
+
+def join_paragraphs(lines: Sequence[SourceLine], width: int | None = None) -> list[Paragraph]:
+    """Join wrapped lines into logical paragraphs, keeping each character's source line.
+
+    A paragraph ends after a sentence end (。！？；：) on a line clearly shorter than the
+    wrap width, after a short line (a heading, a salutation, a sign-off: under 70% of the
+    width), and before a heading marker (一、 （一） 1. （1） 第X章
+    第X条 ——). Spaces between a CJK character and a digit are PDF artifacts and are
+    dropped; spaces between CJK names ("中共中央 国务院") and Latin words are kept.
+
+    Args:
+        lines: kept source lines in order (``CleanedLines.lines`` or a document's slice).
+        width: wrap width in half-width cells; measured from ``lines`` when None.
+
+    Returns:
+        The paragraphs in order.
+
+    >>> ls = [SourceLine(number=1, text="一、总体要求"),
+    ...       SourceLine(number=3, text="碳" * 29 + "，"),
+    ...       SourceLine(number=5, text="到 2025年完成。")]
+    >>> [(p.text[-10:], p.start_line, p.offsets) for p in join_paragraphs(ls, 60)]
+    [('一、总体要求', 1, ((0, 1),)), ('碳，到2025年完成。', 3, ((0, 3), (30, 5)))]
+    """
+    w = wrap_width(lines) if width is None else width
+    short_limit = w - 4
+    heading_limit = w * 7 // 10
+    paragraphs: list[Paragraph] = []
+    texts: list[str] = []
+    offsets: list[tuple[int, int]] = []
+    length = 0
+    prev_text = ""
+
+    def flush() -> None:
+        nonlocal texts, offsets, length
+        if texts:
+            paragraphs.append(
+                Paragraph(
+                    text="".join(texts),
+                    start_line=offsets[0][1],
+                    end_line=offsets[-1][1],
+                    offsets=tuple(offsets),
+                )
+            )
+        texts, offsets, length = [], [], 0
+
+    for line in lines:
+        text = _normalise(line.text)
+        if not text:
+            continue
+        if texts:
+            marker = MARKER_RE.match(text)
+            prev_width = display_width(prev_text)
+            prev_short = prev_width < heading_limit or (
+                prev_width < short_limit and _ends_sentence(prev_text)
+            )
+            if prev_short or (
+                marker and (marker.group("strong") or _ends_sentence(prev_text))
+            ):
+                flush()
+        if texts and texts[-1] and _is_latin(texts[-1][-1]) and _is_latin(text[0]):
+            last_token = texts[-1].rsplit(" ", 1)[-1]
+            if texts[-1][-1].isalpha() and "/" not in last_token and "." not in last_token:
+                texts.append(" ")
+                length += 1
+        offsets.append((length, line.number))
+        texts.append(text)
+        length += len(text)
+        prev_text = line.text
+    flush()
+    return paragraphs

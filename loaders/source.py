@@ -1,0 +1,170 @@
+"""Read input files as text: UTF-8 (with or without BOM), GB18030/GBK; refuse binary.
+
+Standard library and ``policykg`` only: must not import rdflib, networkx, pyvis, spaCy or
+jieba.
+"""
+
+from __future__ import annotations
+
+import codecs
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from policykg.errors import EmptyInputError, EncodingError, NotAPolicyTextError
+from policykg.records import Problem, Span
+
+__all__ = ["DecodedText", "check_policy_text", "decode_bytes", "read_text"]
+
+logger = logging.getLogger(__name__)
+
+# Words that every Chinese policy text or compilation uses; a text with none is refused.
+# line 3158: "国发〔2021〕4号"; line 6503: "第一章 国家发展和改革委员会".  # noqa: RUF003
+POLICY_MARKER_RE = re.compile(
+    r"""(?:通知|意见|方案|办法|规划|决定|条例|规定|细则|指南|纲要|计划|公约|协定|讲话
+        |国务院|人民政府|委员会|\u3014\d{4}\u3015|发展|实施|推进|加强|工作)""",
+    re.VERBOSE,
+)
+
+_CJK_RE = re.compile(r"[\u3400-\u9fff]")
+
+# Control characters that never occur in text (NUL aside, which is tested separately).
+_BINARY_RE = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DecodedText:
+    """A decoded input file and the encoding it was read with."""
+
+    text: str
+    encoding: str
+    path: Path
+    problems: tuple[Problem, ...] = field(default=())
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
+    """Decode file bytes, trying UTF-8 (BOM), UTF-16 (BOM), UTF-8, then GB18030.
+
+    Args:
+        data: the raw bytes.
+        name: the file name for error messages.
+
+    Returns:
+        The text and the name of the encoding used.
+
+    Raises:
+        EncodingError: the bytes are binary or not text in a known encoding.
+
+    >>> decode_bytes("碳达峰".encode("gb18030"), "x.txt")
+    ('碳达峰', 'gb18030')
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        try:
+            return data[len(codecs.BOM_UTF8):].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError as e:
+            off = e.start + len(codecs.BOM_UTF8)
+            line = _line_of(data, off)
+            raise EncodingError(
+                f"not valid UTF-8 after its byte-order mark (byte {off})",
+                Span(file=name, start_line=line, end_line=line),
+            ) from e
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as e:
+            raise EncodingError(
+                f"not valid UTF-16 (byte {e.start})", Span(file=name, start_line=1, end_line=1)
+            ) from e
+    binary = _BINARY_RE.search(data)
+    if binary is not None:
+        off = binary.start()
+        line = _line_of(data, off)
+        raise EncodingError(
+            f"binary data, not text (control byte 0x{data[off]:02x} at byte {off})",
+            Span(file=name, start_line=line, end_line=line),
+        )
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError as utf8_error:
+        try:
+            text = data.decode("gb18030")
+        except UnicodeDecodeError as e:
+            off = utf8_error.start
+            line = _line_of(data, off)
+            raise EncodingError(
+                f"not UTF-8 or GB18030 text (undecodable byte 0x{data[off]:02x} at byte {off})",
+                Span(file=name, start_line=line, end_line=line),
+            ) from e
+        if not _CJK_RE.search(text):
+            off = utf8_error.start
+            line = _line_of(data, off)
+            raise EncodingError(
+                f"not UTF-8 text and no Chinese text as GB18030 (byte {off})",
+                Span(file=name, start_line=line, end_line=line),
+            ) from utf8_error
+        return text, "gb18030"
+
+
+def read_text(path: Path) -> DecodedText:
+    """Read a text file, detecting UTF-8, UTF-8 with BOM and GB18030/GBK.
+
+    A legacy encoding is reported as a Problem E001 (and logged), and the run goes on.
+
+    Args:
+        path: the file to read.
+
+    Returns:
+        The decoded text, the encoding and any problem.
+
+    Raises:
+        EncodingError: binary or undecodable bytes (the message names byte offset and line).
+        EmptyInputError: the file holds no text.
+    """
+    name = path.name
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise EncodingError(f"cannot read {path}: {e.strerror}",
+                            Span(file=name, start_line=1, end_line=1)) from e
+    if not data.strip():
+        raise EmptyInputError(f"empty input: {path}", Span(file=name, start_line=1, end_line=1))
+    text, encoding = decode_bytes(data, name)
+    problems: tuple[Problem, ...] = ()
+    if encoding not in ("utf-8", "utf-8-sig"):
+        logger.warning("%s: decoded from %s", name, encoding)
+        problems = (
+            Problem(
+                code="E001",
+                span=Span(file=name, start_line=1, end_line=max(1, text.count("\n") + 1)),
+                message=f"input decoded from {encoding}",
+            ),
+        )
+    elif encoding == "utf-8-sig":
+        logger.info("%s: UTF-8 with byte-order mark", name)
+    if not text.strip():
+        raise EmptyInputError(f"empty input: {path}", Span(file=name, start_line=1, end_line=1))
+    return DecodedText(text=text, encoding=encoding, path=path, problems=problems)
+
+
+def check_policy_text(text: str, name: str) -> None:
+    """Refuse a text that is not a Chinese policy document or compilation.
+
+    Raises:
+        NotAPolicyTextError: fewer than 20 CJK characters or no policy vocabulary.
+
+    >>> check_policy_text("关于加快建立健全绿色低碳循环发展经济体系的指导意见" * 2, "x.txt")
+    """
+    sample = text[:200_000]
+    cjk = len(_CJK_RE.findall(sample))
+    if cjk < 20 or len(POLICY_MARKER_RE.findall(sample)) < 2:
+        first = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
+        raise NotAPolicyTextError(
+            f"not a Chinese policy text ({cjk} CJK characters, no policy vocabulary)",
+            Span(file=name, start_line=1, end_line=1),
+            excerpt=first,
+        )
