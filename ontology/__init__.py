@@ -67,6 +67,7 @@ class PKG(DefinedNamespace):
     kind: URIRef  # DocKind
     dateSource: URIRef  # where the date was read
     depth: URIRef  # a section's heading level (1 = top)
+    treeParent: URIRef  # policy → the policy it is placed under in the "1+N" system
 
     # shared
     jurisdiction: URIRef
