@@ -211,7 +211,9 @@ def test_long_title_is_shortened_in_label_not_in_title(corpus: Corpus) -> None:
     attrs = to_networkx(corpus, "citations").nodes[d("p2-03")]
     assert attrs["label"].endswith("…")
     assert len(attrs["label"]) < len(attrs["title"])
-    assert attrs["title"] == "中共中央 国务院关于完整准确全面贯彻新发展理念做好碳达峰碳中和工作的意见"
+    assert attrs["title"] == (
+        "中共中央 国务院关于完整准确全面贯彻新发展理念做好碳达峰碳中和工作的意见"
+    )
 
 
 # --- responsibility ----------------------------------------------------------------------
@@ -393,7 +395,8 @@ def test_attributes_follow_the_contract(corpus: Corpus, tree: Node, kind: str) -
         assert node.startswith("https://w3id.org/policykg/")
         assert set(attrs) <= set(NodeAttrs.__annotations__), node
         assert attrs["kind"] in NODE_KINDS
-        assert attrs["label"] and attrs["title"]
+        assert attrs["label"]
+        assert attrs["title"]
     for _, _, attrs in g.edges(data=True):
         assert set(attrs) <= set(EdgeAttrs.__annotations__)
         assert attrs["relation"] in EDGE_RELATIONS
