@@ -1,0 +1,407 @@
+"""Citations between policies: 《…》 title mentions and 发文字号 mentions, resolved to documents.
+
+The file quotes Chinese brackets and dashes (〔〕, ［］, –) on purpose, hence the RUF00x noqa.
+Imports only the standard library and ``policykg`` records/errors; must not import
+rdflib, networkx, spaCy, jieba or anything from ``graph``/``viz``.
+"""
+
+# ruff: noqa: RUF001, RUF002, RUF003
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from policykg.records import Citation, Document, Paragraph, Problem, Relation, Span
+
+__all__ = [
+    "DOC_NUMBER",
+    "TITLE_MENTION",
+    "external_id",
+    "find_citations",
+    "normalise_doc_number",
+    "normalise_title",
+]
+
+logger = logging.getLogger(__name__)
+
+#: A 《…》 mention; titles may hold 〈…〉 or <…> (line 38559 "《关于发布<高耗能行业…>的通知》").
+#: line 9479: "为贯彻落实《中共中央国务院关于完整准确全面贯彻新发展理念做好碳达峰碳中和工作的意见》"
+TITLE_MENTION = re.compile(
+    r"""
+    《 (?P<title> [^《》]{1,120} ) 》
+    """,
+    re.VERBOSE,
+)
+
+#: A 发文字号: "国发〔2021〕4号" (line 32073), "发改能源规〔2021〕1051号", "苏政发﹝2022﹞…".
+DOC_NUMBER = re.compile(
+    r"""
+    (?P<number>
+        (?P<prefix> [\u4e00-\u9fff]{1,12} ) \s*
+        [〔\[［(（﹝【] \s* (?P<year> (?:19|20)\d\d ) \s* [〕\]］)）﹞】] \s*
+        (?P<serial> \d{1,4} ) \s* 号
+    )
+    """,
+    re.VERBOSE,
+)
+
+#: An alias defined right after a title: "（以下简称《意见》）" (line 26079),
+#: "（京发改〔2020〕789号，以下简称《实施方案》）" (line 31032),
+#: "（以下简称“十四五”规划《纲要》）" (line 25559), "（下称《报告》）" (line 43627).
+ALIAS = re.compile(
+    r"""
+    ^ \s* [（(] [^（()）]{0,30}? (?: 以下简称 | 以下称 | 简称 | 下称 ) [“"]? [^《》）)]{0,12}
+    《 (?P<alias> [^《》]{1,20} ) 》 [”"]? \s* [）)]
+    """,
+    re.VERBOSE,
+)
+
+#: Words before a title (or a list of titles), in its clause, saying the document carries it
+#: out: line 9479 "为贯彻落实《…》", line 8959 "根据《…》，制定本行动方案", line 9436
+#: "按照《实施方案》要求", line 38555 "为贯彻落实国家发展改革委等部门《关于严格能效约束…》".
+IMPLEMENTS = re.compile(
+    r"""
+    (?P<verb> 贯彻 | 落实 | 根据 | 按照 | 依据 | 依照 | 遵照 | 执行 | 实施 | 对标 | 参照 | 遵循 )
+    (?P<gap> [^，。；：！？,;:《》]{0,24} ) $
+    """,
+    re.VERBOSE,
+)
+#: Not carrying out: drafting or revising the cited text (line 19573 "制定实施《碳排放权…条例》").
+_DRAFTING = re.compile(r"制定|出台|修订|修改|编制|研究|完善|发布|印发|推进|启动|起草|推动")
+
+#: What sits between two titles of one list: "《A》、《B》和《C》", "《A》（国发〔2021〕4号）、".
+_LIST_GAP = re.compile(r"^(?:\s|[、，,和及与以]|等|[（(][^（()）《》]{0,40}[）)])*$")
+
+#: Names that are not policies: tables, forms, reports, books.
+_NOT_POLICY = re.compile(
+    r"""
+    (?: 表 | 清单 | 结论 | 名单 | 大纲 | 模板 | 报告 | 白皮书 | 书 | 报 )$
+    | ^ (?: 求是 | 人民日报 )$
+    """,
+    re.VERBOSE,
+)
+
+#: A bare document-type noun, a self-reference unless an alias defines it: 《公约》, 《意见》.
+_GENERIC = re.compile(
+    r"""
+    ^ (?: 实施 | 工作 | 行动 | 总体 | 指导 )?
+      (?: 公约 | 协定 | 议定书 | 意见 | 方案 | 纲要 | 条例 | 办法 | 通知 | 规划 | 决定
+        | 指南 | 细则 | 计划 | 规定 | 标准 | 目录 | 指引 | 宣言 | 导则 | 法 ) $
+    """,
+    re.VERBOSE,
+)
+
+#: The text a notice publishes is the document itself: "现印发给你们" (line 29088).
+_PUBLISHES = re.compile(
+    r"^\s*(?:[（(][^（()）]{0,40}[）)])?\s*[，,]?\s*(?:现)?(?:予以)?(?:印发|发布|转发)(?:给)?你们"
+)
+_ISSUED_BY_TITLE = re.compile(r"^(?P<issuer>.*?)关于(?:印发|发布|转发)(?P<inner>.+?)的通知")
+
+_BRACKETS = str.maketrans({c: None for c in "()（）[]［］【】〔〕﹝﹞<>〈〉《》「」『』“”‘’\"'"})
+_DROP = re.compile(r"[\s、，,·•:：]")
+_DASHES = re.compile(r"[—–−－~～]+")
+_DATELINE = re.compile(r"\s*[（(][^（()）]*\d{4}\s*年[^（()）]*[）)]\s*$")
+_JURISDICTION_SHORT = re.compile(r"(?:省|市|自治区|回族自治区|壮族自治区|维吾尔自治区|特别行政区)$")
+
+
+def normalise_title(title: str) -> str:
+    """Return the comparison key of a title.
+
+    Spaces, 、 and commas, quotes and bracket characters are dropped (the text inside
+    brackets is kept), full-width forms become half-width and dashes one hyphen.
+
+    >>> normalise_title("中共中央 国务院关于完整准确全面贯彻新发展理念做好碳达峰碳中和工作的意见")
+    '中共中央国务院关于完整准确全面贯彻新发展理念做好碳达峰碳中和工作的意见'
+    >>> a, b = "碳排放权交易管理办法（试行）", "碳排放权交易管理办法(试行)"
+    >>> normalise_title(a) == normalise_title(b)
+    True
+    >>> normalise_title("“十四五”循环经济发展规划")
+    '十四五循环经济发展规划'
+    """
+    text = unicodedata.normalize("NFKC", title)
+    text = text.translate(_BRACKETS)
+    text = _DROP.sub("", text)
+    return _DASHES.sub("-", text).lower()
+
+
+def normalise_doc_number(number: str) -> str:
+    """Return a 发文字号 with one bracket style and no spaces.
+
+    >>> normalise_doc_number("苏政发﹝2022﹞ 8号")
+    '苏政发〔2022〕8号'
+    """
+    m = DOC_NUMBER.search(number)
+    if m is None:
+        return re.sub(r"\s", "", number)
+    return f"{m.group('prefix')}〔{m.group('year')}〕{m.group('serial')}号"
+
+
+def external_id(title: str) -> str:
+    """Return the deterministic id of a policy outside the corpus.
+
+    >>> external_id("巴黎协定") == external_id("《巴黎协定》".strip("《》"))
+    True
+    >>> external_id("巴黎协定")[:4]
+    'ext-'
+    """
+    digest = hashlib.sha1(normalise_title(title).encode("utf-8")).hexdigest()
+    return f"ext-{digest[:12]}"
+
+
+def _keys(title: str) -> set[str]:
+    """Return the comparison keys of a title: whole, without issuer, published inner title."""
+    title = DOC_NUMBER.sub("", title).strip()
+    keys = {normalise_title(title)}
+    # a dateline is no part of the title: "《联合国气候变化框架公约》（1992年5月9日 纽约）"
+    dated = _DATELINE.sub("", title)
+    keys.add(normalise_title(dated))
+    # an agreement under a convention: "《联合国气候变化框架公约》巴黎协定" is also "巴黎协定"
+    under = re.match(r"^《[^《》]+》(?P<rest>.+)$", dated)
+    if under is not None:
+        keys.add(normalise_title(under.group("rest")))
+    m = _ISSUED_BY_TITLE.match(title.strip())
+    if m is not None:
+        keys.add(normalise_title(m.group("inner")))
+    for key in list(keys):
+        i = key.find("关于")
+        if i > 0:
+            keys.add(key[i:])
+    return {k for k in keys if len(k) >= 4}
+
+
+def _date_key(doc: Document) -> str | None:
+    """Return a sortable date of a document: its date, else its year."""
+    if doc.date:
+        return doc.date
+    if doc.year is not None:
+        return str(doc.year)
+    return None
+
+
+def _not_newer(cited: Document, citing: Document) -> bool:
+    """Return whether ``cited`` may be cited by ``citing`` given their dates."""
+    a, b = _date_key(cited), _date_key(citing)
+    if a is None or b is None:
+        return True
+    n = min(len(a), len(b))
+    return a[:n] <= b[:n]
+
+
+def _short_jurisdiction(name: str) -> str:
+    """Return a jurisdiction without its administrative suffix: 江苏省 → 江苏."""
+    return _JURISDICTION_SHORT.sub("", name)
+
+
+@dataclass(frozen=True, slots=True)
+class _Index:
+    """Documents by title key and by 发文字号."""
+
+    by_key: dict[str, list[Document]]
+    by_number: dict[str, list[Document]]
+
+    @classmethod
+    def build(cls, documents: Sequence[Document]) -> _Index:
+        """Index documents by every key of their title and by their 发文字号."""
+        by_key: dict[str, list[Document]] = defaultdict(list)
+        by_number: dict[str, list[Document]] = defaultdict(list)
+        for doc in documents:
+            for key in _keys(doc.title):
+                by_key[key].append(doc)
+            if doc.doc_number:
+                by_number[normalise_doc_number(doc.doc_number)].append(doc)
+        return cls(dict(by_key), dict(by_number))
+
+    def resolve(self, title: str, citing: Document) -> Document | None:
+        """Return the document a title names, as seen from ``citing``, or None."""
+        seen: dict[str, Document] = {}
+        for key in _keys(title):
+            for doc in self.by_key.get(key, ()):
+                seen[doc.id] = doc
+        return _choose(list(seen.values()), title, citing)
+
+    def resolve_number(self, number: str, citing: Document) -> Document | None:
+        """Return the document with a 发文字号, as seen from ``citing``, or None."""
+        found = self.by_number.get(normalise_doc_number(number), [])
+        return _choose(found, number, citing)
+
+
+def _choose(candidates: list[Document], title: str, citing: Document) -> Document | None:
+    """Pick the candidate a citing document can mean: older, not itself, same jurisdiction."""
+    ok: list[Document] = []
+    for doc in candidates:
+        if doc.id == citing.id or not _not_newer(doc, citing):
+            continue
+        if doc.jurisdiction and doc.jurisdiction != citing.jurisdiction:
+            short = _short_jurisdiction(doc.jurisdiction)
+            if short not in title:
+                continue
+        ok.append(doc)
+    if not ok:
+        return None
+    # prefer the same jurisdiction, then the latest document not newer than the citing one
+    ok.sort(key=lambda d: (d.jurisdiction == citing.jurisdiction, _date_key(d) or "", d.start_line))
+    return ok[-1]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Mention:
+    """One 《…》 mention in a paragraph."""
+
+    title: str
+    start: int
+    end: int
+
+
+def _relation(text: str, mentions: list[_Mention], i: int) -> Relation:
+    """Return implements when the words before the title (or its list) say so."""
+    j = i
+    while j > 0 and _LIST_GAP.match(text[mentions[j - 1].end : mentions[j].start]):
+        j -= 1
+    before = text[max(0, mentions[j].start - 40) : mentions[j].start]
+    before = re.split(r"[，。；：！？,;:]", before)[-1]
+    m = IMPLEMENTS.search(before)
+    if m is None or _DRAFTING.search(m.group("gap")) or _DRAFTING.search(before[: m.start()][-2:]):
+        return Relation.CITES
+    return Relation.IMPLEMENTS
+
+
+def _is_title_paragraph(doc: Document, para: Paragraph) -> bool:
+    """Return whether a paragraph holds (part of) the document's printed title."""
+    if para.start_line > doc.start_line + 6:
+        return False
+    text, title = normalise_title(para.text), normalise_title(doc.title)
+    return bool(text) and (text in title or title in text)
+
+
+def _citation(
+    doc: Document,
+    line: int,
+    title: str,
+    cited: Document | None,
+    relation: Relation,
+    full_title: str | None = None,
+) -> Citation:
+    """Make a citation record, external (named by ``full_title``) when unresolved."""
+    return Citation(
+        doc_id=doc.id,
+        line=line,
+        cited_title=title,
+        cited_doc_id=None if cited is None else cited.id,
+        external_id=None if cited is not None else external_id(full_title or title),
+        relation=relation,
+    )
+
+
+def _doc_citations(doc: Document, index: _Index) -> Iterator[Citation | Problem]:
+    """Yield the citations of one document (and C001 problems)."""
+    aliases: dict[str, tuple[str, Document | None] | None] = {}  # None: the document itself
+    own_keys = _keys(doc.title)
+    for para in doc.paragraphs:
+        if _is_title_paragraph(doc, para):
+            continue
+        text = para.text
+        alias_at: dict[int, Relation] = {}
+        skip_at: set[int] = set()
+        mentions = [
+            _Mention(title=m.group("title").strip(), start=m.start(), end=m.end())
+            for m in TITLE_MENTION.finditer(text)
+        ]
+        for i, mention in enumerate(mentions):
+            title = re.sub(r"\s*\n\s*", "", mention.title)
+            line = para.line_at(mention.start)
+            relation = _relation(text, mentions, i)
+            after = text[mention.end :]
+            key = normalise_title(title)
+            if _PUBLISHES.match(after) or own_keys & _keys(title):
+                # the notice's own attached text (line 9411 "现将《…实施方案》（以下简称
+                # 《实施方案》）印发给你们"), or the document itself: not a citation
+                alias = ALIAS.match(after)
+                if alias is not None:
+                    aliases[normalise_title(alias.group("alias"))] = None
+                    skip_at.add(mention.end + alias.start("alias") - 1)
+                continue
+            if mention.start in skip_at:
+                continue
+            if mention.start in alias_at:
+                # the alias inside "（以下简称《意见》）" shares its title's relation
+                relation = alias_at[mention.start]
+            if key in aliases:
+                target = aliases[key]
+                if target is not None:
+                    yield _citation(doc, line, title, target[1], relation, target[0])
+                continue
+            if _NOT_POLICY.search(key):
+                continue
+            if _GENERIC.match(key):
+                just_before = text[max(0, mention.start - 4) : mention.start]
+                defined_here = re.search(r"简称[“\"]?$", just_before)
+                if defined_here:
+                    aliases[key] = None  # "工作方案（以下简称《方案》）" (line 41772): its own text
+                elif not normalise_title(doc.title).endswith(key):
+                    yield Problem(
+                        code="C001",
+                        span=Span(file=doc.file, start_line=line, end_line=line),
+                        message=f"citation not resolved: 《{title}》 names no earlier title",
+                        excerpt=text[max(0, mention.start - 20) : mention.end + 10],
+                    )
+                continue
+            cited = index.resolve(title, doc)
+            number = DOC_NUMBER.match(re.sub(r"^[（(]", "", after[:40]))
+            if number is not None and after[:1] in "（(" and cited is None:
+                cited = index.resolve_number(number.group("number"), doc)
+            alias = ALIAS.match(after)
+            yield _citation(doc, line, title, cited, relation)
+            if alias is not None:
+                aliases[normalise_title(alias.group("alias"))] = (title, cited)
+                alias_at[mention.end + alias.start("alias") - 1] = relation
+        yield from _number_mentions(doc, para, index, mentions)
+
+
+def _number_mentions(
+    doc: Document, para: Paragraph, index: _Index, mentions: list[_Mention]
+) -> Iterator[Citation]:
+    """Yield 发文字号 mentions outside 《…》 brackets that name a document of the corpus."""
+    for m in DOC_NUMBER.finditer(para.text):
+        if any(x.start <= m.start() < x.end for x in mentions):
+            continue
+        # a number in brackets right after a title belongs to that title
+        before = para.text[max(0, m.start() - 3) : m.start()]
+        if "》" in before:
+            continue
+        cited = index.resolve_number(m.group("number"), doc)
+        if cited is None or cited.id == doc.id:
+            continue
+        ctx = re.split(r"[，。；：！？,;:]", para.text[max(0, m.start() - 30) : m.start()])[-1]
+        relation = Relation.IMPLEMENTS if IMPLEMENTS.search(ctx) else Relation.CITES
+        yield _citation(doc, para.line_at(m.start("number")), m.group("number"), cited, relation)
+
+
+def find_citations(documents: Sequence[Document]) -> tuple[list[Citation], list[Problem]]:
+    """Return every policy citation of the documents, resolved where possible.
+
+    Args:
+        documents: all documents of the corpus (the candidates for resolution).
+
+    Returns:
+        Citations in document and text order, and C001 problems for bare short titles.
+    """
+    index = _Index.build(documents)
+    citations: list[Citation] = []
+    problems: list[Problem] = []
+    for doc in documents:
+        for item in _doc_citations(doc, index):
+            if isinstance(item, Citation):
+                citations.append(item)
+            else:
+                problems.append(item)
+    logger.info(
+        "%d citations, %d resolved in the corpus",
+        len(citations),
+        sum(c.cited_doc_id is not None for c in citations),
+    )
+    return citations, problems
