@@ -1,0 +1,497 @@
+"""Render one networkx graph of the attribute contract into one self-contained HTML page.
+
+pyvis holds the nodes, edges and options and renders our template (``assets/view.html``);
+vis-network (vendored from npm), the stylesheet and the page script are inlined, so a page
+opens from a file with no network. Must not import ``graph`` or ``loaders``: it takes an
+``nx.Graph[Any]`` whose attributes follow ARCHITECTURE.md.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+import re
+from collections import Counter, deque
+from collections.abc import Hashable, Mapping
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from policykg.errors import GraphError
+from viz.style import (
+    AGENCY_LEVEL_STYLES,
+    DOC_KIND_STYLES,
+    EDGE_STYLES,
+    FADED,
+    FONT_FAMILY,
+    KIND_STYLES,
+    UNKNOWN_EDGE,
+    UNKNOWN_NODE,
+    legend,
+)
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+__all__ = [
+    "ASSETS",
+    "DEFAULT_TITLES",
+    "EXTERNAL_REF",
+    "VIEWS",
+    "ego_centre",
+    "graph_legend",
+    "legend_html",
+    "page_css",
+    "render",
+]
+
+logger = logging.getLogger(__name__)
+
+ASSETS = Path(__file__).resolve().parent / "assets"
+
+#: The views ``render`` knows; each writes ``<view>.html``.
+VIEWS = ("tree", "responsibility", "coresponsibility", "agency", "citations")
+
+DEFAULT_TITLES: dict[str, str] = {
+    "tree": "“1+N”政策体系",
+    "responsibility": "谁负责：部门与任务",
+    "coresponsibility": "部门协同：共同负责的任务",
+    "agency": "部门视图",
+    "citations": "政策引用与贯彻落实",
+}
+
+_HINTS: dict[str, str] = {
+    "tree": (
+        "从“1”向下展开的政策体系，颜色表示文件类别。点击节点聚焦其上下级分支，"
+        "悬停查看标题、文号、日期、发文机关和原文行号。"
+    ),
+    "responsibility": (
+        "部门（圆点，大小表示任务数）与其牵头（实线）或参与（虚线）的任务。可按领域或部门筛选。"
+    ),
+    "coresponsibility": "两个部门共同负责任务时相连，线宽表示共同任务数。",
+    "agency": "一个部门、它的任务、任务出自的文件和共同负责的部门。",
+    "citations": "文件之间的引用（虚线）与贯彻落实（实线）关系；灰色为汇编未收录的外部政策。",
+}
+
+#: A ``src=``/``href=`` that would fetch from the network, as pyvis's in_line template still
+#: writes: ``href="https://cdn.jsdelivr.net/npm/bootstrap@5.0.0-beta3/dist/css/bootstrap.min.css"``.
+EXTERNAL_REF = re.compile(
+    r"""
+    \b(?P<attr>src|href) \s* = \s* ["']? \s*
+    (?P<url>(?:https?:)?//[^"'\s>]*)
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+
+#: The source-map comment closing the vendored bundle:
+#: ``//# sourceMappingURL=vis-network.min.js.map``.
+SOURCE_MAP = re.compile(r"""^ //\# \s* sourceMappingURL=\S+ \s* $""", re.MULTILINE | re.VERBOSE)
+
+#: Template placeholders filled after pyvis renders, in one pass, so inlined code is never
+#: rescanned: ``@@PKG_VIS_JS@@``.
+PLACEHOLDER = re.compile(r"""@@ (?P<name>PKG_[A-Z_]+) @@""", re.VERBOSE)
+
+_LARGE = 400  # nodes above which labels, smoothing and improvedLayout cost too much
+_LABEL_MAX = 18
+_TASK_LABEL_MAX = 10
+_TOOLTIP_MAX = 400
+
+
+@cache
+def _asset(name: str) -> str:
+    """Return the text of one file of ``viz/assets``."""
+    return (ASSETS / name).read_text(encoding="utf-8")
+
+
+def page_css() -> str:
+    """Return the stylesheet shared by the views and the index, fonts filled in."""
+    return _asset("view.css").replace("@@PKG_FONT@@", FONT_FAMILY)
+
+
+def _script_json(value: Any) -> str:
+    """Serialise ``value`` for a ``<script type="application/json">`` block."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _short(text: str, limit: int) -> str:
+    """Cut ``text`` to ``limit`` characters with an ellipsis."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _as_list(value: Any) -> list[str]:
+    """Read a list attribute that may be missing, a string or a sequence."""
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        return [value]
+    return [str(v) for v in value]
+
+
+def _source(value: Any) -> str:
+    """Format a ``file:start-end`` source attribute for people."""
+    text = str(value)
+    file, _, lines = text.rpartition(":")
+    return f"{file} 第 {lines} 行" if file and lines else text
+
+
+def _tooltip(kind: str, attrs: Mapping[str, Any], node_id: str) -> str:
+    """Return the plain-text tooltip of one node (vis-network shows strings as text)."""
+    label = str(attrs.get("label") or node_id)
+    head = _short(str(attrs.get("title") or label), _TOOLTIP_MAX)
+    rows: list[tuple[str, Any]] = []
+    if kind in ("policy", "external_policy"):
+        doc_kind = str(attrs.get("doc_kind", ""))
+        kind_label = DOC_KIND_STYLES[doc_kind].label if doc_kind in DOC_KIND_STYLES else ""
+        rows = [
+            ("类别", kind_label or KIND_STYLES[kind].label),
+            ("文号", attrs.get("doc_number")),
+            ("日期", attrs.get("date")),
+            ("发文机关", "、".join(_as_list(attrs.get("issuers")))),
+            ("领域", "、".join(_as_list(attrs.get("sectors")))),
+            ("来源", _source(attrs["source"]) if attrs.get("source") else ""),
+        ]
+    elif kind == "agency":
+        level = str(attrs.get("level", ""))
+        rows = [
+            ("层级", AGENCY_LEVEL_STYLES[level].label if level in AGENCY_LEVEL_STYLES else level),
+            ("辖区", attrs.get("jurisdiction")),
+            ("任务", attrs.get("tasks")),
+            ("其中牵头", attrs.get("lead_tasks")),
+        ]
+    elif kind == "task":
+        rows = [
+            ("出自", attrs.get("doc_id")),
+            ("章节", attrs.get("section")),
+            ("领域", "、".join(_as_list(attrs.get("sectors")))),
+            ("来源", _source(attrs["source"]) if attrs.get("source") else ""),
+        ]
+    lines = [head] + [f"{name}：{value}" for name, value in rows if value not in (None, "")]
+    return "\n".join(lines)
+
+
+def _tree_levels(graph: nx.Graph[Any]) -> dict[Hashable, int]:
+    """Return each node's depth below the roots along ``child`` edges (parent → child)."""
+    children: dict[Hashable, list[Hashable]] = {n: [] for n in graph.nodes}
+    has_parent: set[Hashable] = set()
+    for u, v, rel in graph.edges(data="relation", default="child"):
+        if rel == "child":
+            children[u].append(v)
+            has_parent.add(v)
+    roots = [n for n in graph.nodes if n not in has_parent] or list(graph.nodes)[:1]
+    depth: dict[Hashable, int] = {r: 0 for r in roots}
+    queue = deque(roots)
+    while queue:
+        node = queue.popleft()
+        for child in children[node]:
+            if child not in depth:
+                depth[child] = depth[node] + 1
+                queue.append(child)
+    return {n: depth.get(n, 0) for n in graph.nodes}
+
+
+def ego_centre(graph: nx.Graph[Any]) -> Hashable | None:
+    """Return the centre of an ego graph: the node with ``ego=True``, else the busiest agency."""
+    for node, attrs in graph.nodes(data=True):
+        if attrs.get("ego"):
+            return node  # type: ignore[no-any-return]
+    agencies = [n for n, a in graph.nodes(data=True) if a.get("kind") == "agency"]
+    return max(agencies, key=lambda n: (graph.degree(n), str(n)), default=None)
+
+
+def _vis_node(
+    node_id: str, attrs: Mapping[str, Any], view: str, *, large: bool
+) -> dict[str, Any]:
+    """Return the vis-network node of one networkx node."""
+    kind = str(attrs.get("kind", ""))
+    style = KIND_STYLES.get(kind, UNKNOWN_NODE)
+    color, size = style.color, style.size
+    doc_kind = str(attrs.get("doc_kind", ""))
+    if kind == "policy" and doc_kind in DOC_KIND_STYLES:
+        color, size = DOC_KIND_STYLES[doc_kind].color, DOC_KIND_STYLES[doc_kind].size
+    level = str(attrs.get("level", ""))
+    if kind == "agency" and level in AGENCY_LEVEL_STYLES:
+        color = AGENCY_LEVEL_STYLES[level].color
+    limit = _TASK_LABEL_MAX if kind == "task" else _LABEL_MAX
+    node: dict[str, Any] = {
+        "label": _short(str(attrs.get("label") or node_id), limit),
+        "title": _tooltip(kind, attrs, node_id),
+        "color": color,
+        "shape": style.shape,
+        "size": size,
+        "kind": kind,
+    }
+    sectors = _as_list(attrs.get("sectors"))
+    if sectors:
+        node["sectors"] = sectors
+    if kind == "agency" and view != "tree":
+        node["value"] = max(int(attrs.get("tasks") or 0), 1)
+    if kind == "task":
+        node["font"] = {"size": 10}
+    elif kind == "external_policy":
+        node["font"] = {"color": FADED}
+    elif kind == "group":
+        node["font"] = {"color": "#222", "size": 16}
+        node["margin"] = 8
+    if large and kind == "task" and view == "responsibility":
+        node["label"] = " "  # thousands of task labels are unreadable; the tooltip keeps the text
+    return node
+
+
+def _vis_edge(attrs: Mapping[str, Any], *, directed: bool, faded: bool) -> dict[str, Any]:
+    """Return the vis-network fields of one networkx edge."""
+    relation = str(attrs.get("relation", ""))
+    style = EDGE_STYLES.get(relation, UNKNOWN_EDGE)
+    edge: dict[str, Any] = {
+        "color": FADED if faded else style.color,
+        "width": style.width,
+        "dashes": style.dashes,
+        "relation": relation,
+        "title": style.label,
+        "arrows": "to" if directed and style.arrows else "",
+    }
+    weight = attrs.get("weight")
+    if weight is not None:
+        edge["value"] = weight
+        edge["title"] = f"{style.label}：{weight}"
+    return edge
+
+
+def _options(view: str, n_nodes: int) -> dict[str, Any]:
+    """Return the vis-network options of a view with ``n_nodes`` nodes."""
+    large = n_nodes > _LARGE
+    options: dict[str, Any] = {
+        "autoResize": True,
+        "nodes": {
+            "font": {
+                "face": FONT_FAMILY,
+                "size": 14,
+                "color": "#222222",
+                "strokeWidth": 3,
+                "strokeColor": "#ffffff",
+            },
+            "borderWidth": 1,
+            "scaling": {
+                "min": 8,
+                "max": 40,
+                "label": {"enabled": True, "min": 12, "max": 22, "drawThreshold": 7},
+            },
+        },
+        "edges": {
+            "color": {"inherit": False},
+            "smooth": False if large else {"enabled": True, "type": "continuous"},
+            "arrows": {"to": {"scaleFactor": 0.5}},
+            "scaling": {"min": 1, "max": 8},
+        },
+        "interaction": {
+            "hover": not large,
+            "tooltipDelay": 150,
+            "hideEdgesOnDrag": large,
+            "keyboard": False,
+            "navigationButtons": False,
+        },
+        "layout": {"improvedLayout": not large, "randomSeed": 7},
+    }
+    if view == "tree":
+        options["layout"]["hierarchical"] = {
+            "enabled": True,
+            "direction": "LR",
+            "sortMethod": "directed",
+            "levelSeparation": 320,
+            "nodeSpacing": 28,
+            "treeSpacing": 60,
+            "parentCentralization": True,
+        }
+        options["edges"]["smooth"] = {
+            "enabled": True,
+            "type": "cubicBezier",
+            "forceDirection": "horizontal",
+            "roundness": 0.4,
+        }
+        options["physics"] = {"enabled": False}
+    else:
+        iterations = 600 if n_nodes < 300 else 300 if n_nodes < 1500 else 150
+        options["physics"] = {
+            "enabled": True,
+            "solver": "forceAtlas2Based",
+            "forceAtlas2Based": {
+                "gravitationalConstant": -60,
+                "centralGravity": 0.01,
+                "springLength": 90,
+                "springConstant": 0.08,
+                "avoidOverlap": 0.3,
+            },
+            "stabilization": {
+                "enabled": True,
+                "iterations": iterations,
+                "updateInterval": 25,
+                "fit": True,
+            },
+        }
+    return options
+
+
+def _filters_html(graph: nx.Graph[Any], view: str) -> str:
+    """Return the sector and agency ``<select>`` controls of the responsibility view."""
+    if view != "responsibility":
+        return ""
+    sector_names: Mapping[str, str] = graph.graph.get("sector_labels", {})
+    sectors: Counter[str] = Counter()
+    agencies: list[tuple[int, str, str]] = []
+    for node, attrs in graph.nodes(data=True):
+        if attrs.get("kind") == "agency":
+            label = str(attrs.get("label") or node)
+            agencies.append((-int(attrs.get("tasks") or 0), label, str(node)))
+        elif attrs.get("kind") in ("task", "policy"):
+            sectors.update(_as_list(attrs.get("sectors")))
+    parts = []
+    if sectors:
+        options = "".join(
+            f'<option value="{html.escape(s)}">'
+            f"{html.escape(sector_names.get(s, s))}（{n}）</option>"
+            for s, n in sorted(sectors.items(), key=lambda item: (-item[1], item[0]))
+        )
+        parts.append(
+            '<label>领域 <select id="pkg-sector"><option value="">全部</option>'
+            f"{options}</select></label>"
+        )
+    if agencies:
+        options = "".join(
+            f'<option value="{html.escape(node)}">{html.escape(_short(label, 24))}'
+            f"（{-neg}）</option>"
+            for neg, label, node in sorted(agencies)
+        )
+        parts.append(
+            '<label>部门 <select id="pkg-agency"><option value="">全部</option>'
+            f"{options}</select></label>"
+        )
+    return "\n    ".join(parts)
+
+
+def legend_html(rows: list[tuple[str, str, str]]) -> str:
+    """Return a legend list from ``viz.style.legend`` rows."""
+    items = []
+    for swatch, color, label in rows:
+        if swatch == "node":
+            mark = f'<span class="pkg-swatch" style="background:{html.escape(color)}"></span>'
+        else:
+            dashed = " dashed" if swatch == "dashed" else ""
+            mark = (
+                f'<span class="pkg-line{dashed}" '
+                f'style="border-color:{html.escape(color)}"></span>'
+            )
+        items.append(f"<li>{mark}{html.escape(label)}</li>")
+    return f'<ul class="pkg-legend">{"".join(items)}</ul>'
+
+
+def graph_legend(*graphs: nx.Graph[Any]) -> list[tuple[str, str, str]]:
+    """Return the legend rows of what ``graphs`` contain, in the order of ``viz.style``."""
+    kinds: set[str] = set()
+    doc_kinds: set[str] = set()
+    levels: set[str] = set()
+    relations: set[str] = set()
+    for graph in graphs:
+        for _, attrs in graph.nodes(data=True):
+            kinds.add(str(attrs.get("kind")))
+            if attrs.get("doc_kind"):
+                doc_kinds.add(str(attrs["doc_kind"]))
+            if attrs.get("kind") == "agency" and attrs.get("level"):
+                levels.add(str(attrs["level"]))
+        relations |= {str(a["relation"]) for *_, a in graph.edges(data=True) if a.get("relation")}
+    return legend(kinds, relations, doc_kinds=doc_kinds, levels=levels)
+
+
+def render(
+    graph: nx.Graph[Any], view: str, *, title: str, index_href: str | None = None
+) -> str:
+    """Render ``graph`` as the self-contained HTML page of ``view``.
+
+    Args:
+        graph: a networkx graph following the attribute contract of ARCHITECTURE.md.
+        view: one of ``VIEWS``.
+        title: the page heading.
+        index_href: a relative link back to the index page, if there is one.
+
+    Returns:
+        The HTML of one page that loads nothing from the network; the node data sits in
+        ``<script id="pkg-data" type="application/json">`` and ``window.PKG_NODES``.
+
+    Raises:
+        ValueError: ``view`` is not one of ``VIEWS``.
+        GraphError: two nodes would share one id on the page, or the page refers outside.
+    """
+    from pyvis.network import Network
+
+    if view not in VIEWS:
+        raise ValueError(f"unknown view {view!r}; expected one of {', '.join(VIEWS)}")
+    n_nodes = graph.number_of_nodes()
+    large = n_nodes > _LARGE
+    ids = {node: str(node) for node in graph.nodes}
+    if len(set(ids.values())) != len(ids):
+        raise GraphError(f"{view}: two nodes have the same string id")
+    unknown = Counter(
+        str(a.get("kind")) for _, a in graph.nodes(data=True) if a.get("kind") not in KIND_STYLES
+    )
+    if unknown:
+        logger.warning("%s: nodes of unknown kind drawn grey: %s", view, dict(unknown))
+
+    net = Network(
+        height="100%",
+        width="100%",
+        directed=graph.is_directed(),
+        heading=title,
+        cdn_resources="in_line",
+    )
+    net.set_template_dir(str(ASSETS), "view.html")
+    levels = _tree_levels(graph) if view == "tree" else {}
+    centre = ego_centre(graph) if view == "agency" else None
+    in_degree: Counter[Hashable] = Counter(v for _, v in graph.edges())
+    for node, attrs in graph.nodes(data=True):
+        vis = _vis_node(ids[node], attrs, view, large=large)
+        if view == "tree":
+            vis["level"] = levels[node]
+        if view == "citations" and attrs.get("kind") == "policy":
+            vis["value"] = in_degree[node] + 1
+        if node == centre:
+            vis.pop("value", None)
+            vis.update(size=36, borderWidth=4, font={"size": 22})
+        label, shape, color = vis.pop("label"), vis.pop("shape"), vis.pop("color")
+        net.add_node(ids[node], label=label, shape=shape, color=color, **vis)
+    external = {n for n, a in graph.nodes(data=True) if a.get("kind") == "external_policy"}
+    # pyvis's add_edge scans every node and edge per call (quadratic on thousands of edges),
+    # so edges go straight into its edge list, in the same form add_edge would give them.
+    for u, v, attrs in graph.edges(data=True):
+        edge = _vis_edge(
+            attrs, directed=graph.is_directed(), faded=u in external or v in external
+        )
+        net.edges.append({"from": ids[u], "to": ids[v], **edge})
+    net.options = _options(view, n_nodes)
+
+    page = net.generate_html(name=f"{view}.html")
+    view_json = {
+        "name": view,
+        "physics": view != "tree" and n_nodes > 0,
+        "faded": FADED,
+        "nodes": n_nodes,
+    }
+    nav = f'<a href="{html.escape(index_href)}">← 总览</a>' if index_href else ""
+    fills = {
+        "PKG_TITLE": html.escape(title),
+        "PKG_VIEW_NAME": view,
+        "PKG_NAV": nav,
+        "PKG_FILTERS": _filters_html(graph, view),
+        "PKG_HINT": html.escape(_HINTS[view]),
+        "PKG_LEGEND": legend_html(graph_legend(graph)),
+        "PKG_CSS": page_css(),
+        "PKG_VIEW": _script_json(view_json),
+        "PKG_VIS_JS": SOURCE_MAP.sub("", _asset("vis-network.min.js")),
+        "PKG_APP_JS": _asset("view.js"),
+    }
+    page = PLACEHOLDER.sub(lambda m: fills.get(m.group("name"), m.group(0)), page)
+    found = EXTERNAL_REF.search(page)
+    if found is not None:
+        raise GraphError(f"{view}: the page would fetch {found.group('url')!r} from the network")
+    logger.info("%s: %d nodes, %d edges, %d bytes", view, n_nodes, len(net.edges), len(page))
+    return str(page)
