@@ -11,6 +11,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 
+from loaders.header import find_doc_number
 from loaders.lines import CleanedLines, display_width
 from policykg.records import Problem, SourceLine, Span
 
@@ -235,7 +236,7 @@ def find_structure(cleaned: CleanedLines) -> Structure:
                     )
                     structural.add(i)
                     state.chapter_number = num
-                    state.chapter = text
+                    state.chapter = cm.group("name").strip()
                     state.last_seq = None
                     i += 1
                     continue
@@ -275,6 +276,16 @@ def find_structure(cleaned: CleanedLines) -> Structure:
                 starts.append((i, _copy(state), f"{c}.{k}"))
                 i += 1
                 continue
+        if (
+            state.part is not None
+            and 2 <= state.part <= 5
+            and state.last_seq is not None
+            and _unnumbered_start(lines, i, fresh(i))
+        ):
+            state.ordinal += 1
+            starts.append((i, _copy(state), None))
+            i += 1
+            continue
         if (
             state.part is not None
             and state.part >= 5
@@ -343,6 +354,27 @@ def find_structure(cleaned: CleanedLines) -> Structure:
         )
     return Structure(headings=tuple(headings), blocks=tuple(blocks),
                      problems=tuple(problems), unexplained=tuple(unexplained))
+
+
+def _unnumbered_start(lines: tuple[SourceLine, ...], i: int, fresh: bool) -> bool:
+    """Return True when line ``i`` opens a document printed without a number.
+
+    line 10299: " 国家发展改革委等部门关于发布《高耗能行业重点领域能效标杆水平…" starts a
+    page after document 1.9 ends, and its 发文字号 follows within a few lines.
+    """
+    if not fresh or i == 0:
+        return False
+    text = lines[i].text
+    prev = lines[i - 1].text
+    if (
+        DOC_START_RE.match(text)
+        or text.startswith(("附", "（", "(", "第"))
+        or not re.match(r"[\u4e00-\u9fff《“]", text)
+        or "。" in text
+        or prev[-1] not in "。）)！"
+    ):
+        return False
+    return any(find_doc_number(s.text) is not None for s in lines[i + 1 : i + 5])
 
 
 def _copy(state: _State) -> _State:

@@ -76,14 +76,36 @@ def _slug(name: str) -> str:
     return slug or "doc"
 
 
-def _block_id(block: Block) -> str:
+def _block_id(block: Block, previous_seq: str | None) -> str:
     if block.part is None:
         return f"doc-{block.ordinal}"
     if block.seq is None:
+        if previous_seq is not None and block.part != 6:
+            # an unnumbered document inside a chapter: named after the one it follows
+            if block.chapter_number is not None:
+                return f"p{block.part}-c{block.chapter_number}-{previous_seq}a"
+            return f"p{block.part}-{previous_seq}a"
         return f"p{block.part}-{block.ordinal}"
     if block.chapter_number is not None:
         return f"p{block.part}-c{block.chapter_number}-{block.seq}"
     return f"p{block.part}-{block.seq}"
+
+
+# Short chapter names of part 4 and the full name of their jurisdiction.
+_JURISDICTIONS = {
+    "内蒙古": "内蒙古自治区",
+    "宁夏": "宁夏回族自治区",
+    "广西": "广西壮族自治区",
+    "新疆": "新疆维吾尔自治区",
+    "西藏": "西藏自治区",
+}
+
+
+def _jurisdiction(block: Block) -> str | None:
+    if block.part != 4 or not block.chapter:
+        return None
+    name = block.chapter.strip()
+    return _JURISDICTIONS.get(name, name)
 
 
 def _kind(part: int | None, title: str) -> DocKind:
@@ -101,15 +123,18 @@ def _compilation_documents(
     problems = list(structure.problems)
     documents: list[Document] = []
     doc_lines = 0
+    previous_seq: str | None = None
     for block in structure.blocks:
         first = block.lines[0].text
         title_start = first
         if block.seq is not None:
             title_start = re.sub(r"^\d{1,2}[.．]\d{1,2}\s*", "", first)
-        header = read_header(block.lines, title_start=title_start)
+        header = read_header(
+            block.lines, title_start=title_start, one_line_title=block.part == 5
+        )
         problems.extend(header.problems)
         doc = Document(
-            id=_block_id(block),
+            id=_block_id(block, previous_seq),
             part=block.part,
             chapter=block.chapter,
             seq=block.seq,
@@ -124,10 +149,13 @@ def _compilation_documents(
             start_line=block.start_line,
             end_line=block.end_line,
             file=cleaned.file,
+            jurisdiction=_jurisdiction(block),
             paragraphs=tuple(join_paragraphs(block.lines)),
         )
         documents.append(doc)
         doc_lines += len(block.lines)
+        if block.seq is not None:
+            previous_seq = block.seq
     structure_lines = sum(
         h.end_line - h.start_line + 1 for h in structure.headings if not h.inferred
     )

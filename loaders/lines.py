@@ -251,7 +251,7 @@ def join_paragraphs(lines: Sequence[SourceLine], width: int | None = None) -> li
     >>> ls = [SourceLine(number=1, text="一、总体要求"),
     ...       SourceLine(number=3, text="碳" * 29 + "，"),
     ...       SourceLine(number=5, text="到 2025年完成。")]
-    >>> [(p.text[-10:], p.start_line, p.offsets) for p in join_paragraphs(ls, 60)]
+    >>> [(p.text[-11:], p.start_line, p.offsets) for p in join_paragraphs(ls, 60)]
     [('一、总体要求', 1, ((0, 1),)), ('碳，到2025年完成。', 3, ((0, 3), (30, 5)))]
     """
     w = wrap_width(lines) if width is None else width
