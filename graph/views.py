@@ -253,7 +253,8 @@ def agency_ego(
     registry = _registry(corpus, agencies)
     centre = find_agency(corpus, agency_name_or_id, registry.values())
     tags = tuple(sector_tags) or corpus.sectors
-    counts = _task_counts(corpus.tasks)
+    roles = _task_roles(corpus.tasks, registry)
+    counts = _task_counts(roles)
     sectors = _sectors_by_subject(tags)
     docs = {d.id: d for d in corpus.documents}
     g: nx.DiGraph[str] = nx.DiGraph(view="agency_ego", agency=centre.id)
@@ -261,7 +262,7 @@ def agency_ego(
     g.add_node(me, **_agency_attrs(centre.id, registry, counts), ego=True)
     shared: Counter[str] = Counter()
     for task in corpus.tasks:
-        role = _role(task, centre.id)
+        role = roles[task.id].get(centre.id)
         if role is None or (lead_only and role != "lead"):
             continue
         t = str(task_iri(task.id))
@@ -272,7 +273,7 @@ def agency_ego(
             if d not in g:
                 g.add_node(d, **_policy_attrs(docs[task.doc_id], sectors))
             g.add_edge(t, d, relation="assigned_by")
-        for other in _agencies_of(task):
+        for other in roles[task.id]:
             if other != centre.id:
                 shared[other] += 1
     for other, n in sorted(shared.items()):
@@ -339,7 +340,8 @@ def _responsibility(
     import networkx as nx
 
     sectors = _sectors_by_subject(tags)
-    counts = _task_counts(corpus.tasks)
+    roles = _task_roles(corpus.tasks, registry)
+    counts = _task_counts(roles)
     docs = {d.id: d for d in corpus.documents}
     g: nx.DiGraph[str] = nx.DiGraph(view="responsibility")
     for agency_id in sorted(set(registry) | set(counts)):
@@ -347,10 +349,8 @@ def _responsibility(
     for task in corpus.tasks:
         t = str(task_iri(task.id))
         g.add_node(t, **_task_attrs(task, sectors, docs))
-        for agency_id in task.participants:
-            g.add_edge(str(agency_iri(agency_id)), t, relation="participant")
-        for agency_id in task.lead:  # lead wins over participant if an agency is both
-            g.add_edge(str(agency_iri(agency_id)), t, relation="lead")
+        for agency_id, role in sorted(roles[task.id].items()):
+            g.add_edge(str(agency_iri(agency_id)), t, relation=role)
         if with_policies and task.doc_id in docs:
             d = str(doc_iri(task.doc_id))
             if d not in g:
@@ -362,10 +362,11 @@ def _responsibility(
 def _coresponsibility(corpus: Corpus, registry: dict[str, Agency]) -> nx.Graph[str]:
     import networkx as nx
 
-    counts = _task_counts(corpus.tasks)
+    roles = _task_roles(corpus.tasks, registry)
+    counts = _task_counts(roles)
     shared: Counter[tuple[str, str]] = Counter()
     for task in corpus.tasks:
-        for a, b in combinations(sorted(_agencies_of(task)), 2):
+        for a, b in combinations(sorted(roles[task.id]), 2):
             shared[a, b] += 1
     g: nx.Graph[str] = nx.Graph(view="coresponsibility")
     for agency_id in sorted(counts):
@@ -418,24 +419,36 @@ def _registry(corpus: Corpus, agencies: Iterable[Agency] | None) -> dict[str, Ag
     return {a.id: a for a in (corpus.agencies if agencies is None else agencies)}
 
 
-def _agencies_of(task: Task) -> set[str]:
-    return {*task.lead, *task.participants}
+def _task_roles(tasks: Iterable[Task], registry: dict[str, Agency]) -> dict[str, dict[str, str]]:
+    """Task id → {agency id: "lead" | "participant"}; a lead is never also a participant.
+
+    ``Task.lead`` and ``Task.participants`` hold agency ids or canonical names; they are
+    resolved against the registry exactly as ``graph.build`` does, and a name it does not
+    know is left out (the RDF graph keeps it as ``pkg:unresolvedAgency``).
+    """
+    ids = {a.id: a.id for a in registry.values()}
+    for agency in registry.values():
+        ids.setdefault(agency.name, agency.id)
+    roles: dict[str, dict[str, str]] = {}
+    for task in tasks:
+        mine: dict[str, str] = {}
+        for role, names in (("participant", task.participants), ("lead", task.lead)):
+            for name in names:
+                agency_id = ids.get(name)
+                if agency_id is None:
+                    logger.debug("task %s: agency %s not in the registry", task.id, name)
+                else:
+                    mine[agency_id] = role
+        roles[task.id] = mine
+    return roles
 
 
-def _role(task: Task, agency_id: str) -> str | None:
-    if agency_id in task.lead:
-        return "lead"
-    if agency_id in task.participants:
-        return "participant"
-    return None
-
-
-def _task_counts(tasks: Iterable[Task]) -> dict[str, tuple[int, int]]:
+def _task_counts(roles: dict[str, dict[str, str]]) -> dict[str, tuple[int, int]]:
     total: Counter[str] = Counter()
     lead: Counter[str] = Counter()
-    for task in tasks:
-        total.update(_agencies_of(task))
-        lead.update(set(task.lead))
+    for mine in roles.values():
+        total.update(mine.keys())
+        lead.update(a for a, role in mine.items() if role == "lead")
     return {a: (total[a], lead[a]) for a in total}
 
 

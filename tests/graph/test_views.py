@@ -405,3 +405,59 @@ def test_attributes_follow_the_contract(corpus: Corpus, tree: Node, kind: str) -
 def test_unknown_view_kind(corpus: Corpus) -> None:
     with pytest.raises(ValueError, match="unknown view 'agencies'"):
         to_networkx(corpus, "agencies")
+
+
+def test_task_agencies_given_by_canonical_name(corpus: Corpus) -> None:
+    # graph.build resolves Task.lead / participants by agency id or canonical name
+    task = Task(
+        id="p2-06-t99", doc_id="p2-06", text="（十）…", section=(), lead=("交通运输部",),
+        participants=("ndrc", "国家铁路局"), collective=(), etc=True, jurisdiction=None,
+        raw="交通运输部牵头，国家发展改革委、国家铁路局等按职责分工负责",
+        start_line=6056, end_line=6096,
+    )
+    g = to_networkx(Corpus(documents=corpus.documents, agencies=corpus.agencies,
+                           tasks=(task,)), "responsibility")
+    assert sorted(g.in_edges(t("p2-06-t99"), data="relation")) == sorted(
+        [(a("mot"), t("p2-06-t99"), "lead"), (a("ndrc"), t("p2-06-t99"), "participant")]
+    )
+
+
+# --- the same resources as the RDF graph -------------------------------------------------
+
+SPARQL_PREFIXES = """
+PREFIX eli: <http://data.europa.eu/eli/ontology#>
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX pkg: <https://w3id.org/policykg/ontology#>
+"""
+
+
+def _subjects(graph: Any, cls: str) -> set[str]:
+    rows = graph.query(SPARQL_PREFIXES + f"SELECT DISTINCT ?s WHERE {{ ?s a {cls} }}")
+    return {str(row[0]) for row in rows}
+
+
+def _pairs(graph: Any, path: str) -> set[tuple[str, str]]:
+    rows = graph.query(SPARQL_PREFIXES + f"SELECT DISTINCT ?s ?o WHERE {{ ?s {path} ?o }}")
+    return {(str(row[0]), str(row[1])) for row in rows}
+
+
+def _of_kind(g: nx.Graph[str], kind: str) -> set[str]:
+    return {n for n, k in g.nodes(data="kind") if k == kind}
+
+
+def test_views_and_rdf_graph_have_the_same_resources(corpus: Corpus, tree: Node) -> None:
+    build = pytest.importorskip("graph.build")
+    rdf = build.build_graph(corpus, corpus.sectors, tree)
+
+    cites = to_networkx(corpus, "citations")
+    assert _of_kind(cites, "policy") == _subjects(rdf, "eli:LegalResource")
+    assert _of_kind(cites, "external_policy") == _subjects(rdf, "pkg:ExternalPolicy")
+    rdf_cites = _pairs(rdf, "eli:cites|eli:based_on")
+    assert set(cites.edges) == {(u, v) for u, v in rdf_cites if u != v}
+
+    resp = to_networkx(corpus, "responsibility")
+    assert _of_kind(resp, "agency") == _subjects(rdf, "org:Organization")
+    assert _of_kind(resp, "task") == _subjects(rdf, "pkg:Task")
+    for relation, prop in (("lead", "pkg:leadAgency"), ("participant", "pkg:participantAgency")):
+        mine = {(u, v) for u, v, r in resp.edges(data="relation") if r == relation}
+        assert mine == {(ag, tk) for tk, ag in _pairs(rdf, prop)}
