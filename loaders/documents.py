@@ -15,9 +15,10 @@ from pathlib import Path
 from loaders.compilation import Block, find_structure, is_compilation
 from loaders.header import read_header
 from loaders.lines import CleanedLines, clean_lines, join_paragraphs
+from loaders.sections import parse_sections
 from loaders.source import check_policy_text, read_text
 from policykg.errors import EmptyInputError, InputError
-from policykg.records import BuildSummary, DocKind, Document, Problem, Span
+from policykg.records import BuildSummary, DocKind, Document, Paragraph, Problem, Span
 
 __all__ = ["LoadedDocuments", "iter_input_files", "load_documents"]
 
@@ -133,8 +134,10 @@ def _compilation_documents(
             block.lines, title_start=title_start, one_line_title=block.part == 5
         )
         problems.extend(header.problems)
+        doc_id = _block_id(block, previous_seq)
+        paragraphs = tuple(join_paragraphs(block.lines))
         doc = Document(
-            id=_block_id(block, previous_seq),
+            id=doc_id,
             part=block.part,
             chapter=block.chapter,
             seq=block.seq,
@@ -150,7 +153,11 @@ def _compilation_documents(
             end_line=block.end_line,
             file=cleaned.file,
             jurisdiction=_jurisdiction(block),
-            paragraphs=tuple(join_paragraphs(block.lines)),
+            sections=parse_sections(
+                doc_id, _body(paragraphs, block.lines[header.title_lines - 1].number),
+                block.end_line,
+            ),
+            paragraphs=paragraphs,
         )
         documents.append(doc)
         doc_lines += len(block.lines)
@@ -161,6 +168,11 @@ def _compilation_documents(
     )
     _ = structure_lines
     return documents, problems, doc_lines, list(structure.unexplained)
+
+
+def _body(paragraphs: tuple[Paragraph, ...], title_end: int) -> tuple[Paragraph, ...]:
+    """The paragraphs after the title (a heading tree never includes the title)."""
+    return tuple(p for p in paragraphs if p.start_line > title_end)
 
 
 def _summary(cleaned: CleanedLines, doc_lines: int, unexplained: int) -> BuildSummary:
@@ -230,8 +242,10 @@ def _single_document(
 ) -> tuple[list[Document], list[Problem], int, list[int]]:
     lines = cleaned.lines
     header = read_header(lines)
+    doc_id = _slug(cleaned.file)
+    paragraphs = tuple(join_paragraphs(lines))
     doc = Document(
-        id=_slug(cleaned.file),
+        id=doc_id,
         part=None,
         chapter=None,
         seq=None,
@@ -246,6 +260,9 @@ def _single_document(
         start_line=lines[0].number,
         end_line=lines[-1].number,
         file=cleaned.file,
-        paragraphs=tuple(join_paragraphs(lines)),
+        sections=parse_sections(
+            doc_id, _body(paragraphs, lines[header.title_lines - 1].number), lines[-1].number
+        ),
+        paragraphs=paragraphs,
     )
     return [doc], list(header.problems), len(lines), []

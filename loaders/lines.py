@@ -287,7 +287,8 @@ def join_paragraphs(lines: Sequence[SourceLine], width: int | None = None) -> li
                 prev_width < short_limit and _ends_sentence(prev_text)
             )
             if prev_short or (
-                marker and (marker.group("strong") or _ends_sentence(prev_text))
+                marker
+                and (marker.group("strong") or _ends_sentence(prev_text) or prev_text[-1] in "）)")
             ):
                 flush()
         if texts and texts[-1] and _is_latin(texts[-1][-1]) and _is_latin(text[0]):
