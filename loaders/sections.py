@@ -47,7 +47,7 @@ RANKS: dict[str, int] = {
     "pnum": 7,
 }
 
-_CN_VALUES = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+_CN_VALUES = {"零": 0, "\u3007": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
               "六": 6, "七": 7, "八": 8, "九": 9}
 
 _HEADING_END_RE = re.compile(r"[。；;！？]")
@@ -124,8 +124,8 @@ def parse_sections(
 
     A marker is taken as a heading only when it continues its siblings' numbering (1
     under a new parent, else a little above the previous sibling's number; 第X条 count
-    through the whole document), so a stray "3." in a table does not open a section. Levels are nesting depths (1 = outermost); each
-    section spans from its heading to the line before the next heading of the same or
+    through the whole document), so a stray "3." in a table does not open a section.
+    Levels are nesting depths (1 = outermost); each section spans from its heading to the line before the next heading of the same or
     an enclosing rank, or to the document's end.
 
     Args:
