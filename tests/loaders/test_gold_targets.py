@@ -143,7 +143,7 @@ def test_find_targets_against_gold(compilation_docs: Any) -> None:
     from loaders.targets import find_targets
 
     gold_lines = {g.line for g in GOLD_ROWS}
-    predicted = []
+    predicted: list[Any] = []
     for doc in compilation_docs.documents:
         targets, _problems = find_targets(doc)
         predicted.extend(

@@ -175,7 +175,7 @@ def test_find_tasks_against_gold(compilation_docs: Any) -> None:
 
     tasks_module = pytest.importorskip("loaders.tasks")
     registry = load_registry()
-    predicted = []
+    predicted: list[Any] = []
     for doc in compilation_docs.documents:
         tasks, _problems = tasks_module.find_tasks(doc, registry)
         predicted.extend(tasks)
