@@ -17,7 +17,7 @@ __all__ = ["RANKS", "parse_sections", "split_marker"]
 
 logger = logging.getLogger(__name__)
 
-_CN = "一二三四五六七八九十百零〇两"
+_CN = "一二三四五六七八九十百零\u3007两"
 
 # A heading marker opening a paragraph, by kind.
 # line 6672: "第一章 总则"; line 6674: "第一条 为加强和规范…"; line 5548: "一、总体要求";
@@ -125,8 +125,9 @@ def parse_sections(
     A marker is taken as a heading only when it continues its siblings' numbering (1
     under a new parent, else a little above the previous sibling's number; 第X条 count
     through the whole document), so a stray "3." in a table does not open a section.
-    Levels are nesting depths (1 = outermost); each section spans from its heading to the line before the next heading of the same or
-    an enclosing rank, or to the document's end.
+    Levels are nesting depths (1 = outermost); each section spans from its heading to
+    the line before the next heading of the same or an enclosing rank, or to the
+    document's end.
 
     Args:
         doc_id: the document id (section ids are ``{doc_id}/s{n}``).
