@@ -62,6 +62,13 @@ ROLE_SUFFIX = re.compile(
 # line 6015: 以下均需地方各级人民政府落实，不再列出;  line 41128: 以下任务不再列出
 SKIP_CLAUSE = re.compile(r"^(?:以下.*|不再列出)$")
 
+# The closing clause of the Inner Mongolia 6.2 annotations, after a list with no role verb:
+# line 38655: （自治区发展改革委、工信厅、能源局，按照部门职责分工持续推进）
+# line 38707: （…，各盟市政府有关部门，按照部门职责分工，按实施方案计划分年度实施）
+# line 38674: （…市场监管局，按照部门职责分工 2022年 2月底前）
+BY_DUTIES = re.compile(r"^按照?(?:部门)?职责分工")
+PLAN_CLAUSE = re.compile(r"^按实施方案")
+
 # The start of an item inside a paragraph, where an unclosed annotation must stop:
 # line 40579: （责任单位：…宁东能源化工基地管委会，各地 / 3.严格控制煤炭消费。 (the closing
 # 级市） is missing from the print and the next item follows on the same paragraph)
@@ -231,7 +238,9 @@ def parse_annotation(body: str) -> RawRoles:
         return RawRoles(lead=tuple(lead), participants=tuple(part), etc=etc)
     for clause in _top_level_split(text, "，,。；;"):
         clause = clause.strip()
-        if not clause or SKIP_CLAUSE.match(clause):
+        if not clause or SKIP_CLAUSE.match(clause) or BY_DUTIES.match(clause) or (
+            PLAN_CLAUSE.match(clause)
+        ):
             continue
         suffix = ROLE_SUFFIX.search(clause)
         is_lead = False
@@ -257,8 +266,10 @@ def _looks_like_annotation(body: str) -> bool:
     label = LABEL.match(text)
     if label is not None and not label.group("label").startswith("完成"):
         return True
-    first = _top_level_split(text, "，,。；;")[0]
-    return bool(ROLE_SUFFIX.search(first)) and len(first) <= 200
+    clauses = _top_level_split(text, "，,。；;")
+    if len(clauses) > 1 and "。" not in text and any(BY_DUTIES.match(c) for c in clauses[1:]):
+        return True
+    return bool(ROLE_SUFFIX.search(clauses[0])) and len(clauses[0]) <= 200
 
 
 def find_annotations(text: str) -> list[Annotation]:
@@ -355,7 +366,7 @@ def _resolve_roles(
         target = out.lead if is_lead else out.participants
         if agency.name not in target:
             target.append(agency.name)
-    out.participants = [p for p in out.participants if p not in out.lead]
+    # an agency printed both as lead and as participant (line 34088) keeps both roles
     return out
 
 
