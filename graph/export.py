@@ -33,10 +33,10 @@ _LABELS: Final = (SKOS.prefLabel, ELI.title, RDFS.label)
 
 
 def _graph_of(source: Any) -> rdflib.Graph:
-    """Accept an ``rdflib.Graph`` or an opened store (anything with a ``graph()`` method)."""
+    """Accept an ``rdflib.Graph`` or an opened store (its ``memory_graph()``)."""
     if isinstance(source, rdflib.Graph):
         return source
-    to_graph = getattr(source, "graph", None)
+    to_graph = getattr(source, "memory_graph", None)
     if callable(to_graph):
         result = to_graph()
         if isinstance(result, rdflib.Graph):

@@ -1,0 +1,330 @@
+"""SPARQL over the store, with the project prefixes predeclared, and the W3C results formats.
+
+``run_query`` runs on an opened store (pyoxigraph, on disk), a bare ``pyoxigraph.Store``, or
+an ``rdflib.Graph`` (rdflib's own engine, the baseline), and always returns rdflib terms.
+``format_result`` writes table (for people), CSV and TSV (SPARQL 1.1 Query Results CSV and
+TSV Formats) and JSON (SPARQL 1.1 Query Results JSON Format).  Presentation stays here and
+in the CLI; nothing is printed.  Must not import ``loaders`` or ``viz``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any, Final
+
+import rdflib
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.term import Node
+
+from ontology import PREFIXES
+from policykg.errors import QueryError
+from policykg.records import Span
+
+__all__ = [
+    "FORMATS",
+    "QueryResult",
+    "format_result",
+    "run_query",
+    "with_prefixes",
+]
+
+logger = logging.getLogger(__name__)
+
+#: Output formats of ``format_result``.
+FORMATS: Final = ("table", "csv", "tsv", "json")
+
+# A prefix the query declares itself, e.g. "PREFIX pkg: <https://w3id.org/policykg/ontology#>"
+DECLARED_PREFIX = re.compile(
+    r"""(?im)^\s*PREFIX\s+
+        (?P<prefix>[A-Za-z][\w.-]*)?   # prefix name, empty for the default prefix
+        \s*:""",
+    re.VERBOSE,
+)
+
+# pyoxigraph's SyntaxError text, e.g. "error at 3:2: expected OPTIONAL"
+OXIGRAPH_ERROR = re.compile(
+    r"""^error\ at\ (?P<line>\d+):(?P<column>\d+):\s*(?P<message>.*)$""",
+    re.VERBOSE | re.DOTALL,
+)
+
+_TERM = Node | None
+_SPO: Final = ("subject", "predicate", "object")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class QueryResult:
+    """A query's answer: rows of rdflib terms (SELECT), a boolean (ASK) or triples."""
+
+    kind: str  # "select", "ask" or "graph"
+    variables: tuple[str, ...] = ()
+    rows: tuple[tuple[_TERM, ...], ...] = ()
+    boolean: bool | None = None
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def column(self, name: str) -> list[_TERM]:
+        """The values of one variable, in row order."""
+        i = self.variables.index(name)
+        return [row[i] for row in self.rows]
+
+    def dicts(self) -> list[dict[str, _TERM]]:
+        """The rows as dicts of variable → term (unbound variables are None)."""
+        return [dict(zip(self.variables, row, strict=True)) for row in self.rows]
+
+
+def with_prefixes(text: str, prefixes: dict[str, str] | None = None) -> str:
+    """Prepend a PREFIX line for each project prefix the query does not declare itself.
+
+    >>> with_prefixes("PREFIX pkg: <x#> SELECT * {}").count("PREFIX pkg:")
+    1
+    >>> "PREFIX eli:" in with_prefixes("SELECT * {}")
+    True
+    """
+    declared = {m["prefix"] or "" for m in DECLARED_PREFIX.finditer(text)}
+    lines = [
+        f"PREFIX {p}: <{ns}>"
+        for p, ns in (prefixes or PREFIXES).items()
+        if p not in declared
+    ]
+    return "\n".join([*lines, text]) if lines else text
+
+
+def _query_error(text: str, line: int | None, message: str) -> QueryError:
+    excerpt = ""
+    span = None
+    if line is not None:
+        lines = text.splitlines()
+        if 1 <= line <= len(lines):
+            excerpt = lines[line - 1].strip()
+        span = Span(file="<query>", start_line=line, end_line=line)
+    if "Prefix not found" in message:
+        message = "unknown prefix (declare it with PREFIX, or use one of: "
+        message += ", ".join(PREFIXES) + ")"
+    elif len(message) > 300:
+        message = message[:300] + "…"
+    return QueryError(f"SPARQL syntax error: {message}", span=span, excerpt=excerpt)
+
+
+def _from_ox(term: Any) -> _TERM:
+    import pyoxigraph
+
+    if term is None:
+        return None
+    if isinstance(term, pyoxigraph.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, pyoxigraph.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, pyoxigraph.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        if datatype == str(XSD.string):
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(datatype))
+    raise QueryError(f"unsupported term in a result: {term!r}")
+
+
+def _run_oxigraph(store: Any, text: str) -> QueryResult:
+    import pyoxigraph
+
+    try:
+        answer = store.query(text, prefixes=dict(PREFIXES))
+    except SyntaxError as e:
+        m = OXIGRAPH_ERROR.match(str(e))
+        if m is None:
+            raise _query_error(text, None, str(e)) from e
+        raise _query_error(text, int(m["line"]), m["message"]) from e
+    except OSError as e:
+        raise QueryError(f"the query failed: {e}") from e
+    if isinstance(answer, pyoxigraph.QueryBoolean):
+        return QueryResult(kind="ask", boolean=bool(answer))
+    if isinstance(answer, pyoxigraph.QuerySolutions):
+        variables = tuple(v.value for v in answer.variables)
+        rows = tuple(tuple(_from_ox(sol[v]) for v in variables) for sol in answer)
+        return QueryResult(kind="select", variables=variables, rows=rows)
+    triples = tuple(
+        (_from_ox(t.subject), _from_ox(t.predicate), _from_ox(t.object)) for t in answer
+    )
+    return QueryResult(kind="graph", variables=_SPO, rows=triples)
+
+
+def _plain(term: Any) -> _TERM:
+    if isinstance(term, Literal) and term.datatype == XSD.string and not term.language:
+        return Literal(str(term))
+    return term if isinstance(term, Node) else None
+
+
+def _run_rdflib(graph: rdflib.Graph, text: str) -> QueryResult:
+    from pyparsing import ParseException
+
+    try:
+        answer = graph.query(text, initNs=dict(PREFIXES))
+    except ParseException as e:
+        raise _query_error(text, e.lineno, e.msg) from e
+    except Exception as e:
+        # rdflib raises a bare Exception("Unknown namespace prefix : foo") for an undeclared
+        # prefix; anything of a more specific type is a bug and propagates unchanged.
+        if type(e) is not Exception:
+            raise
+        raise _query_error(text, None, str(e)) from e
+    if answer.type == "ASK":
+        return QueryResult(kind="ask", boolean=bool(answer.askAnswer))
+    if answer.type == "SELECT":
+        variables = tuple(str(v) for v in answer.vars or ())
+        rows = tuple(tuple(_plain(x) for x in row) for row in answer)  # type: ignore[union-attr]
+        return QueryResult(kind="select", variables=variables, rows=rows)
+    g = answer.graph
+    assert g is not None
+    spo = tuple((s, p, o) for s, p, o in g)
+    return QueryResult(kind="graph", variables=_SPO, rows=spo)
+
+
+def run_query(store: Any, text: str) -> QueryResult:
+    """Run a SPARQL query with the project prefixes predeclared.
+
+    Args:
+        store: an opened store (``graph.store.open_store``), a ``pyoxigraph.Store``, or an
+            ``rdflib.Graph`` (rdflib's own engine).
+        text: the query; PREFIX lines it declares itself win over the project's.
+
+    Raises:
+        QueryError: the query is malformed (with the parser's message and line) or failed.
+    """
+    if not text.strip():
+        raise QueryError("empty SPARQL query")
+    if isinstance(store, rdflib.Graph):
+        return _run_rdflib(store, text)
+    inner = getattr(store, "store", store)
+    if not hasattr(inner, "query"):
+        raise QueryError(f"cannot query a {type(store).__name__}")
+    return _run_oxigraph(inner, text)
+
+
+# ---------------------------------------------------------------- formats
+
+
+def _short(term: _TERM) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        text = str(term)
+        for prefix, ns in PREFIXES.items():
+            if text.startswith(ns) and len(text) > len(ns):
+                return f"{prefix}:{text[len(ns):]}"
+        return text
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return str(term)
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+def _cut(text: str, limit: int) -> str:
+    text = text.replace("\n", " ")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _table(result: QueryResult, max_cell: int = 60) -> str:
+    if result.kind == "ask":
+        return ("true" if result.boolean else "false") + "\n"
+    header = list(result.variables)
+    body = [
+        [_cut(s, max_cell) for s in map(_short, row)] for row in result.rows
+    ]
+    widths = [max([_width(h), *(_width(r[i]) for r in body)]) for i, h in enumerate(header)]
+    lines = [" | ".join(_pad(h, w) for h, w in zip(header, widths, strict=True)).rstrip()]
+    lines.append("-+-".join("-" * w for w in widths))
+    lines += [" | ".join(_pad(c, w) for c, w in zip(r, widths, strict=True)).rstrip() for r in body]
+    lines.append(f"({len(body)} row{'s' if len(body) != 1 else ''})")
+    return "\n".join(lines) + "\n"
+
+
+def _csv_value(term: _TERM) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return str(term)
+
+
+def _csv(result: QueryResult) -> str:
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\r\n")
+    if result.kind == "ask":
+        w.writerow(["_askResult"])
+        w.writerow(["true" if result.boolean else "false"])
+        return out.getvalue()
+    w.writerow(result.variables)
+    for row in result.rows:
+        w.writerow([_csv_value(t) for t in row])
+    return out.getvalue()
+
+
+def _tsv_value(term: _TERM) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    text = term.n3()
+    return text.replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def _tsv(result: QueryResult) -> str:
+    if result.kind == "ask":
+        return "?_askResult\n" + ("true" if result.boolean else "false") + "\n"
+    lines = ["\t".join(f"?{v}" for v in result.variables)]
+    lines += ["\t".join(_tsv_value(t) for t in row) for row in result.rows]
+    return "\n".join(lines) + "\n"
+
+
+def _json_term(term: Node) -> dict[str, str]:
+    if isinstance(term, URIRef):
+        return {"type": "uri", "value": str(term)}
+    if isinstance(term, BNode):
+        return {"type": "bnode", "value": str(term)}
+    if isinstance(term, Literal):
+        out = {"type": "literal", "value": str(term)}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype is not None and term.datatype != XSD.string:
+            out["datatype"] = str(term.datatype)
+        return out
+    raise QueryError(f"unsupported term in a result: {term!r}")
+
+
+def _json(result: QueryResult) -> str:
+    if result.kind == "ask":
+        data: dict[str, Any] = {"head": {}, "boolean": bool(result.boolean)}
+    else:
+        bindings = [
+            {v: _json_term(t) for v, t in zip(result.variables, row, strict=True) if t is not None}
+            for row in result.rows
+        ]
+        data = {"head": {"vars": list(result.variables)}, "results": {"bindings": bindings}}
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
+def format_result(result: QueryResult, fmt: str = "table") -> str:
+    """Return the result as ``table``, ``csv``, ``tsv`` or ``json`` (W3C SPARQL 1.1 results).
+
+    Raises:
+        QueryError: unknown format.
+    """
+    writers = {"table": _table, "csv": _csv, "tsv": _tsv, "json": _json}
+    if fmt not in writers:
+        raise QueryError(f"unknown result format {fmt!r} (one of {', '.join(FORMATS)})")
+    return writers[fmt](result)
