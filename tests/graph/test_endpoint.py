@@ -1,0 +1,247 @@
+"""The read-only SPARQL endpoint: the real Oxigraph server over a pyoxigraph store on disk."""
+
+from __future__ import annotations
+
+import json
+import socket
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from importlib import metadata
+from pathlib import Path
+
+import pytest
+
+from graph.endpoint import (
+    is_loopback,
+    oxigraph_binary,
+    serve,
+    server_command,
+    start_server,
+    store_location,
+)
+from policykg.errors import StoreError
+
+pytestmark = pytest.mark.server
+
+FIXTURE = Path(__file__).resolve().parent.parent / "data" / "fixtures" / "endpoint_graph.ttl"
+FIXTURE_TRIPLES = 66
+
+PREFIXES = """
+PREFIX pkg: <https://w3id.org/policykg/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX eli: <http://data.europa.eu/eli/ontology#>
+"""
+# competency question: the lead agencies of every task of a given document
+LEADS_OF_DOCUMENT = PREFIXES + """
+SELECT ?name WHERE {
+  ?task a pkg:Task ; pkg:assignedBy <https://w3id.org/policykg/doc/p2-06> ;
+        pkg:leadAgency ?agency .
+  ?agency skos:prefLabel ?name .
+} ORDER BY ?name
+"""
+LEADS = ["交通运输部", "国家发展改革委"]
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+INSERT = 'INSERT DATA { <https://w3id.org/policykg/doc/x> <http://purl.org/dc/terms/title> "x" }'
+
+
+def make_store(store_dir: Path) -> Path:
+    """Write the fixture graph into ``<store_dir>/oxigraph`` with pyoxigraph, as graph.store."""
+    import pyoxigraph as ox
+
+    store = ox.Store(str(store_dir / "oxigraph"))
+    store.load(path=str(FIXTURE), format=ox.RdfFormat.TURTLE)
+    store.flush()
+    del store
+    return store_dir
+
+
+@pytest.fixture(scope="module")
+def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_store(tmp_path_factory.mktemp("store"))
+
+
+@pytest.fixture(scope="module")
+def url(store_dir: Path) -> Iterator[str]:
+    with start_server(store_dir) as base:
+        yield base
+
+
+def _sparqlwrapper_select(endpoint: str, query: str) -> list[str]:
+    from SPARQLWrapper import JSON, SPARQLWrapper
+
+    client = SPARQLWrapper(endpoint)
+    client.setQuery(query)
+    client.setReturnFormat(JSON)
+    client.setTimeout(30)
+    result = client.queryAndConvert()
+    assert isinstance(result, dict)
+    rows = result["results"]["bindings"]
+    return [row[result["head"]["vars"][0]]["value"] for row in rows]
+
+
+def _count(base: str) -> int:
+    return int(_sparqlwrapper_select(base + "/query", COUNT)[0])
+
+
+def test_binary_is_the_same_version_as_pyoxigraph() -> None:
+    binary = oxigraph_binary()
+    assert binary.name == "oxigraph"
+    assert metadata.version("oxigraph") == metadata.version("pyoxigraph")
+
+
+def test_sparqlwrapper_answers_a_competency_query(url: str) -> None:
+    assert _sparqlwrapper_select(url + "/query", LEADS_OF_DOCUMENT) == LEADS
+
+
+def test_rdflib_sparqlstore_answers_the_same(url: str) -> None:
+    from rdflib import Graph
+    from rdflib.plugins.stores.sparqlstore import SPARQLStore
+
+    graph = Graph(store=SPARQLStore(url + "/query", returnFormat="json"))
+    names = [str(row[0]) for row in graph.query(LEADS_OF_DOCUMENT)]
+    assert names == LEADS
+    assert len(graph) == FIXTURE_TRIPLES
+
+
+def test_update_is_refused(url: str) -> None:
+    from SPARQLWrapper import POST, SPARQLWrapper
+
+    client = SPARQLWrapper(url + "/query", updateEndpoint=url + "/update")
+    client.setMethod(POST)
+    client.setQuery(INSERT)
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        client.query()
+    refused.value.close()
+    assert refused.value.code == 403
+    assert _count(url) == FIXTURE_TRIPLES
+
+
+def test_update_through_rdflib_is_refused(url: str) -> None:
+    from rdflib.plugins.stores.sparqlstore import SPARQLUpdateStore
+
+    store = SPARQLUpdateStore(url + "/query", url + "/update", autocommit=True)
+    with pytest.raises(urllib.error.HTTPError, match="403") as refused:
+        store.update(INSERT)
+    refused.value.close()
+    assert _count(url) == FIXTURE_TRIPLES
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE"])
+def test_graph_store_writes_are_refused(url: str, method: str) -> None:
+    body = b'<https://w3id.org/policykg/doc/x> <http://purl.org/dc/terms/title> "x" .'
+    request = urllib.request.Request(
+        url + "/store?default", data=body if method != "DELETE" else None, method=method,
+        headers={"Content-Type": "application/n-triples"},
+    )
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=30)
+    refused.value.close()
+    assert refused.value.code == 403
+    assert _count(url) == FIXTURE_TRIPLES
+
+
+def test_request_line_and_headers_are_limited_to_8_kib(url: str) -> None:
+    query = COUNT + " # " + "碳" * 3000  # 9000 bytes of UTF-8, far more once %-encoded
+    request = url + "/query?" + urllib.parse.urlencode({"query": query})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=30)
+    with refused.value:
+        assert refused.value.code == 400
+        assert "8kb" in refused.value.read().decode()
+
+
+def test_post_body_is_limited_to_128_mib(url: str) -> None:
+    body = (COUNT + " #").encode() + b"x" * (128 * 1024 * 1024 + 1)
+    request = urllib.request.Request(
+        url + "/query", data=body, headers={"Content-Type": "application/sparql-query"}
+    )
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=60)
+    del body
+    with refused.value:
+        assert refused.value.code == 400
+        assert "limited to 134217728 bytes" in refused.value.read().decode()
+
+
+def test_query_time_limit_cancels_a_runaway_query(store_dir: Path) -> None:
+    # a five-way cross product of 66 triples: 1.25e9 rows, never done within a second
+    runaway = (
+        "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . "
+        "?m ?n2 ?o }"
+    )
+    with start_server(store_dir, timeout_s=1) as base:
+        request = base + "/query?" + urllib.parse.urlencode({"query": runaway})
+        with urllib.request.urlopen(request, timeout=120) as answer:
+            text = answer.read().decode()
+    assert "The SPARQL operation has been cancelled" in text
+    with pytest.raises(json.JSONDecodeError):
+        json.loads(text)
+
+
+def test_serves_a_store_held_open_by_a_writer(tmp_path: Path) -> None:
+    import pyoxigraph as ox
+
+    writer = ox.Store(str(tmp_path / "oxigraph"))
+    writer.load(path=str(FIXTURE), format=ox.RdfFormat.TURTLE)
+    writer.flush()
+    with start_server(tmp_path) as base:
+        assert _count(base) == FIXTURE_TRIPLES
+    assert len(writer) == FIXTURE_TRIPLES
+
+
+def test_server_is_stopped_when_the_block_ends(store_dir: Path) -> None:
+    seen: list[urllib.parse.SplitResult] = []
+
+    def crash() -> None:
+        with start_server(store_dir) as base:
+            seen.append(urllib.parse.urlsplit(base))
+            raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError, match="boom"):
+        crash()
+    host, port = seen[0].hostname, seen[0].port
+    assert host is not None
+    assert port is not None
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection((host, port), timeout=5).close()
+
+
+def test_binds_to_loopback_by_default(store_dir: Path) -> None:
+    cmd = server_command(store_location(store_dir))
+    assert cmd[1] == "serve-read-only"
+    assert cmd[cmd.index("--bind") + 1] == "127.0.0.1:7878"
+    assert "--timeout-s" in cmd
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [
+        pytest.param("127.0.0.1", True, id="ipv4-loopback"),
+        pytest.param("localhost", True, id="localhost"),
+        pytest.param("::1", True, id="ipv6-loopback"),
+        pytest.param("0.0.0.0", False, id="all-interfaces"),
+        pytest.param("192.168.1.20", False, id="lan"),
+    ],
+)
+def test_is_loopback(host: str, loopback: bool) -> None:
+    assert is_loopback(host) is loopback
+
+
+def test_missing_store_is_a_store_error(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="no Oxigraph store here"):
+        serve(tmp_path / "nowhere")
+    with pytest.raises(StoreError, match="no Oxigraph store here"), start_server(tmp_path):
+        pass
+
+
+def test_port_in_use_is_a_store_error(store_dir: Path) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        with pytest.raises(StoreError, match="exited with status"), start_server(
+            store_dir, port=port
+        ):
+            pass
