@@ -150,25 +150,33 @@ def test_find_targets_against_gold(compilation_docs: Any) -> None:
             t for t in targets if any(abs(t.line - line) <= LINE_SLACK for line in gold_lines)
         )
 
+    # pair in two passes, so that equal keys (three 90% at line 41136) pair with the
+    # prediction that agrees on every attribute before any other
     unused = list(predicted)
-    missed: list[GoldTarget] = []
-    attribute_report: list[str] = []
-    for gold in GOLD_ROWS:
-        candidates = [
-            p
-            for p in unused
-            if abs(p.line - gold.line) <= LINE_SLACK
-            and _same_value(gold.value, p.value)
-            and p.year == gold.year
-        ]
-        if not candidates:
-            missed.append(gold)
-            continue
-        best = min(candidates, key=lambda p: len(_attribute_diffs(gold, p)))
-        unused.remove(best)
-        diffs = _attribute_diffs(gold, best)
-        if diffs:
-            attribute_report.append(f"  {_gid(gold)} {gold.indicator}: {', '.join(diffs)}")
+    pairs: dict[int, Any] = {}
+    for exact in (True, False):
+        for i, gold in enumerate(GOLD_ROWS):
+            if i in pairs:
+                continue
+            candidates = [
+                p
+                for p in unused
+                if abs(p.line - gold.line) <= LINE_SLACK
+                and _same_value(gold.value, p.value)
+                and p.year == gold.year
+                and (not exact or not _attribute_diffs(gold, p))
+            ]
+            if candidates:
+                best = min(candidates, key=lambda p: len(_attribute_diffs(gold, p)))
+                unused.remove(best)
+                pairs[i] = best
+    missed = [g for i, g in enumerate(GOLD_ROWS) if i not in pairs]
+    attribute_report = [
+        f"  {_gid(GOLD_ROWS[i])} {GOLD_ROWS[i].indicator}: "
+        + ", ".join(_attribute_diffs(GOLD_ROWS[i], p))
+        for i, p in sorted(pairs.items())
+        if _attribute_diffs(GOLD_ROWS[i], p)
+    ]
 
     matched = len(GOLD_ROWS) - len(missed)
     precision = matched / len(predicted) if predicted else 0.0
