@@ -7,6 +7,7 @@ must not import rdflib, networkx, spaCy, jieba or anything from ``graph``/``viz`
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from collections.abc import Iterator
@@ -26,6 +27,13 @@ _CN = "〇零一二两三四五六七八九十百千"
 YEAR_CONTEXT = re.compile(
     r"""
     (?: 到 | 至 | 截至 | 截止 ) \s* (?P<year> 20[2-6]\d ) \s* 年 (?! 前 | 以前 | 之前 )
+    # a clause led by its year: "2023年，单位 GDP能耗…" (line 40430), "2025年前，开展…" (39008)
+    | ^ \s* (?: 力争 | 争取 | 确保 )? \s* (?P<lead> 20[2-6]\d ) \s* 年
+      (?: 底 | 末 )? (?: 前 | 以前 )? \s* $
+    # "以 2020年为基准，2035年降低碳排放 30%" (line 42861)
+    | ^ \s* (?P<lead2> 20[2-6]\d ) \s* 年 (?= 降低 | 下降 | 实现 | 达到 | 提高 | 建成 | 完成 )
+    # "力争 2042年碳排放量较峰值降低 50%" (line 43382)
+    | (?: 力争 | 争取 ) \s* (?P<aim> 20[2-6]\d ) \s* 年 (?! 前 | 以前 | 之前 | 左右 | 实现 )
     | (?P<plan> “?十[四五六]五”? ) \s* (?: 时期 | 期间 | 末 )
     """,
     re.VERBOSE,
@@ -44,7 +52,9 @@ BASE_YEAR = re.compile(
     r"""
     (?: 比 | 较 | 相比 | 与 | 在 ) \s* (?P<base> (?:19|20)\d\d ) \s* 年 (?: 末 | 底 | 水平 )?
     (?: 相比 | 的?基础上 )?
-    | 比 \s* “? (?P<plan> 十[二三四]五 ) ”? \s* 末
+    | (?: 由 | 从 ) \s* (?P<from> (?:19|20)\d\d ) \s* 年 (?= 的 | 底 | 末 | \s*\d )
+    | (?: 比 | 较 ) \s* “? (?P<plan> 十[二三四]五 ) ”? \s* 末?
+    | 以 \s* (?P<basis> (?:19|20)\d\d ) \s* 年 \s* 为基准
     """,
     re.VERBOSE,
 )
@@ -54,8 +64,9 @@ _UNIT = r"""
       | [万亿]* (?: 千瓦时 | 千瓦 | 吨标准煤 | 吨二氧化碳当量 | 吨二氧化碳 | 吨标煤 | 吨
                   | 标准立方米 | 立方米 | 平方米 | 平方公里 | 公顷 | 亩 | 公里 | 千米
                   | 辆 | 元 | 美元 | 人次 | 人 | 户 | 台 | 套
-                  | 座 | 个 | 家 | 项 | 所 | 处 | 条 | 种 )
+                  | 座 | 个 | 家 | 项 | 所 | 处 | 条 | 种 | 回 )
       | 克/千瓦时 | 克标准煤/千瓦时 | 千克标准煤 | 小时 | 倍 | 成 | [万亿] )
+    (?: /年 )?
 """
 
 _NUM = rf"""
@@ -75,10 +86,11 @@ TRIGGER = re.compile(
       | 提高到 | 提高至 | 提升到 | 提升至 | 增长到 | 增长至
       | 增加到 | 增加至 | 增至 | 扩大到 | 扩大至
       | 降低到 | 降低至 | 下降到 | 下降至 | 降至 | 降到 | 减少到 | 减少至 | 控制在 | 稳定在 | 保持在
-      | 年均增长 | 年均下降 | 提高 | 提升 | 增长 | 增加 | 下降 | 降低 | 减少 | 压减 | 削减
+      | 年均增长 | 年均下降 | 提高 | 提升 | 增长 | 增加 | 下降 | 降低 | 减少 | 压减 | 削减 | 压缩
       | 达到 | 达 | 建成 | 培育 | 打造 | 创建 | 建设 | 新增 | 累计 | 选择 | 遴选 | 形成 | 推广
+      | 完成 | 实施 | (?<= 比例 | 比重 | 占比 ) 为
     )
-    \s* (?: 了 )? \s*
+    \s* (?: 了 | 约 | 近 )? \s*
     """,
     re.VERBOSE,
 )
@@ -98,13 +110,17 @@ QUANTITY = re.compile(
 #: Milestones: "二氧化碳排放力争于2030年前达到峰值", "2060年前实现碳中和" (line 4049).
 MILESTONE = re.compile(
     r"""
-    (?: 实现 | 达到 ) \s* (?P<subject> [^，。；、\d]{0,8}? )
+    (?P<how> 实现 | 达到 | 力争 | 争取 ) \s* (?P<subject> [^，。；、\d]{0,8}? )
     (?P<verb> 碳达峰 | 碳中和 | 峰值 | 达峰 )
     | (?<= 排放 | 尽早 | 率先 | 提前 | 总量 | 消费 ) (?P<verb2> 达到峰值 | 达峰 )
+    # "2030年前，…推动碳达峰目标顺利实现" (line 27262)
+    | (?P<verb3> 碳达峰 | 碳中和 ) 目标 (?: 顺利 | 如期 | 全面 )? 实现
     """,
     re.VERBOSE,
 )
 
+_BASIS = re.compile(r"以\s*(?P<year>(?:19|20)\d\d)\s*年\s*为基准")
+_CARRIED = -2  # a milestone's year carried from an earlier clause
 _SENTENCE_END = re.compile(r"[。！？；]")
 _CLAUSE_END = re.compile(r"[，,：:；;。！？]")
 _APPROX_BEFORE = re.compile(r"(?:约|大约|近|接近)\s*$")
@@ -165,10 +181,24 @@ _DIRECTIONS: dict[str, Direction] = {
     "增加": Direction.INCREASE_BY,
     "年均增长": Direction.INCREASE_BY,
     "新增": Direction.INCREASE_BY,
+    "压缩": Direction.REDUCE_BY,
 }
 #: Verbs that only promise a count ("建成…100个") when the quantity is a count.
-_COUNT_VERBS = frozenset({"建成", "培育", "打造", "创建", "建设", "选择", "遴选", "形成", "推广"})
-_COUNT_UNITS = frozenset({"个", "家", "座", "项", "所", "处", "条", "种", "套", "台", "户"})
+_COUNT_VERBS = frozenset(
+    {"建成", "培育", "打造", "创建", "建设", "选择", "遴选", "形成", "推广", "完成", "实施", "突破"}
+)
+#: Verbs whose measured noun may stand between verb and number:
+#: "新增新能源装机 8000万千瓦" (line 41871), "实施合同能源管理项目 3000个以上" (line 27723).
+_GAP_VERBS = frozenset(
+    {"新增", "降低", "减少", "压减", "完成", "实施", "建成", "培育", "达到"}
+    | {"不低于", "不少于", "超过"}
+)
+_GAP = re.compile(r"(?P<gap>[^，。；：、\d%]{1,14}?)\s*(?=\d)")
+#: Nouns that end an indicator standing right before its number: "清洁能源装机占比 50%以上".
+_INDICATOR_END = re.compile(
+    r"(?:比例|比重|占比|率|量|规模|能力|装机|产值|容量|总量|强度|面积|项目|园区|工厂|企业)\s*$"
+)
+_COUNT_UNITS = frozenset({"个", "家", "座", "项", "所", "处", "条", "种", "套", "台", "户", "回"})
 #: Units that by themselves make a number a target when a year or a trigger is present.
 _TARGET_HINT = re.compile(r"[%‰]|百分点|千瓦|吨|立方米|平方米|公顷|亩|公里|辆|元|倍")
 
@@ -187,6 +217,8 @@ class TargetMatch:
     base_year: int | None
     text: str
     offset: int
+    #: for milestones: offset of the year in the text, -1 when carried from before the text
+    year_offset: int | None = None
 
 
 def _plan_year(plan: str) -> int:
@@ -250,68 +282,179 @@ def _quantities(clause: str, pos: int) -> Iterator[re.Match[str]]:
         m = QUANTITY.match(clause, m.end() + nxt.end())
 
 
+def _base_year(clause: str) -> int | None:
+    """Return the base year of a clause: 比2020年, 以2020年为基准, 比“十三五”末."""
+    base = BASE_YEAR.search(clause)
+    if base is None:
+        return None
+    if base.group("plan"):
+        return None  # "较“十三五”末下降 37%" (line 42048) prints no year
+    return int(base.group("base") or base.group("basis") or base.group("from"))
+
+
+def _make(
+    q: re.Match[str],
+    verb: str | None,
+    indicator: str,
+    clause: str,
+    year: int | None,
+    base_year: int | None,
+    sentence: str,
+    list_qual: str | None = None,
+) -> TargetMatch | None:
+    """Make a target of a quantity match, or None when it is no promised value."""
+    unit = q.group("unit") or q.group("unit1")
+    if unit is None and q.group("value").isdigit() and len(q.group("value")) == 4:
+        return None  # a year, not a value
+    after = clause[q.end() : q.end() + 3]
+    if after.startswith("的") and not after.startswith("的目标"):
+        return None  # a threshold, not a promise: "年综合能耗超过 1 万吨标准煤的数据中心"
+    if after.startswith("及以"):
+        return None
+    try:
+        value, unit_out = _split_unit(q.group("value"), unit)
+    except ValueError:
+        return None
+    qual = q.group("qual") or list_qual
+    direction = Direction.REACH if verb is None else _DIRECTIONS.get(verb, Direction.REACH)
+    if direction is Direction.REACH and qual in {"以上", "及以上"}:
+        direction = Direction.AT_LEAST  # "达到12亿千瓦以上" (line 4575)
+    if direction is Direction.REACH and qual in {"以内", "以下", "之内", "内"}:
+        direction = Direction.AT_MOST
+    approx = qual == "左右" or _APPROX_BEFORE.search(clause[: q.start()]) is not None
+    return TargetMatch(
+        indicator=indicator,
+        value=value,
+        value_max=float(q.group("value_max")) if q.group("value_max") else None,
+        unit=unit_out,
+        direction=direction,
+        approx=approx,
+        year=year,
+        base_year=base_year,
+        text=sentence.strip(),
+        offset=q.start("value"),
+    )
+
+
+def _split_indicator(indicator: str, values: int, i: int) -> list[str]:
+    """Return the indicators a value belongs to when a 、-list shares one or pairs with many.
+
+    "秸秆综合利用率、农用残膜回收率达到 90%" (line 41136) is two targets;
+    "单位GDP能源消耗、用水量…分别降低 13.5%、16%" (line 7299) pairs name and value.
+    """
+    parts = [p for p in indicator.split("、") if p]
+    if len(parts) < 2:
+        return [indicator]
+    if values == len(parts):
+        return [parts[i]]
+    if values == 1 and all(_INDICATOR_END.search(p) for p in parts):
+        return parts
+    return [indicator]
+
+
+def _is_count(unit: str | None) -> bool:
+    """Return whether a unit makes a number a promised amount (not a bare number)."""
+    return unit is not None and (unit in _COUNT_UNITS or _TARGET_HINT.search(unit) is not None)
+
+
 def _clause_targets(
     clause: str, year: int | None, sentence: str, previous: str = ""
 ) -> Iterator[tuple[int, TargetMatch]]:
     """Yield (offset in clause, target) for each quantitative target of a clause."""
-    base = BASE_YEAR.search(clause)
-    base_year = None
-    if base is not None:
-        plan_end = {"十二五": 2015, "十三五": 2020, "十四五": 2025}
-        base_year = int(base.group("base")) if base.group("base") else plan_end[base.group("plan")]
+    if re.search(r"目前|当前|现已|已经|已达|已有|截至目前", clause):
+        return  # a fact, not a promise: "目前我国发电和供热行业二氧化碳排放量占…比重超过 40%"
+    base_year = _base_year(clause)
+    basis = _BASIS.search(sentence[: max(sentence.find(clause), 0)])
+    if base_year is None and basis is not None:
+        base_year = int(basis.group("year"))  # "以 2020年为基准，2035年降低碳排放 30%" (42861)
     own = YEAR_BEFORE.search(clause)
     clause_year = int(own.group("year")) if own else year
     indicator_start = 0
-    if re.search(r"目前|当前|现已|已经|已达|已有|截至目前", clause):
-        return  # a fact, not a promise: "目前我国发电和供热行业二氧化碳排放量占…比重超过 40%"
+    used: set[int] = set()
     for t in TRIGGER.finditer(clause):
-        verb = t.group("verb")
-        found = list(_quantities(clause, t.end()))
-        if not found:
+        if t.start() < indicator_start:
             continue
+        verb = t.group("verb")
+        verb_key = verb if verb != "为" else "达到"
+        found = list(_quantities(clause, t.end()))
+        gap = ""
+        if not found and verb_key in _GAP_VERBS:
+            g = _GAP.match(clause, t.end())
+            if g is not None and not re.search(r"比|较|每|第|前", g.group("gap")):
+                found = list(_quantities(clause, g.end()))
+                gap = g.group("gap")
         for q in found:
             unit = q.group("unit") or q.group("unit1")
-            if unit is None and q.group("value").isdigit() and len(q.group("value")) == 4:
-                continue  # a year, not a value
-            if verb in _COUNT_VERBS or verb in {"累计", "形成"}:
-                if unit is None or (unit not in _COUNT_UNITS and not _TARGET_HINT.search(unit)):
+            if verb_key in _COUNT_VERBS or verb_key in {"累计", "形成"} or gap:
+                if not _is_count(unit):
                     continue
             elif unit is None and clause_year is None:
                 continue
-            if verb == "达" and unit is None:
+            if gap.rstrip().endswith("的") and verb_key not in _COUNT_VERBS:
+                gap = ""  # "不低于行业产能的 30%" (line 38629): the indicator stands before
+            if verb_key == "达" and unit is None:
                 continue
-            if clause[q.end() : q.end() + 1] == "的" or clause[q.end() : q.end() + 2] == "及以":
-                continue  # a threshold, not a promise: "年综合能耗超过 1 万吨标准煤的数据中心"
-            try:
-                value, unit_out = _split_unit(q.group("value"), unit)
-            except ValueError:
-                continue
-            value_max = float(q.group("value_max")) if q.group("value_max") else None
-            if verb in _COUNT_VERBS:
-                tail = clause[q.end() :]
-                indicator = _clean_indicator(re.split(r"[，。；（(]", tail)[0])
+            tail = _clean_indicator(re.split(r"[，。；（(和]", clause[q.end() :])[0])
+            if verb_key in _COUNT_VERBS and not gap and tail:
+                indicator = tail
+            elif gap and not gap.rstrip().endswith("的"):
+                indicator = _clean_indicator(gap)
             else:
                 indicator = _clean_indicator(clause[indicator_start : t.start()]) or previous
-            qual = q.group("qual")
-            direction = _DIRECTIONS.get(verb, Direction.REACH)
-            if verb in {"达到", "达", "力争达到"} and qual in {"以上", "及以上"}:
-                direction = Direction.REACH
-            if qual in {"以内", "以下", "之内", "内"} and direction is Direction.REACH:
-                direction = Direction.AT_MOST
-            approx = qual == "左右" or _APPROX_BEFORE.search(clause[: q.start()]) is not None
-            yield q.start("value"), TargetMatch(
+            # "分别达到98%和95%以上" (line 36650): the last qualifier holds for the list
+            list_qual = found[-1].group("qual") if len(found) > 1 else None
+            made = _make(
+                q, verb_key, indicator, clause, clause_year, base_year, sentence, list_qual
+            )
+            if made is None:
+                continue
+            used.add(q.start("value"))
+            for name in _split_indicator(indicator, len(found), found.index(q)):
+                yield q.start("value"), dataclasses.replace(made, indicator=name)
+        if found:
+            indicator_start = found[-1].end()
+    if clause_year is None:
+        return
+    # no verb, but a year in force: "确保清洁能源装机占比 50%以上" (line 41871),
+    # "绿氢制备示范项目 15个以上" (line 39010), "85%的县级及以上党政机关建成节约型机关" (32333)
+    for q in QUANTITY.finditer(clause):
+        start = q.start("value")
+        if start in used or not q.group("value")[0].isdigit():
+            continue
+        if start > 0 and (clause[start - 1].isdigit() or clause[start - 1] in ".-～~至"):
+            continue
+        unit = q.group("unit") or q.group("unit1")
+        if not _is_count(unit):
+            continue
+        before = clause[:start]
+        if re.search(r"(?:(?<!占)比|较|第|前|近|每|超过|约)\s*$", before):
+            continue
+        head = clause[: start].strip()
+        if _INDICATOR_END.search(before) and (q.group("qual") or unit in {"%", "个百分点"}):
+            indicator = _clean_indicator(before[before.rfind("、", 0, len(before)) + 1 :])
+            indicator = _clean_indicator(before) if len(indicator) < 2 else indicator
+        elif q.group("qual") in {"以上", "左右"} and head:
+            indicator = _clean_indicator(head)
+        elif not _clean_indicator(head) and clause[q.end() : q.end() + 1] == "的":
+            indicator = _clean_indicator(re.split(r"[，。；（(]", clause[q.end() + 1 :])[0])
+            yield start, TargetMatch(
                 indicator=indicator,
-                value=value,
-                value_max=value_max,
-                unit=unit_out,
-                direction=direction,
-                approx=approx,
+                value=_split_unit(q.group("value"), unit)[0],
+                value_max=None,
+                unit=_split_unit(q.group("value"), unit)[1],
+                direction=Direction.REACH,
+                approx=q.group("qual") == "左右",
                 year=clause_year,
                 base_year=base_year,
                 text=sentence.strip(),
-                offset=q.start("value"),
+                offset=start,
             )
-        indicator_start = found[-1].end()
+            continue
+        else:
+            continue
+        made = _make(q, None, indicator, clause, clause_year, base_year, sentence)
+        if made is not None:
+            yield start, made
 
 
 def _milestones(
@@ -320,20 +463,25 @@ def _milestones(
     """Yield dated qualitative milestones (碳达峰 / 碳中和) of a clause."""
     years = [m for m in YEAR_BEFORE.finditer(clause)]
     years += [m for m in re.finditer(r"(?P<year>20[2-6]\d)\s*年", clause) if m not in years]
+    year_at: int | None
     for m in MILESTONE.finditer(clause):
-        verb = m.group("verb") or m.group("verb2")
+        verb = m.group("verb") or m.group("verb2") or m.group("verb3")
         after = clause[m.end() : m.end() + 2]
-        if after.startswith(("工作", "目标", "行动", "愿景", "战略", "相关", "的", "碳中和")):
+        if after.startswith(("工作", "行动", "愿景", "战略", "相关", "的", "碳中和")):
             continue
+        if after.startswith("目标") and (m.group("how") is None or "为" in clause[: m.start()]):
+            continue  # "碳达峰目标" as a noun, or a purpose: "为如期实现碳达峰目标提供…支撑"
         before = [y for y in years if y.end() <= m.start()]
         if before:
             own = max(before, key=lambda y: y.end())
             offset = own.start("year")
             target_year: int | None = int(own.group("year"))
+            year_at = None
         elif year is not None and "为" not in clause[: m.start()]:
             # only a carried year, and not a purpose ("为实现碳达峰奠定坚实基础", line 4617)
             offset = m.start()
             target_year = year
+            year_at = _CARRIED
         else:
             continue
         if verb in {"峰值", "达到峰值", "达峰"}:
@@ -359,15 +507,29 @@ def _milestones(
             base_year=None,
             text=sentence.strip(),
             offset=offset,
+            year_offset=year_at,
         )
 
 
-def parse_targets(text: str, year: int | None = None) -> tuple[list[TargetMatch], int | None]:
+def _context_year(ctx: re.Match[str]) -> tuple[int, int]:
+    """Return the year a YEAR_CONTEXT match names and its offset in the clause."""
+    if ctx.group("plan"):
+        return _plan_year(ctx.group("plan")), ctx.start("plan")
+    for name in ("year", "lead", "lead2", "aim"):
+        if ctx.group(name):
+            return int(ctx.group(name)), ctx.start(name)
+    raise AssertionError("YEAR_CONTEXT matched no year")  # pragma: no cover
+
+
+def parse_targets(
+    text: str, year: int | None = None, year_offset: int | None = None
+) -> tuple[list[TargetMatch], int | None]:
     """Find the targets of one paragraph's text.
 
     Args:
         text: the paragraph (wrapped lines joined).
         year: a target year carried in from an earlier paragraph, if any.
+        year_offset: where that year is printed in ``text`` (-1: before it).
 
     Returns:
         The targets (offsets into ``text``) and the year in force at the end.
@@ -378,19 +540,26 @@ def parse_targets(text: str, year: int | None = None) -> tuple[list[TargetMatch]
     """
     text = normalise_digits(text)
     out: list[TargetMatch] = []
+    if year is not None and year_offset is None:
+        year_offset = -1
     for s_off, sentence in _sentences(text):
         last_indicator = ""
         for c_off, clause in _clauses(sentence):
             contexts = list(YEAR_CONTEXT.finditer(clause))
             if contexts:
-                ctx = contexts[-1]
-                plan = ctx.group("plan")
-                year = _plan_year(plan) if plan else int(ctx.group("year"))
+                year, off = _context_year(contexts[-1])
+                year_offset = s_off + c_off + off
             found = list(_clause_targets(clause, year, sentence, last_indicator))
-            found += list(_milestones(clause, year, sentence))
-            for off, match in sorted(found, key=lambda pair: pair[0]):
+            milestones = list(_milestones(clause, year, sentence))
+            for off, match in sorted(found + milestones, key=lambda pair: pair[0]):
                 if match.value is not None:
                     last_indicator = match.indicator
+                where = s_off + c_off + off
+                milestone_year_at: int | None = None
+                if match.value is None:
+                    carried = match.year_offset == _CARRIED
+                    at = -1 if year_offset is None else year_offset
+                    milestone_year_at = at if carried else where
                 out.append(
                     TargetMatch(
                         indicator=match.indicator,
@@ -402,7 +571,8 @@ def parse_targets(text: str, year: int | None = None) -> tuple[list[TargetMatch]
                         year=match.year,
                         base_year=match.base_year,
                         text=match.text,
-                        offset=s_off + c_off + off,
+                        offset=where,
+                        year_offset=milestone_year_at,
                     )
                 )
     return out, year
@@ -424,19 +594,39 @@ def find_targets(doc: Document) -> tuple[list[Target], list[Problem]]:
     targets: list[Target] = []
     problems: list[Problem] = []
     carried: int | None = None
+    carried_line: int | None = None
     for para in doc.paragraphs:
         found, year = parse_targets(para.text, carried)
-        # a paragraph cut mid-sentence (line 4086 "到 2025年，…重点行业") carries its year on
-        carried = year if para.text and para.text.rstrip()[-1] not in "。！？；：!?;:" else None
         for match in found:
-            targets.append(_to_target(doc, para, match, len(targets) + 1))
+            line = para.line_at(match.offset)
+            if match.year_offset is not None:
+                # a milestone is placed on the line of its year (gold: line 26419)
+                if match.year_offset >= 0:
+                    line = para.line_at(match.year_offset)
+                elif carried_line is not None:
+                    line = carried_line
+            targets.append(_to_target(doc, match, line, len(targets) + 1))
         if not found:
             problems.extend(_unparsed(doc, para))
+        # a paragraph cut mid-sentence (line 4086 "到 2025年，…重点行业") carries its year on
+        ends = para.text.rstrip()[-1:] if para.text.strip() else "。"
+        if ends not in "。！？；：!?;:" and year is not None:
+            if year != carried:
+                carried_line = _year_line(para, year) or carried_line
+            carried = year
+        else:
+            carried, carried_line = None, None
     return targets, problems
 
 
-def _to_target(doc: Document, para: Paragraph, match: TargetMatch, n: int) -> Target:
-    """Make a ``Target`` record of a match in a paragraph."""
+def _year_line(para: Paragraph, year: int) -> int | None:
+    """Return the line of the last mention of a year in a paragraph."""
+    i = normalise_digits(para.text).rfind(str(year))
+    return para.line_at(i) if i >= 0 else None
+
+
+def _to_target(doc: Document, match: TargetMatch, line: int, n: int) -> Target:
+    """Make a ``Target`` record of a match."""
     return Target(
         id=f"{doc.id}-g{n}",
         doc_id=doc.id,
@@ -448,7 +638,7 @@ def _to_target(doc: Document, para: Paragraph, match: TargetMatch, n: int) -> Ta
         year=match.year,
         base_year=match.base_year,
         text=match.text,
-        line=para.line_at(match.offset),
+        line=line,
         value_max=match.value_max,
     )
 
