@@ -1,0 +1,223 @@
+"""Who is responsible, and for what: ranked task search and per-agency duties.
+
+Pure functions over records (tasks, documents, agencies): user text never reaches SPARQL.
+The query arrives already segmented (``loaders.nlp.segment`` in the CLI); task texts are not
+segmented here — a query word counts where it occurs as a substring of the task's text and
+section headings, which suits unsegmented Chinese and needs no jieba in ``graph``.
+
+Must not import ``loaders`` or ``viz``.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from policykg.errors import QueryError
+from policykg.records import Agency, Document, Role, Task
+
+__all__ = [
+    "Duties",
+    "DutyGroup",
+    "DutyRow",
+    "Hit",
+    "duties",
+    "resolve_agency",
+    "who",
+]
+
+logger = logging.getLogger(__name__)
+
+# BM25 parameters (the usual defaults)
+K1 = 1.2
+B = 0.75
+
+# One-character function words a segmented query carries that say nothing about a task.
+STOP_WORDS = frozenset("的了和与及或在对由把将为是等各有关于中并以")
+# A query token made only of punctuation or spaces.
+NOISE = re.compile(r"^[\s\W_]+$")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Hit:
+    """A task matching a query, with its score and the title of its document."""
+
+    task: Task
+    score: float
+    title: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DutyRow:
+    """One task of an agency, with the agency's role in it."""
+
+    task: Task
+    document: Document
+    role: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DutyGroup:
+    """The tasks of an agency in one document."""
+
+    document: Document
+    rows: tuple[DutyRow, ...]
+
+    @property
+    def lead(self) -> int:
+        """How many of these tasks the agency leads."""
+        return sum(r.role == Role.LEAD for r in self.rows)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Duties:
+    """Every task an agency leads or joins, grouped by document in corpus order."""
+
+    agency: Agency
+    groups: tuple[DutyGroup, ...]
+
+    @property
+    def rows(self) -> tuple[DutyRow, ...]:
+        """All rows, document by document."""
+        return tuple(r for g in self.groups for r in g.rows)
+
+    @property
+    def total(self) -> int:
+        """How many tasks the agency takes part in (as lead or participant)."""
+        return sum(len(g.rows) for g in self.groups)
+
+    @property
+    def lead(self) -> int:
+        """How many tasks the agency leads."""
+        return sum(g.lead for g in self.groups)
+
+
+def _terms(tokens: Iterable[str]) -> list[str]:
+    """Distinct query terms in order, without punctuation and one-character stop words."""
+    seen: dict[str, None] = {}
+    for token in tokens:
+        t = token.strip()
+        if not t or NOISE.match(t):
+            continue
+        seen.setdefault(t, None)
+    terms = list(seen)
+    kept = [t for t in terms if not (len(t) == 1 and t in STOP_WORDS)]
+    return kept or terms
+
+
+def _field(task: Task) -> str:
+    return "\n".join((task.text, *task.section))
+
+
+def who(
+    query_tokens: Sequence[str],
+    tasks: Sequence[Task],
+    documents: Sequence[Document],
+    limit: int = 10,
+) -> list[Hit]:
+    """Rank tasks by BM25 over the query words; ties keep corpus order (document, line, id).
+
+    Args:
+        query_tokens: the segmented query (``loaders.nlp.segment``).
+        tasks: the tasks to search.
+        documents: the documents, for titles and order.
+        limit: how many hits to return (0 or less: all).
+
+    Returns:
+        The hits, best first; only tasks holding at least one query word.
+    """
+    terms = _terms(query_tokens)
+    if not terms or not tasks:
+        return []
+    fields = [_field(t) for t in tasks]
+    lengths = [max(len(f), 1) for f in fields]
+    avg = sum(lengths) / len(lengths)
+    n = len(tasks)
+    counts = [[f.count(term) for term in terms] for f in fields]
+    df = [sum(1 for row in counts if row[i]) for i in range(len(terms))]
+    idf = [math.log(1 + (n - d + 0.5) / (d + 0.5)) for d in df]
+    order = {d.id: i for i, d in enumerate(documents)}
+    titles = {d.id: d.title for d in documents}
+    scored: list[tuple[float, int, int, str, Task]] = []
+    for task, row, length in zip(tasks, counts, lengths, strict=True):
+        score = 0.0
+        for i, tf in enumerate(row):
+            if tf:
+                score += idf[i] * tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / avg))
+        if score > 0:
+            scored.append((-score, order.get(task.doc_id, n), task.start_line, task.id, task))
+    scored.sort(key=lambda s: s[:4])
+    chosen = scored if limit <= 0 else scored[:limit]
+    return [Hit(task=s[4], score=-s[0], title=titles.get(s[4].doc_id, "")) for s in chosen]
+
+
+def resolve_agency(text: str, agencies: Sequence[Agency]) -> Agency:
+    """Return the agency named by ``text``: its id, canonical name or any alias.
+
+    An alias shared by several agencies (生态环境厅 in every province) picks the national one
+    if there is one.
+
+    Raises:
+        QueryError: no agency, or several local ones, go by that name.
+    """
+    key = re.sub(r"\s+", "", text)
+    for a in agencies:
+        if key in (a.id, a.name):
+            return a
+    found = [a for a in agencies if key in a.aliases]
+    national = [a for a in found if a.jurisdiction is None]
+    if len(found) == 1:
+        return found[0]
+    if len(national) == 1:
+        return national[0]
+    if not found:
+        raise QueryError(f"no agency is called {text!r}")
+    names = "、".join(sorted(a.name for a in found)[:6])
+    raise QueryError(f"{text!r} names several agencies ({names}); give the full name")
+
+
+def duties(
+    agency: Agency | str,
+    tasks: Sequence[Task],
+    documents: Sequence[Document],
+    agencies: Sequence[Agency] = (),
+    *,
+    lead_only: bool = False,
+) -> Duties:
+    """Group every task ``agency`` leads or joins by document, in corpus order.
+
+    Args:
+        agency: an Agency, or an id, canonical name or alias resolved among ``agencies``.
+        tasks: the tasks (lead and participants hold canonical names).
+        documents: the documents, for grouping and order.
+        agencies: the registry agencies, needed when ``agency`` is a string.
+        lead_only: keep only the tasks the agency leads.
+
+    Raises:
+        QueryError: ``agency`` is a string that names no agency.
+    """
+    target = agency if isinstance(agency, Agency) else resolve_agency(agency, agencies)
+    keys = {target.name, target.id}
+    by_doc: dict[str, list[DutyRow]] = {}
+    docs = {d.id: d for d in documents}
+    for task in tasks:
+        document = docs.get(task.doc_id)
+        if document is None:
+            continue
+        if keys & set(task.lead):
+            role = Role.LEAD
+        elif not lead_only and keys & set(task.participants):
+            role = Role.PARTICIPANT
+        else:
+            continue
+        by_doc.setdefault(task.doc_id, []).append(
+            DutyRow(task=task, document=document, role=str(role)))
+    groups = tuple(
+        DutyGroup(document=d, rows=tuple(sorted(by_doc[d.id],
+                                                key=lambda r: (r.task.start_line, r.task.id))))
+        for d in documents if d.id in by_doc
+    )
+    return Duties(agency=target, groups=groups)
