@@ -39,7 +39,7 @@ PART_RE = re.compile(
 
 # A chapter heading of parts 3-5. line 6503: "第一章 国家发展和改革委员会".
 # A regulation's own "第一章 总则" (line 6672) matches too; it is rejected because the next
-# line is not the chapter's first document (N.1).
+# line is not a numbered title of that chapter (N.k).
 CHAPTER_RE = re.compile(
     r"""^第(?P<num>[一二三四五六七八九十]+)章\s*(?P<name>\S.*)$""",
     re.VERBOSE,
@@ -140,9 +140,20 @@ def _part_at(lines: tuple[SourceLine, ...], i: int, cleaned: CleanedLines) -> in
 
 
 def is_compilation(cleaned: CleanedLines) -> bool:
-    """Return True when the text holds compilation part headings (第一部分 …)."""
+    """Return True when the text holds a compilation part heading (第一部分 …).
+
+    The heading must stand at a page start and be followed within a few lines by a
+    chapter heading or a numbered document title (line 71-72: " 第一部分 习近平总书记重要
+    指示" then " 1.1 习近平在…"), so a policy's own "第一部分" does not count.
+    """
     lines = cleaned.lines
-    return any(_part_at(lines, i, cleaned) == 1 for i in range(min(len(lines), 4000)))
+    for i in range(len(lines)):
+        if _part_at(lines, i, cleaned) is None:
+            continue
+        for follower in lines[i + 1 : i + 5]:
+            if CHAPTER_RE.match(follower.text) or DOC_START_RE.match(follower.text):
+                return True
+    return False
 
 
 @dataclass(slots=True)
@@ -205,7 +216,7 @@ def find_structure(cleaned: CleanedLines) -> Structure:
         line = lines[i]
         text = line.text
         part = _part_at(lines, i, cleaned)
-        expected_part = 1 if state.part is None else state.part + 1
+        expected_part = part if state.part is None else state.part + 1
         if part is not None and part == expected_part:
             end = _heading_tail(lines, i, 2)
             heading_text = "".join(s.text for s in lines[i:end])
@@ -227,7 +238,6 @@ def find_structure(cleaned: CleanedLines) -> Structure:
                 if (
                     nxt
                     and int(nxt.group("chapter")) == num
-                    and int(nxt.group("num")) == 1
                     and (state.chapter_number or 0) < num
                 ):
                     headings.append(
@@ -245,31 +255,23 @@ def find_structure(cleaned: CleanedLines) -> Structure:
             c, k = int(dm.group("chapter")), int(dm.group("num"))
             accept = False
             if state.last_seq is None:
-                accept = k == 1 and (
-                    (state.chapter_number is None and state.part in (1, 2) and c == 1)
-                    or state.chapter_number == c
-                )
+                # the first document after a part or chapter heading (an excerpt of a
+                # compilation may start anywhere in a chapter)
+                if state.chapter_number is None and state.part in (3, 4, 5):
+                    accept = True
+                    _infer_chapter(state, c, line, headings, problems, file)
+                else:
+                    accept = (state.chapter_number is None and c == 1) or (
+                        state.chapter_number == c
+                    )
             else:
                 lc, lk = state.last_seq
                 if c == lc and k == lk + 1:
                     accept = True
                 elif state.part in (3, 4, 5) and c == lc + 1 and k == 1:
-                    # the chapter heading is missing: infer it (L003)
+                    # the chapter heading is missing (before line 23477): infer it (L003)
                     accept = True
-                    state.chapter_number = c
-                    state.chapter = None
-                    headings.append(
-                        Heading(kind="chapter", number=c, text="", start_line=line.number,
-                                end_line=line.number, inferred=True)
-                    )
-                    problems.append(
-                        Problem(
-                            code="L003",
-                            span=Span(file=file, start_line=line.number, end_line=line.number),
-                            message=f"chapter {c} heading of part {state.part} missing, inferred",
-                            excerpt=text,
-                        )
-                    )
+                    _infer_chapter(state, c, line, headings, problems, file)
             if accept:
                 state.last_seq = (c, k)
                 state.ordinal += 1
@@ -354,6 +356,31 @@ def find_structure(cleaned: CleanedLines) -> Structure:
         )
     return Structure(headings=tuple(headings), blocks=tuple(blocks),
                      problems=tuple(problems), unexplained=tuple(unexplained))
+
+
+def _infer_chapter(
+    state: _State,
+    number: int,
+    line: SourceLine,
+    headings: list[Heading],
+    problems: list[Problem],
+    file: str,
+) -> None:
+    """Open chapter ``number`` whose heading is not printed, reporting L003."""
+    state.chapter_number = number
+    state.chapter = None
+    headings.append(
+        Heading(kind="chapter", number=number, text="", start_line=line.number,
+                end_line=line.number, inferred=True)
+    )
+    problems.append(
+        Problem(
+            code="L003",
+            span=Span(file=file, start_line=line.number, end_line=line.number),
+            message=f"chapter {number} heading of part {state.part} missing, inferred",
+            excerpt=line.text,
+        )
+    )
 
 
 def _unnumbered_start(lines: tuple[SourceLine, ...], i: int, fresh: bool) -> bool:

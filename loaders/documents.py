@@ -38,6 +38,23 @@ EXCERPT_TITLE_RE = re.compile(r"""(?:摘录|摘编)$""", re.VERBOSE)
 
 _SLUG_RE = re.compile(r"[^0-9a-z\u3400-\u9fff]+")
 
+# A province-level or city jurisdiction opening an issuer's name or a title.
+# line 41654: "宁夏回族自治区人民政府"; line 36288: "浙江省经济和信息化厅".
+JURISDICTION_RE = re.compile(
+    r"""^(?P<name>
+        (?:北京|天津|上海|重庆)市
+      | (?:河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|广东|海南
+         |四川|贵州|云南|陕西|甘肃|青海|台湾)省
+      | 内蒙古自治区 | 广西壮族自治区 | 西藏自治区 | 宁夏回族自治区 | 新疆维吾尔自治区
+      | 香港特别行政区 | 澳门特别行政区
+      | [\u4e00-\u9fff]{2,4}市(?=人民政府|发展|生态|经济|工业|住房|交通|财政|科学)
+    )""",
+    re.VERBOSE,
+)
+
+# A 发文字号 of the State Council or the Party Centre. line 3158: "国发〔2021〕4号".  # noqa: RUF003
+CENTRAL_NUMBER_RE = re.compile(r"""^(?:国发|国办发|国函|国办函|中发|厅字)""", re.VERBOSE)
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class LoadedDocuments:
@@ -237,6 +254,22 @@ def _with_id(doc: Document, doc_id: str) -> Document:
     return dataclasses.replace(doc, id=doc_id)
 
 
+def _single_kind(
+    title: str, issuers: tuple[str, ...], doc_number: str | None
+) -> tuple[DocKind, str | None]:
+    """Guess a single document's kind and jurisdiction from its issuers, title and 文号."""
+    for name in (*issuers, title):
+        m = JURISDICTION_RE.match(name)
+        if m is not None:
+            return DocKind.LOCAL_POLICY, m.group("name")
+    central = {"国务院", "中共中央", "国务院办公厅", "中共中央办公厅"}
+    if central & set(issuers) or (doc_number and CENTRAL_NUMBER_RE.match(doc_number)):
+        return DocKind.CENTRAL_POLICY, None
+    if issuers or doc_number:
+        return DocKind.MINISTRY_POLICY, None
+    return DocKind.CENTRAL_POLICY, None
+
+
 def _single_document(
     cleaned: CleanedLines,
 ) -> tuple[list[Document], list[Problem], int, list[int]]:
@@ -244,12 +277,14 @@ def _single_document(
     header = read_header(lines)
     doc_id = _slug(cleaned.file)
     paragraphs = tuple(join_paragraphs(lines))
+    kind, jurisdiction = _single_kind(header.title, header.issuers, header.doc_number)
     doc = Document(
         id=doc_id,
         part=None,
         chapter=None,
         seq=None,
-        kind=DocKind.CENTRAL_POLICY,
+        kind=kind,
+        jurisdiction=jurisdiction,
         title=header.title,
         doc_number=header.doc_number,
         date=header.date,

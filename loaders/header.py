@@ -104,6 +104,9 @@ BODY_START_RE = re.compile(
 # An annex heading after a sign-off. line 18425: "附件 1"; line 29114: "附件：".
 ANNEX_RE = re.compile(r"""^附(?:件|表|录)?\s*[\d一二三四五六七八九十]*\s*[：:]?""", re.VERBOSE)
 
+# A note after a sign-off on government web pages: "（此件公开发布）".
+CLOSING_NOTE_RE = re.compile(r"""^[（(](?:此件|本件|本文)[\u4e00-\u9fff]{1,10}[）)]$""", re.VERBOSE)
+
 _MAX_TITLE_LINES = 5
 _HEADER_SCAN = 8
 
@@ -247,7 +250,12 @@ def _ends_text(lines: Sequence[SourceLine], i: int) -> bool:
     if i + 1 >= len(lines):
         return True
     nxt = lines[i + 1].text
-    return bool(ANNEX_RE.match(nxt) or URL_OPEN_RE.match(nxt) or nxt.startswith("http"))
+    return bool(
+        ANNEX_RE.match(nxt)
+        or URL_OPEN_RE.match(nxt)
+        or nxt.startswith("http")
+        or CLOSING_NOTE_RE.match(nxt)
+    )
 
 
 def _sign_off(

@@ -92,6 +92,14 @@ MARKER_RE = re.compile(
     re.VERBOSE,
 )
 
+# A source address on its own line, which is its own paragraph. line 3604:
+# "（http://www.gov.cn/zhengce/…htm）"; line 3606: "http://www.gov.cn/zhengce/…".
+URL_LINE_RE = re.compile(r"""^[（(]?\s*(?:https?://|www\.)""", re.VERBOSE | re.IGNORECASE)
+
+# An addressee line, which ends its paragraph. line 3160: "各省、自治区、直辖市人民政府，
+# 国务院各部委、各直属机构：".
+ADDRESSEE_RE = re.compile(r"""^各[\u4e00-\u9fff].*[：:]$""", re.VERBOSE)
+
 _SENTENCE_END = "。！？；：!?;:"
 _CLOSERS = "”\u2019）)》」』】"
 
@@ -227,6 +235,14 @@ def join_text(parts: Sequence[str]) -> str:
     return out
 
 
+def _is_unwrapped(lines: Sequence[SourceLine]) -> bool:
+    """Return True when many lines are far longer than a printed line (a web page copy)."""
+    if not lines:
+        return False
+    long = sum(1 for s in lines if display_width(s.text) > 2 * DEFAULT_WIDTH)
+    return long >= 3 and long * 5 >= len(lines)
+
+
 def _ends_sentence(text: str) -> bool:
     t = text.rstrip(_CLOSERS) or text
     return t[-1] in _SENTENCE_END
@@ -255,6 +271,8 @@ def join_paragraphs(lines: Sequence[SourceLine], width: int | None = None) -> li
     [('一、总体要求', 1, ((0, 1),)), ('碳，到2025年完成。', 3, ((0, 3), (30, 5)))]
     """
     w = wrap_width(lines) if width is None else width
+    # text copied from a web page is not wrapped: every line is a paragraph
+    unwrapped = width is None and _is_unwrapped(lines)
     short_limit = w - 4
     heading_limit = w * 7 // 10
     paragraphs: list[Paragraph] = []
@@ -262,6 +280,7 @@ def join_paragraphs(lines: Sequence[SourceLine], width: int | None = None) -> li
     offsets: list[tuple[int, int]] = []
     length = 0
     prev_text = ""
+    in_url = False
 
     def flush() -> None:
         nonlocal texts, offsets, length
@@ -280,6 +299,14 @@ def join_paragraphs(lines: Sequence[SourceLine], width: int | None = None) -> li
         text = _normalise(line.text)
         if not text:
             continue
+        url = URL_LINE_RE.match(text) is not None
+        if texts and (
+            unwrapped
+            or url
+            or (in_url and not text.isascii())
+            or ADDRESSEE_RE.match(prev_text)
+        ):
+            flush()
         if texts:
             marker = MARKER_RE.match(text)
             prev_width = display_width(prev_text)
@@ -296,6 +323,8 @@ def join_paragraphs(lines: Sequence[SourceLine], width: int | None = None) -> li
             if texts[-1][-1].isalpha() and "/" not in last_token and "." not in last_token:
                 texts.append(" ")
                 length += 1
+        if not texts:
+            in_url = url
         offsets.append((length, line.number))
         texts.append(text)
         length += len(text)

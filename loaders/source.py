@@ -140,7 +140,8 @@ def read_text(path: Path) -> DecodedText:
         problems = (
             Problem(
                 code="E001",
-                span=Span(file=name, start_line=1, end_line=max(1, text.count("\n") + 1)),
+                span=Span(file=name, start_line=1,
+                          end_line=max(1, len(text.rstrip("\n").split("\n")))),
                 message=f"input decoded from {encoding}",
             ),
         )
