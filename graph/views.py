@@ -168,6 +168,7 @@ def to_networkx(
     tree: TreeLike | None = None,
     agencies: Iterable[Agency] | None = None,
     assigned_by: bool = False,
+    all_agencies: bool = False,
 ) -> nx.Graph[str]:
     """Return one networkx view of ``corpus``.
 
@@ -180,6 +181,8 @@ def to_networkx(
         tree: the "1+N" tree for ``kind="tree"`` (default: ``graph.tree.build_tree``).
         agencies: the agency records giving names and levels (default ``corpus.agencies``).
         assigned_by: in the responsibility view, also add policies and task → policy edges.
+        all_agencies: in the responsibility view, also add the agencies without a task
+            (every ``org:Organization`` of the RDF graph); by default only those with one.
 
     Returns:
         A ``networkx.Graph`` or ``networkx.DiGraph`` whose attributes follow ``NodeAttrs``
@@ -193,7 +196,9 @@ def to_networkx(
     if kind == "citations":
         return _citations(corpus, tags)
     if kind == "responsibility":
-        return _responsibility(corpus, tags, registry, with_policies=assigned_by)
+        return _responsibility(
+            corpus, tags, registry, with_policies=assigned_by, all_agencies=all_agencies
+        )
     if kind == "coresponsibility":
         return _coresponsibility(corpus, registry)
     if kind == "tree":
@@ -336,6 +341,7 @@ def _responsibility(
     registry: dict[str, Agency],
     *,
     with_policies: bool,
+    all_agencies: bool,
 ) -> nx.DiGraph[str]:
     import networkx as nx
 
@@ -344,7 +350,7 @@ def _responsibility(
     counts = _task_counts(roles)
     docs = {d.id: d for d in corpus.documents}
     g: nx.DiGraph[str] = nx.DiGraph(view="responsibility")
-    for agency_id in sorted(set(registry) | set(counts)):
+    for agency_id in sorted(set(registry) | set(counts) if all_agencies else set(counts)):
         g.add_node(str(agency_iri(agency_id)), **_agency_attrs(agency_id, registry, counts))
     for task in corpus.tasks:
         t = str(task_iri(task.id))

@@ -245,3 +245,17 @@ def test_port_in_use_is_a_store_error(store_dir: Path) -> None:
             store_dir, port=port
         ):
             pass
+
+
+def test_serves_a_store_written_by_graph_store(tmp_path: Path) -> None:
+    # graph.store bulk-loads N-Triples with pyoxigraph (SST ingestion, not plain writes)
+    store = pytest.importorskip("graph.store")
+    from rdflib import Graph
+
+    from policykg.records import Corpus
+
+    graph = Graph().parse(FIXTURE, format="turtle")
+    store.write_store(tmp_path / "store", Corpus(documents=()), graph)
+    with start_server(tmp_path / "store") as base:
+        assert _sparqlwrapper_select(base + "/query", LEADS_OF_DOCUMENT) == LEADS
+        assert _count(base) == FIXTURE_TRIPLES

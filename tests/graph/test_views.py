@@ -226,9 +226,9 @@ def test_responsibility_is_agency_to_task(corpus: Corpus) -> None:
     assert sorted(n for n, k in kinds.items() if k == "task") == sorted(
         t(i) for i in ("p2-06-t01", "p2-06-t02", "p2-06-t04", "p2-06-t05")
     )
-    # every registry agency is a node, even 科技部 which carries no task here
-    assert sum(k == "agency" for k in kinds.values()) == 14
-    assert g.degree(a("most")) == 0
+    # only the agencies with a task: not 科技部
+    assert sum(k == "agency" for k in kinds.values()) == 13
+    assert a("most") not in g
     for u, v, rel in g.edges(data="relation"):
         assert (kinds[u], kinds[v]) == ("agency", "task")
         assert rel in ("lead", "participant")
@@ -260,7 +260,7 @@ def test_responsibility_edges(corpus: Corpus, agency: str, task: str, relation: 
     ],
 )
 def test_agency_task_counts(corpus: Corpus, agency: str, tasks: int, lead_tasks: int) -> None:
-    attrs = to_networkx(corpus, "responsibility").nodes[a(agency)]
+    attrs = to_networkx(corpus, "responsibility", all_agencies=True).nodes[a(agency)]
     assert set(attrs) == AGENCY_KEYS
     assert (attrs["tasks"], attrs["lead_tasks"], attrs["level"]) == (tasks, lead_tasks, "central")
 
@@ -456,8 +456,11 @@ def test_views_and_rdf_graph_have_the_same_resources(corpus: Corpus, tree: Node)
     assert set(cites.edges) == {(u, v) for u, v in rdf_cites if u != v}
 
     resp = to_networkx(corpus, "responsibility")
-    assert _of_kind(resp, "agency") == _subjects(rdf, "org:Organization")
+    responsible = {ag for _, ag in _pairs(rdf, "pkg:leadAgency|pkg:participantAgency")}
+    assert _of_kind(resp, "agency") == responsible
     assert _of_kind(resp, "task") == _subjects(rdf, "pkg:Task")
+    every = to_networkx(corpus, "responsibility", all_agencies=True)
+    assert _of_kind(every, "agency") == _subjects(rdf, "org:Organization")
     for relation, prop in (("lead", "pkg:leadAgency"), ("participant", "pkg:participantAgency")):
         mine = {(u, v) for u, v, r in resp.edges(data="relation") if r == relation}
         assert mine == {(ag, tk) for tk, ag in _pairs(rdf, prop)}
