@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from policykg.records import Citation, Document, Paragraph, Problem, Relation, Span
+from policykg.records import Citation, DocKind, Document, Paragraph, Problem, Relation, Span
 
 __all__ = [
     "DOC_NUMBER",
@@ -66,21 +66,25 @@ ALIAS = re.compile(
 #: "按照《实施方案》要求", line 38555 "为贯彻落实国家发展改革委等部门《关于严格能效约束…》".
 IMPLEMENTS = re.compile(
     r"""
-    (?P<verb> 贯彻 | 落实 | 根据 | 按照 | 依据 | 依照 | 遵照 | 执行 | 实施 | 对标 | 参照 | 遵循 )
+    (?P<verb> 贯彻 | 落实 | 执行 | 实施 | 履行 | 根据 | 按照 | 依据 | 依照 | 遵照 | 遵循 )
     (?P<gap> [^，。；：！？,;:《》]{0,24} ) $
     """,
     re.VERBOSE,
 )
-#: Not carrying out: drafting or revising the cited text (line 19573 "制定实施《碳排放权…条例》").
-_DRAFTING = re.compile(r"制定|出台|修订|修改|编制|研究|完善|发布|印发|推进|启动|起草|推动")
+#: Not carrying out: the cited text is being drafted or revised between verb and title.
+_DRAFTING = re.compile(r"制定|出台|修订|修改|编制|研究|起草|启动|对标|参照|符合")
+#: A template for any region is no policy: "编制《地区气候投融资试点工作方案》" (line 29731).
+_TEMPLATE = re.compile(r"^地区")
 
 #: What sits between two titles of one list: "《A》、《B》和《C》", "《A》（国发〔2021〕4号）、".
-_LIST_GAP = re.compile(r"^(?:\s|[、，,和及与以]|等|[（(][^（()）《》]{0,40}[）)])*$")
+_LIST_GAP = re.compile(
+    r"^(?:\s|[、，,和及与以其]|等|我省|我市|我区|本省|本市|[（(][^（()）《》]{0,40}[）)])*$"
+)
 
 #: Names that are not policies: tables, forms, reports, books.
 _NOT_POLICY = re.compile(
     r"""
-    (?: 表 | 清单 | 结论 | 名单 | 大纲 | 模板 | 报告 | 白皮书 | 书 | 报 )$
+    (?: 表 | 清单 | 结论 | 名单 | 大纲 | 模板 | 报告 | 白皮书 )$
     | ^ (?: 求是 | 人民日报 )$
     """,
     re.VERBOSE,
@@ -174,6 +178,29 @@ def _keys(title: str) -> set[str]:
     return {k for k in keys if len(k) >= 4}
 
 
+_FUZZY_MIN = 14
+_FUZZY_EDITS = 2
+
+
+def _within(a: str, b: str, limit: int = _FUZZY_EDITS) -> bool:
+    """Return whether two strings are at most ``limit`` edits apart (Levenshtein).
+
+    >>> _within("关于强化能效约束", "关于严格能效约束"), _within("关于强化能效约束", "关于能效")
+    (True, False)
+    """
+    if abs(len(a) - len(b)) > limit:
+        return False
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        if min(current) > limit:
+            return False
+        previous = current
+    return previous[-1] <= limit
+
+
 def _date_key(doc: Document) -> str | None:
     """Return a sortable date of a document: its date, else its year."""
     if doc.date:
@@ -217,12 +244,27 @@ class _Index:
         return cls(dict(by_key), dict(by_number))
 
     def resolve(self, title: str, citing: Document) -> Document | None:
-        """Return the document a title names, as seen from ``citing``, or None."""
+        """Return the document a title names, as seen from ``citing``, or None.
+
+        A title misquoted by at most two characters still names its document:
+        line 10321 "关于强化能效约束…" is 8678 "关于严格能效约束…".
+        """
+        keys = _keys(title)
         seen: dict[str, Document] = {}
-        for key in _keys(title):
+        for key in keys:
             for doc in self.by_key.get(key, ()):
                 seen[doc.id] = doc
-        return _choose(list(seen.values()), title, citing)
+        found = _choose(list(seen.values()), title, citing)
+        if found is not None:
+            return found
+        near: dict[str, Document] = {}
+        for key in keys:
+            if len(key) < _FUZZY_MIN:
+                continue
+            for other, docs in self.by_key.items():
+                if abs(len(other) - len(key)) <= _FUZZY_EDITS and _within(key, other):
+                    near.update((doc.id, doc) for doc in docs)
+        return _choose(list(near.values()), title, citing)
 
     def resolve_number(self, number: str, citing: Document) -> Document | None:
         """Return the document with a 发文字号, as seen from ``citing``, or None."""
@@ -265,17 +307,25 @@ def _relation(text: str, mentions: list[_Mention], i: int) -> Relation:
     before = text[max(0, mentions[j].start - 40) : mentions[j].start]
     before = re.split(r"[，。；：！？,;:]", before)[-1]
     m = IMPLEMENTS.search(before)
-    if m is None or _DRAFTING.search(m.group("gap")) or _DRAFTING.search(before[: m.start()][-2:]):
+    if m is None or _DRAFTING.search(m.group("gap")):
         return Relation.CITES
     return Relation.IMPLEMENTS
 
 
-def _is_title_paragraph(doc: Document, para: Paragraph) -> bool:
-    """Return whether a paragraph holds (part of) the document's printed title."""
-    if para.start_line > doc.start_line + 6:
+def _own_publication(doc: Document, key: str) -> bool:
+    """Return whether an enterprise plan's mention names the company's own text.
+
+    Line 42276: 中国节能 "发布《中国节能环保集团有限公司碳达峰碳中和行动方案》".
+    """
+    if doc.kind is not DocKind.ENTERPRISE_PLAN:
         return False
-    text, title = normalise_title(para.text), normalise_title(doc.title)
-    return bool(text) and (text in title or title in text)
+    own = normalise_title(doc.title)
+    shared = 0
+    for a, b in zip(own, key, strict=False):
+        if a != b:
+            break
+        shared += 1
+    return shared >= 4
 
 
 def _citation(
@@ -302,8 +352,6 @@ def _doc_citations(doc: Document, index: _Index) -> Iterator[Citation | Problem]
     aliases: dict[str, tuple[str, Document | None] | None] = {}  # None: the document itself
     own_keys = _keys(doc.title)
     for para in doc.paragraphs:
-        if _is_title_paragraph(doc, para):
-            continue
         text = para.text
         alias_at: dict[int, Relation] = {}
         skip_at: set[int] = set()
@@ -327,6 +375,16 @@ def _doc_citations(doc: Document, index: _Index) -> Iterator[Citation | Problem]
                 continue
             if mention.start in skip_at:
                 continue
+            if (
+                _TEMPLATE.match(key)
+                or after.lstrip().startswith("报告")  # "编制《江苏应对气候变化政策与行动2021》报告"
+                or _own_publication(doc, key)
+            ):
+                alias = ALIAS.match(after)
+                if alias is not None:
+                    aliases[normalise_title(alias.group("alias"))] = None
+                    skip_at.add(mention.end + alias.start("alias") - 1)
+                continue
             if mention.start in alias_at:
                 # the alias inside "（以下简称《意见》）" shares its title's relation
                 relation = alias_at[mention.start]
@@ -343,12 +401,14 @@ def _doc_citations(doc: Document, index: _Index) -> Iterator[Citation | Problem]
                 if defined_here:
                     aliases[key] = None  # "工作方案（以下简称《方案》）" (line 41772): its own text
                 elif not normalise_title(doc.title).endswith(key):
+                    # "推进《条例》研究制定" (line 33432): a short name defined nowhere
                     yield Problem(
                         code="C001",
                         span=Span(file=doc.file, start_line=line, end_line=line),
                         message=f"citation not resolved: 《{title}》 names no earlier title",
                         excerpt=text[max(0, mention.start - 20) : mention.end + 10],
                     )
+                    yield _citation(doc, line, title, None, relation)
                 continue
             cited = index.resolve(title, doc)
             number = DOC_NUMBER.match(re.sub(r"^[（(]", "", after[:40]))
