@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from loaders.documents import LoadedDocuments, load_documents
+from loaders.lines import CleanedLines, clean_lines
+from policykg.records import SourceLine
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPILATION = ROOT / "data" / "compilation-2022.txt"
@@ -23,3 +26,19 @@ def compilation_docs() -> LoadedDocuments:
 def fixtures_dir() -> Path:
     """The folder of small excerpt fixtures."""
     return FIXTURES
+
+
+@pytest.fixture(scope="session")
+def compilation_cleaned() -> CleanedLines:
+    """The bundled compilation's kept lines (page artifacts removed), once per session."""
+    return clean_lines(COMPILATION.read_text(encoding="utf-8"), COMPILATION.name)
+
+
+@pytest.fixture(scope="session")
+def source_lines(compilation_cleaned: CleanedLines) -> Callable[[int, int], list[SourceLine]]:
+    """Return the kept compilation lines numbered ``start``..``end`` (inclusive)."""
+
+    def between(start: int, end: int) -> list[SourceLine]:
+        return [s for s in compilation_cleaned.lines if start <= s.number <= end]
+
+    return between
