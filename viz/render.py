@@ -201,9 +201,7 @@ def ego_centre(graph: nx.Graph[Any]) -> Hashable | None:
     return max(agencies, key=lambda n: (graph.degree(n), str(n)), default=None)
 
 
-def _vis_node(
-    node_id: str, attrs: Mapping[str, Any], view: str, *, large: bool
-) -> dict[str, Any]:
+def _vis_node(node_id: str, attrs: Mapping[str, Any], view: str, *, large: bool) -> dict[str, Any]:
     """Return the vis-network node of one networkx node."""
     kind = str(attrs.get("kind", ""))
     style = KIND_STYLES.get(kind, UNKNOWN_NODE)
@@ -379,8 +377,7 @@ def legend_html(rows: list[tuple[str, str, str]]) -> str:
         else:
             dashed = " dashed" if swatch == "dashed" else ""
             mark = (
-                f'<span class="pkg-line{dashed}" '
-                f'style="border-color:{html.escape(color)}"></span>'
+                f'<span class="pkg-line{dashed}" style="border-color:{html.escape(color)}"></span>'
             )
         items.append(f"<li>{mark}{html.escape(label)}</li>")
     return f'<ul class="pkg-legend">{"".join(items)}</ul>'
@@ -403,9 +400,7 @@ def graph_legend(*graphs: nx.Graph[Any]) -> list[tuple[str, str, str]]:
     return legend(kinds, relations, doc_kinds=doc_kinds, levels=levels)
 
 
-def render(
-    graph: nx.Graph[Any], view: str, *, title: str, index_href: str | None = None
-) -> str:
+def render(graph: nx.Graph[Any], view: str, *, title: str, index_href: str | None = None) -> str:
     """Render ``graph`` as the self-contained HTML page of ``view``.
 
     Args:
@@ -463,9 +458,7 @@ def render(
     # pyvis's add_edge scans every node and edge per call (quadratic on thousands of edges),
     # so edges go straight into its edge list, in the same form add_edge would give them.
     for u, v, attrs in graph.edges(data=True):
-        edge = _vis_edge(
-            attrs, directed=graph.is_directed(), faded=u in external or v in external
-        )
+        edge = _vis_edge(attrs, directed=graph.is_directed(), faded=u in external or v in external)
         net.edges.append({"from": ids[u], "to": ids[v], **edge})
     net.options = _options(view, n_nodes)
 

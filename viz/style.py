@@ -121,9 +121,7 @@ def legend(
     rows += [
         ("node", s.color, s.label)
         for k, s in KIND_STYLES.items()
-        if k in kinds
-        and not (k == "policy" and doc_kinds)
-        and not (k == "agency" and levels)
+        if k in kinds and not (k == "policy" and doc_kinds) and not (k == "agency" and levels)
     ]
     rows += [
         ("dashed" if s.dashes else "edge", s.color, s.label)

@@ -1,0 +1,94 @@
+"""Open each view in headless Chromium: no request, no console error, a drawing, every node."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pytest
+
+from viz import VIEWS, write_all
+
+pytestmark = pytest.mark.browser
+
+FIGURES = {"documents": 133, "tasks": 4, "agencies": 13, "targets": 52}
+
+
+@pytest.fixture(scope="module")
+def written(viz_graphs: dict[str, nx.Graph[Any]]) -> Iterator[dict[str, Path]]:
+    """Every view and the index written by ``write_all``, by file stem (see ``private_dir``)."""
+    with tempfile.TemporaryDirectory(prefix="policykg-viz-pages-") as name:
+        yield {p.stem: p for p in write_all(viz_graphs, Path(name), FIGURES)}
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_view_draws_offline(
+    view: str,
+    written: dict[str, Path],
+    viz_graphs: dict[str, nx.Graph[Any]],
+    open_page: Callable[[Path], Any],
+    assert_drawn: Callable[[bytes], None],
+) -> None:
+    page = open_page(written[view])
+    assert page.wait_until("window.PKG_READY === true"), "layout never finished"
+    n = viz_graphs[view].number_of_nodes()
+    assert page.evaluate("window.PKG_NODES.length") == n
+    assert page.evaluate("window.PKG_NETWORK.body.data.nodes.length") == n
+    assert page.evaluate("window.PKG_NETWORK.physics.options.enabled") is False
+    assert_drawn(page.screenshot("#pkg-network canvas"))
+    assert page.requests() == []
+    assert page.errors() == []
+
+
+def test_index_opens_offline(written: dict[str, Path], open_page: Callable[[Path], Any]) -> None:
+    page = open_page(written["index"])
+    figures = page.evaluate("document.getElementById('pkg-figures').innerText")
+    assert "133\n政策文件" in figures
+    links = page.evaluate("Array.from(document.links).map(a => a.getAttribute('href'))")
+    assert sorted(links) == sorted(f"{v}.html" for v in VIEWS)
+    assert page.requests() == []
+    assert page.errors() == []
+
+
+def _choose(page: Any, select: str, value: str) -> int:
+    """Pick ``value`` in a ``<select>`` as a user would; return the nodes then shown."""
+    page.evaluate(
+        f"(function(){{var s=document.getElementById('{select}');s.value='{value}';"
+        "s.dispatchEvent(new Event('change'));})()"
+    )
+    return int(page.evaluate("window.PKG_NETWORK.body.data.nodes.length"))
+
+
+def test_responsibility_filters_by_sector_and_agency(
+    written: dict[str, Path], open_page: Callable[[Path], Any]
+) -> None:
+    page = open_page(written["responsibility"])
+    assert page.wait_until("window.PKG_READY === true")
+    # transport: only （四）交通物流节能减排工程, 2 lead and 8 participating agencies (6094-6096)
+    assert _choose(page, "pkg-sector", "transport") == 11
+    assert (
+        page.evaluate("document.getElementById('pkg-status').textContent") == "显示 11 / 17 个节点"
+    )
+    assert _choose(page, "pkg-sector", "") == 17
+    # 国家乡村振兴局 leads only （五）农业农村节能减排工程, with 8 other agencies (6120-6123)
+    assert _choose(page, "pkg-agency", "nrra") == 10
+    assert _choose(page, "pkg-sector", "industry") == 1  # no industry task: the agency alone
+    page.evaluate("document.getElementById('pkg-reset').click()")
+    assert page.evaluate("window.PKG_NETWORK.body.data.nodes.length") == 17
+    assert page.errors() == []
+
+
+def test_find_focuses_a_node(written: dict[str, Path], open_page: Callable[[Path], Any]) -> None:
+    page = open_page(written["tree"])
+    assert page.wait_until("window.PKG_READY === true")
+    page.evaluate(
+        "(function(){var f=document.getElementById('pkg-find');f.value='2030年前碳达峰行动方案';"
+        "f.dispatchEvent(new Event('change'));})()"
+    )
+    assert page.evaluate("window.PKG_NETWORK.getSelectedNodes()") == ["p2-04"]
+    info = page.evaluate("document.getElementById('pkg-info').innerText")
+    assert "国发〔2021〕23号" in info
+    assert page.errors() == []
