@@ -183,3 +183,44 @@ def test_analyze_corpus_report(corpus: Corpus) -> None:
     assert text.splitlines()[0] == "5 policies, 13 agencies with tasks, 4 tasks"
     assert "      4     1  国家发展改革委" in text
     assert "  [external]" in text
+
+
+# --- the whole compilation ---------------------------------------------------------------
+
+TASKS_PER_AGENCY = """
+PREFIX pkg: <https://w3id.org/policykg/ontology#>
+SELECT ?agency (COUNT(DISTINCT ?task) AS ?n) WHERE { ?task %s ?agency } GROUP BY ?agency
+"""
+
+
+@pytest.fixture(scope="module")
+def compilation_corpus() -> Corpus:
+    from loaders.corpus import load
+
+    return load([Path(__file__).resolve().parents[2] / "data" / "compilation-2022.txt"])
+
+
+@pytest.mark.slow
+def test_compilation_task_loads_agree_with_sparql_counts(compilation_corpus: Corpus) -> None:
+    from graph.build import build_graph
+
+    rdf = build_graph(compilation_corpus)
+    total = {
+        str(r[0]): int(r[1])
+        for r in rdf.query(TASKS_PER_AGENCY % "pkg:leadAgency|pkg:participantAgency")
+    }
+    lead = {str(r[0]): int(r[1]) for r in rdf.query(TASKS_PER_AGENCY % "pkg:leadAgency")}
+    loads = busiest_agencies(to_networkx(compilation_corpus, "responsibility"), top=None)
+    assert {x.iri: x.tasks for x in loads} == total
+    assert {x.iri: x.lead_tasks for x in loads if x.lead_tasks} == lead
+    assert [x.tasks for x in loads] == sorted((x.tasks for x in loads), reverse=True)
+
+
+@pytest.mark.slow
+def test_compilation_report_is_deterministic(compilation_corpus: Corpus) -> None:
+    one, two = analyze_corpus(compilation_corpus), analyze_corpus(compilation_corpus)
+    assert one == two
+    assert one.to_text() == two.to_text()
+    assert one.policies == len(compilation_corpus.documents)
+    assert "国家发展和改革委员会" in [x.label for x in one.busiest[:3]]
+    assert all(o.doc_id for o in one.orphans)

@@ -464,3 +464,46 @@ def test_views_and_rdf_graph_have_the_same_resources(corpus: Corpus, tree: Node)
     for relation, prop in (("lead", "pkg:leadAgency"), ("participant", "pkg:participantAgency")):
         mine = {(u, v) for u, v, r in resp.edges(data="relation") if r == relation}
         assert mine == {(ag, tk) for tk, ag in _pairs(rdf, prop)}
+
+
+# --- the whole compilation ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def compilation_corpus() -> Corpus:
+    from loaders.corpus import load
+
+    return load([Path(__file__).resolve().parents[2] / "data" / "compilation-2022.txt"])
+
+
+@pytest.mark.slow
+def test_compilation_views_match_the_rdf_graph(compilation_corpus: Corpus) -> None:
+    from graph.build import build_graph
+
+    corpus = compilation_corpus
+    rdf = build_graph(corpus)
+    cites = to_networkx(corpus, "citations")
+    assert _of_kind(cites, "policy") == _subjects(rdf, "eli:LegalResource")
+    assert len(_of_kind(cites, "policy")) == len(corpus.documents)
+    assert _of_kind(cites, "external_policy") == _subjects(rdf, "pkg:ExternalPolicy")
+    rdf_cites = _pairs(rdf, "eli:cites|eli:based_on")
+    assert set(cites.edges) == {(u, v) for u, v in rdf_cites if u != v}
+
+    resp = to_networkx(corpus, "responsibility", assigned_by=True)
+    assert _of_kind(resp, "task") == _subjects(rdf, "pkg:Task")
+    leads = {(ag, tk) for tk, ag in _pairs(rdf, "pkg:leadAgency")}
+    participants = {(ag, tk) for tk, ag in _pairs(rdf, "pkg:participantAgency")}
+    # an agency named both 牵头 and 参与 in one task has one edge in the view: lead
+    assert {(u, v) for u, v, r in resp.edges(data="relation") if r == "lead"} == leads
+    assert {
+        (u, v) for u, v, r in resp.edges(data="relation") if r == "participant"
+    } == participants - leads
+    assigned = {(u, v) for u, v, r in resp.edges(data="relation") if r == "assigned_by"}
+    assert assigned == {
+        (tk, doc) for tk, doc in _pairs(rdf, "pkg:assignedBy") if tk in _subjects(rdf, "pkg:Task")
+    }
+    for kind in ("citations", "responsibility", "coresponsibility"):
+        g = to_networkx(corpus, kind)
+        for _, attrs in g.nodes(data=True):
+            assert set(attrs) <= set(NodeAttrs.__annotations__)
+            assert attrs["kind"] in NODE_KINDS
