@@ -186,14 +186,31 @@ def serve(
         proc = subprocess.Popen(cmd)
     except OSError as e:
         raise StoreError(f"cannot start the Oxigraph server ({e})") from e
+    # SIGTERM (a service manager, a test) stops the server too, as Ctrl-C does.
+    with _sigterm_interrupts():
+        try:
+            return proc.wait()
+        except KeyboardInterrupt:
+            logger.info("stopping the SPARQL endpoint")
+            return 0
+        finally:
+            _stop(proc)
+
+
+@contextlib.contextmanager
+def _sigterm_interrupts() -> Iterator[None]:
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
     try:
-        return proc.wait()
-    except KeyboardInterrupt:
-        logger.info("stopping the SPARQL endpoint")
-        _stop(proc)
-        return 0
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
     finally:
-        _stop(proc)
+        signal.signal(signal.SIGTERM, previous)
 
 
 def free_port(host: str = DEFAULT_HOST) -> int:

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import socket
+import subprocess
+import sys
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -14,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from graph.endpoint import (
+    free_port,
     is_loopback,
     oxigraph_binary,
     serve,
@@ -259,3 +265,37 @@ def test_serves_a_store_written_by_graph_store(tmp_path: Path) -> None:
     with start_server(tmp_path / "store") as base:
         assert _sparqlwrapper_select(base + "/query", LEADS_OF_DOCUMENT) == LEADS
         assert _count(base) == FIXTURE_TRIPLES
+
+
+@pytest.mark.parametrize(
+    "signum",
+    [pytest.param(signal.SIGINT, id="ctrl-c"), pytest.param(signal.SIGTERM, id="sigterm")],
+)
+def test_serve_runs_until_stopped_and_takes_the_server_down(
+    store_dir: Path, signum: signal.Signals
+) -> None:
+    root = Path(__file__).resolve().parents[2]
+    port = free_port()
+    code = f"import sys; from pathlib import Path; from graph.endpoint import serve; " \
+           f"sys.exit(serve(Path({str(store_dir)!r}), port={port}))"
+    proc = subprocess.Popen([sys.executable, "-c", code], cwd=root,
+                            env={**os.environ, "PYTHONPATH": str(root)})
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                assert _count(base) == FIXTURE_TRIPLES
+                break
+            except (urllib.error.URLError, ConnectionError):
+                assert proc.poll() is None
+                assert time.monotonic() < deadline, "the endpoint did not come up"
+                time.sleep(0.1)
+        proc.send_signal(signum)
+        assert proc.wait(timeout=30) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=30)
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(("127.0.0.1", port), timeout=5).close()
