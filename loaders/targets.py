@@ -82,7 +82,8 @@ _NUM = rf"""
 TRIGGER = re.compile(
     r"""
     (?P<verb>
-        不低于 | 不少于 | 不超过 | 不高于 | 低于 | 高于 | 超过 | 突破 | 力争达到
+        不得超过 | 不应超过 | 不宜超过 | 不得低于 | 不应低于
+      | 不低于 | 不少于 | 不超过 | 不高于 | 低于 | 高于 | 超过 | 突破 | 力争达到
       | 提高到 | 提高至 | 提升到 | 提升至 | 增长到 | 增长至
       | 增加到 | 增加至 | 增至 | 扩大到 | 扩大至
       | 降低到 | 降低至 | 下降到 | 下降至 | 降至 | 降到 | 减少到 | 减少至 | 控制在 | 稳定在 | 保持在
@@ -120,6 +121,12 @@ MILESTONE = re.compile(
 )
 
 _BASIS = re.compile(r"以\s*(?P<year>(?:19|20)\d\d)\s*年\s*为基准")
+#: Indicators measured without a unit: "电能利用效率降到1.3以下" (line 10496), "培训人次达100万".
+_UNITLESS = re.compile(r"(?:效率|系数|指数|值|PUE|人次|人数|数量|户数)$")
+#: A clause stating what is, not what is promised: "迄今已提供超过17亿剂" (line 2060).
+_FACT = re.compile(
+    r"目前|当前|现已|已经|已达|已有|截至|迄今|已[\u4e00-\u9fff]{0,3}?(?:提供|建成|完成|超过|实现|累计)"
+)
 _CARRIED = -2  # a milestone's year carried from an earlier clause
 _SENTENCE_END = re.compile(r"[。！？；]")
 _CLAUSE_END = re.compile(r"[，,：:；;。！？]")
@@ -147,6 +154,11 @@ _DIRECTIONS: dict[str, Direction] = {
     "超过": Direction.AT_LEAST,
     "突破": Direction.AT_LEAST,
     "不超过": Direction.AT_MOST,
+    "不得超过": Direction.AT_MOST,
+    "不应超过": Direction.AT_MOST,
+    "不宜超过": Direction.AT_MOST,
+    "不得低于": Direction.AT_LEAST,
+    "不应低于": Direction.AT_LEAST,
     "不高于": Direction.AT_MOST,
     "低于": Direction.AT_MOST,
     "控制在": Direction.AT_MOST,
@@ -315,6 +327,8 @@ def _make(
         value, unit_out = _split_unit(q.group("value"), unit)
     except ValueError:
         return None
+    if unit_out is None and not _UNITLESS.search(indicator):
+        return None  # "设置合理过渡期（不超过3年）": a number with no measured unit
     qual = q.group("qual") or list_qual
     direction = Direction.REACH if verb is None else _DIRECTIONS.get(verb, Direction.REACH)
     if direction is Direction.REACH and qual in {"以上", "及以上"}:
@@ -361,7 +375,7 @@ def _clause_targets(
     clause: str, year: int | None, sentence: str, previous: str = ""
 ) -> Iterator[tuple[int, TargetMatch]]:
     """Yield (offset in clause, target) for each quantitative target of a clause."""
-    if re.search(r"目前|当前|现已|已经|已达|已有|截至目前", clause):
+    if _FACT.search(clause):
         return  # a fact, not a promise: "目前我国发电和供热行业二氧化碳排放量占…比重超过 40%"
     base_year = _base_year(clause)
     basis = _BASIS.search(sentence[: max(sentence.find(clause), 0)])
@@ -394,7 +408,8 @@ def _clause_targets(
                 gap = ""  # "不低于行业产能的 30%" (line 38629): the indicator stands before
             if verb_key == "达" and unit is None:
                 continue
-            tail = _clean_indicator(re.split(r"[，。；（(和]", clause[q.end() :])[0])
+            # "突破 20项以上关键共性技术和 40项以上关键新产品" (line 22078)
+            tail = _clean_indicator(re.split(r"[，。；（(]|和(?=\s*\d)", clause[q.end() :])[0])
             if verb_key in _COUNT_VERBS and not gap and tail:
                 indicator = tail
             elif gap and not gap.rstrip().endswith("的"):
@@ -579,7 +594,7 @@ def parse_targets(
 
 
 #: A clause that looks like a target (year context and a percentage) but was not parsed.
-_TARGET_LIKE = re.compile(r"(?:到|至)\s*20[2-6]\d\s*年.*\d\s*(?:%|个百分点)")
+_TARGET_LIKE = re.compile(r"(?<!截)(?:到|至)\s*20[2-6]\d\s*年.*\d\s*(?:%|个百分点)")
 
 
 def find_targets(doc: Document) -> tuple[list[Target], list[Problem]]:

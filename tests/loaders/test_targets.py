@@ -1,0 +1,242 @@
+"""Tests for loaders.targets: quantitative targets and dated milestones."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from loaders.documents import LoadedDocuments
+from loaders.lines import clean_lines, join_paragraphs
+from loaders.targets import find_targets, parse_targets
+from policykg.records import DocKind, Document, Paragraph, SourceLine
+
+FIXTURES = Path(__file__).resolve().parent.parent / "data" / "fixtures"
+
+
+def _paragraphs(name: str, first_line: int) -> tuple[Paragraph, ...]:
+    """Join a fixture excerpt into paragraphs numbered by its compilation lines."""
+    text = (FIXTURES / name).read_text(encoding="utf-8")
+    cleaned = clean_lines(text, name)
+    shifted = [
+        SourceLine(number=line.number + first_line - 1, text=line.text) for line in cleaned.lines
+    ]
+    return tuple(join_paragraphs(shifted))
+
+
+def _document(name: str, first_line: int, doc_id: str = "p2-1.3") -> Document:
+    """A document holding a fixture excerpt."""
+    paragraphs = _paragraphs(name, first_line)
+    return Document(
+        id=doc_id,
+        part=2,
+        chapter=None,
+        seq="1.3",
+        kind=DocKind.CENTRAL_POLICY,
+        title="excerpt",
+        doc_number=None,
+        date=None,
+        date_source=None,
+        year=None,
+        issuers=(),
+        url=None,
+        start_line=paragraphs[0].start_line,
+        end_line=paragraphs[-1].end_line,
+        file="compilation-2022.txt",
+        paragraphs=paragraphs,
+    )
+
+
+def _fields(text: str) -> list[tuple[object, ...]]:
+    found, _ = parse_targets(text)
+    return [
+        (t.indicator, t.value, t.value_max, t.unit, str(t.direction), t.approx, t.year, t.base_year)
+        for t in found
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "到 2025年，非化石能源消费比重达到 20%左右，"
+            "单位国内生产总值能源消耗比 2020年下降 13.5%",
+            [
+                ("非化石能源消费比重", 20.0, None, "%", "reach", True, 2025, None),
+                ("单位国内生产总值能源消耗", 13.5, None, "%", "reduce_by", False, 2025, 2020),
+            ],
+            id="左右-and-base-year-line-4613",
+        ),
+        pytest.param(
+            "到 2030年，非化石能源消费比重达到 25%左右，风电、太阳能发电总装机容量达到"
+            "12亿千瓦以上",
+            [
+                ("非化石能源消费比重", 25.0, None, "%", "reach", True, 2030, None),
+                ("风电、太阳能发电总装机容量", 12.0, None, "亿千瓦", "at_least", False, 2030, None),
+            ],
+            id="亿千瓦-unit-以上-line-4687",
+        ),
+        pytest.param(
+            "到 2030年，城区常住人口 100万以上的城市绿色出行比例不低于 70%。",
+            [("城区常住人口100万以上的城市绿色出行比例", 70.0, None, "%", "at_least", False, 2030,
+              None)],
+            id="不低于-line-5042",
+        ),
+        pytest.param(
+            "到 2025年，国内原油一次加工能力控制在 10亿吨以内",
+            [("国内原油一次加工能力", 10.0, None, "亿吨", "at_most", False, 2025, None)],
+            id="控制在-以内-line-4902",
+        ),
+        pytest.param(
+            "到 2025年，溶剂型工业涂料、油墨使用比例分别降低 20个百分点、10个百分点",
+            [
+                ("溶剂型工业涂料", 20.0, None, "个百分点", "reduce_by", False, 2025, None),
+                ("油墨使用比例", 10.0, None, "个百分点", "reduce_by", False, 2025, None),
+            ],
+            id="分别-list-line-6202",
+        ),
+        pytest.param(
+            "“十四五”期间改造规模不低于 3.5 亿千瓦。",
+            [("改造规模", 3.5, None, "亿千瓦", "at_least", False, 2025, None)],
+            id="十四五-is-a-period-not-a-number-line-9485",
+        ),
+        pytest.param(
+            "打造 3-5家面向行业的特色专业型工业互联网平台",
+            [("面向行业的特色专业型工业互联网平台", 3.0, 5.0, "家", "reach", False, None, None)],
+            id="range-line-22238",
+        ),
+        pytest.param(
+            "选择 100个具有典型代表性的城市和园区开展碳达峰试点建设",
+            [("具有典型代表性的城市和园区", 100.0, None, "个", "reach", False, None, None)],
+            id="count-line-5365",
+        ),
+        pytest.param(
+            "全国实现培训人次达100万以上。",
+            [("培训人次", 1_000_000.0, None, None, "at_least", False, None, None)],
+            id="万-multiplier-line-28071",
+        ),
+        pytest.param(
+            "力争 2042年碳排放量较峰值降低 50%",
+            [("碳排放量较峰值", 50.0, None, "%", "reduce_by", False, 2042, None)],
+            id="力争-year-line-43382",
+        ),
+        pytest.param(
+            "以 2020年为基准，2035年降低碳排放 30%至每吨钢 1.3吨",
+            [("碳排放", 30.0, None, "%", "reduce_by", False, 2035, 2020)],
+            id="以-2020年为基准-line-42861",
+        ),
+        pytest.param(
+            "二氧化碳排放力争于2030年前达到峰值，努力争取2060年前实现碳中和。",
+            [
+                ("二氧化碳排放达峰", None, None, None, "milestone", False, 2030, None),
+                ("碳中和", None, None, None, "milestone", False, 2060, None),
+            ],
+            id="milestones-line-4049",
+        ),
+        pytest.param(
+            "有条件的地区 2025年前实现公共机构碳达峰、全国公共机构碳排放总量 2030年前尽早达峰。",
+            [
+                ("公共机构碳达峰", None, None, None, "milestone", False, 2025, None),
+                ("公共机构碳排放总量达峰", None, None, None, "milestone", False, 2030, None),
+            ],
+            id="two-milestones-one-clause-line-27561",
+        ),
+    ],
+)
+def test_parse_targets(text: str, expected: list[tuple[object, ...]]) -> None:
+    assert _fields(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(
+            "将年综合能耗超过 1 万吨标准煤的数据中心全部纳入重点用能单位", id="threshold-的"
+        ),
+        pytest.param(
+            "目前我国发电和供热行业二氧化碳排放量占全国排放量的比重超过40%", id="fact-目前"
+        ),
+        pytest.param("迄今已提供超过17亿剂，包括向110多个国家提供无偿捐赠", id="fact-迄今已"),
+        pytest.param("为实现碳达峰、碳中和奠定坚实基础。", id="purpose-not-milestone"),
+        pytest.param("编制《园区碳达峰碳中和实施路径专项报告》", id="碳达峰碳中和-as-a-name"),
+        pytest.param("设置合理过渡期（不超过3年）", id="no-unit-no-target"),
+    ],
+)
+def test_not_a_target(text: str) -> None:
+    assert _fields(text) == []
+
+
+def test_main_goals_of_the_1_plus_n_opinion() -> None:
+    doc = _document("targets_main_goals_1n.txt", 4084)
+    targets, problems = find_targets(doc)
+    got = [(t.line, t.indicator, t.value, t.year) for t in targets]
+    assert got[:6] == [
+        (4088, "单位国内生产总值能耗", 13.5, 2025),
+        (4090, "单位国内生产总值二氧化碳排放", 18.0, 2025),
+        (4092, "非化石能源消费比重", 20.0, 2025),
+        (4092, "森林覆盖率", 24.1, 2025),
+        (4092, "森林蓄积量", 180.0, 2025),
+        (4099, "单位国内生产总值二氧化碳排放", 65.0, 2030),
+    ]
+    # the 2030 peak is placed on the line of its year (4096), the 2060 target on 4111
+    assert (4096, "二氧化碳排放量达峰", None, 2030) in got
+    assert (4111, "非化石能源消费比重", 80.0, 2060) in got
+    assert [t.id for t in targets] == [f"p2-1.3-g{i}" for i in range(1, len(targets) + 1)]
+    assert targets[0].base_year == 2020
+    assert problems == []
+
+
+def test_year_carried_over_a_paragraph_cut_mid_sentence() -> None:
+    doc = _document("targets_main_goals_1n.txt", 4084)
+    # the loader may cut "到 2025年，…重点行业" (line 4086) from its sentence: the year carries
+    assert any(p.text.startswith(("到2025年", "到 2025年")) for p in doc.paragraphs)
+    targets, _ = find_targets(doc)
+    assert {t.year for t in targets if t.line <= 4094} == {2025}
+
+
+def test_lead_years_and_approx() -> None:
+    doc = _document("targets_lead_years_ningxia.txt", 40424)
+    targets, _ = find_targets(doc)
+    by_value = {t.value: t for t in targets}
+    assert by_value[6.5].year == 2022
+    assert by_value[9.6].year == 2023
+    assert by_value[9.6].base_year == 2020
+    assert by_value[9.6].approx
+    assert by_value[8393.0].unit == "万吨标准煤"
+    assert str(by_value[8393.0].direction) == "at_most"
+
+
+def test_one_number_for_two_indicators() -> None:
+    doc = _document("targets_shared_indicator.txt", 41134)
+    targets, _ = find_targets(doc)
+    nineties = [(t.indicator, str(t.direction)) for t in targets if t.value == 90.0]
+    assert nineties == [
+        ("秸秆综合利用率", "reach"),
+        ("农用残膜回收率", "reach"),
+        ("畜禽粪污综合利用率", "at_least"),
+    ]
+
+
+def test_target_record_json_contract() -> None:
+    doc = _document("targets_main_goals_1n.txt", 4084)
+    target = find_targets(doc)[0][0]
+    assert list(target.to_json()) == [
+        "id", "doc_id", "indicator", "value", "unit", "direction", "approx", "year",
+        "base_year", "text", "line",
+    ]
+    assert dataclasses.replace(target, value_max=None) == target
+
+
+@pytest.mark.slow
+def test_every_document_of_the_compilation(compilation_docs: LoadedDocuments) -> None:
+    targets = []
+    for doc in compilation_docs.documents:
+        found, _ = find_targets(doc)
+        assert all(doc.start_line <= t.line <= doc.end_line for t in found), doc.id
+        targets += found
+    ids = [t.id for t in targets]
+    assert len(ids) == len(set(ids))
+    assert len(targets) > 400
+    milestones = [t for t in targets if str(t.direction) == "milestone"]
+    assert all(t.value is None and t.year is not None for t in milestones)
