@@ -298,7 +298,6 @@ def _citations(corpus: Corpus, tags: Sequence[SectorTag]) -> nx.DiGraph[str]:
     g: nx.DiGraph[str] = nx.DiGraph(view="citations")
     for doc in corpus.documents:
         g.add_node(str(doc_iri(doc.id)), **_policy_attrs(doc, sectors))
-    titles: dict[str, str] = {}
     for c in sorted(corpus.citations, key=lambda c: (c.doc_id, c.line, c.cited_title)):
         target = citation_key(c.cited_doc_id, c.external_id)
         source = str(doc_iri(c.doc_id))
@@ -316,7 +315,6 @@ def _citations(corpus: Corpus, tags: Sequence[SectorTag]) -> nx.DiGraph[str]:
                 continue
             assert c.external_id is not None
             title = c.cited_title.strip("《》")
-            titles.setdefault(target, title)
             g.add_node(
                 target,
                 kind="external_policy",
