@@ -50,8 +50,10 @@ RANKS: dict[str, int] = {
 _CN_VALUES = {"零": 0, "\u3007": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
               "六": 6, "七": 7, "八": 8, "九": 9}
 
-_HEADING_END_RE = re.compile(r"[。；;！？]")
-_MAX_HEADING = 60
+# A heading runs to its first sentence or clause end: "（一）指导思想。以习近平…" (line 4552)
+# → "指导思想"; "第一条 为加强和规范…项目管理，保障…" (line 6674) → its first clause.
+_HEADING_END_RE = re.compile(r"[。；;！？：:，,]")
+_MAX_HEADING = 40
 
 
 def _cn_value(text: str) -> int:
