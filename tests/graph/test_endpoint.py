@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import signal
@@ -159,13 +160,18 @@ def test_request_line_and_headers_are_limited_to_8_kib(url: str) -> None:
 
 
 def test_post_body_is_limited_to_128_mib(url: str) -> None:
-    body = (COUNT + " #").encode() + b"x" * (128 * 1024 * 1024 + 1)
+    head, mib = (COUNT + " #").encode(), 1024 * 1024
+    chunks = itertools.chain([head], (b"x" * mib for _ in range(128)), [b"x"])  # 1 MiB at a time
     request = urllib.request.Request(
-        url + "/query", data=body, headers={"Content-Type": "application/sparql-query"}
+        url + "/query",
+        data=chunks,
+        headers={
+            "Content-Type": "application/sparql-query",
+            "Content-Length": str(len(head) + 128 * mib + 1),
+        },
     )
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(request, timeout=60)
-    del body
     with refused.value:
         assert refused.value.code == 400
         assert "limited to 134217728 bytes" in refused.value.read().decode()
