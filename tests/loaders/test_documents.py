@@ -1,0 +1,143 @@
+"""Tests for loaders.documents: compilation and single-document inputs, ids, line accounting."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+from pathlib import Path
+
+import pytest
+
+from loaders.documents import LoadedDocuments, iter_input_files, load_documents
+from policykg.errors import EmptyInputError, InputError
+from policykg.records import DateSource, DocKind
+
+
+def test_single_web_copied_notice(fixtures_dir: Path) -> None:
+    loaded = load_documents([fixtures_dir / "loader_single_notice.txt"])
+    (doc,) = loaded.documents
+    # built from compilation lines 3154-3606 (国发〔2021〕4号), one paragraph per line
+    assert doc.id == "loader-single-notice"
+    assert (doc.part, doc.chapter, doc.seq) == (None, None, None)
+    assert doc.title == "关于加快建立健全绿色低碳循环发展经济体系的指导意见"
+    assert doc.doc_number == "国发〔2021〕4号"
+    assert (doc.date, doc.date_source, doc.year) == ("2021-02-02", DateSource.SIGN_OFF, 2021)
+    assert doc.issuers == ("国务院",)
+    assert doc.kind is DocKind.CENTRAL_POLICY
+    assert (doc.start_line, doc.end_line) == (1, 16)
+    assert [s.marker for s in doc.sections][:3] == ["一、", "（一）", "（二）"]
+    assert doc.paragraphs[2].text == "各省、自治区、直辖市人民政府，国务院各部委、各直属机构："
+    assert loaded.problems == ()
+
+
+def test_folder_loads_files_in_name_order(fixtures_dir: Path) -> None:
+    folder = fixtures_dir / "loader_folder"
+    loaded = load_documents([folder])
+    assert [d.id for d in loaded.documents] == ["01-guofa-2021-4", "02-ningzhengfa-2021-39"]
+    second = loaded.documents[1]
+    # built from compilation lines 41030-41658 (宁政发〔2021〕39号)
+    assert (second.kind, second.jurisdiction) == (DocKind.LOCAL_POLICY, "宁夏回族自治区")
+    assert second.issuers == ("宁夏回族自治区人民政府",)
+    assert [s.file for s in loaded.summaries] == [
+        "01-guofa-2021-4.txt", "02-ningzhengfa-2021-39.txt",
+    ]
+
+
+def test_gbk_file_loads_and_is_reported(fixtures_dir: Path) -> None:
+    loaded = load_documents([fixtures_dir / "loader_gbk_notice.txt"])
+    (doc,) = loaded.documents
+    assert doc.doc_number == "宁政发〔2021〕39号"
+    assert [p.code for p in loaded.problems] == ["E001"]
+
+
+def test_same_names_get_distinct_ids(fixtures_dir: Path) -> None:
+    path = fixtures_dir / "loader_single_notice.txt"
+    loaded = load_documents([path, path])
+    assert [d.id for d in loaded.documents] == ["loader-single-notice", "loader-single-notice-2"]
+
+
+def test_missing_path_is_an_input_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no such file or folder"):
+        iter_input_files([tmp_path / "nowhere"])
+
+
+def test_empty_folder_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(EmptyInputError, match="folder holds no file"):
+        load_documents([tmp_path])
+
+
+@pytest.mark.parametrize(
+    ("name", "documents", "unexplained"),
+    [
+        pytest.param("loader_compilation_parts.txt", 5, 0, id="parts"),
+        pytest.param("loader_chapters_clauses.txt", 5, 0, id="chapters"),
+        pytest.param("loader_part6_no_heading.txt", 4, 0, id="part6"),
+        pytest.param("loader_unnumbered_document.txt", 2, 0, id="unnumbered"),
+    ],
+)
+def test_fixture_lines_are_all_accounted_for(
+    fixtures_dir: Path, name: str, documents: int, unexplained: int
+) -> None:
+    loaded = load_documents([fixtures_dir / name])
+    (summary,) = loaded.summaries
+    assert len(loaded.documents) == documents
+    assert summary.unexplained_lines == unexplained
+    assert (
+        summary.blank_lines + summary.artifact_lines + summary.structure_lines
+        + summary.document_lines + summary.unexplained_lines
+    ) == summary.total_lines
+
+
+@pytest.mark.slow
+def test_compilation_lines_are_all_accounted_for(compilation_docs: LoadedDocuments) -> None:
+    (summary,) = compilation_docs.summaries
+    assert summary.total_lines == 47808
+    assert summary.unexplained_lines == 0
+    assert not [p for p in compilation_docs.problems if p.code == "L001"]
+    assert (
+        summary.blank_lines + summary.artifact_lines + summary.structure_lines
+        + summary.document_lines
+    ) == summary.total_lines
+    # every kept line of a document is in exactly one of its paragraphs
+    kept = sum(
+        len({n for p in d.paragraphs for _, n in p.offsets}) for d in compilation_docs.documents
+    )
+    assert kept == summary.document_lines
+
+
+@pytest.mark.slow
+def test_documents_do_not_overlap(compilation_docs: LoadedDocuments) -> None:
+    spans = [(d.start_line, d.end_line) for d in compilation_docs.documents]
+    assert spans == sorted(spans)
+    assert all(a[1] < b[0] for a, b in pairwise(spans))
+
+
+@pytest.mark.slow
+def test_ids_are_unique_and_stable(compilation_docs: LoadedDocuments) -> None:
+    ids = [d.id for d in compilation_docs.documents]
+    assert len(ids) == len(set(ids))
+    assert ids[:2] == ["p1-1.1", "p1-1.2"]
+    assert "p3-c1-1.9a" in ids  # the unnumbered notice at line 10299
+    assert "p3-c5-5.1" in ids
+    assert ids[-1] == "p6-5"
+    again = load_documents([Path(__file__).parents[2] / "data" / "compilation-2022.txt"])
+    assert [d.id for d in again.documents] == ids
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("doc_id", "kind", "jurisdiction"),
+    [
+        pytest.param("p1-1.16", DocKind.EXCERPT, None, id="excerpt"),
+        pytest.param("p2-1.4", DocKind.CENTRAL_POLICY, None, id="central"),
+        pytest.param("p3-c12-12.7", DocKind.MINISTRY_POLICY, None, id="ministry"),
+        pytest.param("p4-c6-6.2", DocKind.LOCAL_POLICY, "内蒙古自治区", id="local-short-chapter"),
+        pytest.param("p4-c7-7.4", DocKind.LOCAL_POLICY, "宁夏回族自治区", id="local"),
+        pytest.param("p5-c5-5.3", DocKind.ENTERPRISE_PLAN, None, id="enterprise"),
+        pytest.param("p6-3", DocKind.INTERNATIONAL_AGREEMENT, None, id="agreement"),
+    ],
+)
+def test_kinds_and_jurisdictions(
+    compilation_docs: LoadedDocuments, doc_id: str, kind: DocKind, jurisdiction: str | None
+) -> None:
+    doc = next(d for d in compilation_docs.documents if d.id == doc_id)
+    assert (doc.kind, doc.jurisdiction) == (kind, jurisdiction)
