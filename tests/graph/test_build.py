@@ -163,3 +163,17 @@ def test_tree_placement_links_child_to_nearest_policy_above_groups() -> None:
         (iris.doc_iri("p2-1.4"), PKG.treeParent, iris.doc_iri("p2-1.3")),
         (iris.doc_iri("p3-2.4"), PKG.treeParent, iris.doc_iri("p2-1.4")),
     }
+
+
+@pytest.mark.slow
+def test_bundled_compilation_builds_byte_identical_twice() -> None:
+    from policykg.pipeline import build, bundled_input
+
+    first = build([bundled_input()], validate=False)
+    second = build([bundled_input()], validate=False)
+    assert sorted_ntriples(first.graph) == sorted_ntriples(second.graph)
+    # every task, target and document keeps its source span
+    for cls in (PKG.Task, PKG.Target, ELI.LegalResource):
+        missing = [s for s in first.graph.subjects(RDF.type, cls)
+                   if first.graph.value(s, PROV.wasDerivedFrom) is None]
+        assert missing == [], (cls, missing[:5])

@@ -140,6 +140,13 @@ def test_each_shape_catches_its_broken_snippet(old: str, new: str, shape: str) -
     assert shape in {v.shape.rsplit("#", 1)[-1] for v in report.violations}, report.text
 
 
+def test_empty_indicator_is_a_warning_not_a_violation() -> None:
+    report = validate(_graph(VALID.replace('"新能源汽车新车销售量占比"@zh', '""@zh')))
+    assert report.conforms, report.text
+    (w,) = report.warnings
+    assert (w.severity, str(w.span)) == ("Warning", "compilation-2022.txt:6088")
+
+
 def test_violation_carries_the_source_span_of_its_focus() -> None:
     report = validate(_graph(VALID.replace('pkg:direction "reach"', 'pkg:direction "up"')))
     (v,) = report.violations
@@ -161,3 +168,13 @@ def test_mini_corpus_graph_conforms_once_sectors_are_in_the_scheme() -> None:
         g.add((iris.sector_iri(slug), SKOS.prefLabel, Literal(label, lang="zh")))
     report = validate(g)
     assert report.conforms, report.text
+
+
+@pytest.mark.slow
+def test_bundled_compilation_has_zero_violations() -> None:
+    from policykg.pipeline import build, bundled_input
+
+    result = build([bundled_input()], validate=False)
+    report = validate(result.graph)
+    assert report.violations == (), "\n".join(str(v) for v in report.violations[:20])
+    assert report.conforms
