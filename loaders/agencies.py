@@ -51,6 +51,8 @@ ISSUER_SPLIT = re.compile(
 )
 # "国家发展改革委等五部门" (line 33757): a count of co-issuers after the first one
 ISSUER_TAIL = re.compile(r"等[一二三四五六七八九十\d]+(?:个)?(?:部门|部委|单位)$")
+# The office that signs for its agency: 国家发展改革委办公厅 (line 10655), 国家能源局综合司
+ISSUER_OFFICE = re.compile(r"(?:办公厅|综合司|办公室)$")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -520,6 +522,10 @@ def resolve_issuers(doc: Document, registry: Registry) -> tuple[list[str], list[
     for printed in doc.issuers:
         name = ISSUER_TAIL.sub("", printed.strip())
         found = registry.resolve(name, jid)
+        office = ISSUER_OFFICE.search(name)
+        if found is None and office is not None:
+            # 国家发展改革委办公厅 (line 10655) signs for its commission
+            found = registry.resolve(name[:office.start()], jid)
         if found is not None:
             ids.append(found.id)
             continue
