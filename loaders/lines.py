@@ -30,14 +30,6 @@ logger = logging.getLogger(__name__)
 #: Wrap width (in half-width cells) of the compilation's body text: 30 CJK characters.
 DEFAULT_WIDTH = 60
 
-# Characters a PDF sets in a full-width cell: CJK, full-width forms, CJK punctuation,
-# and the general punctuation block (“ ” — …) that Chinese typesetting sets full width.
-_WIDE = (
-    "\u2010-\u2027\u2030-\u206f\u2e80-\u303f\u3040-\ua4cf"
-    "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6"
-)
-WIDE_RE = re.compile(f"[{_WIDE}]")
-
 # A page footer left by the PDF extraction; it stands after two blank lines.
 # line 282: "16" (lone page number); line 7576-7577: "—" then "201 —";
 # line 35510: "—" alone (number lost).
@@ -120,10 +112,13 @@ class CleanedLines:
 def display_width(text: str) -> int:
     """Return the width of ``text`` in half-width cells (CJK counts 2).
 
+    Counted from the UTF-8 length: characters of three bytes (CJK, full-width forms,
+    “ ” —) are set full width in the compilation, ASCII half width.
+
     >>> display_width("碳达峰 2030")
     11
     """
-    return len(text) + len(WIDE_RE.findall(text))
+    return len(text) + (len(text.encode("utf-8")) - len(text)) // 2
 
 
 def _split_lines(text: str) -> list[str]:
@@ -196,13 +191,13 @@ def clean_lines(text: str, file: str) -> CleanedLines:
     )
 
 
-def wrap_width(lines: Sequence[SourceLine]) -> int:
+def wrap_width(lines: Sequence[SourceLine], widths: Sequence[int] | None = None) -> int:
     """Return the wrap width of a run of lines: the most common width of long lines.
 
     >>> wrap_width([SourceLine(number=1, text="碳" * 30)] * 5)
     60
     """
-    counts = Counter(display_width(s.text) for s in lines)
+    counts = Counter(widths if widths is not None else [display_width(s.text) for s in lines])
     long = [(n, w) for w, n in counts.items() if w >= 36]
     if sum(n for n, _ in long) < 5:
         return DEFAULT_WIDTH
@@ -210,6 +205,8 @@ def wrap_width(lines: Sequence[SourceLine]) -> int:
 
 
 def _normalise(text: str) -> str:
+    if " " not in text and "\u3000" not in text and "\t" not in text:
+        return text
     return ARTIFACT_SPACE_RE.sub("", text)
 
 
@@ -235,12 +232,10 @@ def join_text(parts: Sequence[str]) -> str:
     return out
 
 
-def _is_unwrapped(lines: Sequence[SourceLine]) -> bool:
+def _is_unwrapped(widths: Sequence[int]) -> bool:
     """Return True when many lines are far longer than a printed line (a web page copy)."""
-    if not lines:
-        return False
-    long = sum(1 for s in lines if display_width(s.text) > 2 * DEFAULT_WIDTH)
-    return long >= 3 and long * 5 >= len(lines)
+    long = sum(1 for w in widths if w > 2 * DEFAULT_WIDTH)
+    return long >= 3 and long * 5 >= len(widths)
 
 
 def _ends_sentence(text: str) -> bool:
@@ -270,9 +265,10 @@ def join_paragraphs(lines: Sequence[SourceLine], width: int | None = None) -> li
     >>> [(p.text[-11:], p.start_line, p.offsets) for p in join_paragraphs(ls, 60)]
     [('一、总体要求', 1, ((0, 1),)), ('碳，到2025年完成。', 3, ((0, 3), (30, 5)))]
     """
-    w = wrap_width(lines) if width is None else width
+    widths = [display_width(s.text) for s in lines]
+    w = wrap_width(lines, widths) if width is None else width
     # text copied from a web page is not wrapped: every line is a paragraph
-    unwrapped = width is None and _is_unwrapped(lines)
+    unwrapped = width is None and _is_unwrapped(widths)
     short_limit = w - 4
     heading_limit = w * 7 // 10
     paragraphs: list[Paragraph] = []
@@ -280,6 +276,7 @@ def join_paragraphs(lines: Sequence[SourceLine], width: int | None = None) -> li
     offsets: list[tuple[int, int]] = []
     length = 0
     prev_text = ""
+    prev_width = 0
     in_url = False
 
     def flush() -> None:
@@ -295,7 +292,7 @@ def join_paragraphs(lines: Sequence[SourceLine], width: int | None = None) -> li
             )
         texts, offsets, length = [], [], 0
 
-    for line in lines:
+    for line, line_width in zip(lines, widths, strict=True):
         text = _normalise(line.text)
         if not text:
             continue
@@ -309,7 +306,6 @@ def join_paragraphs(lines: Sequence[SourceLine], width: int | None = None) -> li
             flush()
         if texts:
             marker = MARKER_RE.match(text)
-            prev_width = display_width(prev_text)
             prev_short = prev_width < heading_limit or (
                 prev_width < short_limit and _ends_sentence(prev_text)
             )
@@ -329,5 +325,6 @@ def join_paragraphs(lines: Sequence[SourceLine], width: int | None = None) -> li
         texts.append(text)
         length += len(text)
         prev_text = line.text
+        prev_width = line_width
     flush()
     return paragraphs
