@@ -83,7 +83,7 @@ ITEM_START = re.compile(
 ITEM_MARKER = re.compile(
     r"""
     ^\s*(?:
-        (?P<paren>（[一二三四五六七八九十]{1,3}）)
+        (?P<paren>[（(][一二三四五六七八九十]{1,3}[）)])
       | (?P<top>[一二三四五六七八九十]{1,3}、)
       | (?P<num>\d{1,2}\s*[.．、](?!\d)|（\d{1,2}）)
     )

@@ -76,3 +76,10 @@ def test_find_agency_mentions(
     assert [m.agency_id for m in mentions] == ids
     for m in mentions:
         assert text[m.start:m.end] == m.text
+
+
+def test_segment_agrees_with_the_pipeline_tokenizer(zh_nlp: object) -> None:
+    # line 6011: the 节能减排 plan's first annotation, as running text
+    text = "工业和信息化部、国家发展改革委、生态环境部等按职责分工负责，推进减污降碳。"
+    tokens = [t.text for t in zh_nlp.make_doc(text)]  # type: ignore[attr-defined]
+    assert segment(text) == [t for t in tokens if t not in "、，。"]
