@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from ontology import ELI, ONTOLOGY_PATH, PKG, PREFIXES
+from ontology import ELI, ONTOLOGY_PATH, PKG, PREFIXES, SHAPES_PATH
 
 
 @pytest.fixture(scope="module")
@@ -58,3 +61,17 @@ def test_prefixes_match_namespaces() -> None:
 def test_responsibility_of_not_used_in_ontology(onto: rdflib.Graph) -> None:
     used = set(onto.predicates()) | set(onto.objects()) | set(onto.subjects())
     assert ELI.responsibility_of not in used
+
+
+def _pkg_terms_in(text: str) -> set[str]:
+    return set(re.findall(r"(?<![\w/#])pkg:([A-Za-z_]\w*)", text))
+
+
+@pytest.mark.parametrize(
+    "path",
+    [SHAPES_PATH, *sorted((Path(__file__).resolve().parents[2] / "queries").glob("*.rq"))],
+    ids=lambda p: p.name,
+)
+def test_shapes_and_queries_use_only_declared_pkg_terms(path: Path) -> None:
+    used = _pkg_terms_in(path.read_text("utf-8"))
+    assert used <= set(PKG.__annotations__), used - set(PKG.__annotations__)
