@@ -63,6 +63,10 @@ AGREEMENT_NEXT_RE = re.compile(
     re.VERBOSE,
 )
 
+# The end of a document's source address, after which a new document starts.
+# line 6664: "ml?code=&state=123）"; line 278: "（http://jhsjk.people.cn/article/31871241）".
+URL_END_RE = re.compile(r"""(?:https?://\S+|\.s?html?|\.pdf|\d)[）)]$""", re.VERBOSE)
+
 # Titles that announce part 6 when its heading is missing. line 44278:
 # " 《联合国气候变化框架公约》".
 AGREEMENT_TITLE_RE = re.compile(r"""(?:公约|协定|议定书)""", re.VERBOSE)
@@ -272,6 +276,20 @@ def find_structure(cleaned: CleanedLines) -> Structure:
                     # the chapter heading is missing (before line 23477): infer it (L003)
                     accept = True
                     _infer_chapter(state, c, line, headings, problems, file)
+                elif c == lc and lk + 1 < k <= lk + 3 and i > 0 and URL_END_RE.search(
+                    lines[i - 1].text
+                ):
+                    # a number skipped in print: the previous document ended with its
+                    # source address, so this title opens the next one (L002)
+                    accept = True
+                    problems.append(
+                        Problem(
+                            code="L002",
+                            span=Span(file=file, start_line=line.number, end_line=line.number),
+                            message=f"document number {c}.{k} follows {lc}.{lk}",
+                            excerpt=text,
+                        )
+                    )
             if accept:
                 state.last_seq = (c, k)
                 state.ordinal += 1

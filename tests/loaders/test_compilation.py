@@ -150,3 +150,13 @@ def test_chapters_are_named_as_printed(compilation_docs: LoadedDocuments) -> Non
     assert chapters == [
         "北京市", "上海市", "江苏省", "浙江省", "江西省", "内蒙古", "宁夏回族自治区",
     ]
+
+
+def test_skipped_number_after_an_address_is_reported(fixtures_dir: Path) -> None:
+    # the parts fixture with 1.12 misprinted as 1.13 (and 1.13 as 1.14): the title still
+    # follows the previous document's address, so it opens a document, with L002
+    text = (fixtures_dir / "loader_compilation_parts.txt").read_text(encoding="utf-8")
+    text = text.replace("1.12与世界相交", "1.13与世界相交").replace("1.13共同开创", "1.14共同开创")
+    structure = find_structure(clean_lines(text, "misnumbered.txt"))
+    assert [b.seq for b in structure.blocks] == ["1.11", "1.13", "1.14", "1.1", "1.2"]
+    assert [(p.code, p.span.start_line) for p in structure.problems] == [("L002", 33)]
