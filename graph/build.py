@@ -21,7 +21,7 @@ from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
 from graph import iris
-from ontology import ELI, PKG, PREFIXES, SECTORS_PATH
+from ontology import ELI, OA, PKG, PREFIXES, SECTORS_PATH
 from policykg.records import (
     Agency,
     Citation,
@@ -292,6 +292,11 @@ def citation_triples(citation: Citation, file: str, index: int = 0) -> Iterator[
     yield st, RDF.predicate, prop
     yield st, RDF.object, cited
     yield st, RDFS.label, _zh(citation.cited_title)
+    # the title exactly as quoted in the text, as a Web Annotation selector on the line
+    quote = URIRef(f"{st}#quote")
+    yield st, OA.hasSelector, quote
+    yield quote, RDF.type, OA.TextQuoteSelector
+    yield quote, OA.exact, _zh(citation.cited_title)
     yield from _provenance(st, Span(file=file, start_line=citation.line, end_line=citation.line))
 
 

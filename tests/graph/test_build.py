@@ -14,7 +14,7 @@ from rdflib.namespace import ORG, PROV, RDF, XSD
 from graph import iris
 from graph.build import build_graph, date_literal, document_triples, tree_triples
 from graph.export import sorted_ntriples
-from ontology import ELI, PKG
+from ontology import ELI, OA, PKG
 from policykg.recordio import read_corpus
 from policykg.records import Corpus
 
@@ -103,6 +103,9 @@ def test_implements_is_based_on_and_citation_is_reified(g: rdflib.Graph) -> None
     assert (g.value(st, RDF.subject), g.value(st, RDF.object)) == (citing, iris.doc_iri("p2-1.4"))
     span = g.value(st, PROV.wasDerivedFrom)
     assert g.value(span, PKG.startLine) == Literal(15709, datatype=XSD.integer)
+    quote = g.value(st, OA.hasSelector)
+    assert g.value(quote, RDF.type) == OA.TextQuoteSelector
+    assert g.value(quote, OA.exact) == Literal("2030年前碳达峰行动方案", lang="zh")
 
 
 def test_unresolved_citation_becomes_external_policy(g: rdflib.Graph) -> None:

@@ -25,6 +25,7 @@ PREFIXES = """
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 @prefix dcterms: <http://purl.org/dc/terms/> .
 @prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix oa: <http://www.w3.org/ns/oa#> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 @prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
@@ -64,7 +65,10 @@ agency:交通运输部 a org:Organization ; skos:prefLabel "交通运输部"@zh 
     prov:wasDerivedFrom src:6088-6088 .
 <https://w3id.org/policykg/doc/p3-2.4/citation/15709-0> a rdf:Statement ;
     rdf:subject doc:p3-2.4 ; rdf:predicate eli:based_on ; rdf:object doc:p2-1.6 ;
+    oa:hasSelector <https://w3id.org/policykg/doc/p3-2.4/citation/15709-0#quote> ;
     prov:wasDerivedFrom src:15709-15709 .
+<https://w3id.org/policykg/doc/p3-2.4/citation/15709-0#quote> a oa:TextQuoteSelector ;
+    oa:exact "2030年前碳达峰行动方案"@zh .
 src:5942-6493 a pkg:SourceSpan ; pkg:sourceFile "compilation-2022.txt" ; pkg:startLine 5942 ; pkg:endLine 6493 .
 src:15683-16508 a pkg:SourceSpan ; pkg:sourceFile "compilation-2022.txt" ; pkg:startLine 15683 ; pkg:endLine 16508 .
 src:5985-6200 a pkg:SourceSpan ; pkg:sourceFile "compilation-2022.txt" ; pkg:startLine 5985 ; pkg:endLine 6200 .
@@ -121,6 +125,8 @@ BROKEN = [
                  id="target-without-approx"),
     pytest.param("rdf:predicate eli:based_on", "rdf:predicate pkg:leadAgency", "CitationShape",
                  id="citation-bad-predicate"),
+    pytest.param('oa:exact "2030年前碳达峰行动方案"@zh', 'oa:exact ""@zh', "QuoteSelectorShape",
+                 id="quote-selector-empty"),
     pytest.param("pkg:startLine 6088 ; pkg:endLine 6088", "pkg:startLine 6089 ; pkg:endLine 6088",
                  "SourceSpanShape", id="span-ends-before-start"),
     pytest.param("pkg:startLine 5942 ;", 'pkg:startLine "5942" ;', "SourceSpanShape",
