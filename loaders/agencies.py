@@ -269,13 +269,14 @@ class _Loader:
                 jurisdiction=jur[jid].name if jid else None, parent=parent))
             rel_aliases[aid] = aliases if jid else ()
 
+        prefixed_only: set[str] = set()
         local_of: dict[str, str] = {a.id: next(j.id for j in jurisdictions
                                                if j.name == a.jurisdiction)
                                     for a in agencies if a.jurisdiction}
         for i, entry in enumerate(self._tables(data, "template")):
             self._check_keys("template", i, entry,
                              {"id", "name", "aliases", "kinds", "jurisdictions", "exclude",
-                              "parent"})
+                              "parent", "bare"})
             tid = self._str("template", i, entry, "id")
             if not _ID.match(tid):
                 raise self.fail("template", i, f"id {tid!r} is not an ASCII slug")
@@ -294,6 +295,9 @@ class _Loader:
             if not kinds and not only:
                 raise self.fail("template", i, "needs 'kinds' or 'jurisdictions'")
             parent_spec = self._opt_str("template", i, entry, "parent")
+            bare_ok = entry.get("bare", True)
+            if not isinstance(bare_ok, bool):
+                raise self.fail("template", i, "'bare' must be true or false")
             for j in jurisdictions:
                 if j.id in exclude or not (j.kind in kinds or j.id in only):
                     continue
@@ -307,11 +311,14 @@ class _Loader:
                     parent = (f"{j.id}-{parent_spec[1:-1]}" if parent_spec.startswith("<")
                               else parent_spec)
                     parents[aid] = parent
+                forms = _prefixed_forms(j, aliases)
                 agencies.append(Agency(
-                    id=aid, name=name, aliases=_unique((*aliases, *_prefixed_forms(j, aliases))),
+                    id=aid, name=name, aliases=_unique((*aliases, *forms) if bare_ok else forms),
                     level=j.level, jurisdiction=j.name, parent=parent))
                 rel_aliases[aid] = aliases
                 local_of[aid] = j.id
+                if not bare_ok:
+                    prefixed_only.add(aid)
 
         by_id = {a.id: a for a in agencies}
         for aid, parent in parents.items():
@@ -325,7 +332,8 @@ class _Loader:
                 raise self.fail(table, i, f"name {a.name!r} also belongs to {names[a.name]!r}")
             names[a.name] = a.id
 
-        relative, absolute = self._indexes(agencies, jur, local_of, rel_aliases, where)
+        relative, absolute = self._indexes(agencies, jur, local_of, rel_aliases, where,
+                                           prefixed_only)
         patterns = []
         for i, entry in enumerate(self._tables(data, "collective")):
             self._check_keys("collective", i, entry, {"pattern"})
@@ -382,6 +390,7 @@ class _Loader:
         local_of: Mapping[str, str],
         rel_aliases: Mapping[str, tuple[str, ...]],
         where: Mapping[str, tuple[str, int]],
+        prefixed_only: set[str],
     ) -> tuple[dict[str, dict[str, Agency]], dict[str, Agency]]:
         """Build the per-jurisdiction (relative) and global (absolute) alias indexes."""
         relative: dict[str, dict[str, Agency]] = {jid: {} for jid in jur}
@@ -406,7 +415,8 @@ class _Loader:
             j = jur[jid]
             put(absolute, a.name, a, True)
             bare = rel_aliases[a.id]
-            for form in (*bare, *(p + b for p in j.prefixes for b in bare), a.name):
+            own = () if a.id in prefixed_only else bare
+            for form in (*own, *(p + b for p in j.prefixes for b in bare), a.name):
                 put(relative[jid], form, a, True)
             for form in (s + b for s in (j.name, *j.short) for b in bare):
                 put(absolute, form, a, True)
