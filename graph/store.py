@@ -18,7 +18,7 @@ import logging
 import os
 import shutil
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
@@ -195,7 +195,7 @@ def write_store(
             "version": __version__,
             "inputs": [Path(p).name for p in inputs],
             "counts": {**counts, "triples": triples},
-            "summary": summary,
+            "summary": summary if summary is not None else [asdict(b) for b in corpus.summary],
         }
         (new / MANIFEST).write_text(
             json.dumps(manifest, ensure_ascii=False, indent=1, default=str) + "\n",

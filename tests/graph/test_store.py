@@ -46,6 +46,7 @@ def test_layout_follows_architecture(store_dir: Path) -> None:
     manifest = json.loads((store_dir / "manifest.json").read_text("utf-8"))
     assert manifest["inputs"] == ["compilation-2022.txt"]
     assert manifest["counts"]["documents"] == 4
+    assert manifest["summary"][0]["total_lines"] == 47808
     assert "time" not in json.dumps(manifest)
 
 
