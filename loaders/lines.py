@@ -311,7 +311,15 @@ def join_paragraphs(lines: Sequence[SourceLine], width: int | None = None) -> li
             )
             if prev_short or (
                 marker
-                and (marker.group("strong") or _ends_sentence(prev_text) or prev_text[-1] in "）)")
+                and (
+                    marker.group("strong")
+                    or _ends_sentence(prev_text)
+                    or prev_text[-1] in "）)"
+                    or prev_width <= short_limit
+                    # the paragraph so far is a heading: line 31559 "（六）健全绿色制造
+                    # 体系，激发绿色发展新动能" before "15、开展新一轮…"
+                    or (MARKER_RE.match(texts[0]) is not None and "。" not in "".join(texts))
+                )
             ):
                 flush()
         if texts and texts[-1] and _is_latin(texts[-1][-1]) and _is_latin(text[0]):
