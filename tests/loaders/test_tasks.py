@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from loaders.agencies import Registry, load_registry
 from loaders.documents import LoadedDocuments
@@ -371,3 +373,21 @@ def test_compilation_tasks_are_complete_and_stable(
     assert all(t.text for t in tasks)
     again = [t for d in compilation_docs.documents for t in find_tasks(d, registry)[0]]
     assert again == tasks
+
+
+# ---------------------------------------------------------------- any text
+
+
+ANNOTATION_ALPHABET = (
+    "（）()〔〕、，；：。等负责牵头按职责分工责任单位配合"
+    "省市自治区发展改革委厅局各1. \n"
+)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.text(alphabet=ANNOTATION_ALPHABET, max_size=80))
+def test_any_text_gives_annotations_inside_it(text: str) -> None:
+    for ann in find_annotations(text):
+        assert 0 <= ann.start < ann.end <= len(text)
+        assert text[ann.start:ann.end] == ann.raw or ann.raw == text[ann.start:ann.end].strip()
+        parse_annotation(ann.body)
