@@ -54,7 +54,8 @@ logger = logging.getLogger(__name__)
 
 Triple = tuple[URIRef, URIRef, Node]
 
-# Document.date as the loaders give it: "2021-10-24" (line 5893), or a partial "2021-10".
+# Document.date as the loaders give it: "2022-01-30" (signed "2022年 1月 30日" at line 16506),
+# or a partial "2022-01" / "2022".
 DATE = re.compile(
     r"""^(?P<year>\d{4})
         (?:-(?P<month>\d{2})
