@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import tempfile
 from itertools import pairwise
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from loaders.documents import LoadedDocuments, iter_input_files, load_documents
-from policykg.errors import EmptyInputError, InputError
+from policykg.errors import EmptyInputError, InputError, PolicyKGError
 from policykg.records import DateSource, DocKind
 
 
@@ -141,3 +144,30 @@ def test_kinds_and_jurisdictions(
 ) -> None:
     doc = next(d for d in compilation_docs.documents if d.id == doc_id)
     assert (doc.kind, doc.jurisdiction) == (kind, jurisdiction)
+
+
+_TOKENS = [
+    *"碳达峰中和国务院关于的意见通知方案一、（）。，：2025年 5G—\u3000\t〔〕号第部分章条",
+    "1.1 ", "第一部分 ", "第一章 ", "\n", "\n\n\n", " ", "16", "201 —", "2021年2月2日",
+    "（http://www.gov.cn/a.htm）", "国务院", "发改产业〔2021〕1464号", "附件 1", "各省、自治区：",
+]
+# lines of compilation-like tokens: numbers, headings, footers, dates, addresses
+_LINE = st.lists(st.sampled_from(_TOKENS), max_size=12).map("".join)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_LINE, max_size=40))
+def test_any_text_loads_or_raises_a_policykg_error(texts: list[str]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "random.txt"
+        path.write_text("\n".join(texts), encoding="utf-8")
+        try:
+            loaded = load_documents([path])
+        except PolicyKGError:
+            return
+        (summary,) = loaded.summaries
+        assert (
+            summary.blank_lines + summary.artifact_lines + summary.structure_lines
+            + summary.document_lines + summary.unexplained_lines
+        ) == summary.total_lines
+        assert len({d.id for d in loaded.documents}) == len(loaded.documents)
