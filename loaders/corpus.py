@@ -19,7 +19,7 @@ logger = logging.getLogger(__name__)
 
 def load(paths: Sequence[Path]) -> Corpus:
     """Load files or folders and extract documents, tasks, targets and citations."""
-    from loaders.agencies import load_registry, resolve_issuers
+    from loaders.agencies import load_registry, resolve_issuers, select_agencies
     from loaders.citations import find_citations
     from loaders.documents import load_documents
     from loaders.targets import find_targets
@@ -43,7 +43,10 @@ def load(paths: Sequence[Path]) -> Corpus:
         problems += task_problems + target_problems
     citations, citation_problems = find_citations(documents)
     problems += citation_problems
-    agencies: tuple[Agency, ...] = tuple(registry.agencies)
+    # only the agencies the corpus names (as issuer or responsible), with their parents
+    named = [n for t in tasks for n in (*t.lead, *t.participants)]
+    named += [i for d in documents for i in d.issuer_ids]
+    agencies: tuple[Agency, ...] = tuple(select_agencies(registry, named))
     logger.info("loaded %d documents, %d tasks, %d targets, %d citations",
                 len(documents), len(tasks), len(targets), len(citations))
     return Corpus(

@@ -226,14 +226,15 @@ def cmd_who(args: argparse.Namespace) -> int:
     from loaders.nlp import segment
 
     corpus = pipeline.read_corpus(_ready_store(args))
-    hits = who(segment(args.text), corpus.tasks, corpus.documents, limit=args.limit)
+    text = " ".join(args.text)
+    hits = who(segment(text), corpus.tasks, corpus.documents, limit=args.limit)
     docs = {d.id: d for d in corpus.documents}
     if args.format == "jsonl":
         _jsonl(({"score": round(h.score, 4), **h.task.to_json(),
                  "title": docs[h.task.doc_id].title} for h in hits), sys.stdout)
         return 0
     if not hits:
-        print(f"no task matches {args.text!r}")
+        print(f"no task matches {text!r}")
         return 0
     for rank, hit in enumerate(hits, 1):
         t, d = hit.task, docs[hit.task.doc_id]
@@ -428,7 +429,7 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--format", choices=("text", "json"), default="text")
 
     sp = add("who", cmd_who, "which agencies are responsible for tasks matching TEXT")
-    sp.add_argument("text", metavar="TEXT")
+    sp.add_argument("text", nargs="+", metavar="TEXT")
     sp.add_argument("--limit", type=int, default=10)
     sp.add_argument("--format", choices=("text", "jsonl"), default="text")
 
