@@ -319,7 +319,6 @@ def cmd_sparql(args: argparse.Namespace) -> int:
     """Run a SPARQL query over the store, the project prefixes predeclared."""
     from graph.sparql import format_result, run_query
     from graph.store import open_store
-
     from policykg.errors import InputError
 
     if args.file:

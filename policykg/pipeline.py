@@ -19,6 +19,7 @@ from policykg.records import Corpus
 
 if TYPE_CHECKING:
     import rdflib
+
     from graph.tree import TreeNode
     from graph.validate import ValidationReport
 
