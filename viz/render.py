@@ -274,7 +274,7 @@ def _options(view: str, n_nodes: int) -> dict[str, Any]:
             "scaling": {
                 "min": 8,
                 "max": 40,
-                "label": {"enabled": True, "min": 12, "max": 22, "drawThreshold": 7},
+                "label": {"enabled": True, "min": 12, "max": 22, "drawThreshold": 4},
             },
         },
         "edges": {

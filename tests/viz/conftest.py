@@ -10,9 +10,11 @@ JavaScript in the page and take a PNG screenshot of the drawing surface.
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import shutil
+import signal
 import socket
 import struct
 import subprocess
@@ -251,7 +253,8 @@ def private_dir() -> Iterator[Path]:
     Not ``tmp_path``: several pytest sessions run at once under one user, and each prunes
     all but the newest three ``pytest-of-<user>/pytest-N`` folders, pages included.
     """
-    with tempfile.TemporaryDirectory(prefix="policykg-viz-") as name:
+    # Chromium's helper processes may still be closing files when the folder goes.
+    with tempfile.TemporaryDirectory(prefix="policykg-viz-", ignore_cleanup_errors=True) as name:
         yield Path(name)
 
 
@@ -268,6 +271,7 @@ def open_page(chromium_binary: str, private_dir: Path) -> Iterator[Callable[[Pat
             [chromium_binary, *CHROMIUM_FLAGS, f"--user-data-dir={user_dir}", "about:blank"],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            start_new_session=True,  # its own process group: teardown ends its helpers too
         )
         procs.append(proc)
         port = _devtools_port(user_dir, proc)
@@ -295,12 +299,20 @@ def open_page(chromium_binary: str, private_dir: Path) -> Iterator[Callable[[Pat
     for ws in sockets:
         ws.close()
     for proc in procs:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        _end_group(proc)
+
+
+def _end_group(proc: subprocess.Popen[bytes]) -> None:
+    """End the Chromium we started and its helper processes (its own process group)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    with contextlib.suppress(ProcessLookupError):  # helpers that outlived the browser
+        os.killpg(proc.pid, signal.SIGKILL)
 
 
 @pytest.fixture(scope="session")

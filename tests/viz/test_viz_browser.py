@@ -10,7 +10,7 @@ from typing import Any
 import networkx as nx
 import pytest
 
-from viz import VIEWS, write_all
+from viz import VIEWS, write_all, write_view
 
 pytestmark = pytest.mark.browser
 
@@ -92,3 +92,54 @@ def test_find_focuses_a_node(written: dict[str, Path], open_page: Callable[[Path
     info = page.evaluate("document.getElementById('pkg-info').innerText")
     assert "国发〔2021〕23号" in info
     assert page.errors() == []
+
+
+def _large(view: str) -> nx.DiGraph[str]:
+    """A deterministic graph of a few thousand nodes shaped like the compilation's views."""
+    graph: nx.DiGraph[str] = nx.DiGraph()
+    names = [
+        "国家发展改革委",
+        "工业和信息化部",
+        "生态环境部",
+        "国家能源局",
+        "住房城乡建设部",
+        "交通运输部",
+    ]
+    if view == "tree":
+        graph.add_node("p2-03", kind="policy", doc_kind="central_policy", label="意见")
+        for i in range(3000):
+            parent = "p2-03" if i < 30 else f"d{(i * 7919) % min(i, 500)}"
+            graph.add_node(f"d{i}", kind="policy", doc_kind="local_policy", label=f"实施方案{i}")
+            graph.add_edge(parent, f"d{i}", relation="child")
+        return graph
+    for a in range(300):
+        graph.add_node(f"a{a}", kind="agency", label=f"{names[a % 6]}{a}", tasks=a % 50 + 1)
+    for t in range(2700):
+        graph.add_node(f"t{t}", kind="task", label=f"（{t}）任务", sectors=["energy"])
+        for k in range(1 + t % 4):
+            graph.add_edge(
+                f"a{(t * 31 + k * 97) % 300}", f"t{t}", relation=("lead", "participant")[k > 0]
+            )
+    return graph
+
+
+@pytest.mark.parametrize(
+    "view",
+    [
+        pytest.param("tree", id="3001-documents-tree-physics-off"),
+        pytest.param("responsibility", id="3000-nodes-stabilised-then-frozen"),
+    ],
+)
+def test_a_few_thousand_nodes_settle(
+    view: str,
+    open_page: Callable[[Path], Any],
+    assert_drawn: Callable[[bytes], None],
+) -> None:
+    graph = _large(view)
+    with tempfile.TemporaryDirectory(prefix="policykg-viz-large-") as name:
+        page = open_page(write_view(graph, view, Path(name) / f"{view}.html"))
+        assert page.wait_until("window.PKG_READY === true"), "layout never finished"
+        assert page.evaluate("window.PKG_NETWORK.body.data.nodes.length") == graph.number_of_nodes()
+        assert page.evaluate("window.PKG_NETWORK.physics.options.enabled") is False
+        assert_drawn(page.screenshot("#pkg-network canvas"))
+        assert page.errors() == []
