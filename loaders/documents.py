@@ -300,4 +300,12 @@ def _single_document(
         ),
         paragraphs=paragraphs,
     )
-    return [doc], list(header.problems), len(lines), []
+    problems = list(header.problems)
+    span = Span(file=cleaned.file, start_line=lines[0].number, end_line=lines[-1].number)
+    if header.title.endswith("。") or len(header.title) > 100:
+        problems.append(Problem(code="D001", span=span, message="title not found",
+                                excerpt=header.title))
+    if header.date is None:
+        problems.append(Problem(code="D001", span=span, message="date not found",
+                                excerpt=header.title))
+    return [doc], problems, len(lines), []

@@ -104,6 +104,13 @@ BODY_START_RE = re.compile(
 # An annex heading after a sign-off. line 18425: "附件 1"; line 29114: "附件：".
 ANNEX_RE = re.compile(r"""^附(?:件|表|录)?\s*[\d一二三四五六七八九十]*\s*[：:]?""", re.VERBOSE)
 
+# A labelled field of the metadata table that gov.cn prints above a policy
+# ("发文字号：国发〔2021〕23号", "成文日期：2021年10月24日", "标　　题：…"); not in the compilation.
+LABELLED_FIELD_RE = re.compile(
+    r"""^(?P<label>标\s*题|发文字号|文\s*号|发文机关|成文日期|发布日期)\s*[：:]\s*(?P<value>\S.*)$""",
+    re.VERBOSE,
+)
+
 # A note after a sign-off on government web pages: "（此件公开发布）".
 CLOSING_NOTE_RE = re.compile(r"""^[（(](?:此件|本件|本文)[\u4e00-\u9fff]{1,10}[）)]$""", re.VERBOSE)
 
@@ -204,6 +211,7 @@ def _is_title_continuation(text: str, width: int) -> bool:
         parse_date(text) is not None
         or find_doc_number(text) is not None
         or BODY_START_RE.match(text)
+        or LABELLED_FIELD_RE.match(text)
         or not re.search(r"[\u4e00-\u9fff]", text)
     ):
         return False
@@ -284,6 +292,30 @@ def _sign_off(
     return None, (), None
 
 
+def _labelled_fields(lines: Sequence[SourceLine]) -> dict[str, str]:
+    """Read the labelled fields of a government web page's metadata table, if any."""
+    fields: dict[str, str] = {}
+    for line in lines[:14]:
+        m = LABELLED_FIELD_RE.match(line.text)
+        if m is None:
+            continue
+        label, value = re.sub(r"\s", "", m.group("label")), m.group("value").strip()
+        if label == "标题":
+            fields["title"] = value
+        elif label in ("发文字号", "文号"):
+            fields["doc_number"] = value
+        elif label == "发文机关":
+            fields["issuers"] = value
+        elif label == "成文日期" or (label == "发布日期" and "date" not in fields):
+            iso = parse_date(value)
+            if iso is None:
+                dm = re.match(r"(\d{4})-(\d{1,2})-(\d{1,2})$", value)
+                iso = None if dm is None else _iso(dm.group(1), dm.group(2), dm.group(3))
+            if iso is not None:
+                fields["date"] = iso
+    return fields
+
+
 def read_header(
     lines: Sequence[SourceLine], *, title_start: str | None = None, one_line_title: bool = False
 ) -> Header:
@@ -348,6 +380,17 @@ def read_header(
         date_source = DateSource.SIGN_OFF
     if sign_issuers:
         issuers = sign_issuers
+    if title_start is None:
+        fields = _labelled_fields(lines)
+        title = fields.get("title", title)
+        if "doc_number" in fields:
+            found = find_doc_number(fields["doc_number"])
+            if found is not None:
+                doc_number, number_year = found
+        if "date" in fields:
+            date, date_source = fields["date"], DateSource.HEADER
+        if "issuers" in fields:
+            issuers = tuple(split_agencies(fields["issuers"]))
     year = int(date[:4]) if date is not None else number_year
     return Header(
         title=title,

@@ -171,3 +171,26 @@ def test_any_text_loads_or_raises_a_policykg_error(texts: list[str]) -> None:
             + summary.document_lines + summary.unexplained_lines
         ) == summary.total_lines
         assert len({d.id for d in loaded.documents}) == len(loaded.documents)
+
+
+def test_gov_cn_metadata_table(fixtures_dir: Path) -> None:
+    loaded = load_documents([fixtures_dir / "loader_govcn_metadata.txt"])
+    (doc,) = loaded.documents
+    assert doc.title == "国务院关于印发2030年前碳达峰行动方案的通知"
+    assert (doc.doc_number, doc.date, doc.date_source) == (
+        "国发〔2021〕23号", "2021-10-24", DateSource.HEADER,
+    )
+    assert (doc.issuers, doc.kind) == (("国务院",), DocKind.CENTRAL_POLICY)
+
+
+def test_single_text_without_title_or_date_is_reported(tmp_path: Path) -> None:
+    # a body paragraph of 1.5 (line 5538-5546) on its own
+    path = tmp_path / "body.txt"
+    path.write_text(
+        "城乡建设是推动绿色发展、建设美丽中国的重要载体。为推动城乡建设绿色发展，现提出如下意见。\n",
+        encoding="utf-8",
+    )
+    loaded = load_documents([path])
+    assert [(p.code, p.message) for p in loaded.problems] == [
+        ("D001", "title not found"), ("D001", "date not found"),
+    ]
