@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from loaders.documents import LoadedDocuments, load_documents
 from loaders.lines import CleanedLines, clean_lines
 from policykg.records import SourceLine
+
+# Deterministic, deadline-free property tests on a shared 2-core machine and in CI; set
+# HYPOTHESIS_PROFILE=dev for random exploration.
+settings.register_profile("ci", deadline=None, derandomize=True)
+settings.register_profile("dev", deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPILATION = ROOT / "data" / "compilation-2022.txt"
