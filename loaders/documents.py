@@ -180,10 +180,6 @@ def _compilation_documents(
         doc_lines += len(block.lines)
         if block.seq is not None:
             previous_seq = block.seq
-    structure_lines = sum(
-        h.end_line - h.start_line + 1 for h in structure.headings if not h.inferred
-    )
-    _ = structure_lines
     return documents, problems, doc_lines, list(structure.unexplained)
 
 
@@ -193,6 +189,7 @@ def _body(paragraphs: tuple[Paragraph, ...], title_end: int) -> tuple[Paragraph,
 
 
 def _summary(cleaned: CleanedLines, doc_lines: int, unexplained: int) -> BuildSummary:
+    """Account for every line: blank, artifact, structure (preface/part/chapter), document."""
     kept = len(cleaned.lines)
     return BuildSummary(
         file=cleaned.file,

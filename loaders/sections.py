@@ -30,7 +30,7 @@ SECTION_MARKER_RE = re.compile(
       | (?P<tiao>第(?P<n_tiao>[{_CN}]+)条)
       | (?P<cn>(?P<n_cn>[{_CN}]+)、)
       | (?P<pcn>[（(](?P<n_pcn>[{_CN}]+)[）)])
-      | (?P<num>(?P<n_num>\d{{1,2}})(?:[.．、](?![0-9])|\s+(?=[\u4e00-\u9fff]{{2,12}}$)))
+      | (?P<num>(?P<n_num>\d{{1,2}})[.．、](?![0-9]))
       | (?P<pnum>[（(](?P<n_pnum>\d{{1,2}})[）)])
     )\s*""",
     re.VERBOSE,
