@@ -278,7 +278,7 @@ def _sign_off(
     for i in range(len(lines) - 1, start - 1, -1):
         text = lines[i].text
         m = DATE_LINE_RE.match(text)
-        if m is None or m.group("open") or m.group("day") is None or m.group("place"):
+        if m is None or m.group("open") or m.group("month") is None or m.group("place"):
             continue
         date = _iso(m.group("year"), m.group("month"), m.group("day"))
         if date is None or not _ends_text(lines, i):

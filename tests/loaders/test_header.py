@@ -147,3 +147,15 @@ def test_company_title_is_one_line(source_lines: Lines) -> None:
     assert h.title == "中国宝武钢铁集团有限公司"
     # line 42802 "（2021年 11月 18日）" under the byline
     assert h.date == "2021-11-18"
+
+
+def test_month_only_sign_off_gives_a_month() -> None:
+    # the preface's sign-off (lines 68-70: 编写组 / 2022年7月) as a document's last lines
+    lines = [
+        SourceLine(number=66, text="关于碳达峰碳中和政策法规文件汇编的说明"),
+        SourceLine(number=67, text="本次政策文件汇编工作圆满完成，得益于编写单位领导的重视。"),
+        SourceLine(number=68, text="编写组"),
+        SourceLine(number=70, text="2022年7月"),
+    ]
+    h = read_header(lines)
+    assert (h.date, h.date_source, h.year, h.issuers) == ("2022-07", DateSource.SIGN_OFF, 2022, ())
