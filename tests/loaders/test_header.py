@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import doctest
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
 from loaders import header
+from loaders.documents import load_documents
 from loaders.header import find_doc_number, is_agency_line, parse_date, read_header
 from policykg.records import DateSource, SourceLine
 
@@ -159,3 +161,38 @@ def test_month_only_sign_off_gives_a_month() -> None:
     ]
     h = read_header(lines)
     assert (h.date, h.date_source, h.year, h.issuers) == ("2022-07", DateSource.SIGN_OFF, 2022, ())
+
+
+@pytest.fixture(scope="module")
+def header_traps(fixtures_dir: Path) -> dict[str, dict[str, object]]:
+    loaded = load_documents([fixtures_dir / "loader_header_traps.txt"])
+    return {d.seq or d.id: d.to_json() for d in loaded.documents}
+
+
+@pytest.mark.parametrize(
+    ("seq", "field", "value"),
+    [
+        # lines 6650-6658: letter-spaced sign-off names ("财  政  部", "银 保 监 会")
+        pytest.param("1.1", "issuers", ["国家发展改革委", "财政部", "中国人民银行", "银保监会",
+                                        "国家能源局"], id="letter-spaced-issuers"),
+        # lines 6662-6667: address wrapped inside "ht|ml", then two bare truncated copies
+        pytest.param("1.1", "url", "https://www.ndrc.gov.cn/xxgk/zcfb/tz/202103/"
+                     "t20210312_1269410.html?code=&state=123", id="wrapped-address"),
+        # line 18423: sign-off before "附件 1"; the address (18703) after the annexes
+        pytest.param("3.5", "date", "2021-08-27", id="sign-off-before-annexes"),
+        pytest.param("3.5", "url", "https://www.mee.gov.cn/xxgk2018/xxgk/sthjbsh/202109/"
+                     "t20210901_884575.html", id="address-after-annexes"),
+        # line 28351: 银监发〔2012〕4号 and no sign-off: the year comes from the 文号
+        pytest.param("12.1", "year", 2012, id="year-from-doc-number"),
+        pytest.param("12.1", "url", "http://www.cbirc.gov.cn/cn/view/pages/govermentDetail.html"
+                     "?docId=277181&itemId=4167&generaltype=1", id="address-wrapped-in-query"),
+        # line 28965: "（mee.gov.cn/…html", no "http", no closing bracket
+        pytest.param("12.2", "url", "mee.gov.cn/xxgk2018/xxgk/xxgk03/202010/t20201026_804792.html",
+                     id="address-without-http"),
+        pytest.param("12.2", "date_source", "sign_off", id="date-source"),
+    ],
+)
+def test_header_traps(
+    header_traps: dict[str, dict[str, object]], seq: str, field: str, value: object
+) -> None:
+    assert header_traps[seq][field] == value
