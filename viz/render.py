@@ -92,6 +92,10 @@ SOURCE_MAP = re.compile(r"""^ //\# \s* sourceMappingURL=\S+ \s* $""", re.MULTILI
 #: rescanned: ``@@PKG_VIS_JS@@``.
 PLACEHOLDER = re.compile(r"""@@ (?P<name>PKG_[A-Z_]+) @@""", re.VERBOSE)
 
+#: Per-view changes to the force layout: agencies alone sit in dense cliques, so spread them.
+_FORCES: dict[str, dict[str, float]] = {
+    "coresponsibility": {"gravitationalConstant": -150, "springLength": 160, "avoidOverlap": 0.6},
+}
 _LARGE = 400  # nodes above which labels, smoothing and improvedLayout cost too much
 _LABEL_MAX = 18
 _TASK_LABEL_MAX = 10
@@ -274,7 +278,7 @@ def _options(view: str, n_nodes: int) -> dict[str, Any]:
             "scaling": {
                 "min": 8,
                 "max": 40,
-                "label": {"enabled": True, "min": 12, "max": 22, "drawThreshold": 4},
+                "label": {"enabled": True, "min": 12, "max": 36, "drawThreshold": 4},
             },
         },
         "edges": {
@@ -316,10 +320,11 @@ def _options(view: str, n_nodes: int) -> dict[str, Any]:
             "solver": "forceAtlas2Based",
             "forceAtlas2Based": {
                 "gravitationalConstant": -60,
-                "centralGravity": 0.01,
-                "springLength": 90,
+                "centralGravity": 0.02,
+                "springLength": 70,
                 "springConstant": 0.08,
                 "avoidOverlap": 0.3,
+                **_FORCES.get(view, {}),
             },
             "stabilization": {
                 "enabled": True,

@@ -143,3 +143,20 @@ def test_a_few_thousand_nodes_settle(
         assert page.evaluate("window.PKG_NETWORK.physics.options.enabled") is False
         assert_drawn(page.screenshot("#pkg-network canvas"))
         assert page.errors() == []
+
+
+def test_the_harness_sees_requests_and_console_errors(
+    open_page: Callable[[Path], Any], private_dir: Path
+) -> None:
+    # What pyvis's in_line page does offline: a CDN stylesheet, and a script that logs an error.
+    bad = private_dir / "bad.html"
+    bad.write_text(
+        '<!DOCTYPE html><html><head><meta charset="utf-8">'
+        '<link rel="stylesheet" href="http://127.0.0.1:9/bootstrap.min.css"></head>'
+        "<body><script>console.error('vis is not defined')</script></body></html>",
+        encoding="utf-8",
+    )
+    page = open_page(bad)
+    assert page.wait_until("document.readyState === 'complete'")
+    assert page.requests() == ["http://127.0.0.1:9/bootstrap.min.css"]
+    assert "vis is not defined" in page.errors()

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+import struct
+import zlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -243,3 +246,42 @@ def test_large_graphs_drop_smoothing_and_improved_layout() -> None:
     assert options["layout"]["improvedLayout"] is False
     assert options["physics"]["stabilization"]["iterations"] <= 300
     assert len(_block(page, "pkg-data")["nodes"]) == 601
+
+
+def _png(width: int, height: int, pixel: Callable[[int, int], bytes]) -> bytes:
+    """Encode an RGB PNG, rows alternating filter 0 (none) and 1 (sub)."""
+    raw = bytearray()
+    for y in range(height):
+        row = b"".join(pixel(x, y) for x in range(width))
+        if y % 2:
+            sub = bytes((row[i] - (row[i - 3] if i >= 3 else 0)) & 0xFF for i in range(len(row)))
+            raw += b"\x01" + sub
+        else:
+            raw += b"\x00" + row
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (
+            struct.pack("!I", len(body)) + kind + body + struct.pack("!I", zlib.crc32(kind + body))
+        )
+
+    header = struct.pack("!IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(bytes(raw)))
+        + chunk(b"IEND", b"")
+    )
+
+
+def test_a_blank_screenshot_is_not_a_drawing(assert_drawn: Callable[[bytes], None]) -> None:
+    blank = _png(400, 300, lambda x, y: b"\xff\xff\xff")
+    with pytest.raises(AssertionError, match="colours"):
+        assert_drawn(blank)
+
+
+def test_a_screenshot_with_shapes_is_a_drawing(assert_drawn: Callable[[bytes], None]) -> None:
+    def pixel(x: int, y: int) -> bytes:
+        inside = (x - 200) ** 2 + (y - 150) ** 2 < 40**2
+        return bytes((200, x % 256, y % 256)) if inside else b"\xff\xff\xff"
+
+    assert_drawn(_png(400, 300, pixel))
