@@ -147,7 +147,11 @@ class TreeLike(Protocol):
 
 
 def group_iri(path: Sequence[str]) -> str:
-    """Key of a tree group node (no document): ``group/<label>/<label>…`` from the root."""
+    """Key of a tree group node: ``group/<doc id of the nearest policy above>/<label>…``.
+
+    ``path`` is that document id (absent above the first policy) and the labels of the
+    groups from there down to this one, e.g. ``("p2-1.3", "地方落实")``.
+    """
     return BASE + "group/" + "/".join(segment(p) for p in path)
 
 
@@ -387,17 +391,12 @@ def _tree(corpus: Corpus, tags: Sequence[SectorTag], root: TreeLike) -> nx.DiGra
     docs = {d.id: d for d in corpus.documents}
     g: nx.DiGraph[str] = nx.DiGraph(view="tree")
 
-    def key_of(node: TreeLike, path: tuple[str, ...]) -> str:
-        if node.doc_id:
-            return str(doc_iri(node.doc_id))
-        return group_iri(path)
-
     def visit(node: TreeLike, path: tuple[str, ...], parent: str | None) -> None:
-        key = key_of(node, path)
+        key = str(doc_iri(node.doc_id)) if node.doc_id else group_iri(path)
         if key not in g:
             if node.doc_id and node.doc_id in docs:
                 attrs = _policy_attrs(docs[node.doc_id], sectors)
-                attrs["label"] = node.label or attrs["label"]
+                attrs["label"] = _short(node.label) if node.label else attrs["label"]
             elif node.doc_id:
                 logger.warning("tree node for unknown document %s", node.doc_id)
                 attrs = NodeAttrs(
@@ -409,8 +408,10 @@ def _tree(corpus: Corpus, tags: Sequence[SectorTag], root: TreeLike) -> nx.DiGra
             g.add_node(key, **attrs)
         if parent is not None and parent != key:
             g.add_edge(parent, key, relation="child", reason=node.reason)
+        # a group is keyed by the nearest policy above it and the labels from there down
+        here = (node.doc_id,) if node.doc_id else path
         for child in node.children:
-            visit(child, (*path, child.label), key)
+            visit(child, (*here, child.label), key)
 
     visit(root, (root.label,), None)
     return g

@@ -89,7 +89,15 @@ def tree() -> Node:
         None,
         "1+N",
         children=(
-            Node("p2-03", "1：意见", "the “1” (curated)"),
+            Node(
+                "p2-03",
+                "1：意见",
+                "the “1” (curated)",
+                children=(
+                    Node(None, "地方落实", "local policies carrying it out",
+                         children=(Node("p2-05", "城乡建设", "implements the “1”"),)),
+                ),
+            ),
             Node(
                 None,
                 "N：重点领域和行业",
@@ -323,9 +331,12 @@ def test_coresponsibility_keeps_only_agencies_with_tasks(corpus: Corpus) -> None
 def test_tree_view(corpus: Corpus, tree: Node) -> None:
     g = to_networkx(corpus, "tree", tree=tree)
     root, group = group_iri(["1+N"]), group_iri(["1+N", "N：重点领域和行业"])
+    local = group_iri(["p2-03", "地方落实"])
+    assert local == "https://w3id.org/policykg/group/p2-03/地方落实"
     assert nx.is_arborescence(g)
     assert sorted(g.edges) == sorted(
-        [(root, d("p2-03")), (root, group), (group, d("p2-04")), (group, d("p2-06"))]
+        [(root, d("p2-03")), (root, group), (group, d("p2-04")), (group, d("p2-06")),
+         (d("p2-03"), local), (local, d("p2-05"))]
     )
     assert g.nodes[root]["kind"] == "group"
     one = g.nodes[d("p2-03")]
@@ -507,3 +518,37 @@ def test_compilation_views_match_the_rdf_graph(compilation_corpus: Corpus) -> No
         for _, attrs in g.nodes(data=True):
             assert set(attrs) <= set(NodeAttrs.__annotations__)
             assert attrs["kind"] in NODE_KINDS
+
+
+@pytest.mark.slow
+def test_compilation_tree_view(compilation_corpus: Corpus) -> None:
+    from graph.build import build_graph
+    from graph.sectors import tag_sectors
+    from graph.tree import build_tree
+
+    tags = tag_sectors(compilation_corpus)
+    tree = build_tree(compilation_corpus, tags)
+    g = to_networkx(compilation_corpus, "tree", sector_tags=tags, tree=tree)
+    assert nx.is_arborescence(g)
+    assert _of_kind(g, "policy") == {d(doc.id) for doc in compilation_corpus.documents}
+    assert any(attrs["sectors"] for _, attrs in g.nodes(data=True) if attrs["kind"] == "policy")
+
+    root = _root(g)
+
+    def nearest_policy_above(node: str) -> str | None:
+        for above in reversed(nx.shortest_path(g, root, node)[:-1]):
+            if g.nodes[above]["kind"] == "policy":
+                return str(above)
+        return None
+
+    rdf = build_graph(compilation_corpus, tags, tree)
+    parents = _pairs(rdf, "pkg:treeParent")
+    assert parents
+    assert parents == {
+        (n, p) for n in _of_kind(g, "policy") if (p := nearest_policy_above(n)) is not None
+    }
+
+
+def _root(g: nx.DiGraph[str]) -> str:
+    (root,) = [n for n in g if g.in_degree(n) == 0]
+    return root
