@@ -210,6 +210,7 @@ class _Builder:
     groups: dict[str, tuple[str, str, bool]] = field(default_factory=dict)  # key → label, reason
 
     parents: dict[str, str] = field(default_factory=dict)
+    first: set[str] = field(default_factory=set)  # shown before their siblings (the plan)
 
     def place(self, child: str, parent: str, reason: str) -> bool:
         """Put ``child`` (a doc id or group key) under ``parent``; refuse to make a cycle."""
@@ -254,7 +255,10 @@ class _Builder:
 
     def _ordered(self, keys: list[str]) -> list[str]:
         """Documents in source order, then groups in creation order, outside groups last."""
-        docs = sorted((k for k in keys if k in self.docs), key=lambda k: self.docs[k].start_line)
+        docs = sorted(
+            (k for k in keys if k in self.docs),
+            key=lambda k: (k not in self.first, self.docs[k].start_line),
+        )
         groups = [k for k in keys if k in self.groups]
         inside = [k for k in groups if self.groups[k][2]]
         return docs + inside + [k for k in groups if not self.groups[k][2]]
@@ -315,6 +319,7 @@ def build_tree(
     hub = root
     if plan is not None:
         b.place(plan.id, root, curated.plan_reason)
+        b.first.add(plan.id)
         hub = plan.id
     special = {d.id for d in (one, plan) if d is not None}
     implemented = _implements(corpus.citations, docs)

@@ -33,7 +33,7 @@ def _to_chinese(n: int) -> str:
                 zero = True
         return out
 
-    parts = []
+    parts: list[str] = []
     for group, char in ((10**8, "亿"), (10**4, "万"), (1, "")):
         d, n = divmod(n, group)
         if d:
