@@ -28,10 +28,11 @@ YEAR_CONTEXT = re.compile(
     r"""
     (?: 到 | 至 | 截至 | 截止 ) \s* (?P<year> 20[2-6]\d ) \s* 年 (?! 前 | 以前 | 之前 )
     # a clause led by its year: "2023年，单位 GDP能耗…" (line 40430), "2025年前，开展…" (39008)
-    | ^ \s* (?: 力争 | 争取 | 确保 )? \s* (?P<lead> 20[2-6]\d ) \s* 年
+    | ^ \s* (?: 力争 | 争取 | 确保 )? \s* (?P<lead> 20 (?: 2[1-9] | [3-6]\d ) ) \s* 年
       (?: 底 | 末 )? (?: 前 | 以前 )? \s* $
     # "以 2020年为基准，2035年降低碳排放 30%" (line 42861)
-    | ^ \s* (?P<lead2> 20[2-6]\d ) \s* 年 (?= 降低 | 下降 | 实现 | 达到 | 提高 | 建成 | 完成 )
+    | ^ \s* (?P<lead2> 20 (?: 2[1-9] | [3-6]\d ) ) \s* 年
+      (?= 降低 | 下降 | 实现 | 达到 | 提高 | 建成 | 完成 )
     # "力争 2042年碳排放量较峰值降低 50%" (line 43382)
     | (?: 力争 | 争取 ) \s* (?P<aim> 20[2-6]\d ) \s* 年 (?! 前 | 以前 | 之前 | 左右 | 实现 )
     | (?P<plan> “?十[四五六]五”? ) \s* (?: 时期 | 期间 | 末 )
@@ -145,7 +146,9 @@ _INDICATOR_PREFIX = re.compile(
     """,
     re.VERBOSE,
 )
-_INDICATOR_SUFFIX = re.compile(r"(?:将|要|力争|分别|均|需|应|平均|年均|累计|稳步|逐步)?\s*$")
+_INDICATOR_SUFFIX = re.compile(
+    r"(?:将|要|力争|分别|均|需|应|平均|年均|累计|稳步|逐步|约|超|超过|同比|原则上|有望|预计)?\s*$"
+)
 
 _DIRECTIONS: dict[str, Direction] = {
     "不低于": Direction.AT_LEAST,
@@ -245,6 +248,8 @@ def _clean_indicator(raw: str) -> str:
     text = re.split(r"开展|进行|作为|用于", text)[0]
     text = BASE_YEAR.sub("", text)
     text = YEAR_BEFORE.sub("", text)
+    text = re.sub(r"的\s*[\d.]+\s*%$", "", text)  # "…比重由 2020年的 32%提升至 38%" (41813)
+    text = re.sub(r"^[于在对]", "", text)  # "力争于2030年前…": 于 left of the indicator
     prev = None
     while prev != text:
         prev = text
