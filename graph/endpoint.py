@@ -10,14 +10,18 @@ What the server gives, measured on oxigraph 0.5.13:
 - ``GET``/``POST /query`` (SPARQL 1.1 Protocol), ``GET /store`` (Graph Store Protocol reads)
   and a query page at ``/``; ``POST /update`` and every Graph Store write answer 403.
 - Request size: the request line and headers (so a ``GET`` query) must fit in 8 KiB (400
-  otherwise); a ``POST`` body is limited to 128 MiB (400).  Both are built in.
-- Query time: ``--timeout-s`` cancels a query after that many seconds.  The answer is
-  streamed, so a cancelled query still has status 200 but a truncated body that ends with
-  "The SPARQL operation has been cancelled": clients fail to parse it.
+  otherwise: send long queries, e.g. with Chinese literals, by ``POST``); a ``POST`` body
+  is limited to 128 MiB (400).  Both are built in and cannot be set, so there is no proxy
+  in front: the 128 MiB bound is loose but real.
+- Query time: ``--timeout-s`` cancels a query after that many seconds (checked while the
+  store is scanned: a query over ``VALUES`` alone ran past it).  The answer is streamed, so
+  a cancelled query still has status 200 but a truncated body that ends with "The SPARQL
+  operation has been cancelled": clients fail to parse it.
 - It opens a store that another process holds open for writing (a RocksDB read-only open
   needs no lock) and sees the data flushed before it started; the server's help calls
-  reading while another process writes "undefined behaviour", so ``graph.store`` should
-  swap in a finished store directory rather than write into a served one.
+  reading while another process writes "undefined behaviour".  ``graph.store`` swaps a
+  finished directory in instead of writing into the served one, and a running server keeps
+  the files it opened: restart ``policykg serve`` after ``policykg build``.
 
 ``start_server`` runs a server for tests and scripts: on a free loopback port, it waits until
 the server answers, yields its base URL and always stops it.
