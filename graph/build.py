@@ -326,7 +326,8 @@ def tree_triples(tree: _TreeLike) -> Iterator[Triple]:
     """``<child> pkg:treeParent <parent>`` for each policy placed under a policy in the "1+N" tree.
 
     Group nodes (no ``doc_id``) are passed through: their children hang under the nearest
-    policy above them.
+    policy above them.  A group outside the system proper (``in_system`` False: speeches,
+    enterprise plans, agreements) cuts the chain: its texts are not placed under the "1".
     """
     stack: list[tuple[Any, str | None]] = [(tree, None)]
     while stack:
@@ -335,6 +336,8 @@ def tree_triples(tree: _TreeLike) -> Iterator[Triple]:
         if doc_id is not None and parent_doc is not None and doc_id != parent_doc:
             yield iris.doc_iri(doc_id), PKG.treeParent, iris.doc_iri(parent_doc)
         here = doc_id if doc_id is not None else parent_doc
+        if getattr(node, "in_system", True) is False:
+            here = None
         for child in getattr(node, "children", ()):
             stack.append((child, here))
 

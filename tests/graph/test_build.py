@@ -155,13 +155,15 @@ def test_turtle_round_trip_is_isomorphic(g: rdflib.Graph) -> None:
         )
 
 
-def test_tree_placement_links_child_to_nearest_policy_above_groups() -> None:
+def test_tree_placement_links_child_to_nearest_policy_above_groups_in_the_system() -> None:
     @dataclasses.dataclass
     class Node:
         doc_id: str | None
         children: list[Node] = dataclasses.field(default_factory=list)
+        in_system: bool = True
 
-    tree = Node("p2-1.3", [Node("p2-1.4", [Node(None, [Node("p3-2.4")])])])
+    speeches = Node(None, [Node("p1-1.1")], in_system=False)  # 讲话与摘录（“1+N”之外）
+    tree = Node("p2-1.3", [Node("p2-1.4", [Node(None, [Node("p3-2.4")])]), speeches])
     assert set(tree_triples(tree)) == {
         (iris.doc_iri("p2-1.4"), PKG.treeParent, iris.doc_iri("p2-1.3")),
         (iris.doc_iri("p3-2.4"), PKG.treeParent, iris.doc_iri("p2-1.4")),
