@@ -198,3 +198,15 @@ def test_every_national_sector_plan_placed_in_the_system(
                   "财政支持做好碳达峰碳中和工作的意见", "高等学校碳中和科技创新行动计划"):
         doc = next(d for d in corpus.documents if d.title == title)
         assert doc.id in under_plan, title
+
+
+def test_corpus_without_the_one_gets_a_group_root() -> None:
+    # a single local policy loaded on its own (北京 1.2, line 30805)
+    doc = _doc("beijing", "北京市可再生能源电力消纳保障工作方案(试行)", 1, DocKind.LOCAL_POLICY,
+               jurisdiction="北京市")
+    corpus = Corpus(documents=(doc,))
+    root = build_tree(corpus, tag_sectors(corpus))
+    assert root.doc_id is None
+    assert [n.label for n in _find(root, "beijing")] == [
+        "“1+N”政策体系", "地方落实", "北京市", doc.title
+    ]
