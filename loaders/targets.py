@@ -128,6 +128,10 @@ _UNITLESS = re.compile(r"(?:效率|系数|指数|值|PUE|人次|人数|数量|�
 _FACT = re.compile(
     r"目前|当前|现已|已经|已达|已有|截至|迄今|已[\u4e00-\u9fff]{0,3}?(?:提供|建成|完成|超过|实现|累计)"
 )
+#: What any target or year context needs somewhere in a paragraph (a cheap first test).
+_ANY_TARGET = re.compile(
+    r"[0-9\uff10-\uff19]|峰|中和|十[四五六]五|[一二两三四五六七八九十百千]\s*(?:个|家|座|项|倍|种|万|亿|成)"
+)
 _CARRIED = -2  # a milestone's year carried from an earlier clause
 _SENTENCE_END = re.compile(r"[。！？；]")
 _CLAUSE_END = re.compile(r"[，,：:；;。！？]")
@@ -558,6 +562,8 @@ def parse_targets(
     >>> [(t.indicator, t.value, t.unit, str(t.direction), t.approx, t.year) for t in found]
     [('非化石能源消费比重', 20.0, '%', 'reach', True, 2025)]
     """
+    if _ANY_TARGET.search(text) is None:
+        return [], year  # no number, no year, no peak: nothing to find or carry
     text = normalise_digits(text)
     out: list[TargetMatch] = []
     if year is not None and year_offset is None:
