@@ -96,7 +96,9 @@ PLACEHOLDER = re.compile(r"""@@ (?P<name>PKG_[A-Z_]+) @@""", re.VERBOSE)
 _FORCES: dict[str, dict[str, float]] = {
     "coresponsibility": {"gravitationalConstant": -150, "springLength": 160, "avoidOverlap": 0.6},
 }
-_LARGE = 400  # nodes above which labels, smoothing and improvedLayout cost too much
+_LARGE = 400
+_TREE_FIT_ALL = 80  # a larger tree opens on its levels 0 to _TREE_FIT_LEVEL
+_TREE_FIT_LEVEL = 2  # nodes above which labels, smoothing and improvedLayout cost too much
 _LABEL_MAX = 18
 _TASK_LABEL_MAX = 10
 _TOOLTIP_MAX = 400
@@ -301,8 +303,8 @@ def _options(view: str, n_nodes: int) -> dict[str, Any]:
             "enabled": True,
             "direction": "LR",
             "sortMethod": "directed",
-            "levelSeparation": 320,
-            "nodeSpacing": 28,
+            "levelSeparation": 280,
+            "nodeSpacing": 38,
             "treeSpacing": 60,
             "parentCentralization": True,
         }
@@ -452,6 +454,10 @@ def render(graph: nx.Graph[Any], view: str, *, title: str, index_href: str | Non
         vis = _vis_node(ids[node], attrs, view, large=large)
         if view == "tree":
             vis["level"] = levels[node]
+            if vis["shape"] == "dot":  # boxes keep labels off the edges of a dense column
+                vis.update(
+                    shape="box", margin=5, font={"color": "#ffffff", "size": 13, "strokeWidth": 0}
+                )
         if view == "citations" and attrs.get("kind") == "policy":
             vis["value"] = in_degree[node] + 1
         if node == centre:

@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import networkx as nx
 import pytest
@@ -259,12 +259,12 @@ def private_dir() -> Iterator[Path]:
 
 
 @pytest.fixture
-def open_page(chromium_binary: str, private_dir: Path) -> Iterator[Callable[[Path], Page]]:
-    """Open a file in a fresh headless Chromium; every request and error is recorded."""
+def open_page(chromium_binary: str, private_dir: Path) -> Iterator[Callable[..., Page]]:
+    """Open a file (and optional ``#fragment``) in a fresh headless Chromium, recording all."""
     procs: list[subprocess.Popen[bytes]] = []
     sockets: list[_WebSocket] = []
 
-    def opener(path: Path) -> Page:
+    def opener(path: Path, fragment: str = "") -> Page:
         user_dir = private_dir / f"chromium-profile-{len(procs)}"
         user_dir.mkdir()
         proc = subprocess.Popen(
@@ -288,7 +288,8 @@ def open_page(chromium_binary: str, private_dir: Path) -> Iterator[Callable[[Pat
             "Emulation.setDeviceMetricsOverride",
             {"width": 1280, "height": 800, "deviceScaleFactor": 1, "mobile": False},
         )
-        navigation = page.call("Page.navigate", {"url": page.url})
+        target_url = page.url + (f"#{quote(fragment)}" if fragment else "")
+        navigation = page.call("Page.navigate", {"url": target_url})
         if navigation.get("errorText"):
             raise RuntimeError(f"{path}: {navigation['errorText']}")
         if not page.wait_until("document.readyState === 'complete'", timeout=60):

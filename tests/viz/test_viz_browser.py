@@ -11,6 +11,7 @@ import networkx as nx
 import pytest
 
 from viz import VIEWS, write_all, write_view
+from viz.style import FADED
 
 pytestmark = pytest.mark.browser
 
@@ -160,3 +161,18 @@ def test_the_harness_sees_requests_and_console_errors(
     assert page.wait_until("document.readyState === 'complete'")
     assert page.requests() == ["http://127.0.0.1:9/bootstrap.min.css"]
     assert "vis is not defined" in page.errors()
+
+
+def test_a_link_fragment_opens_on_its_node(
+    written: dict[str, Path], open_page: Callable[..., Any]
+) -> None:
+    page = open_page(written["tree"], "新型储能发展指导意见")
+    assert page.wait_until("window.PKG_READY === true")
+    assert page.evaluate("window.PKG_NETWORK.getSelectedNodes()") == ["p3-01-04"]
+    lit = page.evaluate(
+        "window.PKG_NETWORK.body.data.nodes.get()"
+        f".filter(n => n.color !== '{FADED}').map(n => n.id)"
+    )
+    # its branch, up to the 1; the other sector plans fade
+    assert sorted(lit) == ["group/保障方案", "p2-03", "p2-04", "p3-01-04"]
+    assert page.errors() == []

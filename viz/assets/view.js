@@ -44,7 +44,14 @@
   var network = new vis.Network(container, { nodes: nodeView, edges: edgeView }, options);
   window.PKG_NETWORK = network;
 
+  function fitStart() { network.fit({ animation: false }); }
   function ready() {
+    // A link such as tree.html#2030年前碳达峰行动方案 opens focused on that node (label or id).
+    var wanted = decodeURIComponent(window.location.hash.slice(1));
+    if (wanted) {
+      var id = wanted in byId ? wanted : byLabel[wanted];
+      if (id !== undefined) { focus(id, false); }
+    }
     window.PKG_READY = true;
     document.body.setAttribute("data-ready", "1");
   }
@@ -58,14 +65,14 @@
     network.once("stabilizationIterationsDone", function () {
       network.setOptions({ physics: false });
       progress.hidden = true;
-      network.fit();
+      fitStart();
       network.once("afterDrawing", ready);
       network.redraw();
     });
   } else {
     // The first drawing may precede the final size of the flex container: fit, then report.
     network.once("afterDrawing", function () {
-      network.fit();
+      fitStart();
       network.once("afterDrawing", ready);
       network.redraw();
     });
@@ -113,12 +120,18 @@
     deg.textContent = "相连节点：" + adj[id].length;
     info.appendChild(h); info.appendChild(pre); info.appendChild(deg);
   }
-  function focus(id) {
+  function focus(id, animate) {
     if (!(id in byId)) { return; }
     if (visible !== null && !visible.has(id)) { clearFilters(); }
     highlight(related(id));
     network.selectNodes([id]);
-    network.focus(id, { scale: Math.max(network.getScale(), 0.9), animation: { duration: 400 } });
+    // In the left-to-right tree a branch grows rightwards: put the node in the left third.
+    var shift = view.name === "tree" ? -container.clientWidth * 0.3 : 0;
+    network.focus(id, {
+      scale: animate === false ? 0.7 : Math.max(network.getScale(), 0.9),
+      offset: { x: shift, y: 0 },
+      animation: animate === false ? false : { duration: 400 }
+    });
     showInfo(id);
   }
   network.on("click", function (p) {
@@ -180,7 +193,7 @@
   if (agencySel) { agencySel.addEventListener("change", applyFilters); }
   document.getElementById("pkg-reset").addEventListener("click", function () {
     document.getElementById("pkg-find").value = "";
-    clearFilters(); showInfo(null); network.unselectAll();
+    clearFilters(); highlight(null); showInfo(null); network.unselectAll(); fitStart();
   });
   setStatus();
 })();
