@@ -1,11 +1,9 @@
 """Citations between policies: 《…》 title mentions and 发文字号 mentions, resolved to documents.
 
-The file quotes Chinese brackets and dashes (〔〕, ［］, –) on purpose, hence the RUF00x noqa.
 Imports only the standard library and ``policykg`` records/errors; must not import
 rdflib, networkx, spaCy, jieba or anything from ``graph``/``viz``.
 """
 
-# ruff: noqa: RUF001, RUF002, RUF003
 from __future__ import annotations
 
 import hashlib
