@@ -130,8 +130,17 @@ _FACT = re.compile(
 )
 #: What any target or year context needs somewhere in a paragraph (a cheap first test).
 _ANY_TARGET = re.compile(
-    r"[0-9\uff10-\uff19]|峰|中和|十[四五六]五|[一二两三四五六七八九十百千]\s*(?:个|家|座|项|倍|种|万|亿|成)"
+    r"[0-9\uff10-\uff19]|峰|中和|十[四五六]五|减半|翻[一两]番"
+    r"|[一二两三四五六七八九十百千]\s*(?:个|家|座|项|倍|种|万|亿|成)"
 )
+#: A level after a reduction: "30%至每吨钢 1.3吨" (line 42861).
+_THEN = re.compile(r"\s*至\s*每?(?P<per>[^\d，。；、]{1,4}?)\s*(?=\d)")
+_IN_WORDS = re.compile(r"(?P<word>减半|翻一番|翻两番)")
+_WORD_VALUES: dict[str, tuple[float, Direction]] = {
+    "减半": (50.0, Direction.REDUCE_BY),
+    "翻一番": (100.0, Direction.INCREASE_BY),
+    "翻两番": (300.0, Direction.INCREASE_BY),
+}
 _CARRIED = -2  # a milestone's year carried from an earlier clause
 _SENTENCE_END = re.compile(r"[。！？；]")
 _CLAUSE_END = re.compile(r"[，,：:；;。！？]")
@@ -435,10 +444,34 @@ def _clause_targets(
             used.add(q.start("value"))
             for name in _split_indicator(indicator, len(found), found.index(q)):
                 yield q.start("value"), dataclasses.replace(made, indicator=name)
+            then = _THEN.match(clause, q.end())
+            follow = QUANTITY.match(clause, then.end()) if then is not None else None
+            if then is not None and follow is not None and made.direction is Direction.REDUCE_BY:
+                # "降低碳排放 30%至每吨钢 1.3吨" (line 42861): the level reached as well
+                per = then.group("per")
+                level = _make(follow, "降至", per + indicator, clause, clause_year, None, sentence)
+                if level is not None:
+                    used.add(follow.start("value"))
+                    yield follow.start("value"), level
         if found:
             indicator_start = found[-1].end()
     if clause_year is None:
         return
+    # a multiple in words: "2030年前价值链碳排放强度减半" (line 43693)
+    for w in _IN_WORDS.finditer(clause):
+        value, direction = _WORD_VALUES[w.group("word")]
+        yield w.start(), TargetMatch(
+            indicator=_clean_indicator(clause[indicator_start : w.start()]),
+            value=value,
+            value_max=None,
+            unit="%",
+            direction=direction,
+            approx=False,
+            year=clause_year,
+            base_year=base_year,
+            text=sentence.strip(),
+            offset=w.start(),
+        )
     # no verb, but a year in force: "确保清洁能源装机占比 50%以上" (line 41871),
     # "绿氢制备示范项目 15个以上" (line 39010), "85%的县级及以上党政机关建成节约型机关" (32333)
     for q in QUANTITY.finditer(clause):

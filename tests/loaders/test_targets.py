@@ -123,8 +123,16 @@ def _fields(text: str) -> list[tuple[object, ...]]:
         ),
         pytest.param(
             "以 2020年为基准，2035年降低碳排放 30%至每吨钢 1.3吨",
-            [("碳排放", 30.0, None, "%", "reduce_by", False, 2035, 2020)],
-            id="以-2020年为基准-line-42861",
+            [
+                ("碳排放", 30.0, None, "%", "reduce_by", False, 2035, 2020),
+                ("吨钢碳排放", 1.3, None, "吨", "reduce_to", False, 2035, None),
+            ],
+            id="以-2020年为基准-and-level-line-42861",
+        ),
+        pytest.param(
+            "2030年前价值链碳排放强度减半，做强绿色价值链(范围 3)",
+            [("价值链碳排放强度", 50.0, None, "%", "reduce_by", False, 2030, None)],
+            id="减半-in-words-line-43693",
         ),
         pytest.param(
             "二氧化碳排放力争于2030年前达到峰值，努力争取2060年前实现碳中和。",
