@@ -143,7 +143,9 @@ def _source(value: Any) -> str:
     return f"{file} 第 {lines} 行" if file and lines else text
 
 
-def _tooltip(kind: str, attrs: Mapping[str, Any], node_id: str) -> str:
+def _tooltip(
+    kind: str, attrs: Mapping[str, Any], node_id: str, sector_names: Mapping[str, str]
+) -> str:
     """Return the plain-text tooltip of one node (vis-network shows strings as text)."""
     label = str(attrs.get("label") or node_id)
     head = _short(str(attrs.get("title") or label), _TOOLTIP_MAX)
@@ -156,7 +158,7 @@ def _tooltip(kind: str, attrs: Mapping[str, Any], node_id: str) -> str:
             ("文号", attrs.get("doc_number")),
             ("日期", attrs.get("date")),
             ("发文机关", "、".join(_as_list(attrs.get("issuers")))),
-            ("领域", "、".join(_as_list(attrs.get("sectors")))),
+            ("领域", "、".join(sector_names.get(s, s) for s in _as_list(attrs.get("sectors")))),
             ("来源", _source(attrs["source"]) if attrs.get("source") else ""),
         ]
     elif kind == "agency":
@@ -171,7 +173,7 @@ def _tooltip(kind: str, attrs: Mapping[str, Any], node_id: str) -> str:
         rows = [
             ("出自", attrs.get("doc_id")),
             ("章节", attrs.get("section")),
-            ("领域", "、".join(_as_list(attrs.get("sectors")))),
+            ("领域", "、".join(sector_names.get(s, s) for s in _as_list(attrs.get("sectors")))),
             ("来源", _source(attrs["source"]) if attrs.get("source") else ""),
         ]
     lines = [head] + [f"{name}：{value}" for name, value in rows if value not in (None, "")]
@@ -207,7 +209,14 @@ def ego_centre(graph: nx.Graph[Any]) -> Hashable | None:
     return max(agencies, key=lambda n: (graph.degree(n), str(n)), default=None)
 
 
-def _vis_node(node_id: str, attrs: Mapping[str, Any], view: str, *, large: bool) -> dict[str, Any]:
+def _vis_node(
+    node_id: str,
+    attrs: Mapping[str, Any],
+    view: str,
+    *,
+    large: bool,
+    sector_names: Mapping[str, str],
+) -> dict[str, Any]:
     """Return the vis-network node of one networkx node."""
     kind = str(attrs.get("kind", ""))
     style = KIND_STYLES.get(kind, UNKNOWN_NODE)
@@ -221,7 +230,7 @@ def _vis_node(node_id: str, attrs: Mapping[str, Any], view: str, *, large: bool)
     limit = _TASK_LABEL_MAX if kind == "task" else _LABEL_MAX
     node: dict[str, Any] = {
         "label": _short(str(attrs.get("label") or node_id), limit),
-        "title": _tooltip(kind, attrs, node_id),
+        "title": _tooltip(kind, attrs, node_id, sector_names),
         "color": color,
         "shape": style.shape,
         "size": size,
@@ -447,11 +456,13 @@ def render(graph: nx.Graph[Any], view: str, *, title: str, index_href: str | Non
         cdn_resources="in_line",
     )
     net.set_template_dir(str(ASSETS), "view.html")
+    # Sector ids → Chinese names, if the graph carries them (``graph.graph["sector_labels"]``).
+    sector_names: Mapping[str, str] = graph.graph.get("sector_labels", {})
     levels = _tree_levels(graph) if view == "tree" else {}
     centre = ego_centre(graph) if view == "agency" else None
     in_degree: Counter[Hashable] = Counter(v for _, v in graph.edges())
     for node, attrs in graph.nodes(data=True):
-        vis = _vis_node(ids[node], attrs, view, large=large)
+        vis = _vis_node(ids[node], attrs, view, large=large, sector_names=sector_names)
         if view == "tree":
             vis["level"] = levels[node]
             if vis["shape"] == "dot":  # boxes keep labels off the edges of a dense column

@@ -285,3 +285,13 @@ def test_a_screenshot_with_shapes_is_a_drawing(assert_drawn: Callable[[bytes], N
         return bytes((200, x % 256, y % 256)) if inside else b"\xff\xff\xff"
 
     assert_drawn(_png(400, 300, pixel))
+
+
+def test_sector_ids_read_as_names_when_the_graph_has_them(
+    viz_graphs: dict[str, nx.Graph[Any]],
+) -> None:
+    graph = viz_graphs["responsibility"].copy()
+    graph.graph["sector_labels"] = {"transport": "交通运输", "agriculture": "农业农村"}
+    page = render(graph, "responsibility", title="谁负责")
+    assert '<option value="transport">交通运输（1）</option>' in page
+    assert "领域：农业农村、energy" in _nodes(page)["p2-06-t05"]["title"].split("\n")
