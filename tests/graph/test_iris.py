@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import pytest
+import rdflib
+from hypothesis import given
+from hypothesis import strategies as st
+from rdflib.namespace import RDF
 
 from graph import iris
 from policykg.records import Section, Span
@@ -74,3 +78,18 @@ def test_section_iri_of_strips_doc_prefix() -> None:
         path=("三、重点任务",), start_line=10, end_line=20,
     )
     assert iris.section_iri_of(sec) == iris.section_iri("p2-01", "s3")
+
+
+@given(st.text(min_size=1, max_size=30))
+def test_any_id_round_trips_and_makes_a_valid_ntriples_iri(raw: str) -> None:
+    iri = iris.doc_iri(raw)
+    assert iris.parse_iri(iri) == ("doc", raw)
+    g = rdflib.Graph()
+    g.add((iri, RDF.type, iri))
+    back = rdflib.Graph().parse(data=g.serialize(format="nt"), format="nt")
+    assert set(back) == set(g)
+
+
+@given(st.text(min_size=1, max_size=20), st.text(min_size=1, max_size=20))
+def test_distinct_ids_give_distinct_iris(a: str, b: str) -> None:
+    assert (iris.agency_iri(a) == iris.agency_iri(b)) == (a == b)
