@@ -25,7 +25,7 @@ logger = logging.getLogger("policykg")
 
 EXTRACT_KINDS = ("documents", "sections", "tasks", "agencies", "targets", "citations", "problems")
 EXPORT_FORMATS = ("turtle", "nt", "jsonld", "graphml", "csv")
-VIZ_KINDS = ("tree", "responsibility", "citations", "agency", "all")
+VIZ_KINDS = ("tree", "responsibility", "coresponsibility", "citations", "agency", "all")
 
 
 def _jsonl(rows: Iterable[dict[str, Any]], out: TextIO) -> None:

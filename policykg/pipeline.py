@@ -148,11 +148,12 @@ def read_json(store_dir: Path, name: str) -> Any:
         raise StoreError(f"{path}: cannot read ({e})") from e
 
 
-VIEW_KINDS = ("tree", "responsibility", "citations")
+VIEW_KINDS = ("tree", "responsibility", "coresponsibility", "citations")
 
 
 def write_views(store_dir: Path, kind: str, name: str | None, output: Path) -> list[Path]:
     """Render the HTML views of a built store: one view to a file, or ``all`` into a folder."""
+    from graph.analysis import busiest_agencies
     from graph.tree import build_tree
     from graph.views import agency_ego, to_networkx
     from viz.pages import write_all, write_view
@@ -168,6 +169,10 @@ def write_views(store_dir: Path, kind: str, name: str | None, output: Path) -> l
         graph = to_networkx(corpus, kind, sector_tags=corpus.sectors, tree=tree)
         return [write_view(graph, kind, output)]
     graphs = {k: to_networkx(corpus, k, sector_tags=corpus.sectors, tree=tree) for k in VIEW_KINDS}
+    busiest = busiest_agencies(graphs["responsibility"], top=1)
+    if busiest:
+        # the index links one agency view as an example: the agency with most tasks
+        graphs["agency"] = agency_ego(corpus, busiest[0].label)
     figures = {
         "documents": len(corpus.documents),
         "tasks": len(corpus.tasks),
