@@ -15,6 +15,7 @@ from policykg.errors import StoreError
 from viz.render import (
     DEFAULT_TITLES,
     EXTERNAL_REF,
+    VIEW_HINTS,
     VIEWS,
     ego_centre,
     graph_legend,
@@ -82,14 +83,14 @@ def write_view(
 
 
 def render_index(
-    entries: list[tuple[str, str, int, int]],
+    entries: list[tuple[str, str, int, int, str]],
     figures: Mapping[str, int],
     legend_rows: list[tuple[str, str, str]],
 ) -> str:
     """Return the index page: headline figures, links to the views and a legend.
 
     Args:
-        entries: ``(href, title, nodes, edges)`` of each view page, in display order.
+        entries: ``(href, title, nodes, edges, description)`` of each view page, in order.
         figures: headline counts; ``FIGURE_LABELS`` keys first, any others after.
         legend_rows: rows from ``viz.style.legend``.
     """
@@ -99,8 +100,8 @@ def render_index(
     )
     links = "".join(
         f'<li><a href="{html.escape(href)}">{html.escape(title)}</a>'
-        f"（{nodes:,} 个节点，{edges:,} 条边）</li>"
-        for href, title, nodes, edges in entries
+        f"（{nodes:,} 个节点，{edges:,} 条边）<br><small>{html.escape(text)}</small></li>"
+        for href, title, nodes, edges, text in entries
     )
     page = f"""<!DOCTYPE html>
 <html lang="zh-CN">
@@ -153,7 +154,7 @@ def write_all(
         raise ValueError(f"unknown views {unknown}; expected some of {', '.join(VIEWS)}")
     out_dir = Path(out_dir)
     written: list[Path] = []
-    entries: list[tuple[str, str, int, int]] = []
+    entries: list[tuple[str, str, int, int, str]] = []
     for view in (v for v in VIEWS if v in graphs):
         graph = graphs[view]
         title = view_title(graph, view)
@@ -161,7 +162,8 @@ def write_all(
         written.append(
             write_view(graph, view, out_dir / name, title=title, index_href="index.html")
         )
-        entries.append((name, title, graph.number_of_nodes(), graph.number_of_edges()))
+        n, m = graph.number_of_nodes(), graph.number_of_edges()
+        entries.append((name, title, n, m, VIEW_HINTS[view]))
     rows = graph_legend(*graphs.values())
     written.append(_write(out_dir / "index.html", render_index(entries, figures, rows)))
     return written

@@ -39,6 +39,7 @@ __all__ = [
     "DEFAULT_TITLES",
     "EXTERNAL_REF",
     "VIEWS",
+    "VIEW_HINTS",
     "ego_centre",
     "graph_legend",
     "legend_html",
@@ -61,10 +62,11 @@ DEFAULT_TITLES: dict[str, str] = {
     "citations": "政策引用与贯彻落实",
 }
 
-_HINTS: dict[str, str] = {
+#: One paragraph per view: the page's 说明 and its line on the index.
+VIEW_HINTS: dict[str, str] = {
     "tree": (
         "从“1”向下展开的政策体系，颜色表示文件类别。点击节点聚焦其上下级分支，"
-        "悬停查看标题、文号、日期、发文机关和原文行号。"
+        "悬停查看标题、文号、日期、发文机关和原文行号；地址后加 #文件名 可直接定位。"
     ),
     "responsibility": (
         "部门（圆点，大小表示任务数）与其牵头（实线）或参与（虚线）的任务。可按领域或部门筛选。"
@@ -289,7 +291,7 @@ def _options(view: str, n_nodes: int) -> dict[str, Any]:
             "scaling": {
                 "min": 8,
                 "max": 40,
-                "label": {"enabled": True, "min": 12, "max": 36, "drawThreshold": 4},
+                "label": {"enabled": True, "min": 12, "max": 36, "drawThreshold": 6},
             },
         },
         "edges": {
@@ -497,7 +499,7 @@ def render(graph: nx.Graph[Any], view: str, *, title: str, index_href: str | Non
         "PKG_VIEW_NAME": view,
         "PKG_NAV": nav,
         "PKG_FILTERS": _filters_html(graph, view),
-        "PKG_HINT": html.escape(_HINTS[view]),
+        "PKG_HINT": html.escape(VIEW_HINTS[view]),
         "PKG_LEGEND": legend_html(graph_legend(graph)),
         "PKG_CSS": page_css(),
         "PKG_VIEW": _script_json(view_json),
