@@ -1,0 +1,267 @@
+# The benchmarks name corpus sizes ×1, ×10, ×100 with the multiplication sign on purpose.
+# ruff: noqa: RUF001, RUF003
+"""Query benchmarks on a built store: competency SPARQL (pyoxigraph vs rdflib), who and duties.
+
+Each function runs in the process that calls it; ``bench.run`` calls them in fresh worker
+processes so that the first query of each engine is measured cold.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import random
+import re
+import signal
+import statistics
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, Final
+
+__all__ = [
+    "QUERY_DIR",
+    "agency_names",
+    "competency_queries",
+    "percentile",
+    "search_latency",
+    "sparql_comparison",
+    "who_queries",
+]
+
+logger = logging.getLogger(__name__)
+
+ROOT: Final = Path(__file__).resolve().parent.parent
+QUERY_DIR: Final = ROOT / "queries"
+DOMAIN_WORDS: Final = ROOT / "loaders" / "lexicons" / "domain_words.toml"
+
+# A run of CJK characters in a task's text, from which user-like query phrases are cut.
+# line 6088: "到2025年，新能源汽车新车销售量达到汽车新车销售总量的20%左右"
+# gives "新能源汽车新车销售量达到汽车新车销售总量的".
+CJK_RUN = re.compile(r"""[\u4e00-\u9fff]{6,}""", re.VERBOSE)
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """The ``q``-th percentile (0–100) of ``values``, nearest-rank.
+
+    >>> percentile([1.0, 2.0, 3.0, 4.0], 50)
+    2.0
+    """
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    rank = max(1, -(-len(ordered) * q // 100))
+    return ordered[int(rank) - 1]
+
+
+def competency_queries(folder: Path = QUERY_DIR) -> list[tuple[str, str]]:
+    """The ``queries/*.rq`` files as (name, text), in name order."""
+    return [(p.stem, p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.rq"))]
+
+
+def _timed(fn: Callable[[], Any]) -> tuple[float, Any]:
+    t0 = time.perf_counter()
+    out = fn()
+    return time.perf_counter() - t0, out
+
+
+class QueryTimeout(BaseException):
+    """A query ran past its time cap (a BaseException, so no ``except Exception`` eats it)."""
+
+
+def _capped(fn: Callable[[], Any], cap: float) -> tuple[float, Any]:
+    """Time ``fn``, interrupting it after ``cap`` seconds (rdflib's engine is pure Python)."""
+
+    def alarm(signum: int, frame: Any) -> None:
+        raise QueryTimeout
+
+    old = signal.signal(signal.SIGALRM, alarm)
+    signal.setitimer(signal.ITIMER_REAL, cap)
+    try:
+        return _timed(fn)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def _steady(fn: Callable[[], Any], runs: int, budget: float, cap: float
+            ) -> tuple[list[float], Any]:
+    """Time ``fn`` up to ``runs`` times, stopping once ``budget`` seconds are spent.
+
+    Raises:
+        QueryTimeout: the first run took more than ``cap`` seconds.
+    """
+    times: list[float] = []
+    spent = 0.0
+    result: Any = None
+    for _ in range(runs):
+        dt, result = _capped(fn, cap)
+        times.append(dt)
+        spent += dt
+        if spent > budget:
+            break
+    return times, result
+
+
+def sparql_comparison(store_dir: Path, runs: int = 5, budget: float = 10.0,
+                      cap: float = 60.0) -> dict[str, Any]:
+    """Run every competency query on the on-disk pyoxigraph store and on rdflib in memory.
+
+    The first query of each engine (with its parser warm-up) is reported apart; every query
+    is then run ``runs`` times (fewer once ``budget`` seconds are spent on it) and the median
+    kept.  A query still running after ``cap`` seconds is stopped and counted as ``cap``
+    (its ratio is then a lower bound).  Both engines must give the same number of rows.
+    """
+    from graph.sparql import run_query
+    from graph.store import open_store
+
+    queries = competency_queries()
+    out: dict[str, Any] = {"store": str(store_dir), "runs": runs, "cap_s": cap, "queries": {}}
+    t_open, opened = _timed(lambda: open_store(store_dir))
+    out["oxigraph_open_s"] = t_open
+    t_parse, graph = _timed(opened.memory_graph)
+    out["rdflib_load_s"] = t_parse
+    out["triples"] = len(graph)
+    engines: dict[str, Any] = {"oxigraph": opened, "rdflib": graph}
+    for engine, target in engines.items():
+        name, text = queries[0]
+        dt, _ = _timed(functools.partial(run_query, target, text))
+        out[f"{engine}_first_query_s"] = dt
+    for name, text in queries:
+        row: dict[str, Any] = {}
+        for engine, target in engines.items():
+            def call(target: Any = target, text: str = text) -> Any:
+                return run_query(target, text)
+
+            try:
+                times, result = _steady(call, runs, budget, cap)
+            except QueryTimeout:
+                row[f"{engine}_median_s"] = cap
+                row[f"{engine}_runs"] = 0
+                row[f"{engine}_rows"] = None
+                row[f"{engine}_timed_out"] = True
+                continue
+            row[f"{engine}_median_s"] = statistics.median(times)
+            row[f"{engine}_runs"] = len(times)
+            row[f"{engine}_rows"] = len(result)
+        row["ratio"] = row["rdflib_median_s"] / max(row["oxigraph_median_s"], 1e-9)
+        row["ratio_lower_bound"] = bool(row.get("rdflib_timed_out"))
+        out["queries"][name] = row
+        logger.info("%s: oxigraph %.4fs rdflib %.4fs (×%.1f)", name,
+                    row["oxigraph_median_s"], row["rdflib_median_s"], row["ratio"])
+    rows = out["queries"].values()
+    ox = sum(r["oxigraph_median_s"] for r in rows)
+    rd = sum(r["rdflib_median_s"] for r in rows)
+    out["oxigraph_total_s"], out["rdflib_total_s"] = ox, rd
+    out["ratio_total"] = rd / max(ox, 1e-9)
+    out["ratio_geomean"] = statistics.geometric_mean(max(r["ratio"], 1e-9) for r in rows)
+    out["ratio_min"] = min(r["ratio"] for r in rows)
+    out["timed_out"] = [n for n, r in out["queries"].items() if r.get("rdflib_timed_out")]
+    out["rows_agree"] = all(
+        r["oxigraph_rows"] == r["rdflib_rows"] for r in rows if r["rdflib_rows"] is not None
+    )
+    return out
+
+
+def _domain_words() -> list[str]:
+    import tomllib
+
+    data = tomllib.loads(DOMAIN_WORDS.read_text(encoding="utf-8"))
+    return [str(w) for w in data.get("words", [])]
+
+
+def who_queries(task_texts: Sequence[str], n: int = 200, seed: int = 2022) -> list[str]:
+    """About ``n`` realistic ``who`` queries: domain words, pairs of them, task phrases.
+
+    Deterministic for a given corpus: a third single domain words (碳达峰, 新能源汽车),
+    a third two-word queries (光伏 整县推进), a third phrases cut from task texts.
+    """
+    rng = random.Random(seed)
+    words = _domain_words()
+    singles = words[: n // 3]
+    pairs = [" ".join(rng.sample(words, 2)) for _ in range(n // 3)]
+    runs = [m.group() for text in task_texts for m in CJK_RUN.finditer(text)]
+    phrases: list[str] = []
+    while runs and len(singles) + len(pairs) + len(phrases) < n:
+        run = rng.choice(runs)
+        size = rng.randint(4, min(10, len(run)))
+        start = rng.randint(0, len(run) - size)
+        phrases.append(run[start:start + size])
+    return singles + pairs + phrases
+
+
+def agency_names(tasks: Sequence[Any], agencies: Sequence[Any], n: int = 50) -> list[str]:
+    """The ``n`` agencies named in most tasks, each asked for by canonical name or an alias."""
+    counts = Counter(name for t in tasks for name in (*t.lead, *t.participants))
+    by_name = {a.name: a for a in agencies}
+    names: list[str] = []
+    for i, (name, _) in enumerate(counts.most_common()):
+        agency = by_name.get(name)
+        if agency is None:
+            continue
+        aliases = sorted(agency.aliases)
+        names.append(aliases[0] if aliases and i % 2 else name)
+        if len(names) >= n:
+            break
+    return names
+
+
+def _summary(times: Sequence[float]) -> dict[str, float]:
+    return {
+        "n": len(times),
+        "p50_ms": 1000 * percentile(times, 50),
+        "p95_ms": 1000 * percentile(times, 95),
+        "max_ms": 1000 * max(times),
+    }
+
+
+def search_latency(store_dir: Path) -> dict[str, Any]:
+    """``who`` and ``duties`` as the CLI does them, in process after one warm-up call each.
+
+    Reading the store (``policykg.pipeline.read_corpus``) is timed once and reported apart:
+    the CLI pays it on every call, a long-lived process once.
+    """
+    from graph.search import duties, resolve_agency, who
+    from loaders.nlp import segment
+    from policykg.errors import QueryError
+    from policykg.pipeline import read_corpus
+
+    t_read, corpus = _timed(lambda: read_corpus(store_dir))
+    queries = who_queries([t.text for t in corpus.tasks])
+
+    def _who(text: str) -> Any:
+        return who(segment(text), corpus.tasks, corpus.documents, limit=10)
+
+    t_warm, _ = _timed(functools.partial(_who, queries[0]))
+    who_times: list[float] = []
+    hits = 0
+    for q in queries:
+        dt, found = _timed(functools.partial(_who, q))
+        who_times.append(dt)
+        hits += bool(found)
+    names = agency_names(corpus.tasks, corpus.agencies)
+    duty_times: list[float] = []
+    failed = 0
+
+    def one_duty(name: str) -> Any:
+        agency = resolve_agency(name, corpus.agencies)
+        return duties(agency, corpus.tasks, corpus.documents)
+
+    for name in names[:1] + names:
+        try:
+            dt, _ = _timed(functools.partial(one_duty, name))
+        except QueryError:
+            failed += 1
+            continue
+        duty_times.append(dt)
+    duty_times = duty_times[1:]  # the first call warmed up
+    return {
+        "store": str(store_dir),
+        "tasks": len(corpus.tasks),
+        "read_store_s": t_read,
+        "who_warmup_s": t_warm,
+        "who": {**_summary(who_times), "queries_with_hits": hits},
+        "duties": {**(_summary(duty_times) if duty_times else {"n": 0}), "unresolved": failed},
+        "who_examples": queries[:3] + queries[70:72] + queries[140:142],
+    }
