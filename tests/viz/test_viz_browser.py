@@ -176,3 +176,35 @@ def test_a_link_fragment_opens_on_its_node(
     # its branch, up to the 1; the other sector plans fade
     assert sorted(lit) == ["group/保障方案", "p2-03", "p2-04", "p3-01-04"]
     assert page.errors() == []
+
+
+def test_hovering_a_document_shows_its_record(
+    written: dict[str, Path], open_page: Callable[..., Any]
+) -> None:
+    page = open_page(written["tree"])
+    assert page.wait_until("window.PKG_READY === true")
+    x, y = page.evaluate(
+        "(function(){var n=window.PKG_NETWORK, p=n.getPositions(['p3-02-04'])['p3-02-04'];"
+        "var d=n.canvasToDOM(p), r=document.querySelector('#pkg-network canvas')"
+        ".getBoundingClientRect(); return [r.left + d.x, r.top + d.y];})()"
+    )
+    for dx in (-3, 0):  # vis-network shows a popup after the pointer rests on a node
+        page.call("Input.dispatchMouseEvent", {"type": "mouseMoved", "x": x + dx, "y": y})
+    assert page.wait_until(
+        "(function(){var t=document.querySelector('div.vis-tooltip');"
+        "return !!t && t.style.visibility === 'visible';})()",
+        timeout=10,
+    )
+    text = page.evaluate("document.querySelector('div.vis-tooltip').innerText")
+    assert text.splitlines() == [
+        "关于完善能源绿色低碳转型体制机制和政策措施的意见",
+        "类别：部委政策",
+        "文号：发改能源〔2022〕206号",
+        "日期：2022-01-30",
+        "发文机关：国家发展改革委、国家能源局",
+        "领域：energy",
+        "来源：compilation-2022.txt 第 15683-16512 行",
+    ]
+    style = "getComputedStyle(document.querySelector('div.vis-tooltip'))"
+    assert page.evaluate(f"{style}.whiteSpace") == "pre-wrap"
+    assert "Noto Sans CJK SC" in page.evaluate(f"{style}.fontFamily")
