@@ -15,10 +15,10 @@ from typing import Final
 
 import rdflib
 from rdflib import Literal, URIRef
-from rdflib.namespace import PROV, RDF, SH
+from rdflib.namespace import ORG, PROV, RDF, SH
 from rdflib.term import Node
 
-from ontology import PKG, SHAPES_PATH
+from ontology import ELI, PKG, SHAPES_PATH
 from policykg.errors import ShapeViolation
 from policykg.records import Span
 
@@ -100,6 +100,55 @@ def _shape_name(shapes: rdflib.Graph, shape: Node | None) -> str:
     return parents[0] if len(parents) == 1 else str(shape)
 
 
+_SHAPES_NS: Final = "https://w3id.org/policykg/shapes#"
+
+
+def _integrity(graph: rdflib.Graph) -> list[Violation]:
+    """Whole-graph checks too costly as per-node SPARQL constraints in pySHACL."""
+    out: list[Violation] = []
+    for focus, _, section in graph.triples((None, PKG.statedIn, None)):
+        doc = graph.value(focus, PKG.assignedBy)
+        node: Node | None = section
+        seen: set[Node] = set()
+        while node is not None and node != doc and node not in seen:
+            seen.add(node)
+            node = graph.value(node, ELI.is_part_of)
+        if doc is None or node != doc:
+            out.append(_violation(graph, focus, PKG.statedIn, section, "StatedInOwnPolicy",
+                                  "stated in a section that is not part of the policy that "
+                                  "assigns it"))
+    parents: dict[Node, list[Node]] = {}
+    for child, _, parent in graph.triples((None, ORG.subOrganizationOf, None)):
+        parents.setdefault(child, []).append(parent)
+    for agency in sorted(parents, key=str):
+        stack, seen = list(parents[agency]), set()
+        while stack:
+            up = stack.pop()
+            if up == agency:
+                out.append(_violation(graph, agency, ORG.subOrganizationOf, None,
+                                      "AcyclicAgency", "the agency is its own (indirect) parent: "
+                                      "org:subOrganizationOf has a cycle"))
+                break
+            if up not in seen:
+                seen.add(up)
+                stack.extend(parents.get(up, ()))
+    return out
+
+
+def _violation(
+    graph: rdflib.Graph, focus: Node, path: Node, value: Node | None, shape: str, message: str
+) -> Violation:
+    return Violation(
+        focus=str(focus),
+        path=str(path),
+        value=None if value is None else str(value),
+        message=message,
+        shape=_SHAPES_NS + shape,
+        severity="Violation",
+        span=_span_of(graph, focus),
+    )
+
+
 def _results(report: rdflib.Graph, data: rdflib.Graph, shapes: rdflib.Graph) -> list[Violation]:
     out: list[Violation] = []
     for result in report.subjects(RDF.type, SH.ValidationResult):
@@ -132,6 +181,9 @@ def validate(
         strict: raise ``ShapeViolation`` instead of returning a non-conforming report.
         shapes: another shapes graph (default: ``ontology/shapes.ttl``).
 
+    Besides the SHACL shapes, two whole-graph integrity checks run (see ``_integrity``):
+    a task's or target's section belongs to its policy, and agency parents have no cycle.
+
     Returns:
         The report; ``conforms`` is False only for results of severity ``sh:Violation``.
 
@@ -149,7 +201,7 @@ def validate(
         allow_warnings=True,
         advanced=False,
     )
-    results = _results(report_graph, graph, shapes_graph)
+    results = _results(report_graph, graph, shapes_graph) + _integrity(graph)
     violations = tuple(v for v in results if v.severity == "Violation")
     warnings = tuple(v for v in results if v.severity != "Violation")
     report = ValidationReport(
