@@ -93,6 +93,10 @@ URL_LINE_RE = re.compile(r"""^[（(]?\s*(?:https?://|www\.)""", re.VERBOSE | re.
 ADDRESSEE_RE = re.compile(r"""^各[\u4e00-\u9fff].*[：:]$""", re.VERBOSE)
 
 _SENTENCE_END = "。！？；：!?;:"
+# How much narrower than ``width - 4`` (a two-character indent) the first line of a
+# paragraph may be: half-width digits and Latin letters leave a few cells (line 35334, 55).
+_INDENT_SLACK = 6
+_FULL_STOP = "。！？!?"
 _CLOSERS = "”\u2019）)》」』】"
 
 
@@ -238,9 +242,15 @@ def _is_unwrapped(widths: Sequence[int]) -> bool:
     return long >= 3 and long * 5 >= len(widths)
 
 
-def _ends_sentence(text: str) -> bool:
+def _ends_sentence(text: str, ends: str = _SENTENCE_END) -> bool:
     t = text.rstrip(_CLOSERS) or text
-    return t[-1] in _SENTENCE_END
+    return t[-1] in ends
+
+
+def _open_bracket(texts: Sequence[str]) -> bool:
+    """Return True when the joined ``texts`` leave a round bracket open."""
+    opened = sum(t.count("（") + t.count("(") for t in texts)
+    return opened > sum(t.count("）") + t.count(")") for t in texts)
 
 
 def join_paragraphs(lines: Sequence[SourceLine], width: int | None = None) -> list[Paragraph]:
@@ -309,7 +319,16 @@ def join_paragraphs(lines: Sequence[SourceLine], width: int | None = None) -> li
             prev_short = prev_width < heading_limit or (
                 prev_width < short_limit and _ends_sentence(prev_text)
             )
-            if prev_short or (
+            # a sentence that ends at the wrap width, then an indented first line
+            # (line 3205 "…加以推进。" at 60 cells, 3207 "坚持市场导向。…企业" at 56)
+            # (not after ；or ：, nor inside brackets: line 34043 "…（牵头单位：市大数据局；")
+            indented = (
+                short_limit - _INDENT_SLACK <= line_width <= short_limit
+                and _ends_sentence(prev_text, _FULL_STOP)
+                and not _ends_sentence(line.text)
+                and not _open_bracket(texts)
+            )
+            if prev_short or indented or (
                 marker
                 and (
                     marker.group("strong")

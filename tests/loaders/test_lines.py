@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from loaders import lines as lines_module
+from loaders.documents import LoadedDocuments
 from loaders.lines import clean_lines, join_paragraphs, join_text
 from policykg.records import SourceLine
 
@@ -146,6 +147,58 @@ def test_paragraph_joins_wrapped_lines_and_drops_digit_spaces() -> None:
 )
 def test_paragraph_breaks(texts: list[str], count: int) -> None:
     assert len(join_paragraphs(_lines(*texts), width=60)) == count
+
+
+def _excerpt_starts(fixtures_dir: Path, name: str, first_line: int) -> list[tuple[int, str]]:
+    """Join a fixture excerpt (width measured) into (compilation line, first 7 chars)."""
+    cleaned = clean_lines((fixtures_dir / name).read_text(encoding="utf-8"), name)
+    shifted = [
+        SourceLine(number=s.number + first_line - 1, text=s.text) for s in cleaned.lines
+    ]
+    return [(p.start_line, p.text[:7]) for p in join_paragraphs(shifted)]
+
+
+def test_sentence_ending_at_the_wrap_width_ends_its_paragraph(fixtures_dir: Path) -> None:
+    # lines 3190-3210, 35322-35356 and 34036-34046 of the compilation, concatenated
+    starts = _excerpt_starts(fixtures_dir, "lines_sentence_at_wrap_width.txt", 1)
+    assert starts == [
+        (1, "（二）工作原则"),
+        (3, "坚持重点突破。"),
+        (8, "坚持创新引领。"),
+        # 3205 "…韧性持久地加以推进。" fills the line (60 cells); 3207 is indented (56)
+        (14, "坚持稳中求进。"),
+        (18, "坚持市场导向。"),
+        (22, "（二）主要目标"),
+        # 35332 "…全省碳达峰基础逐步夯实。" runs over the width (63 cells)
+        (24, "到2025年，"),
+        (34, "到2030年，"),
+        (47, "到2060年，"),
+        # 34043 "…（牵头单位：市大数据局；" at the width: the annotation goes on at 34045
+        (57, "据中心电能利用"),
+    ]
+
+
+def test_main_goals_are_not_cut_after_the_year(fixtures_dir: Path) -> None:
+    # lines 4084-4113: "到 2025年，…重点行业" (4086, 55 cells) goes on at 4088
+    starts = _excerpt_starts(fixtures_dir, "targets_main_goals_1n.txt", 4084)
+    assert starts == [
+        (4084, "二、主要目标"),
+        (4086, "到2025年，"),
+        (4096, "到2030年，"),
+        (4107, "到2060年，"),
+    ]
+
+
+@pytest.mark.slow
+def test_compilation_paragraph_after_a_full_line(compilation_docs: LoadedDocuments) -> None:
+    by_start = {
+        p.start_line: p.text for d in compilation_docs.documents for p in d.paragraphs
+    }
+    assert by_start[3203].endswith("积极稳妥、韧性持久地加以推进。")
+    assert by_start[3207].startswith("坚持市场导向。")
+    assert by_start[35324].endswith("全省碳达峰基础逐步夯实。")
+    assert by_start[35334].startswith("到2030年")
+    assert by_start[4086].endswith("为实现碳达峰、碳中和奠定坚实基础。")
 
 
 def test_web_copy_lines_are_paragraphs(fixtures_dir: Path) -> None:
