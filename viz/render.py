@@ -178,6 +178,7 @@ def _tooltip(
             ("领域", "、".join(sector_names.get(s, s) for s in _as_list(attrs.get("sectors")))),
             ("来源", _source(attrs["source"]) if attrs.get("source") else ""),
         ]
+    rows.append(("归入理由", attrs.get("reason")))  # why a tree node sits under its parent
     lines = [head] + [f"{name}：{value}" for name, value in rows if value not in (None, "")]
     return "\n".join(lines)
 
@@ -271,6 +272,9 @@ def _vis_edge(attrs: Mapping[str, Any], *, directed: bool, faded: bool) -> dict[
     if weight is not None:
         edge["value"] = weight
         edge["title"] = f"{style.label}：{weight}"
+    lines = attrs.get("lines")
+    if lines:  # where the citing document mentions the cited one
+        edge["title"] += f"（第 {'、'.join(str(n) for n in lines)} 行）"
     return edge
 
 

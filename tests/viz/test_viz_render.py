@@ -13,7 +13,7 @@ from typing import Any
 import networkx as nx
 import pytest
 
-from policykg.errors import GraphError
+from policykg.errors import GraphError, StoreError
 from viz import VIEWS, render, write_all, write_view
 from viz.render import EXTERNAL_REF
 from viz.style import EDGE_STYLES, FADED, FONT_FAMILY
@@ -295,3 +295,27 @@ def test_sector_ids_read_as_names_when_the_graph_has_them(
     page = render(graph, "responsibility", title="谁负责")
     assert '<option value="transport">交通运输（1）</option>' in page
     assert "领域：农业农村、energy" in _nodes(page)["p2-06-t05"]["title"].split("\n")
+
+
+def test_citation_edges_name_their_source_lines(pages: dict[str, str]) -> None:
+    edges = _block(pages["citations"], "pkg-data")["edges"]
+    titles = {(e["from"], e["to"]): e["title"] for e in edges}
+    # line 15707: 为深入贯彻落实《中共中央、国务院关于完整准确全面贯彻新发展理念…意见》
+    assert titles["p3-02-04", "p2-03"] == "贯彻落实（第 15707 行）"
+    assert titles["p2-04", "ext/联合国气候变化框架公约"] == "引用（第 5382 行）"
+
+
+def test_tree_tooltip_gives_the_placement_reason(viz_graphs: dict[str, nx.Graph[Any]]) -> None:
+    graph = viz_graphs["tree"].copy()
+    graph.nodes["p3-01-04"]["reason"] = "its title names the sector (储能)"
+    title = _nodes(render(graph, "tree", title="1+N"))["p3-01-04"]["title"]
+    assert title.split("\n")[-1] == "归入理由：its title names the sector (储能)"
+
+
+def test_an_unwritable_path_is_a_store_error(
+    viz_graphs: dict[str, nx.Graph[Any]], tmp_path: Path
+) -> None:
+    blocker = tmp_path / "build"
+    blocker.write_text("a file where the folder should be", encoding="utf-8")
+    with pytest.raises(StoreError, match="cannot write"):
+        write_view(viz_graphs["tree"], "tree", blocker / "tree.html")
