@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from policykg.records import Citation, DocKind, Document, Paragraph, Problem, Relation, Span
 
@@ -46,6 +46,11 @@ DOC_NUMBER = re.compile(
     )
     """,
     re.VERBOSE,
+)
+
+# The bracketed year every 发文字号 holds: "〔2021〕" of 国发〔2021〕4号 (line 3158).
+_NUMBER_YEAR = re.compile(
+    r"""[〔\[［(（﹝【] \s* (?:19|20)\d\d \s* [〕\]］)）﹞】] \s* \d{1,4} \s* 号""", re.VERBOSE
 )
 
 #: An alias defined right after a title: "（以下简称《意见》）" (line 26079),
@@ -188,6 +193,8 @@ def _within(a: str, b: str, limit: int = _FUZZY_EDITS) -> bool:
     """
     if abs(len(a) - len(b)) > limit:
         return False
+    if len(set(a).symmetric_difference(b)) > 2 * limit:
+        return False  # one edit changes the set of characters by at most two
     previous = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
         current = [i]
@@ -228,6 +235,8 @@ class _Index:
 
     by_key: dict[str, list[Document]]
     by_number: dict[str, list[Document]]
+    # the documents whose title keys are near a key, by key (many titles are cited often)
+    near_key: dict[str, dict[str, Document]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, documents: Sequence[Document]) -> _Index:
@@ -257,12 +266,20 @@ class _Index:
             return found
         near: dict[str, Document] = {}
         for key in keys:
-            if len(key) < _FUZZY_MIN:
-                continue
+            if len(key) >= _FUZZY_MIN:
+                near.update(self._near(key))
+        return _choose(list(near.values()), title, citing)
+
+    def _near(self, key: str) -> dict[str, Document]:
+        """Return the documents (by id) with a title key at most two edits from ``key``."""
+        found = self.near_key.get(key)
+        if found is None:
+            found = {}
             for other, docs in self.by_key.items():
                 if abs(len(other) - len(key)) <= _FUZZY_EDITS and _within(key, other):
-                    near.update((doc.id, doc) for doc in docs)
-        return _choose(list(near.values()), title, citing)
+                    found.update((doc.id, doc) for doc in docs)
+            self.near_key[key] = found
+        return found
 
     def resolve_number(self, number: str, citing: Document) -> Document | None:
         """Return the document with a 发文字号, as seen from ``citing``, or None."""
@@ -424,6 +441,8 @@ def _number_mentions(
     doc: Document, para: Paragraph, index: _Index, mentions: list[_Mention]
 ) -> Iterator[Citation]:
     """Yield 发文字号 mentions outside 《…》 brackets that name a document of the corpus."""
+    if _NUMBER_YEAR.search(para.text) is None:
+        return  # DOC_NUMBER tries 12 characters before every bracket: only where a year is
     for m in DOC_NUMBER.finditer(para.text):
         if any(x.start <= m.start() < x.end for x in mentions):
             continue

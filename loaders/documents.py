@@ -52,7 +52,7 @@ JURISDICTION_RE = re.compile(
     re.VERBOSE,
 )
 
-# A 发文字号 of the State Council or the Party Centre. line 3158: "国发〔2021〕4号".  # noqa: RUF003
+# A 发文字号 of the State Council or the Party Centre. line 3158: "国发〔2021〕4号".
 CENTRAL_NUMBER_RE = re.compile(r"""^(?:国发|国办发|国函|国办函|中发|厅字)""", re.VERBOSE)
 
 

@@ -1,6 +1,3 @@
-# ruff: noqa: RUF001, RUF002, RUF003
-# 〔〕 are the brackets of every 发文字号 (line 3158 "国发〔2021〕4号"), not confusables;
-# pyproject's allowed-confusables does not list them yet.
 """Read a document's header and sign-off: title, 发文字号, date, issuers, source address.
 
 Standard library and ``policykg`` only: must not import rdflib, networkx, pyvis, spaCy or

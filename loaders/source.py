@@ -20,7 +20,7 @@ __all__ = ["DecodedText", "check_policy_text", "decode_bytes", "read_text"]
 logger = logging.getLogger(__name__)
 
 # Words that every Chinese policy text or compilation uses; a text with none is refused.
-# line 3158: "国发〔2021〕4号"; line 6503: "第一章 国家发展和改革委员会".  # noqa: RUF003
+# line 3158: "国发〔2021〕4号"; line 6503: "第一章 国家发展和改革委员会".
 POLICY_MARKER_RE = re.compile(
     r"""(?:通知|意见|方案|办法|规划|决定|条例|规定|细则|指南|纲要|计划|公约|协定|讲话
         |国务院|人民政府|委员会|\u3014\d{4}\u3015|发展|实施|推进|加强|工作)""",

@@ -93,6 +93,9 @@ ITEM_MARKER = re.compile(
 
 # A bare 责任单位 line (no brackets), at a paragraph start or after a sentence:
 # line 39045: 责任单位：自治区发展改革委、能源局、工业和信息化厅，各盟行政公署、市人民政府
+# Where an annotation may start: a full-width bracket or a bare label (skips the rest).
+_ANNOTATION_AT = re.compile(r"""（ | 责任单位 | 牵头单位""", re.VERBOSE)
+
 BARE_LABEL = re.compile(
     r"""
     (?:^|(?<=[。；！？”]))\s*
@@ -275,9 +278,10 @@ def _looks_like_annotation(body: str) -> bool:
 def find_annotations(text: str) -> list[Annotation]:
     """Find the responsibility annotations of one paragraph's text, in order."""
     found: list[Annotation] = []
-    i = 0
     n = len(text)
-    while i < n:
+    i = 0
+    while (at := _ANNOTATION_AT.search(text, i)) is not None:
+        i = at.start()
         if text[i] == "（":
             end, closed = _match_bracket(text, i)
             body = text[i + 1:end - 1] if closed else text[i + 1:end]
