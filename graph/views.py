@@ -195,23 +195,30 @@ def to_networkx(
     Raises:
         ValueError: ``kind`` is not one of ``VIEW_KINDS``.
     """
+    from graph.sectors import load_sectors
+
     tags = tuple(sector_tags) or corpus.sectors
     registry = _registry(corpus, agencies)
+    g: nx.Graph[str]
     if kind == "citations":
-        return _citations(corpus, tags)
-    if kind == "responsibility":
-        return _responsibility(
+        g = _citations(corpus, tags)
+    elif kind == "responsibility":
+        g = _responsibility(
             corpus, tags, registry, with_policies=assigned_by, all_agencies=all_agencies
         )
-    if kind == "coresponsibility":
-        return _coresponsibility(corpus, registry)
-    if kind == "tree":
+    elif kind == "coresponsibility":
+        g = _coresponsibility(corpus, registry)
+    elif kind == "tree":
         if tree is None:
             from graph.tree import build_tree
 
             tree = build_tree(corpus, list(tags))
-        return _tree(corpus, tags, tree)
-    raise ValueError(f"unknown view {kind!r}; expected one of {', '.join(VIEW_KINDS)}")
+        g = _tree(corpus, tags, tree)
+    else:
+        raise ValueError(f"unknown view {kind!r}; expected one of {', '.join(VIEW_KINDS)}")
+    # viz shows sector ids with their Chinese labels (filters, tooltips)
+    g.graph["sector_labels"] = {s.slug: s.label_zh for s in load_sectors()}
+    return g
 
 
 def find_agency(
