@@ -11,7 +11,7 @@ from hypothesis import settings
 
 from loaders.documents import LoadedDocuments, load_documents
 from loaders.lines import CleanedLines, clean_lines
-from policykg.records import SourceLine
+from policykg.records import Corpus, SourceLine
 
 # Deterministic, deadline-free property tests on a shared 2-core machine and in CI; set
 # HYPOTHESIS_PROFILE=dev for random exploration.
@@ -28,6 +28,17 @@ FIXTURES = ROOT / "tests" / "data" / "fixtures"
 def compilation_docs() -> LoadedDocuments:
     """The bundled compilation loaded once per session (documents, problems, summaries)."""
     return load_documents([COMPILATION])
+
+
+@pytest.fixture(scope="session")
+def compilation_corpus() -> Corpus:
+    """The bundled compilation through ``loaders.corpus.load``, once per session.
+
+    Records are frozen and held in tuples, so tests share this one ``Corpus``.
+    """
+    from loaders.corpus import load
+
+    return load([COMPILATION])
 
 
 @pytest.fixture(scope="session")

@@ -193,13 +193,6 @@ SELECT ?agency (COUNT(DISTINCT ?task) AS ?n) WHERE { ?task %s ?agency } GROUP BY
 """
 
 
-@pytest.fixture(scope="module")
-def compilation_corpus() -> Corpus:
-    from loaders.corpus import load
-
-    return load([Path(__file__).resolve().parents[2] / "data" / "compilation-2022.txt"])
-
-
 @pytest.mark.slow
 def test_compilation_task_loads_agree_with_sparql_counts(compilation_corpus: Corpus) -> None:
     from graph.build import build_graph

@@ -480,13 +480,6 @@ def test_views_and_rdf_graph_have_the_same_resources(corpus: Corpus, tree: Node)
 # --- the whole compilation ---------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def compilation_corpus() -> Corpus:
-    from loaders.corpus import load
-
-    return load([Path(__file__).resolve().parents[2] / "data" / "compilation-2022.txt"])
-
-
 @pytest.mark.slow
 def test_compilation_views_match_the_rdf_graph(compilation_corpus: Corpus) -> None:
     from graph.build import build_graph
