@@ -186,7 +186,8 @@ def section_triples(section: Section, file: str) -> Iterator[Triple]:
         else iris.doc_iri(section.doc_id)
     )
     yield s, ELI.is_part_of, parent
-    yield s, ELI.title, _zh(section.heading)
+    if section.heading:  # an article such as 第二十三条 (line 46397) has a marker only
+        yield s, ELI.title, _zh(section.heading)
     if section.marker:
         yield s, ELI.number, Literal(section.marker)
     yield s, PKG.depth, _int(section.level)
