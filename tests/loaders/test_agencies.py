@@ -206,6 +206,28 @@ def test_unresolved_issuer_is_reported(registry: Registry) -> None:
     assert "编写组" in problems[0].message
 
 
+def test_issuers_run_together_fall_back_to_the_entity_ruler(registry: Registry) -> None:
+    # no separator to split on: only the jieba + EntityRuler mentions find both names
+    ids, problems = resolve_issuers(_doc(("国家发展改革委国家能源局",)), registry)
+    assert ids == ["ndrc", "nea"]
+    assert problems == []
+
+
+@pytest.mark.slow
+def test_compilation_issuers_never_need_spacy(
+    compilation_docs: LoadedDocuments, registry: Registry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a build loads spaCy and jieba only for an issuer the registry cannot resolve or split
+    import loaders.nlp
+
+    def refuse(*args: object) -> None:
+        raise AssertionError(f"EntityRuler fallback for {args[0]!r}")
+
+    monkeypatch.setattr(loaders.nlp, "find_agency_mentions", refuse)
+    for doc in compilation_docs.documents:
+        resolve_issuers(doc, registry)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("doc_id", "jurisdiction"),
