@@ -146,11 +146,14 @@ def export(source: Any, fmt: str, path: Path) -> list[Path]:
         path.parent.mkdir(parents=True, exist_ok=True)
         if fmt == "nt":
             path.write_text(sorted_ntriples(graph), encoding="utf-8", newline="\n")
+        elif fmt == "jsonld":
+            # compact JSON-LD with the project prefixes as its @context
+            graph.serialize(destination=str(path), format="json-ld", encoding="utf-8",
+                            context=dict(PREFIXES), auto_compact=True)
         else:
             for prefix, ns in PREFIXES.items():
                 graph.bind(prefix, ns, override=True)
-            graph.serialize(destination=str(path), format="json-ld" if fmt == "jsonld" else fmt,
-                            encoding="utf-8")
+            graph.serialize(destination=str(path), format=fmt, encoding="utf-8")
     except OSError as e:
         raise GraphError(f"{path}: cannot write ({e})") from e
     logger.info("exported %d triples as %s to %s", len(graph), fmt, path)

@@ -45,6 +45,15 @@ def test_rdf_exports_parse_back_isomorphic(
     assert isomorphic(back, g)
 
 
+def test_jsonld_is_compacted_with_the_project_prefixes(g: rdflib.Graph, tmp_path: Path) -> None:
+    import json
+
+    (path,) = export(g, "jsonld", tmp_path / "graph.jsonld")
+    data = json.loads(path.read_text("utf-8"))
+    assert data["@context"]["eli"] == "http://data.europa.eu/eli/ontology#"
+    assert any(node.get("@type") == "pkg:Task" for node in data["@graph"])
+
+
 def test_nt_export_is_sorted_and_byte_identical(g: rdflib.Graph, tmp_path: Path) -> None:
     (a,) = export(g, "nt", tmp_path / "a.nt")
     (b,) = export(build_graph(read_corpus(MINI)), "nt", tmp_path / "b.nt")
