@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 import json
 import logging
 import types
@@ -89,14 +90,20 @@ def _decode(tp: Any, value: Any, where: str) -> Any:
     return value
 
 
+@functools.cache
+def _field_types(cls: type[Any]) -> tuple[tuple[str, Any], ...]:
+    # resolving the string annotations costs more than decoding: once per record class
+    hints = typing.get_type_hints(cls)
+    return tuple((f.name, hints[f.name]) for f in dataclasses.fields(cls))
+
+
 def _from_dict(cls: type[_T], data: Any, where: str) -> _T:
     if not isinstance(data, dict):
         raise StoreError(f"{where}: expected an object for {cls.__name__}")
-    hints = typing.get_type_hints(cls)
     kwargs = {}
-    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
-        if f.name in data:
-            kwargs[f.name] = _decode(hints[f.name], data[f.name], f"{where}.{f.name}")
+    for name, tp in _field_types(typing.cast(type[Any], cls)):
+        if name in data:
+            kwargs[name] = _decode(tp, data[name], where)
     try:
         return cls(**kwargs)
     except (TypeError, ValueError) as e:
