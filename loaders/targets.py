@@ -608,7 +608,9 @@ def parse_targets(
     for s_off, sentence in _sentences(text):
         last_indicator = ""
         for c_off, clause in _clauses(sentence):
-            contexts = list(YEAR_CONTEXT.finditer(clause))
+            # every YEAR_CONTEXT holds a year 20xx or a plan 十x五
+            maybe = "20" in clause or "十" in clause
+            contexts = list(YEAR_CONTEXT.finditer(clause)) if maybe else []
             if contexts:
                 year, off = _context_year(contexts[-1])
                 year_offset = s_off + c_off + off
