@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-import functools
 import json
 import logging
 import types
@@ -90,18 +89,22 @@ def _decode(tp: Any, value: Any, where: str) -> Any:
     return value
 
 
-@functools.cache
+_FIELD_TYPES: dict[type[Any], tuple[tuple[str, Any], ...]] = {}
+
+
 def _field_types(cls: type[Any]) -> tuple[tuple[str, Any], ...]:
     # resolving the string annotations costs more than decoding: once per record class
-    hints = typing.get_type_hints(cls)
-    return tuple((f.name, hints[f.name]) for f in dataclasses.fields(cls))
+    if cls not in _FIELD_TYPES:
+        hints = typing.get_type_hints(cls)
+        _FIELD_TYPES[cls] = tuple((f.name, hints[f.name]) for f in dataclasses.fields(cls))
+    return _FIELD_TYPES[cls]
 
 
 def _from_dict(cls: type[_T], data: Any, where: str) -> _T:
     if not isinstance(data, dict):
         raise StoreError(f"{where}: expected an object for {cls.__name__}")
     kwargs = {}
-    for name, tp in _field_types(typing.cast(type[Any], cls)):
+    for name, tp in _field_types(cls):
         if name in data:
             kwargs[name] = _decode(tp, data[name], where)
     try:
