@@ -102,6 +102,12 @@ def test_bad_query_on_rdflib_is_query_error(g: rdflib.Graph) -> None:
         run_query(g, "SELECT ?x WHERE {\n  ?x ?y\n}")
 
 
+def test_updates_are_refused(engine: Any) -> None:
+    with pytest.raises(QueryError):
+        run_query(engine, "INSERT DATA { <urn:x> <urn:y> <urn:z> }")
+    assert len(run_query(engine, "SELECT * WHERE { <urn:x> ?p ?o }")) == 0
+
+
 def test_empty_query_is_refused(store: OpenStore) -> None:
     with pytest.raises(QueryError, match="empty"):
         run_query(store, "  \n")
