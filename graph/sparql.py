@@ -113,6 +113,13 @@ def _query_error(text: str, line: int | None, message: str) -> QueryError:
     return QueryError(f"SPARQL syntax error: {message}", span=span, excerpt=excerpt)
 
 
+def _oxigraph_error(text: str, e: SyntaxError) -> QueryError:
+    m = OXIGRAPH_ERROR.match(str(e))
+    if m is None:
+        return _query_error(text, None, str(e))
+    return _query_error(text, int(m["line"]), m["message"])
+
+
 def _from_ox(term: Any) -> _TERM:
     import pyoxigraph
 
@@ -138,10 +145,7 @@ def _run_oxigraph(store: Any, text: str) -> QueryResult:
     try:
         answer = store.query(text, prefixes=dict(PREFIXES))
     except SyntaxError as e:
-        m = OXIGRAPH_ERROR.match(str(e))
-        if m is None:
-            raise _query_error(text, None, str(e)) from e
-        raise _query_error(text, int(m["line"]), m["message"]) from e
+        raise _oxigraph_error(text, e) from e
     except OSError as e:
         raise QueryError(f"the query failed: {e}") from e
     if isinstance(answer, pyoxigraph.QueryBoolean):
@@ -169,6 +173,8 @@ def _run_rdflib(graph: rdflib.Graph, text: str) -> QueryResult:
         answer = graph.query(text, initNs=dict(PREFIXES))
     except ParseException as e:
         raise _query_error(text, e.lineno, e.msg) from e
+    except SyntaxError as e:  # an rdflib.Graph over Oxigraph (oxrdflib) parses with Oxigraph
+        raise _oxigraph_error(text, e) from e
     except Exception as e:
         # rdflib raises a bare Exception("Unknown namespace prefix : foo") for an undeclared
         # prefix; anything of a more specific type is a bug and propagates unchanged.

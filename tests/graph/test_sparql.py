@@ -41,9 +41,10 @@ def store(tmp_path_factory: pytest.TempPathFactory, g: rdflib.Graph) -> OpenStor
     return open_store(path)
 
 
-@pytest.fixture(params=["oxigraph", "rdflib"])
+@pytest.fixture(params=["oxigraph", "rdflib", "rdflib-over-oxigraph"])
 def engine(request: pytest.FixtureRequest, store: OpenStore, g: rdflib.Graph) -> Any:
-    return store if request.param == "oxigraph" else g
+    """The store, rdflib's own engine, and rdflib's API over the store (oxrdflib)."""
+    return {"oxigraph": store, "rdflib": g, "rdflib-over-oxigraph": store.graph()}[request.param]
 
 
 def test_prefixes_are_predeclared(engine: Any) -> None:
