@@ -263,6 +263,20 @@ def test_truncated_compilation_keeps_every_whole_document(
     assert len(got) == 19  # parts 1 (16 with the excerpt) and 2 (1.1-1.3)
 
 
+def test_truncated_compilation_builds_what_it_holds(run: Run, tmp_path: Path) -> None:
+    path = _write_lines(tmp_path / "truncated.txt", _compilation_lines()[:4300])
+    code, out, err = run("build", path, "--store", tmp_path / "store", "--no-validate")
+    assert code == 0, err
+    assert "documents: 19\n" in out
+    assert "  by part: 1: 16, 2: 3\n" in out
+    (account,) = [ln for ln in out.splitlines() if ln.startswith("lines of truncated.txt: ")]
+    assert account.startswith("lines of truncated.txt: 4300 = ")
+    assert account.endswith(" + 0 not understood")
+    code, out, _ = run("show", "p2-1.3", "--store", tmp_path / "store")
+    assert code == 0
+    assert "      source: truncated.txt:4013-4299" in out.splitlines()
+
+
 @pytest.mark.xfail(
     reason="loaders report nothing when the input ends inside a document: p2-1.3 cut at "
     "line 4300 ends mid-sentence with no sign-off or source address (see report)",
