@@ -105,6 +105,7 @@ def build_store(paths: Sequence[Path], store_dir: Path, *, validate: bool = True
     from graph.store import write_store
     from graph.tree import tree_to_json
 
+    _check_store_target(store_dir)
     result = build(paths, validate=validate)
     t0 = time.perf_counter()
     write_store(
@@ -117,6 +118,17 @@ def build_store(paths: Sequence[Path], store_dir: Path, *, validate: bool = True
     )
     result.timings["store"] = time.perf_counter() - t0
     return result
+
+
+def _check_store_target(store_dir: Path) -> None:
+    """Refuse, before any work, a target that is a file or a folder holding something else."""
+    if store_dir.exists() and not store_dir.is_dir():
+        raise StoreError(f"{store_dir}: exists and is not a directory")
+    if (store_dir.is_dir() and not (store_dir / "manifest.json").is_file()
+            and any(store_dir.iterdir())):
+        raise StoreError(
+            f"{store_dir}: not empty and not a policykg store; refusing to replace it"
+        )
 
 
 def ensure_store(store_dir: Path) -> bool:
