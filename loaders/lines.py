@@ -84,6 +84,18 @@ MARKER_RE = re.compile(
     re.VERBOSE,
 )
 
+# A numbered clause of a standard, printed with a space after its number, opens a paragraph
+# even after a line that fills the width: line 24012 "3.0.4 绿色建造宜结合实际需求，…"; so
+# does a chapter heading alone, line 24120 "5 绿色设计". Not line 2979 "21 日）", not a
+# table row (line 8988 "3 电解铝 铝液交流电耗 …", line 10496-style "8.5 7.5 GB 30251").
+CLAUSE_LINE_RE = re.compile(
+    r"""^(?:
+        \d{1,2} (?:\.\d{1,2}){1,4} [ \u3000]+ [\u4e00-\u9fff]     # 3.0.4 绿色建造…
+      | \d{1,2} [ \u3000]+ [\u4e00-\u9fff]{2,12} $                # 5 绿色设计
+    )""",
+    re.VERBOSE,
+)
+
 # A source address on its own line, which is its own paragraph. line 3604:
 # "（http://www.gov.cn/zhengce/…htm）"; line 3606: "http://www.gov.cn/zhengce/…".
 URL_LINE_RE = re.compile(r"""^[（(]?\s*(?:https?://|www\.)""", re.VERBOSE | re.IGNORECASE)
@@ -312,6 +324,7 @@ def join_paragraphs(lines: Sequence[SourceLine], width: int | None = None) -> li
             or url
             or (in_url and not text.isascii())
             or ADDRESSEE_RE.match(prev_text)
+            or CLAUSE_LINE_RE.match(line.text)
         ):
             flush()
         if texts:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from policykg.records import Paragraph, Section
 
-__all__ = ["RANKS", "parse_sections", "split_marker"]
+__all__ = ["CLAUSE_CHAPTER_RE", "CLAUSE_RE", "RANKS", "parse_sections", "split_marker"]
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +35,25 @@ SECTION_MARKER_RE = re.compile(
     )\s*""",
     re.VERBOSE,
 )
+
+# A numbered clause of a standard or guideline, with its heading or first words.
+# line 24029: "4.1一般规定"; line 23919: "1.0.1为贯彻落实绿色发展理念，…"; line 17707:
+# "4.2.1.4.1活动数据". Not "1.2亿千瓦左右" (only in a clause document, see below).
+CLAUSE_RE = re.compile(
+    r"""^(?P<n>\d{1,2}(?:\.\d{1,2}){1,4})(?![\d.．])\s*(?=[\u4e00-\u9fff])""",
+    re.VERBOSE,
+)
+
+# A chapter of a clause document: line 23917 "1总则" (no dot), line 17306 "1.适用范围".
+CLAUSE_CHAPTER_RE = re.compile(
+    r"""^(?P<n>\d{1,2})[.．]?(?![\d.．])\s*(?=[\u4e00-\u9fff])""",
+    re.VERBOSE,
+)
+
+#: How many numbered clauses make a document a clause document (a standard or guideline).
+_MIN_CLAUSES = 5
+#: Clauses nest in each other by number; items 1. and （1） nest inside a clause.
+_CLAUSE_RANK = 5.5
 
 #: Nesting rank of each marker kind (smaller encloses larger).
 RANKS: dict[str, int] = {
@@ -117,6 +136,63 @@ class _Open:
     kind: str
     number: int
     section_index: int
+    clause: tuple[int, ...] = ()
+
+
+def _rank(kind: str) -> float:
+    return RANKS.get(kind, _CLAUSE_RANK)
+
+
+def _is_clause_document(paragraphs: Sequence[Paragraph]) -> bool:
+    """Return whether a document is numbered by clause (4.1, 4.1.1) like a standard."""
+    return sum(1 for p in paragraphs if CLAUSE_RE.match(p.text)) >= _MIN_CLAUSES
+
+
+def _place_clause(
+    text: str, stack: Sequence[_Open], last_number: dict[tuple[int, str], int]
+) -> tuple[tuple[int, ...], str, str, int] | None:
+    """Return (number, marker, rest, depth) of a clause that continues the open clauses.
+
+    A clause nests in the clause its number extends (4.1.1 in 4.1; 1.0.1 in chapter 1);
+    a clause whose parent is not open (line 17826 "4.2.1.6.1") is none. The first clause
+    under a parent may be 1 to 4, as the source skips some (line 17676 "4.2.1.2" after
+    "4.2.1"); the next one continues its siblings as other markers do.
+    """
+    clause = _split_clause(text)
+    if clause is None:
+        return None
+    number, marker, rest = clause
+    parent_number = number[:-1]
+    while parent_number and parent_number[-1] == 0:
+        parent_number = parent_number[:-1]
+    depth = 0
+    if parent_number:
+        depth = next(
+            (k + 1 for k in range(len(stack) - 1, -1, -1) if stack[k].clause == parent_number),
+            -1,
+        )
+        if depth < 0:
+            return None
+    parent = stack[depth - 1].section_index if depth > 0 else -1
+    previous = last_number.get((parent, "clause"))
+    n = number[-1]
+    if (previous is None and not 1 <= n <= 4) or (
+        previous is not None and not previous < n <= previous + 4
+    ):
+        return None
+    return number, marker, rest, depth
+
+
+def _split_clause(text: str) -> tuple[tuple[int, ...], str, str] | None:
+    """Split a clause or chapter paragraph of a clause document into (number, marker, rest)."""
+    m = CLAUSE_RE.match(text)
+    if m is None:
+        m = CLAUSE_CHAPTER_RE.match(text)
+        # a chapter is a heading alone: "4披露原则" (line 29931), not "1亿千瓦…，…"
+        if m is None or len(text) > 20 or _HEADING_END_RE.search(text):
+            return None
+    number = tuple(int(x) for x in m.group("n").split("."))
+    return number, m.group(0).strip(), text[m.end():]
 
 
 def parse_sections(
@@ -143,26 +219,34 @@ def parse_sections(
     # the last number of each kind, per parent section index (-1 = document)
     last_number: dict[tuple[int, str], int] = {}
     drafts: list[_Draft] = []
+    clause_document = _is_clause_document(paragraphs)
     for para in paragraphs:
-        found = split_marker(para.text)
-        if found is None:
-            continue
-        kind, marker, number, rest = found
-        rank = RANKS[kind]
-        # find where this marker would nest
-        depth = len(stack)
-        while depth > 0 and RANKS[stack[depth - 1].kind] >= rank:
-            depth -= 1
-        parent = stack[depth - 1].section_index if depth > 0 else -1
-        # articles (第X条) are numbered through the whole document, across chapters
-        scope = -1 if kind == "tiao" else parent
-        previous = last_number.get((scope, kind))
-        # the next sibling, allowing items the source itself skipped (line 33953: "5." after
-        # "1." — items 2-4 are not printed); the first sibling must be 1
-        if previous is None and number != 1:
-            continue
-        if previous is not None and not previous < number <= previous + 4:
-            continue
+        place = _place_clause(para.text, stack, last_number) if clause_document else None
+        if place is None:
+            found = split_marker(para.text)
+            if found is None:
+                continue
+            kind, marker, number, rest = found
+            rank = _rank(kind)
+            # find where this marker would nest
+            depth = len(stack)
+            while depth > 0 and _rank(stack[depth - 1].kind) >= rank:
+                depth -= 1
+            parent = stack[depth - 1].section_index if depth > 0 else -1
+            # articles (第X条) are numbered through the whole document, across chapters
+            scope = -1 if kind == "tiao" else parent
+            previous = last_number.get((scope, kind))
+            # the next sibling, allowing items the source itself skipped (line 33953: "5."
+            # after "1." — items 2-4 are not printed); the first sibling must be 1
+            if previous is None and number != 1:
+                continue
+            if previous is not None and not previous < number <= previous + 4:
+                continue
+            clause_number: tuple[int, ...] = ()
+        else:
+            clause_number, marker, rest, depth = place
+            kind, number = "clause", clause_number[-1]
+            parent = scope = stack[depth - 1].section_index if depth > 0 else -1
         # close the sections this heading ends
         for closed in stack[depth:]:
             drafts[closed.section_index].end = para.start_line - 1
@@ -170,7 +254,9 @@ def parse_sections(
         last_number[(scope, kind)] = number
         heading = _heading(rest)
         parent_path = drafts[parent].path if parent >= 0 else ()
-        stack.append(_Open(kind=kind, number=number, section_index=len(drafts)))
+        stack.append(
+            _Open(kind=kind, number=number, section_index=len(drafts), clause=clause_number)
+        )
         drafts.append(
             _Draft(marker=marker, heading=heading, level=depth + 1, parent=parent,
                    path=(*parent_path, f"{marker}{heading}"), start=para.start_line,

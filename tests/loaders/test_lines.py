@@ -143,6 +143,24 @@ def test_paragraph_joins_wrapped_lines_and_drops_digit_spaces() -> None:
             2,
             id="break-before-dash-line-106",
         ),
+        pytest.param(
+            ["和运营维护管理，推进产业链上下游资源共享、系统集成和联动发展。",
+             "4.1.6 绿色策划宜制定合理的减排方案，建立碳排放管理体系，并应"],
+            2,
+            id="break-before-clause-4.1.6-line-24055",
+        ),
+        pytest.param(
+            ["4.4.3 应明确综合效能调适及绿色建造效果评估的内容及方式。", "5 绿色设计",
+             "5.1 一般规定"],
+            3,
+            id="break-before-chapter-5-line-24120",
+        ),
+        pytest.param(
+            ["尿素（合成氨下游产业链之一）项目实施产能等量或减量置换，推动",
+             "30 万吨/年及以下乙烯、10 万吨/年及以下电石装置加快退出，加大"],
+            1,
+            id="no-break-before-30-万吨-line-9284",
+        ),
     ],
 )
 def test_paragraph_breaks(texts: list[str], count: int) -> None:

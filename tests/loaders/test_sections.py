@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import doctest
+import re
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
 from loaders import sections
 from loaders.documents import LoadedDocuments
-from loaders.lines import join_paragraphs
+from loaders.lines import clean_lines, join_paragraphs
 from loaders.sections import parse_sections, split_marker
 from policykg.records import Section, SourceLine
 
@@ -103,3 +105,79 @@ def test_regulation_articles_count(compilation_docs: LoadedDocuments) -> None:
     articles = [s for s in doc.sections if s.marker.endswith("条")]
     assert len(articles) == 43
     assert articles[-1].start_line == 16914
+
+
+def _fixture_tree(fixtures_dir: Path, name: str, first_line: int) -> tuple[Section, ...]:
+    """The heading tree of a fixture excerpt, numbered by its compilation lines."""
+    cleaned = clean_lines((fixtures_dir / name).read_text(encoding="utf-8"), name)
+    shifted = [
+        SourceLine(number=s.number + first_line - 1, text=s.text) for s in cleaned.lines
+    ]
+    return parse_sections("d", join_paragraphs(shifted), shifted[-1].number)
+
+
+def test_standard_clauses_nest_by_number(fixtures_dir: Path) -> None:
+    # 6.1 绿色建造技术导则, lines 24027-24127: chapter 4 and its clauses, then chapter 5
+    tree = _fixture_tree(fixtures_dir, "sections_standard_clauses.txt", 24027)
+    outline = [(s.level, s.marker, s.start_line) for s in tree]
+    assert outline[:3] == [(1, "4", 24027), (2, "4.1", 24029), (3, "4.1.1", 24031)]
+    # 4.4.3 and "5 绿色设计" fill one printed width each: both still open sections
+    assert outline[-5:] == [
+        (3, "4.4.2", 24115),
+        (3, "4.4.3", 24119),
+        (1, "5", 24120),
+        (2, "5.1", 24122),
+        (3, "5.1.1", 24124),
+    ]
+    by_marker = {s.marker: s for s in tree}
+    assert by_marker["4"].end_line == 24119
+    assert by_marker["4.3"].heading == "绿色施工策划"
+    assert by_marker["4.3.2"].path == (
+        "4绿色策划",
+        "4.3绿色施工策划",
+        "4.3.2应按照现行国家标准《建筑工程绿色施工评价标准》GB/T 50640中的优良级别",
+    )
+    assert by_marker["4.2.3"].parent_id == by_marker["4.2"].id
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("4.1一般规定", ((4, 1), "4.1", "一般规定"), id="clause-line-24029"),
+        pytest.param("4.2.1.4.1活动数据", ((4, 2, 1, 4, 1), "4.2.1.4.1", "活动数据"),
+                     id="five-levels-line-17707"),
+        pytest.param("1总则", ((1,), "1", "总则"), id="chapter-no-dot-line-23917"),
+        pytest.param("1.适用范围", ((1,), "1.", "适用范围"), id="chapter-dot-line-17306"),
+        pytest.param("2名成员组成，其中1名为负责人", None, id="count-not-a-chapter"),
+    ],
+)
+def test_split_clause(text: str, expected: tuple[tuple[int, ...], str, str] | None) -> None:
+    assert sections._split_clause(text) == expected
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("seq", "part", "count", "top"),
+    [
+        pytest.param("3.3", 3, 39, ["1.", "2.", "3.", "4.", "5.", "6."], id="3.3-核查指南"),
+        pytest.param("6.1", 3, 154, ["1", "2", "3", "4", "5", "6", "7"], id="6.1-绿色建造技术导则"),
+        pytest.param("12.7", 3, 36, ["1", "2", "3", "4", "5", "6"], id="12.7-环境信息披露指南"),
+    ],
+)
+def test_standards_get_clause_sections(
+    compilation_docs: LoadedDocuments, seq: str, part: int, count: int, top: list[str]
+) -> None:
+    doc = next(d for d in compilation_docs.documents if d.seq == seq and d.part == part)
+    assert len(doc.sections) == count
+    assert [s.marker for s in doc.sections if s.level == 1] == top
+
+
+@pytest.mark.slow
+def test_only_standards_are_clause_documents(compilation_docs: LoadedDocuments) -> None:
+    # body text opening with "1.2亿千瓦" (a decimal) makes no clause elsewhere
+    clause_docs = {
+        d.seq
+        for d in compilation_docs.documents
+        if any(re.fullmatch(r"\d{1,2}(?:\.\d{1,2})+", s.marker) for s in d.sections)
+    }
+    assert clause_docs == {"3.3", "6.1", "12.7"}
