@@ -201,8 +201,10 @@ def parse_sections(
     """Return the heading tree of a document, in reading order.
 
     A marker is taken as a heading only when it continues its siblings' numbering (1
-    under a new parent, else a little above the previous sibling's number; 第X条 count
+    under a new parent, or one more than the last of its kind when a document numbers its
+    items on across parts; else a little above the previous sibling's number; 第X条 count
     through the whole document), so a stray "3." in a table does not open a section.
+    A standard numbered by clause (4.1, 4.1.1) nests its clauses by their numbers.
     Levels are nesting depths (1 = outermost); each section spans from its heading to
     the line before the next heading of the same or an enclosing rank, or to the
     document's end.
@@ -220,6 +222,8 @@ def parse_sections(
     last_number: dict[tuple[int, str], int] = {}
     drafts: list[_Draft] = []
     clause_document = _is_clause_document(paragraphs)
+    # the last number taken of each kind anywhere in the document
+    last_of_kind: dict[str, int] = {}
     for para in paragraphs:
         place = _place_clause(para.text, stack, last_number) if clause_document else None
         if place is None:
@@ -237,8 +241,10 @@ def parse_sections(
             scope = -1 if kind == "tiao" else parent
             previous = last_number.get((scope, kind))
             # the next sibling, allowing items the source itself skipped (line 33953: "5."
-            # after "1." — items 2-4 are not printed); the first sibling must be 1
-            if previous is None and number != 1:
+            # after "1." — items 2-4 are not printed); the first sibling must be 1, or go
+            # on from the last of its kind: 国发〔2021〕4号 numbers its （N） on through
+            # 二、…八、 (line 3233 "（四）推进工业绿色升级" opens 二、)
+            if previous is None and number != 1 and number != last_of_kind.get(kind, -1) + 1:
                 continue
             if previous is not None and not previous < number <= previous + 4:
                 continue
@@ -252,6 +258,7 @@ def parse_sections(
             drafts[closed.section_index].end = para.start_line - 1
         del stack[depth:]
         last_number[(scope, kind)] = number
+        last_of_kind[kind] = number
         heading = _heading(rest)
         parent_path = drafts[parent].path if parent >= 0 else ()
         stack.append(

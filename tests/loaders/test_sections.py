@@ -181,3 +181,25 @@ def test_only_standards_are_clause_documents(compilation_docs: LoadedDocuments) 
         if any(re.fullmatch(r"\d{1,2}(?:\.\d{1,2})+", s.marker) for s in d.sections)
     }
     assert clause_docs == {"3.3", "6.1", "12.7"}
+
+
+def test_items_numbered_on_across_parts(source_lines: Lines) -> None:
+    # 国发〔2021〕4号 (lines 3170-3250): （一）-（三） under 一、, then 二、 opens with （四）
+    tree = _tree(source_lines, 3170, 3250)
+    assert [(s.level, s.marker, s.start_line) for s in tree] == [
+        (1, "一、", 3170),
+        (2, "（一）", 3172),
+        (2, "（二）", 3190),
+        (2, "（三）", 3211),
+        (1, "二、", 3231),
+        (2, "（四）", 3233),
+        (2, "（五）", 3248),
+    ]
+    assert tree[5].path == ("二、健全绿色低碳循环发展的生产体系", "（四）推进工业绿色升级")
+
+
+def test_a_first_item_that_goes_on_from_nothing_opens_nothing(source_lines: Lines) -> None:
+    # line 3170 一、 followed by lines 3233-3250: （四） neither starts at 1 nor goes on
+    lines = source_lines(3170, 3170) + source_lines(3233, 3250)
+    tree = parse_sections("d", join_paragraphs(lines), 3250)
+    assert [s.marker for s in tree] == ["一、"]
