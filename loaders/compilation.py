@@ -276,6 +276,18 @@ def find_structure(cleaned: CleanedLines) -> Structure:
                     # the chapter heading is missing (before line 23477): infer it (L003)
                     accept = True
                     _infer_chapter(state, c, line, headings, problems, file)
+                elif c == lc and k == lk and i > 0 and URL_END_RE.search(lines[i - 1].text):
+                    # the same number again after a source address: a document printed
+                    # twice (a copy of 1.3 after its "（http://…5644613.htm）", line 4543)
+                    accept = True
+                    problems.append(
+                        Problem(
+                            code="L002",
+                            span=Span(file=file, start_line=line.number, end_line=line.number),
+                            message=f"document number {c}.{k} repeated",
+                            excerpt=text,
+                        )
+                    )
                 elif c == lc and lk + 1 < k <= lk + 3 and i > 0 and URL_END_RE.search(
                     lines[i - 1].text
                 ):

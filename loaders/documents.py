@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,6 +51,9 @@ JURISDICTION_RE = re.compile(
     )""",
     re.VERBOSE,
 )
+
+# How a document of a compilation ends: a sentence, a bracket or quote closing it.
+_DOCUMENT_END = "。！？；）)”】》"
 
 # A 发文字号 of the State Council or the Party Centre. line 3158: "国发〔2021〕4号".
 CENTRAL_NUMBER_RE = re.compile(r"""^(?:国发|国办发|国函|国办函|中发|厅字)""", re.VERBOSE)
@@ -180,6 +183,7 @@ def _compilation_documents(
         doc_lines += len(block.lines)
         if block.seq is not None:
             previous_seq = block.seq
+    problems.extend(_cut_short(documents))
     return documents, problems, doc_lines, list(structure.unexplained)
 
 
@@ -231,6 +235,7 @@ def load_documents(paths: Sequence[Path]) -> LoadedDocuments:
         else:
             docs, found, doc_lines, unexplained = _single_document(cleaned)
         problems.extend(found)
+        problems.extend(_twice(docs, documents))
         for doc in docs:
             doc_id = doc.id
             k = 2
@@ -243,6 +248,41 @@ def load_documents(paths: Sequence[Path]) -> LoadedDocuments:
         logger.info("%s: %d documents", path.name, len(docs))
     return LoadedDocuments(documents=tuple(documents), problems=tuple(problems),
                            summaries=tuple(summaries))
+
+
+def _twice(docs: Sequence[Document], earlier: Sequence[Document]) -> Iterator[Problem]:
+    """Yield L005 for each document whose title and 文号 an earlier file already gave."""
+    known = {(d.title, d.doc_number): d for d in earlier if d.title}
+    for doc in docs:
+        first = known.get((doc.title, doc.doc_number))
+        if first is not None and first.file != doc.file:
+            yield Problem(
+                code="L005",
+                span=Span(file=doc.file, start_line=doc.start_line, end_line=doc.end_line),
+                message=f"document loaded twice: {first.file}:{first.start_line} has the "
+                f"same title and 文号",
+                excerpt=doc.title,
+            )
+
+
+def _cut_short(documents: Sequence[Document]) -> Iterator[Problem]:
+    """Yield L004 when a compilation's last document stops mid-sentence with no address.
+
+    A compilation's documents end with their source address or a sign-off sentence; one
+    that ends inside a sentence means the input was cut (a copy cut at line 4300).
+    """
+    if not documents:
+        return
+    last = documents[-1]
+    text = last.paragraphs[-1].text.rstrip() if last.paragraphs else ""
+    if last.url is None and text and text[-1] not in _DOCUMENT_END:
+        yield Problem(
+            code="L004",
+            span=Span(file=last.file, start_line=last.start_line, end_line=last.end_line),
+            message=f"input ends inside document {last.id}: no source address, no "
+            f"sentence end",
+            excerpt=text[-40:],
+        )
 
 
 def _with_id(doc: Document, doc_id: str) -> Document:

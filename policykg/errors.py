@@ -27,6 +27,8 @@ PROBLEM_CODES: dict[str, str] = {
     "L001": "line not understood",
     "L002": "document number out of sequence",
     "L003": "compilation part heading missing, inferred",
+    "L004": "input ends inside a document",
+    "L005": "document loaded twice",
     "D001": "document header field not found",
     "A001": "annotation not parsed",
     "A002": "agency not resolved",

@@ -194,3 +194,52 @@ def test_single_text_without_title_or_date_is_reported(tmp_path: Path) -> None:
     assert [(p.code, p.message) for p in loaded.problems] == [
         ("D001", "title not found"), ("D001", "date not found"),
     ]
+
+
+_COMPILATION = Path(__file__).resolve().parents[2] / "data" / "compilation-2022.txt"
+
+
+def _compilation_excerpt(tmp_path: Path, *ranges: tuple[int, int]) -> Path:
+    """Write the compilation's lines ``start``..``end`` (1-based, inclusive) of each range."""
+    lines = _COMPILATION.read_text(encoding="utf-8").split("\n")
+    picked = [line for start, end in ranges for line in lines[start - 1 : end]]
+    path = tmp_path / "excerpt.txt"
+    path.write_text("\n".join(picked) + "\n", encoding="utf-8")
+    return path
+
+
+def test_the_same_notice_in_two_files_is_reported(fixtures_dir: Path, tmp_path: Path) -> None:
+    for name in ("a-notice.txt", "b-notice-copy.txt"):
+        (tmp_path / name).write_bytes((fixtures_dir / "loader_single_notice.txt").read_bytes())
+    loaded = load_documents([tmp_path])
+    assert len(loaded.documents) == 2
+    twice = [p for p in loaded.problems if p.code == "L005"]
+    assert [p.span.file for p in twice] == ["b-notice-copy.txt"]
+    assert "a-notice.txt" in twice[0].message
+
+
+def test_a_compilation_cut_inside_a_document_is_reported(tmp_path: Path) -> None:
+    # lines 1-4300: 1.3 (from line 4013) stops mid-sentence at 4299 with no source address
+    loaded = load_documents([_compilation_excerpt(tmp_path, (1, 4300))])
+    cut = [p for p in loaded.problems if p.code == "L004"]
+    assert [(p.span.start_line, p.span.end_line) for p in cut] == [(4013, 4299)]
+    assert loaded.documents[-1].id == "p2-1.3"
+
+
+def test_a_compilation_ending_with_an_address_is_not_cut(tmp_path: Path) -> None:
+    # lines 1-4543: 1.3 ends with its source address at 4543
+    loaded = load_documents([_compilation_excerpt(tmp_path, (1, 4543))])
+    assert [p.code for p in loaded.problems if p.code == "L004"] == []
+
+
+def test_a_document_printed_twice_is_a_document_of_its_own(tmp_path: Path) -> None:
+    # 1.3 (lines 4013-4543) printed again right after its source address, then 1.4 …
+    path = _compilation_excerpt(tmp_path, (1, 4543), (4013, 4543), (4544, 6496))
+    loaded = load_documents([path])
+    docs = {d.id: d for d in loaded.documents}
+    assert (docs["p2-1.3"].start_line, docs["p2-1.3"].end_line) == (4013, 4543)
+    assert (docs["p2-1.3-2"].start_line, docs["p2-1.3-2"].end_line) == (4544, 5074)
+    assert docs["p2-1.3-2"].title == docs["p2-1.3"].title
+    assert docs["p2-1.4"].start_line == 5075
+    repeated = [p for p in loaded.problems if p.code == "L002"]
+    assert [p.span.start_line for p in repeated] == [4544]
