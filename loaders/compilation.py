@@ -133,6 +133,9 @@ class Structure:
     unexplained: tuple[int, ...] = field(default=())
 
 
+_PART_NAMES = "零一二三四五六七八九十"
+
+
 def _part_at(lines: tuple[SourceLine, ...], i: int, cleaned: CleanedLines) -> int | None:
     m = PART_RE.match(lines[i].text)
     if not m:
@@ -151,13 +154,18 @@ def is_compilation(cleaned: CleanedLines) -> bool:
     指示" then " 1.1 习近平在…"), so a policy's own "第一部分" does not count.
     """
     lines = cleaned.lines
-    for i in range(len(lines)):
-        if _part_at(lines, i, cleaned) is None:
-            continue
-        for follower in lines[i + 1 : i + 5]:
-            if CHAPTER_RE.match(follower.text) or DOC_START_RE.match(follower.text):
-                return True
-    return False
+    return any(
+        _part_at(lines, i, cleaned) is not None and _opens_documents(lines, i)
+        for i in range(len(lines))
+    )
+
+
+def _opens_documents(lines: tuple[SourceLine, ...], i: int) -> bool:
+    """Return whether a chapter heading or a numbered title follows line ``i`` closely."""
+    return any(
+        CHAPTER_RE.match(follower.text) or DOC_START_RE.match(follower.text)
+        for follower in lines[i + 1 : i + 5]
+    )
 
 
 @dataclass(slots=True)
@@ -221,7 +229,25 @@ def find_structure(cleaned: CleanedLines) -> Structure:
         text = line.text
         part = _part_at(lines, i, cleaned)
         expected_part = part if state.part is None else state.part + 1
-        if part is not None and part == expected_part:
+        # a part left out (第三部分 missing: 第四部分 follows 第二部分) is reported (L003)
+        skipped = (
+            part is not None
+            and state.part is not None
+            and part == state.part + 2
+            and _opens_documents(lines, i)
+        )
+        if skipped and state.part is not None:
+            missing = state.part + 1
+            problems.append(
+                Problem(
+                    code="L003",
+                    span=Span(file=file, start_line=line.number, end_line=line.number),
+                    message=f"part {missing} heading (第{_PART_NAMES[missing]}部分) missing: "
+                    f"part {part} follows part {state.part}",
+                    excerpt=text,
+                )
+            )
+        if part is not None and (part == expected_part or skipped):
             end = _heading_tail(lines, i, 2)
             heading_text = "".join(s.text for s in lines[i:end])
             headings.append(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+from collections import Counter
 from itertools import pairwise
 from pathlib import Path
 
@@ -243,3 +244,13 @@ def test_a_document_printed_twice_is_a_document_of_its_own(tmp_path: Path) -> No
     assert docs["p2-1.4"].start_line == 5075
     repeated = [p for p in loaded.problems if p.code == "L002"]
     assert [p.span.start_line for p in repeated] == [4544]
+
+
+def test_a_compilation_without_a_part_finds_the_parts_after_it(tmp_path: Path) -> None:
+    # 第三部分 (lines 6497-30297) left out: 第四部分 follows 第二部分
+    loaded = load_documents([_compilation_excerpt(tmp_path, (1, 6496), (30298, 47808))])
+    per_part = Counter(d.part for d in loaded.documents)
+    assert (per_part[2], per_part[3], per_part[4], per_part[5], per_part[6]) == (6, 0, 25, 22, 5)
+    missing = [p for p in loaded.problems if p.code == "L003" and "part 3" in p.message]
+    assert len(missing) == 1
+    assert "第三部分" in missing[0].message
