@@ -33,7 +33,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Final
 
-__all__ = ["main", "measure_build"]
+__all__ = ["PROFILES", "main", "measure_build", "parse_without_gc", "profile_all"]
 
 logger = logging.getLogger("bench")
 
@@ -180,14 +180,14 @@ def measure_build(
     return rec.data
 
 
-def profile_build(inputs: Sequence[Path], out: Path, top: int = 25) -> dict[str, Any]:
-    """cProfile one whole ``pipeline.build`` (with validation); the top functions by own time."""
-    from policykg import pipeline
-
+def _profile(fn: Callable[[], Any], top: int) -> dict[str, Any]:
+    """cProfile ``fn``; the top functions by own time, and ours by cumulative time."""
     prof = cProfile.Profile()
+    w0 = time.perf_counter()
     prof.enable()
-    pipeline.build(inputs, validate=True)
+    fn()
     prof.disable()
+    wall = time.perf_counter() - w0
     stats = pstats.Stats(prof)
     rows: list[dict[str, Any]] = []
     raw: dict[Any, Any] = stats.stats  # type: ignore[attr-defined]
@@ -195,10 +195,54 @@ def profile_build(inputs: Sequence[Path], out: Path, top: int = 25) -> dict[str,
         rows.append({"where": f"{_short_path(file)}:{line}:{func}", "calls": calls,
                      "own_s": tottime, "cum_s": cumtime})
     own = sorted(rows, key=lambda r: -r["own_s"])[:top]
-    ours = [r for r in rows if r["where"].split("/")[0] in ("loaders", "graph", "policykg")]
+    ours = [r for r in rows
+            if r["where"].split("/")[0] in ("loaders", "graph", "policykg", "viz")]
     cum = sorted(ours, key=lambda r: -r["cum_s"])[:top]
-    data = {"total_s": sum(r["own_s"] for r in rows), "by_own_time": own,
-            "project_by_cumulative": cum}
+    return {"profiled_wall_s": wall, "by_own_time": own, "project_by_cumulative": cum}
+
+
+#: What ``profile_all`` profiles: one ×1 build with validation, the store read of a cold
+#: ``who``, and the extraction of ×10 (where citations turn quadratic).
+PROFILES: Final = ("build_x1", "cli_who_x1", "extract_x10")
+
+
+def profile_all(inputs: dict[str, Path], store: Path, out: Path, top: int = 15
+                ) -> dict[str, Any]:
+    """Profile each case of ``PROFILES`` under cProfile (times inflated by its overhead)."""
+    from policykg import pipeline
+
+    def cli_who() -> None:
+        from graph.search import who
+        from loaders.nlp import segment
+
+        corpus = pipeline.read_corpus(store)
+        who(segment("光伏 整县推进"), corpus.tasks, corpus.documents, limit=10)
+
+    cases: dict[str, Callable[[], Any]] = {
+        "build_x1": lambda: pipeline.build([inputs["1"]], validate=True),
+        "cli_who_x1": cli_who,
+        "extract_x10": lambda: pipeline.load_corpus([inputs["10"]]),
+    }
+    data: dict[str, Any] = {}
+    for name in PROFILES:
+        if name == "extract_x10" and "10" not in inputs:
+            continue
+        data[name] = _profile(cases[name], top)
+        out.write_text(json.dumps(data, ensure_ascii=False, indent=1), "utf-8")
+    return data
+
+
+def parse_without_gc(inputs: Sequence[Path], out: Path) -> dict[str, Any]:
+    """Parse with the cyclic garbage collector off: how much of the parse time is GC."""
+    import gc
+
+    from loaders.documents import load_documents
+
+    gc.disable()
+    w0, c0 = time.perf_counter(), time.process_time()
+    loaded = load_documents(inputs)
+    data = {"wall_s": time.perf_counter() - w0, "cpu_s": time.process_time() - c0,
+            "peak_rss_mb": _rss_mb(), "documents": len(loaded.documents)}
     out.write_text(json.dumps(data, ensure_ascii=False, indent=1), "utf-8")
     return data
 
@@ -271,7 +315,13 @@ def machine_info() -> dict[str, Any]:
             libs[lib] = version(lib)
         except Exception:  # a missing library is only not reported
             libs[lib] = None
+    def git(*args: str) -> str:
+        proc = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
+        return proc.stdout.strip()
+
     return {
+        "git_commit": git("rev-parse", "--short", "HEAD"),
+        "git_modified_files": git("status", "--porcelain", "--untracked-files=no").splitlines(),
         "nproc": os.cpu_count(),
         "cpu": cpu,
         "memory_gb": mem,
@@ -368,8 +418,13 @@ def orchestrate(factors: Sequence[int], skip_browser: bool) -> dict[str, Any]:
                 results["browser"] = first_paint(page)
             except (OSError, RuntimeError, ConnectionError, ValueError) as e:
                 results["browser"] = {"error": str(e)}
-    results["profile"] = _worker(["profile", "--input", str(bundled_input())],
-                                 work / "profile-x1.json", 300)
+    if 100 in inputs:
+        results["parse_gc_off_x100"] = _worker(
+            ["parse-gc-off", "--input", str(inputs[100])], work / "parse-gc-off-x100.json", 300)
+    profile_args = ["profile", "--input", str(bundled_input()), "--store", str(store1)]
+    if 10 in inputs:
+        profile_args += ["--input10", str(inputs[10])]
+    results["profile"] = _worker(profile_args, work / "profile.json", 600)
     results["total_s"] = time.perf_counter() - t_all
     results["goals"] = goals(results)
     return results
@@ -394,39 +449,54 @@ def goals(results: dict[str, Any]) -> list[dict[str, Any]]:
         out.append({"goal": name, "target": target, "measured": value, "met": met})
 
     parse1 = _stage(results, 1, "parse")
-    goal("parse ×1", "< 1 s", parse1, None if parse1 is None else parse1 < 1.0)
+    parse1_cpu = _stage(results, 1, "parse", "cpu_s")
+    goal("parse ×1 (wall)", "< 1 s", parse1, None if parse1 is None else parse1 < 1.0)
+    goal("parse ×1 (CPU)", "< 1 s", parse1_cpu, None if parse1_cpu is None else parse1_cpu < 1.0)
     b1 = results["builds"].get("1", {})
-    built = [_stage(results, 1, s) for s in BUILD_STAGES]
-    if all(v is not None for v in built):
-        total = sum(v for v in built if v is not None) + b1.get("import_s", 0.0)
-        goal("build ×1 cold (imports + all stages)", "< 2 s", total, total < 2.0)
+    for key, label in (("wall_s", "wall"), ("cpu_s", "CPU")):
+        built = [_stage(results, 1, s, key) for s in BUILD_STAGES]
+        if all(v is not None for v in built):
+            total = sum(v for v in built if v is not None) + b1.get("import_s", 0.0)
+            goal(f"build ×1 cold, imports + all stages ({label})", "< 2 s", total, total < 2.0)
+    if b1.get("process_wall_s") is not None:
         goal("build ×1 worker process wall (incl. interpreter start)", "< 2 s",
-             b1.get("process_wall_s"), (b1.get("process_wall_s") or 99) < 2.0)
+             b1["process_wall_s"], b1["process_wall_s"] < 2.0)
     for stage in BUILD_STAGES:
-        a, b = _stage(results, 1, stage, "cpu_s"), _stage(results, 100, stage, "cpu_s")
-        if a and b:
-            goal(f"linear: {stage} CPU ×100/×1", "≤ 120", b / a, b / a <= 120)
-        a10 = _stage(results, 10, stage, "cpu_s")
-        if a and a10:
-            goal(f"linear: {stage} CPU ×10/×1", "≤ 12", a10 / a, a10 / a <= 12)
-    r1 = results["builds"].get("1", {}).get("stages", {}).get("extract", {})
-    r100 = results["builds"].get("100", {}).get("stages", {}).get("extract", {})
-    if r1.get("peak_rss_mb") and r100.get("peak_rss_mb"):
-        ratio = r100["peak_rss_mb"] / r1["peak_rss_mb"]
-        goal("linear: peak RSS after extract ×100/×1", "≤ 120", ratio, ratio <= 120)
+        key = "cpu_s"
+        a = _stage(results, 1, stage, key)
+        if stage == "extract":  # ×100 resolves no citations: compare without them
+            cites1 = _stage(results, 1, stage, "citations_cpu_s") or 0.0
+            a = a - cites1 if a is not None else None
+        for f, limit in ((10, 12), (100, 120)):
+            b = _stage(results, f, stage, key)
+            if stage == "extract" and b is not None:
+                b -= _stage(results, f, stage, "citations_cpu_s") or 0.0
+            if a and b:
+                what = f"{stage} without citations" if stage == "extract" else stage
+                goal(f"linear: {what} CPU ×{f}/×1", f"≤ {limit}", b / a, b / a <= limit)
+    c1 = _stage(results, 1, "extract", "citations_cpu_s")
+    c10 = _stage(results, 10, "extract", "citations_cpu_s")
+    if c1 and c10:
+        goal("linear: citations CPU ×10/×1", "≤ 12", c10 / c1, c10 / c1 <= 12)
+    for f, limit in ((10, 12), (100, 120)):
+        m1 = _stage(results, 1, "extract", "peak_rss_mb")
+        mf = _stage(results, f, "extract", "peak_rss_mb")
+        if m1 and mf:
+            goal(f"linear: peak RSS after extract ×{f}/×1", f"≤ {limit}", mf / m1,
+                 mf / m1 <= limit)
     sp10 = results.get("sparql", {}).get("10", {})
     if "ratio_total" in sp10:
         goal("competency queries ×10, rdflib/oxigraph (sum of medians)", "≥ 20×",
              sp10["ratio_total"], sp10["ratio_total"] >= 20)
         goal("competency queries ×10, slowest ratio of one query", "≥ 20×",
              sp10["ratio_min"], sp10["ratio_min"] >= 20)
-    for f in ("1", "10"):
-        who = results.get("search", {}).get(f, {}).get("who", {})
+    for size in ("1", "10"):
+        who = results.get("search", {}).get(size, {}).get("who", {})
         if "p95_ms" in who:
-            goal(f"who p95 in process ×{f}", "≤ 50 ms", who["p95_ms"], who["p95_ms"] <= 50)
-        duties = results.get("search", {}).get(f, {}).get("duties", {})
+            goal(f"who p95 in process ×{size}", "≤ 50 ms", who["p95_ms"], who["p95_ms"] <= 50)
+        duties = results.get("search", {}).get(size, {}).get("duties", {})
         if "p95_ms" in duties:
-            goal(f"duties p95 in process ×{f}", "≤ 50 ms", duties["p95_ms"],
+            goal(f"duties p95 in process ×{size}", "≤ 50 ms", duties["p95_ms"],
                  duties["p95_ms"] <= 50)
     for cmd in ("who", "duties"):
         cold = results.get("cli_cold", {}).get(cmd, {})
@@ -458,7 +528,10 @@ def markdown(results: dict[str, Any]) -> str:
         "",
         f"Machine: {m['nproc']} cores, {m['cpu']}, {m['memory_gb']} GB, Python {m['python']}; "
         f"load average at start {', '.join(f'{x:.1f}' for x in m['load_avg_at_start'])} "
-        "(the machine is shared: wall times vary, CPU times are steadier).",
+        "(the machine is shared: wall times vary, CPU times are steadier). "
+        f"Commit {m.get('git_commit')}"
+        + (f" with {len(m['git_modified_files'])} tracked files modified in the work tree"
+           if m.get("git_modified_files") else "") + ".",
         "",
         "## Build stages (wall s / CPU s / peak RSS MB after the stage)",
         "",
@@ -542,15 +615,43 @@ def markdown(results: dict[str, Any]) -> str:
                 f"`afterDrawing` at {_fmt(paint['first_paint_ms'])} ms after navigation start, "
                 f"ready (fit and redrawn) at {_fmt(paint['ready_ms'])} ms; browser launch to "
                 f"ready {_fmt(paint['wall_s'])} s.")
-    prof = results.get("profile", {})
-    if prof.get("project_by_cumulative"):
-        lines += ["", "## Hot spots (cProfile of one ×1 build with validation)", "",
-                  "| function | calls | own s | cumulative s |", "|---|---|---|---|"]
-        for r in prof["by_own_time"][:12]:
+    titles = {
+        "build_x1": "one ×1 `pipeline.build` with validation",
+        "cli_who_x1": "a cold `who` on the ×1 store (read_corpus + segment + who)",
+        "extract_x10": "`pipeline.load_corpus` of ×10 (parse + extract)",
+    }
+    for name, prof in results.get("profile", {}).items():
+        if not isinstance(prof, dict) or "by_own_time" not in prof:
+            continue
+        lines += ["", f"## Hot spots: {titles.get(name, name)}", "",
+                  f"cProfile (its overhead inflates times): {_fmt(prof['profiled_wall_s'])} s.",
+                  "", "| function (ours, by cumulative time) | calls | own s | cumulative s |",
+                  "|---|---|---|---|"]
+        for r in prof["project_by_cumulative"][:8]:
+            lines.append(f"| `{r['where']}` | {r['calls']} | {r['own_s']:.3f} | "
+                         f"{r['cum_s']:.3f} |")
+        lines += ["", "| function (any, by own time) | calls | own s | cumulative s |",
+                  "|---|---|---|---|"]
+        for r in prof["by_own_time"][:8]:
             lines.append(f"| `{r['where']}` | {r['calls']} | {r['own_s']:.3f} | "
                          f"{r['cum_s']:.3f} |")
     notes = [n for d in results["builds"].values() for n in d.get("notes", [])]
     notes += results.get("notes", [])
+    gc_off = results.get("parse_gc_off_x100", {})
+    parse100 = _stage(results, 100, "parse", "cpu_s")
+    if gc_off.get("cpu_s") and parse100:
+        notes.append(f"×100 parse with the cyclic GC off: {gc_off['cpu_s']:.1f} s CPU instead of "
+                     f"{parse100:.1f} s ({gc_off['cpu_s'] / parse100:.0%}): the rest of the "
+                     "super-linear growth is garbage collection over the growing heap.")
+    sp1, sp10 = results.get("sparql", {}).get("1", {}), results.get("sparql", {}).get("10", {})
+    for name, q in sp10.get("queries", {}).items():
+        rows1 = sp1.get("queries", {}).get(name, {}).get("oxigraph_rows")
+        if q.get("oxigraph_rows") == 0 and rows1:
+            notes.append(f"{name} finds {rows1} rows at ×1 but none at ×10: see README "
+                         "(citations of a title shared by several copies all go to one copy).")
+        if q.get("rdflib_timed_out"):
+            notes.append(f"{name}: rdflib stopped after {sp10['cap_s']:.0f} s at ×10; "
+                         "its ratio is a lower bound.")
     if notes:
         lines += ["", "## Notes", ""] + [f"- {n}" for n in notes]
     lines += ["", f"Whole run: {_fmt(results.get('total_s'))} s.", ""]
@@ -564,10 +665,13 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
     p.add_argument("--factors", default="1,10,100", help="corpus sizes (default 1,10,100)")
     p.add_argument("--no-browser", action="store_true", help="skip the Chromium first paint")
-    p.add_argument("--worker", choices=("build", "sparql", "search", "profile"),
+    p.add_argument("--report-only", action="store_true",
+                   help="rewrite latest.md (and the goals) from latest.json without measuring")
+    p.add_argument("--worker", choices=("build", "sparql", "search", "profile", "parse-gc-off"),
                    help=argparse.SUPPRESS)
     p.add_argument("--factor", type=int, default=1, help=argparse.SUPPRESS)
     p.add_argument("--input", help=argparse.SUPPRESS)
+    p.add_argument("--input10", help=argparse.SUPPRESS)
     p.add_argument("--store", help=argparse.SUPPRESS)
     p.add_argument("--out", help=argparse.SUPPRESS)
     p.add_argument("--no-full", action="store_true", help=argparse.SUPPRESS)
@@ -595,7 +699,12 @@ def _run_worker(args: argparse.Namespace) -> int:
         data = search_latency(Path(args.store))
         out.write_text(json.dumps(data, ensure_ascii=False, indent=1), "utf-8")
     elif args.worker == "profile":
-        profile_build([Path(args.input)], out)
+        inputs = {"1": Path(args.input)}
+        if args.input10:
+            inputs["10"] = Path(args.input10)
+        profile_all(inputs, Path(args.store), out)
+    elif args.worker == "parse-gc-off":
+        parse_without_gc([Path(args.input)], out)
     return 0
 
 
@@ -606,8 +715,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                         format="%(asctime)s %(name)s %(message)s", stream=sys.stderr)
     if args.worker:
         return _run_worker(args)
-    factors = [int(f) for f in args.factors.split(",")]
-    results = orchestrate(factors, args.no_browser)
+    if args.report_only:
+        results = json.loads((RESULTS / "latest.json").read_text("utf-8"))
+        results["goals"] = goals(results)
+    else:
+        factors = [int(f) for f in args.factors.split(",")]
+        results = orchestrate(factors, args.no_browser)
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "latest.json").write_text(
         json.dumps(results, ensure_ascii=False, indent=1, default=str) + "\n", "utf-8")
