@@ -140,7 +140,8 @@ def _swap(new: Path, store_dir: Path) -> None:
         os.replace(store_dir, old)
     try:
         os.replace(new, store_dir)
-    except OSError:
+    except BaseException:
+        # an error or a Ctrl-C between the two renames: put the previous store back
         if old.exists() and not store_dir.exists():
             os.replace(old, store_dir)
         raise

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -86,6 +87,29 @@ def test_failed_build_keeps_the_current_store(
         write_store(store_dir, corpus, g, tree_json={"bad": object()})
     assert (store_dir / "graph.nt").read_bytes() == before
     assert len(open_store(store_dir)) == len(g)
+    assert sorted(p.name for p in store_dir.parent.iterdir()) == ["store"]
+
+
+def test_interrupt_between_the_renames_puts_the_old_store_back(
+    store_dir: Path, corpus: Corpus, g: rdflib.Graph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import graph.store
+
+    before = (store_dir / "graph.nt").read_bytes()
+    real_replace = os.replace
+    calls: list[object] = []
+
+    def replace(src: Path, dst: Path) -> None:
+        calls.append(src)
+        if len(calls) == 2:  # the old store is aside, the new one not yet in place
+            raise KeyboardInterrupt
+        real_replace(src, dst)
+
+    monkeypatch.setattr(graph.store.os, "replace", replace)
+    with pytest.raises(KeyboardInterrupt):
+        write_store(store_dir, corpus, rdflib.Graph())
+    monkeypatch.undo()
+    assert (store_dir / "graph.nt").read_bytes() == before
     assert sorted(p.name for p in store_dir.parent.iterdir()) == ["store"]
 
 
