@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from policykg.records import Paragraph, Section
 
-__all__ = ["CLAUSE_CHAPTER_RE", "CLAUSE_RE", "RANKS", "parse_sections", "split_marker"]
+__all__ = ["ANNEX_RE", "CLAUSE_CHAPTER_RE", "CLAUSE_RE", "RANKS", "parse_sections", "split_marker"]
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +49,9 @@ CLAUSE_CHAPTER_RE = re.compile(
     r"""^(?P<n>\d{1,2})[.．]?(?![\d.．])\s*(?=[\u4e00-\u9fff])""",
     re.VERBOSE,
 )
+
+# An annex opens: line 29239 "附：1.绿色金融评价…"; "附件 1", "附件2：…" opening a paragraph.
+ANNEX_RE = re.compile(r"""^(?:附件\s*\d*\s*(?:[：:].*)?$|附\s*[：:])""", re.VERBOSE)
 
 #: How many numbered clauses make a document a clause document (a standard or guideline).
 _MIN_CLAUSES = 5
@@ -225,6 +228,15 @@ def parse_sections(
     # the last number taken of each kind anywhere in the document
     last_of_kind: dict[str, int] = {}
     for para in paragraphs:
+        if ANNEX_RE.match(para.text):
+            # an annex numbers its items afresh: line 29239 "附：1.绿色金融评价定量指标
+            # 体系…" then "（一）绿色金融业务总额占比。" (29242) under no heading of the body
+            for closed in stack:
+                drafts[closed.section_index].end = para.start_line - 1
+            stack.clear()
+            last_number.clear()
+            last_of_kind.clear()
+            continue
         place = _place_clause(para.text, stack, last_number) if clause_document else None
         if place is None:
             found = split_marker(para.text)

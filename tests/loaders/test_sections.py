@@ -203,3 +203,30 @@ def test_a_first_item_that_goes_on_from_nothing_opens_nothing(source_lines: Line
     lines = source_lines(3170, 3170) + source_lines(3233, 3250)
     tree = parse_sections("d", join_paragraphs(lines), 3250)
     assert [s.marker for s in tree] == ["一、"]
+
+
+@pytest.mark.slow
+def test_an_annex_numbers_its_items_afresh(compilation_docs: LoadedDocuments) -> None:
+    # 12.4 银行业金融机构绿色金融评价方案: the body's （十三） (line 29237) under 四、附则,
+    # then "附：1.…" (29239) and the annex's own （一） (29242) with 1. 纵向基准 (29255)
+    doc = next(d for d in compilation_docs.documents if d.seq == "12.4" and d.part == 3)
+    outline = {s.start_line: (s.level, s.marker, s.end_line) for s in doc.sections}
+    assert outline[29237] == (2, "（十三）", 29238)
+    assert outline[29242] == (1, "（一）", 29262)
+    assert outline[29255] == (2, "1.", 29258)
+    assert outline[29263][:2] == (1, "（二）")
+
+
+@pytest.mark.parametrize(
+    ("text", "annex"),
+    [
+        pytest.param("附：1.绿色金融评价定量指标体系、说明和评分方法", True, id="附：-line-29239"),
+        pytest.param("附件 1", True, id="附件-1-line-7023"),
+        pytest.param("附件：全国煤电机组改造升级实施方案", True, id="附件-title-line-9468"),
+        pytest.param("附件：1.冶金、建材重点行业严格能效约束推动节能降碳行动方", True,
+                     id="附件-list-line-8931"),
+        pytest.param("附件所列项目", False, id="running-text"),
+    ],
+)
+def test_annex_marker(text: str, annex: bool) -> None:
+    assert (sections.ANNEX_RE.match(text) is not None) == annex
