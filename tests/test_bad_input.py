@@ -277,11 +277,6 @@ def test_truncated_compilation_builds_what_it_holds(run: Run, tmp_path: Path) ->
     assert "      source: truncated.txt:4013-4299" in out.splitlines()
 
 
-@pytest.mark.xfail(
-    reason="loaders report nothing when the input ends inside a document: p2-1.3 cut at "
-    "line 4300 ends mid-sentence with no sign-off or source address (see report)",
-    strict=True,
-)
 def test_truncated_compilation_reports_the_cut_document(run: Run, tmp_path: Path) -> None:
     path = _write_lines(tmp_path / "truncated.txt", _compilation_lines()[:4300])
     code, out, _ = run("extract", path, "--kind", "problems")
@@ -301,10 +296,6 @@ def test_duplicated_files_in_a_folder_both_load(run: Run, tmp_path: Path) -> Non
     assert {d["doc_number"] for d in docs} == {"国发〔2021〕4号"}
 
 
-@pytest.mark.xfail(
-    reason="a document loaded twice (same title and 文号 in two files) is not reported",
-    strict=True,
-)
 def test_duplicated_files_in_a_folder_are_reported(run: Run, tmp_path: Path) -> None:
     folder = tmp_path / "notices"
     folder.mkdir()
@@ -334,11 +325,6 @@ def test_duplicated_document_keeps_the_documents_after_it(
         assert docs[doc_id]["start_line"] == full[doc_id]["start_line"] + 531
 
 
-@pytest.mark.xfail(
-    reason="loaders/compilation.py:259-283 accepts only c.k+1 after c.k: a repeated 1.3 is "
-    "swallowed into the first 1.3 (4013-5074) and nothing is reported",
-    strict=True,
-)
 def test_duplicated_document_is_reported(run: Run, tmp_path: Path) -> None:
     path = _duplicated_document(tmp_path)
     code, out, _ = run("extract", path)
@@ -370,12 +356,6 @@ def test_compilation_without_a_part_keeps_parts_before_it(
     assert got[-1]["title"] == expected[-1]["title"] == "“十四五”节能减排综合工作方案"
 
 
-@pytest.mark.xfail(
-    reason="loaders/compilation.py:223-224 accepts only part N+1 after part N: with "
-    "第三部分 missing, p2-1.6 runs over 第四部分 (lines 5942-18377) and part 5's enterprise "
-    "plans become p2-1.7..p2-1.10; no problem says a part is missing",
-    strict=True,
-)
 def test_compilation_without_a_part_finds_the_parts_after_it(
     run: Run, tmp_path: Path, compilation_docs: LoadedDocuments
 ) -> None:

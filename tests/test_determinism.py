@@ -225,12 +225,6 @@ def test_interrupted_oxigraph_load_leaves_the_previous_store(
     assert len(graph.store.open_store(store)) > 0
 
 
-@pytest.mark.xfail(
-    reason="graph/store.py:134-149 _swap restores the old store only on OSError: a Ctrl-C "
-    "between its two renames leaves no current store (the old one sits in .store.old-PID and "
-    "the next command silently builds the bundled compilation in its place)",
-    strict=True,
-)
 def test_interrupted_swap_leaves_the_previous_store(
     small_store: tuple[Path, Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -263,12 +263,6 @@ def test_show_prints_metadata_and_outline(run: Run, built_store: tuple[Path, str
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    reason="loaders/sections.py:162 takes a first child only when numbered 1, but "
-    "国发〔2021〕4号 numbers its （N） items on through 二、…八、 (（四） at line 3233 … "
-    "（三十）), so they are dropped",
-    strict=True,
-)
 def test_show_outline_keeps_items_numbered_on_across_parts(
     run: Run, built_store: tuple[Path, str, str]
 ) -> None:
