@@ -80,7 +80,8 @@ class NodeAttrs(TypedDict, total=False):
       ``lead_tasks`` (those it leads);
     - ``task``: ``doc_id``, ``section`` (heading path joined by " / "), ``source``,
       ``sectors``;
-    - ``group`` (a node of the "1+N" tree that is not a document) and tree nodes: ``reason``;
+    - ``group`` (a node of the "1+N" tree that is not a document) and tree nodes: ``reason``,
+      and ``in_system`` (False under the speech, agreement and enterprise-plan groups);
     - ``agency_ego``'s centre agency: ``ego`` = True.
     """
 
@@ -102,6 +103,7 @@ class NodeAttrs(TypedDict, total=False):
     lead_tasks: int
     section: str
     reason: str
+    in_system: bool
     ego: bool
 
 
@@ -398,7 +400,11 @@ def _tree(corpus: Corpus, tags: Sequence[SectorTag], root: TreeLike) -> nx.DiGra
     docs = {d.id: d for d in corpus.documents}
     g: nx.DiGraph[str] = nx.DiGraph(view="tree")
 
-    def visit(node: TreeLike, path: tuple[str, ...], parent: str | None) -> None:
+    def visit(
+        node: TreeLike, path: tuple[str, ...], parent: str | None, in_system: bool = True
+    ) -> None:
+        # speeches, agreements and enterprise plans hang under groups outside the 1+N proper
+        in_system = in_system and getattr(node, "in_system", True) is not False
         key = str(doc_iri(node.doc_id)) if node.doc_id else group_iri(path)
         if key not in g:
             if node.doc_id and node.doc_id in docs:
@@ -412,13 +418,14 @@ def _tree(corpus: Corpus, tags: Sequence[SectorTag], root: TreeLike) -> nx.DiGra
             else:
                 attrs = NodeAttrs(kind="group", label=node.label, title=node.label)
             attrs["reason"] = node.reason
+            attrs["in_system"] = in_system
             g.add_node(key, **attrs)
         if parent is not None and parent != key:
             g.add_edge(parent, key, relation="child", reason=node.reason)
         # a group is keyed by the nearest policy above it and the labels from there down
         here = (node.doc_id,) if node.doc_id else path
         for child in node.children:
-            visit(child, (*here, child.label), key)
+            visit(child, (*here, child.label), key, in_system)
 
     visit(root, (root.label,), None)
     return g
