@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean venv
+.PHONY: demo test lint bench gold clean venv
 
 venv: $(STAMP)
 
@@ -27,6 +27,11 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+
+gold: $(STAMP)
+	$(BIN)/python -m pytest -q -s -p no:cacheprovider tests/loaders/test_gold_documents.py \
+		tests/loaders/test_gold_tasks.py tests/loaders/test_gold_targets.py \
+		tests/loaders/test_gold_citations.py
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
