@@ -6,14 +6,19 @@ rdflib, networkx, spaCy, jieba or anything from ``graph``/``viz``.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import hashlib
 import logging
 import re
+import tomllib
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from importlib import resources
 
+from policykg.errors import RegistryError
 from policykg.records import Citation, DocKind, Document, Paragraph, Problem, Relation, Span
 
 __all__ = [
@@ -23,6 +28,7 @@ __all__ = [
     "find_citations",
     "normalise_doc_number",
     "normalise_title",
+    "short_titles",
 ]
 
 logger = logging.getLogger(__name__)
@@ -148,16 +154,89 @@ def normalise_doc_number(number: str) -> str:
     return f"{m.group('prefix')}〔{m.group('year')}〕{m.group('serial')}号"
 
 
-def external_id(title: str) -> str:
-    """Return the deterministic id of a policy outside the corpus.
+#: Longest readable part of an external id; longer titles are cut and get a hash suffix.
+_ID_MAX = 60
+_ID_HASH = 8
+#: An issuer printed before 关于 in a title: "财政部 工业和信息化部 科技部 发展改革委关于完善
+#: 新能源汽车推广应用财政补贴政策的通知" (line 26860), the same notice as "关于完善…的通知".
+_ISSUER_PREFIX = re.compile(
+    r"""
+    ^ (?P<issuer> [^关]{2,60}? ) (?= 关于 )
+    """,
+    re.VERBOSE,
+)
+#: A local issuer keeps its name in the id: "省发展改革委等五部门关于…" (line 33761) may share
+#: its words with another province's text.
+_LOCAL_ISSUER = re.compile(r"省|自治区|县|(?<!城)市(?!场)|州")
 
-    >>> external_id("巴黎协定") == external_id("《巴黎协定》".strip("《》"))
+
+def external_id(title: str) -> str:
+    """Return the readable, deterministic id of a policy outside the corpus.
+
+    The id is ``ext-`` and the normalised title (a central issuer before 关于 dropped, so
+    that a title quoted with and without its issuers is one policy); a title longer than
+    60 characters is cut and ends with 8 hex digits of its SHA-1.
+
+    >>> external_id("巴黎协定")
+    'ext-巴黎协定'
+    >>> external_id("《巴黎协定》".strip("《》")) == external_id(" 巴黎 协定")
     True
-    >>> external_id("巴黎协定")[:4]
-    'ext-'
+    >>> external_id("国务院关于加强环境保护重点工作的意见")
+    'ext-关于加强环境保护重点工作的意见'
+    >>> len(external_id("关于" + "很长的标题" * 20))
+    64
     """
-    digest = hashlib.sha1(normalise_title(title).encode("utf-8")).hexdigest()
-    return f"ext-{digest[:12]}"
+    key = normalise_title(title)
+    issuer = _ISSUER_PREFIX.match(key)
+    if issuer is not None and not _LOCAL_ISSUER.search(issuer.group("issuer")):
+        key = key[issuer.end() :]
+    if len(key) > _ID_MAX:
+        digest = hashlib.sha1(key.encode("utf-8")).hexdigest()[:_ID_HASH]
+        key = f"{key[: _ID_MAX - _ID_HASH - 1]}-{digest}"
+    return f"ext-{key}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ShortTitle:
+    """A short form whose full title is fixed by the words printed before it."""
+
+    short: str
+    before: tuple[str, ...]
+    title: str
+    reason: str
+
+
+@functools.cache
+def short_titles() -> tuple[ShortTitle, ...]:
+    """Read ``loaders/lexicons/short_titles.toml`` (the well-known short forms).
+
+    Raises:
+        RegistryError: the file is not valid TOML or an entry lacks a field.
+    """
+    label = "loaders/lexicons/short_titles.toml"
+    text = resources.files("loaders").joinpath("lexicons", "short_titles.toml").read_text(
+        encoding="utf-8"
+    )
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise RegistryError(f"{label}: not valid TOML: {e}") from e
+    entries: list[ShortTitle] = []
+    for i, row in enumerate(data.get("short_title", []), 1):
+        try:
+            entries.append(
+                ShortTitle(
+                    short=normalise_title(str(row["short"])),
+                    before=tuple(normalise_title(str(b)) for b in row["before"]),
+                    title=str(row["title"]),
+                    reason=str(row["reason"]).strip(),
+                )
+            )
+        except (KeyError, TypeError) as e:
+            raise RegistryError(f"{label}: short_title entry {i} lacks {e}") from e
+        if not entries[-1].reason:
+            raise RegistryError(f"{label}: short_title entry {i} gives no reason")
+    return tuple(entries)
 
 
 def _keys(title: str) -> set[str]:
@@ -352,22 +431,86 @@ def _citation(
     full_title: str | None = None,
 ) -> Citation:
     """Make a citation record, external (named by ``full_title``) when unresolved."""
+    name = full_title or title
     return Citation(
         doc_id=doc.id,
         line=line,
         cited_title=title,
         cited_doc_id=None if cited is None else cited.id,
-        external_id=None if cited is not None else external_id(full_title or title),
+        external_id=None if cited is not None else external_id(name),
         relation=relation,
+        external_title=None if cited is not None else name,
     )
+
+
+#: The words printed right before a 《…》, normalised, compared with short_titles.toml.
+_BEFORE_CHARS = 16
+#: A local outline: "我省“十四五”规划《纲要》" names the province's own plan.
+_LOCAL_BEFORE = re.compile(r"(?:省|市|区|县|州)$")
+
+
+def _short_form(text: str, start: int, key: str) -> str | None:
+    """Return the full title a well-known short form stands for, given the words before it.
+
+    Line 25589: "“十四五”规划《纲要》102 项重大工程" is the national 14th Five-Year Plan outline.
+    """
+    before = normalise_title(text[max(0, start - _BEFORE_CHARS) : start])
+    for entry in short_titles():
+        if entry.short != key:
+            continue
+        for words in entry.before:
+            if before.endswith(words) and not _LOCAL_BEFORE.search(before[: -len(words)]):
+                return entry.title
+    return None
+
+
+def _earlier_title(
+    key: str, here: Sequence[str], earlier: Mapping[str, tuple[str, Document | None]]
+) -> tuple[str, Document | None] | None:
+    """Return the title a bare short form (《条例》) names from the titles quoted before it.
+
+    The last title of the same paragraph ending with the short form wins (line 33430–33432:
+    "开展《江苏省生物多样性保护条例》立法调研，推进《条例》研究制定"); else the one such title of
+    the document so far, when there is exactly one.
+    """
+    for title in reversed(here):
+        if normalise_title(title).endswith(key) and normalise_title(title) != key:
+            return earlier[normalise_title(title)]
+    found = {k: v for k, v in earlier.items() if k.endswith(key) and k != key}
+    if len(found) == 1:
+        return next(iter(found.values()))
+    return None
+
+
+def _one_title_per_external(citations: list[Citation]) -> list[Citation]:
+    """Give every citation of one external policy the same, longest full title.
+
+    "关于构建绿色金融体系的指导意见" and "中国人民银行 财政部 … 关于构建绿色金融体系的指导意见"
+    (line 28998) share their id; the node is named by the fuller title.
+    """
+    best: dict[str, str] = {}
+    for c in citations:
+        if c.external_id is None or c.external_title is None:
+            continue
+        now = best.get(c.external_id)
+        if now is None or (len(c.external_title), c.external_title) > (len(now), now):
+            best[c.external_id] = c.external_title
+    return [
+        c
+        if c.external_id is None or best.get(c.external_id, c.external_title) == c.external_title
+        else dataclasses.replace(c, external_title=best[c.external_id])
+        for c in citations
+    ]
 
 
 def _doc_citations(doc: Document, index: _Index) -> Iterator[Citation | Problem]:
     """Yield the citations of one document (and C001 problems)."""
     aliases: dict[str, tuple[str, Document | None] | None] = {}  # None: the document itself
+    quoted: dict[str, tuple[str, Document | None]] = {}  # full titles cited so far, by key
     own_keys = _keys(doc.title)
     for para in doc.paragraphs:
         text = para.text
+        here: list[str] = []  # full titles cited so far in this paragraph
         alias_at: dict[int, Relation] = {}
         skip_at: set[int] = set()
         mentions = [
@@ -408,13 +551,22 @@ def _doc_citations(doc: Document, index: _Index) -> Iterator[Citation | Problem]
                 if target is not None:
                     yield _citation(doc, line, title, target[1], relation, target[0])
                 continue
+            full = _short_form(text, mention.start, key)
+            if full is not None:
+                # "“十四五”规划《纲要》" (line 25589): a well-known short form
+                yield _citation(doc, line, title, index.resolve(full, doc), relation, full)
+                continue
             if _NOT_POLICY.search(key):
                 continue
             if _GENERIC.match(key):
                 just_before = text[max(0, mention.start - 4) : mention.start]
                 defined_here = re.search(r"简称[“\"]?$", just_before)
+                earlier = None if defined_here else _earlier_title(key, here, quoted)
                 if defined_here:
                     aliases[key] = None  # "工作方案（以下简称《方案》）" (line 41772): its own text
+                elif earlier is not None:
+                    # "开展《江苏省生物多样性保护条例》立法调研，推进《条例》研究制定" (33430-33432)
+                    yield _citation(doc, line, title, earlier[1], relation, earlier[0])
                 elif not normalise_title(doc.title).endswith(key):
                     # "推进《条例》研究制定" (line 33432): a short name defined nowhere
                     yield Problem(
@@ -431,6 +583,8 @@ def _doc_citations(doc: Document, index: _Index) -> Iterator[Citation | Problem]
                 cited = index.resolve_number(number.group("number"), doc)
             alias = ALIAS.match(after)
             yield _citation(doc, line, title, cited, relation)
+            here.append(title)
+            quoted.setdefault(key, (title, cited))
             if alias is not None:
                 aliases[normalise_title(alias.group("alias"))] = (title, cited)
                 alias_at[mention.end + alias.start("alias") - 1] = relation
@@ -476,6 +630,7 @@ def find_citations(documents: Sequence[Document]) -> tuple[list[Citation], list[
                 citations.append(item)
             else:
                 problems.append(item)
+    citations = _one_title_per_external(citations)
     logger.info(
         "%d citations, %d resolved in the corpus",
         len(citations),

@@ -302,6 +302,9 @@ class Citation:
     cited_doc_id: str | None
     external_id: str | None
     relation: Relation
+    #: the full title of the external policy (an alias or short form such as 《纲要》
+    #: resolved); one title per ``external_id`` across the corpus; None when resolved
+    external_title: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The citation's interface fields (issue 4 contract)."""

@@ -118,11 +118,56 @@ def test_normalise_doc_number_brackets() -> None:
     assert normalise_doc_number("国发〔2021〕 4号") == "国发〔2021〕4号"
 
 
-def test_external_id_is_stable_and_deduplicated() -> None:
-    assert external_id("巴黎协定") == "ext-" + __import__("hashlib").sha1(
-        "巴黎协定".encode()
-    ).hexdigest()[:12]
-    assert external_id("“一带一路”绿色投资原则") == external_id('"一带一路"绿色投资原则')
+OUTLINE = "中华人民共和国国民经济和社会发展第十四个五年规划和2035年远景目标纲要"
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        pytest.param("巴黎协定", "ext-巴黎协定", id="title-itself"),
+        pytest.param("“一带一路”绿色投资原则", "ext-一带一路绿色投资原则", id="quotes-dropped"),
+        pytest.param(
+            "中华人民共和国国民经济和社会发展第十四个五年规划和 2035 年远景目标纲要",
+            f"ext-{OUTLINE}",
+            id="spaces-dropped-line-20786",
+        ),
+        pytest.param(
+            "财政部 工业和信息化部 科技部 发展改革委关于完善新能源汽车推广应用财政补贴政策的通知",
+            "ext-关于完善新能源汽车推广应用财政补贴政策的通知",
+            id="central-issuers-dropped-line-26860",
+        ),
+        pytest.param(
+            "省发展改革委等五部门关于严格能效约束推动重点领域节能降碳工作的实施方案",
+            "ext-省发展改革委等五部门关于严格能效约束推动重点领域节能降碳工作的实施方案",
+            id="local-issuer-kept-line-33761",
+        ),
+    ],
+)
+def test_external_id_is_the_normalised_title(title: str, expected: str) -> None:
+    assert external_id(title) == expected
+
+
+def test_external_id_of_a_long_title_is_cut_with_a_hash() -> None:
+    # no title of the compilation is over 60 characters once normalised (the longest, 内蒙古
+    # 6.2 at line 38535, has 49): two real titles quoted as one make one
+    long_title = (
+        "自治区发展和改革委员会 工信厅等5部门关于内蒙古自治区严格能效约束推动重点领域节能降碳"
+        "工作的实施方案》《关于深入推进供给侧结构性改革进一步淘汰煤电落后产能促进煤电行业优化升级的意见"
+    )
+    key = normalise_title(long_title)
+    assert len(key) > 60
+    digest = __import__("hashlib").sha1(key.encode()).hexdigest()[:8]
+    got = external_id(long_title)
+    assert got == f"ext-{key[:51]}-{digest}"
+    assert len(got) == 64
+    assert external_id(long_title) != external_id(long_title[:-2] + "通知")
+
+
+def test_external_ids_are_one_segment_iris() -> None:
+    from graph.iris import external_iri
+
+    iri = str(external_iri(external_id("关于发布<高耗能行业>的通知（2021年版）")))
+    assert iri.endswith("/external/ext-关于发布高耗能行业的通知2021年版")
 
 
 def test_title_mention_and_alias(corpus: list[Document]) -> None:
@@ -196,3 +241,89 @@ def test_compilation_citations(compilation_docs: LoadedDocuments) -> None:
                 assert cited.date[:n] <= citing.date[:n], c
     externals = {c.external_id for c in citations if c.external_id}
     assert all(e.startswith("ext-") for e in externals)
+
+
+def _mot_plan(fixture: str, first_line: int) -> Document:
+    return _doc("p3-c7-7.2", "关于扎实推动“十四五”规划交通运输重大工程项目实施的工作方案", 25506,
+                kind=DocKind.MINISTRY_POLICY, fixture=fixture, first_line=first_line)
+
+
+def test_short_form_defined_by_the_document(corpus: list[Document]) -> None:
+    # 25557-25561: 《…纲要》（以下简称“十四五”规划《纲要》）, then 《纲要》 at 25589 and 25592
+    citations, problems = find_citations([*corpus, _mot_plan("citations_short_form_alias.txt",
+                                                             25557)])
+    rows = [
+        (c.line, c.cited_title, c.external_id, c.external_title)
+        for c in citations
+        if c.doc_id == "p3-c7-7.2" and "纲要" in c.cited_title and "交通" not in c.cited_title
+    ]
+    full = OUTLINE  # the paragraph joins "2035 年" wrapped over 25557-25559 without spaces
+    assert rows == [
+        (25557, full, f"ext-{OUTLINE}", full),
+        (25561, "纲要", f"ext-{OUTLINE}", full),
+        (25589, "纲要", f"ext-{OUTLINE}", full),
+        (25592, "纲要", f"ext-{OUTLINE}", full),
+    ]
+    assert problems == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "深入贯彻《中共中央 国务院关于全面推进乡村振兴加快农业农村现代化的意见》和“十四五”"
+            "规划《纲要》，落实《农村公路中长期发展纲要》，为巩固脱贫攻坚成",
+            OUTLINE,
+            id="十四五规划-纲要-line-25637",
+        ),
+        pytest.param(
+            "落实我省“十四五”规划《纲要》，加快建设", None, id="a-province's-own-outline"
+        ),
+        pytest.param("落实《纲要》，加快建设", None, id="bare-纲要-undetermined"),
+    ],
+)
+def test_well_known_short_form(text: str, expected: str | None) -> None:
+    para = Paragraph(text=text, start_line=25637, end_line=25637, offsets=((0, 25637),))
+    doc = dataclasses.replace(_mot_plan("citations_short_form_alias.txt", 25557),
+                              paragraphs=(para,))
+    citations, problems = find_citations([doc])
+    short = [c for c in citations if c.cited_title == "纲要"]
+    assert len(short) == 1
+    if expected is None:
+        assert short[0].external_title == "纲要"
+        assert [p.code for p in problems] == ["C001"]
+    else:
+        assert (short[0].external_id, short[0].external_title) == (external_id(expected), expected)
+        assert problems == []
+
+
+def test_short_form_names_the_title_quoted_before_it(corpus: list[Document]) -> None:
+    # 33428-33432: "开展《江苏省生物多样性保护条例》立法调研，推进《条例》研究制定"
+    plan = _doc("p4-c3-3.3", "省生态环境厅2022年推动碳达峰碳中和工作计划", 33205,
+                jurisdiction="江苏省", kind=DocKind.LOCAL_POLICY,
+                fixture="citations_short_form_earlier.txt", first_line=33426)
+    citations, problems = find_citations([plan])
+    rows = [(c.line, c.cited_title, c.external_id) for c in citations]
+    assert rows[-2:] == [
+        (33430, "江苏省生物多样性保护条例", "ext-江苏省生物多样性保护条例"),
+        (33432, "条例", "ext-江苏省生物多样性保护条例"),
+    ]
+    assert citations[-1].external_title == "江苏省生物多样性保护条例"
+    assert problems == []
+
+
+def test_one_title_per_external_policy() -> None:
+    # 28998 quotes the notice with its issuers, a later text may quote it without them
+    para = Paragraph(
+        text="根据《中国人民银行 财政部 发展改革委 环境保护部 银监会 证监会保监会"
+        "关于构建绿色金融体系的指导意见》和《关于构建绿色金融体系的指导意见》",
+        start_line=28998, end_line=28998, offsets=((0, 28998),),
+    )
+    doc = _doc("p3-c12-12.3", "关于印发《绿色债券支持项目目录（2021年版）》的通知", 28965,
+               date="2021-04-02", kind=DocKind.MINISTRY_POLICY)
+    citations, _ = find_citations([dataclasses.replace(doc, paragraphs=(para,))])
+    assert len({c.external_id for c in citations}) == 1
+    assert {c.external_title for c in citations} == {
+        "中国人民银行 财政部 发展改革委 环境保护部 银监会 证监会保监会"
+        "关于构建绿色金融体系的指导意见"
+    }
