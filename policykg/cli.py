@@ -176,7 +176,7 @@ def _doc_source(doc: Document) -> str:
 
 def cmd_docs(args: argparse.Namespace) -> int:
     """List the built documents."""
-    corpus = pipeline.read_corpus(_ready_store(args))
+    corpus = pipeline.read_index(_ready_store(args))
     if args.format == "jsonl":
         _jsonl((d.to_json() for d in corpus.documents), sys.stdout)
         return 0
@@ -197,7 +197,7 @@ def _find_doc(corpus: Corpus, doc_id: str) -> Document:
 
 def cmd_show(args: argparse.Namespace) -> int:
     """Print one document's metadata and its section outline with line numbers."""
-    corpus = pipeline.read_corpus(_ready_store(args))
+    corpus = pipeline.read_index(_ready_store(args), sections=True)
     doc = _find_doc(corpus, args.doc_id)
     if args.format == "json":
         data = doc.to_json()
@@ -225,7 +225,7 @@ def cmd_who(args: argparse.Namespace) -> int:
     from graph.search import who
     from loaders.nlp import segment
 
-    corpus = pipeline.read_corpus(_ready_store(args))
+    corpus = pipeline.read_index(_ready_store(args))
     text = " ".join(args.text)
     hits = who(segment(text), corpus.tasks, corpus.documents, limit=args.limit)
     docs = {d.id: d for d in corpus.documents}
@@ -252,7 +252,7 @@ def cmd_duties(args: argparse.Namespace) -> int:
     """List every task an agency (any alias) leads or joins, grouped by document."""
     from graph.search import duties, resolve_agency
 
-    corpus = pipeline.read_corpus(_ready_store(args))
+    corpus = pipeline.read_index(_ready_store(args))
     agency = resolve_agency(args.agency, corpus.agencies)
     result = duties(agency, corpus.tasks, corpus.documents, lead_only=args.lead_only)
     if args.format == "jsonl":

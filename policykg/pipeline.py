@@ -32,6 +32,7 @@ __all__ = [
     "ensure_store",
     "load_corpus",
     "read_corpus",
+    "read_index",
 ]
 
 logger = logging.getLogger(__name__)
@@ -147,6 +148,18 @@ def read_corpus(store_dir: Path) -> Corpus:
     if not (store_dir / "manifest.json").exists():
         raise StoreError(f"{store_dir}: no policykg store here (run 'policykg build')")
     return _read(store_dir)
+
+
+def read_index(store_dir: Path, *, sections: bool = False) -> Corpus:
+    """Read the light records of a built store (no paragraphs; sections on request).
+
+    What ``who``, ``duties``, ``docs`` and ``show`` need, without reading ``corpus.json``.
+    """
+    from policykg.recordio import read_index as _read
+
+    if not (store_dir / "manifest.json").exists():
+        raise StoreError(f"{store_dir}: no policykg store here (run 'policykg build')")
+    return _read(store_dir, sections=sections)
 
 
 def read_json(store_dir: Path, name: str) -> Any:

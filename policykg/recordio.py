@@ -1,9 +1,11 @@
 """Record I/O: write a ``Corpus`` to a store's ``records/`` folder as JSON and read it back.
 
 ``records/corpus.json`` holds the full ``Corpus`` (sections and paragraphs included) and
-round-trips exactly; ``records/<kind>.jsonl`` hold each record's interface fields, one per
-line, for other tools.  Standard library only: must not import rdflib or anything of
-``graph``, ``loaders`` or ``viz``.
+round-trips exactly; ``records/index.json`` holds the light part the query commands need
+(documents with their sections but without paragraphs, agencies, tasks, targets), a third of
+the size, so that ``policykg who``/``duties``/``docs``/``show`` start fast;
+``records/<kind>.jsonl`` hold each record's interface fields, one per line, for other tools.
+Standard library only: must not import rdflib or anything of ``graph``, ``loaders`` or ``viz``.
 """
 
 from __future__ import annotations
@@ -27,10 +29,14 @@ from policykg.records import (
 
 __all__ = [
     "FORMAT_VERSION",
+    "INDEX",
+    "INDEX_FIELDS",
     "KINDS",
     "corpus_from_json",
     "corpus_to_json",
+    "index_to_json",
     "read_corpus",
+    "read_index",
     "read_records",
     "write_records",
 ]
@@ -52,6 +58,9 @@ KINDS: Final = (
     "problems",
 )
 
+#: The light index of a store's records (``read_index``).
+INDEX: Final = "index.json"
+
 _T = TypeVar("_T")
 
 
@@ -65,49 +74,105 @@ def _encode(value: Any) -> Any:
     return value
 
 
-def _decode(tp: Any, value: Any, where: str) -> Any:
-    origin = typing.get_origin(tp)
-    if origin in (typing.Union, types.UnionType):
-        args = typing.get_args(tp)
-        if value is None and type(None) in args:
-            return None
-        inner = [a for a in args if a is not type(None)]
-        return _decode(inner[0], value, where)
-    if origin is tuple:
-        args = typing.get_args(tp)
-        if not isinstance(value, list):
-            raise StoreError(f"{where}: expected a list, got {type(value).__name__}")
-        if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(_decode(args[0], v, where) for v in value)
-        return tuple(_decode(a, v, where) for a, v in zip(args, value, strict=True))
-    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
-        return _from_dict(tp, value, where)
-    if isinstance(tp, type) and issubclass(tp, enum.Enum):
-        return tp(value)
-    if tp is float and isinstance(value, int) and not isinstance(value, bool):
+_Convert = typing.Callable[[Any, str], Any]
+
+
+def _identity(value: Any, where: str) -> Any:
+    return value
+
+
+def _to_float(value: Any, where: str) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool):
         return float(value)
     return value
 
 
-_FIELD_TYPES: dict[type[Any], tuple[tuple[str, Any], ...]] = {}
+def _converter(tp: Any) -> _Convert:
+    """Return a function turning JSON data into a value of type ``tp`` (made once per type)."""
+    conv = _CONVERTERS.get(tp)
+    if conv is None:
+        conv = _make_converter(tp)
+        _CONVERTERS[tp] = conv
+    return conv
 
 
-def _field_types(cls: type[Any]) -> tuple[tuple[str, Any], ...]:
+_CONVERTERS: dict[Any, _Convert] = {}
+
+
+def _make_converter(tp: Any) -> _Convert:
+    # one closure per type instead of inspecting the type for every value: reading a store
+    # decodes some 100,000 values, and typing.get_origin/get_args on each cost most of it
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        args = typing.get_args(tp)
+        optional = type(None) in args
+        inner_conv = _converter(next(a for a in args if a is not type(None)))
+
+        def union(value: Any, where: str) -> Any:
+            if value is None and optional:
+                return None
+            return inner_conv(value, where)
+
+        return union
+    if origin is tuple:
+        args = typing.get_args(tp)
+        if len(args) == 2 and args[1] is Ellipsis:
+            item = _converter(args[0])
+            plain = item is _identity
+
+            def homogeneous(value: Any, where: str) -> Any:
+                if not isinstance(value, list):
+                    raise StoreError(f"{where}: expected a list, got {type(value).__name__}")
+                return tuple(value) if plain else tuple(item(v, where) for v in value)
+
+            return homogeneous
+        items = tuple(_converter(a) for a in args)
+
+        def fixed(value: Any, where: str) -> Any:
+            if not isinstance(value, list):
+                raise StoreError(f"{where}: expected a list, got {type(value).__name__}")
+            return tuple(c(v, where) for c, v in zip(items, value, strict=True))
+
+        return fixed
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+        cls: type[Any] = tp
+
+        def record(value: Any, where: str) -> Any:
+            return _from_dict(cls, value, where)
+
+        return record
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        enum_cls: type[enum.Enum] = tp
+
+        def member(value: Any, where: str) -> Any:
+            return enum_cls(value)
+
+        return member
+    if tp is float:
+        return _to_float
+    return _identity
+
+
+_FIELD_CONVERTERS: dict[type[Any], tuple[tuple[str, _Convert], ...]] = {}
+
+
+def _field_converters(cls: type[Any]) -> tuple[tuple[str, _Convert], ...]:
     # resolving the string annotations costs more than decoding: once per record class
-    if cls not in _FIELD_TYPES:
+    if cls not in _FIELD_CONVERTERS:
         hints = typing.get_type_hints(cls)
-        _FIELD_TYPES[cls] = tuple((f.name, hints[f.name]) for f in dataclasses.fields(cls))
-    return _FIELD_TYPES[cls]
+        _FIELD_CONVERTERS[cls] = tuple(
+            (f.name, _converter(hints[f.name])) for f in dataclasses.fields(cls))
+    return _FIELD_CONVERTERS[cls]
 
 
 def _from_dict(cls: type[_T], data: Any, where: str) -> _T:
     if not isinstance(data, dict):
         raise StoreError(f"{where}: expected an object for {cls.__name__}")
     kwargs = {}
-    for name, tp in _field_types(cls):
-        if name in data:
-            kwargs[name] = _decode(tp, data[name], where)
     try:
+        for name, conv in _field_converters(cls):
+            if name in data:
+                kwargs[name] = conv(data[name], where)
         return cls(**kwargs)
     except (TypeError, ValueError) as e:
         raise StoreError(f"{where}: cannot rebuild {cls.__name__} ({e})") from e
@@ -130,6 +195,27 @@ def corpus_from_json(data: Any, where: str = "corpus.json") -> Corpus:
         raise StoreError(f"{where}: not a policykg corpus of format {FORMAT_VERSION}")
     body = {k: v for k, v in data.items() if k != "format"}
     return _from_dict(Corpus, body, where)
+
+
+#: What ``records/index.json`` keeps of a ``Corpus``: documents lose their sections (read
+#: from ``sections.jsonl`` on request: they are 60% of the index and only ``show`` needs
+#: them) and paragraphs.
+INDEX_FIELDS: Final = ("documents", "agencies", "tasks", "targets")
+
+
+def index_to_json(corpus: Corpus) -> dict[str, Any]:
+    """Return the light part of the corpus as JSON-ready data for ``records/index.json``.
+
+    Documents without sections and paragraphs, and the agencies, tasks and targets whole;
+    no citations, problems, summaries or sector tags.
+    """
+    data: dict[str, Any] = {"format": FORMAT_VERSION}
+    data["documents"] = [
+        _encode(dataclasses.replace(d, sections=(), paragraphs=())) for d in corpus.documents
+    ]
+    for name in INDEX_FIELDS[1:]:
+        data[name] = _encode(getattr(corpus, name))
+    return data
 
 
 def _records_dir(store_dir: Path) -> Path:
@@ -158,7 +244,7 @@ def _sector_json(tag: SectorTag) -> dict[str, Any]:
 def write_records(
     store_dir: Path, corpus: Corpus, sector_tags: Iterable[SectorTag] = ()
 ) -> dict[str, int]:
-    """Write ``records/corpus.json`` and ``records/<kind>.jsonl`` under ``store_dir``.
+    """Write ``records/corpus.json``, ``records/index.json`` and ``records/<kind>.jsonl``.
 
     Args:
         store_dir: the store directory (``records/`` is created inside it).
@@ -174,9 +260,11 @@ def write_records(
     out = _records_dir(store_dir)
     try:
         out.mkdir(parents=True, exist_ok=True)
-        with (out / "corpus.json").open("w", encoding="utf-8", newline="\n") as f:
-            json.dump(corpus_to_json(corpus), f, ensure_ascii=False, separators=(",", ":"))
-            f.write("\n")
+        for name, data in (("corpus.json", corpus_to_json(corpus)),
+                           (INDEX, index_to_json(corpus))):
+            with (out / name).open("w", encoding="utf-8", newline="\n") as f:
+                json.dump(data, f, ensure_ascii=False, separators=(",", ":"))
+                f.write("\n")
         rows = {
             "documents": (d.to_json() for d in corpus.documents),
             "sections": (_section_json(s) for d in corpus.documents for s in d.sections),
@@ -208,6 +296,59 @@ def read_corpus(store_dir: Path) -> Corpus:
     except (OSError, UnicodeDecodeError, ValueError) as e:
         raise StoreError(f"{path}: damaged records ({e})") from e
     return corpus_from_json(data, str(path))
+
+
+def read_index(store_dir: Path, *, sections: bool = False) -> Corpus:
+    """Read the light ``Corpus`` of ``records/index.json``: what ``who``, ``duties``, ``docs``
+    and ``show`` need, in a tenth of the time of ``read_corpus``.
+
+    Documents carry no paragraphs, and their sections only with ``sections=True`` (read from
+    ``records/sections.jsonl``); citations, problems, summaries and sector tags are empty.
+    A store written before the index existed is read from ``corpus.json``.
+
+    Raises:
+        StoreError: no records, or the index is unreadable or not of this format.
+    """
+    path = _records_dir(store_dir) / INDEX
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        if (_records_dir(store_dir) / "corpus.json").exists():
+            logger.info("%s: no index (an older store); reading corpus.json", path)
+            corpus = read_corpus(store_dir)
+            docs = tuple(dataclasses.replace(d, paragraphs=()) if sections else
+                         dataclasses.replace(d, sections=(), paragraphs=())
+                         for d in corpus.documents)
+            return Corpus(documents=docs, agencies=corpus.agencies, tasks=corpus.tasks,
+                          targets=corpus.targets)
+        raise StoreError(f"{path}: no records here (run 'policykg build')") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise StoreError(f"{path}: damaged records ({e})") from e
+    try:
+        data = json.loads(text)
+    except ValueError as e:
+        raise StoreError(f"{path}: damaged records ({e})") from e
+    if not isinstance(data, dict) or data.get("format") != FORMAT_VERSION:
+        raise StoreError(f"{path}: not a policykg index of format {FORMAT_VERSION}")
+    missing = [name for name in INDEX_FIELDS if not isinstance(data.get(name), list)]
+    if missing:
+        raise StoreError(f"{path}: damaged records (no {', '.join(missing)})")
+    corpus = _from_dict(Corpus, {name: data[name] for name in INDEX_FIELDS}, str(path))
+    if sections:
+        corpus = _with_sections(store_dir, corpus)
+    return corpus
+
+
+def _with_sections(store_dir: Path, corpus: Corpus) -> Corpus:
+    """Give each document of ``corpus`` its sections from ``records/sections.jsonl``."""
+    where = str(_records_dir(store_dir) / "sections.jsonl")
+    by_doc: dict[str, list[Section]] = {}
+    for row in read_records(store_dir, "sections"):
+        section = _from_dict(Section, row, where)
+        by_doc.setdefault(section.doc_id, []).append(section)
+    docs = tuple(dataclasses.replace(d, sections=tuple(by_doc.get(d.id, ())))
+                 for d in corpus.documents)
+    return dataclasses.replace(corpus, documents=docs)
 
 
 def read_records(store_dir: Path, kind: str) -> list[dict[str, Any]]:
