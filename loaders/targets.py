@@ -14,9 +14,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from loaders.numerals import normalise_digits, parse_number
-from policykg.records import Direction, Document, Paragraph, Problem, Span, Target
+from policykg.records import Direction, DocKind, Document, Paragraph, Problem, Span, Target
 
-__all__ = ["TargetMatch", "find_targets", "parse_targets"]
+__all__ = ["TITLE_YEAR", "TargetMatch", "find_targets", "parse_targets", "title_year"]
 
 logger = logging.getLogger(__name__)
 
@@ -26,13 +26,14 @@ _CN = "〇零一二两三四五六七八九十百千"
 #: line 4571: "到 2025年，绿色低碳循环发展的经济体系初步形成"; line 4577: "到2030年"
 YEAR_CONTEXT = re.compile(
     r"""
-    (?: 到 | 至 | 截至 | 截止 ) \s* (?P<year> 20[2-6]\d ) \s* 年 (?! 前 | 以前 | 之前 )
+    # "不晚于 2030 年实现上下游价值链碳排放强度减半" (line 43633)
+    (?: 到 | 至 | 截至 | 截止 | 不晚于 ) \s* (?P<year> 20[2-6]\d ) \s* 年 (?! 前 | 以前 | 之前 )
     # a clause led by its year: "2023年，单位 GDP能耗…" (line 40430), "2025年前，开展…" (39008)
     | ^ \s* (?: 力争 | 争取 | 确保 )? \s* (?P<lead> 20 (?: 2[1-9] | [3-6]\d ) ) \s* 年
       (?: 底 | 末 )? (?: 前 | 以前 )? \s* $
-    # "以 2020年为基准，2035年降低碳排放 30%" (line 42861)
+    # "以 2020年为基准，2035年降低碳排放 30%" (line 42861); "2030年将达到 2.5亿千瓦" (41798)
     | ^ \s* (?P<lead2> 20 (?: 2[1-9] | [3-6]\d ) ) \s* 年
-      (?= 降低 | 下降 | 实现 | 达到 | 提高 | 建成 | 完成 )
+      (?= \s* (?: 将 | 要 )? \s* (?: 降低 | 下降 | 实现 | 达到 | 提高 | 建成 | 完成 ) )
     # "力争 2042年碳排放量较峰值降低 50%" (line 43382)
     | (?: 力争 | 争取 ) \s* (?P<aim> 20[2-6]\d ) \s* 年 (?! 前 | 以前 | 之前 | 左右 | 实现 )
     | (?P<plan> “?十[四五六]五”? ) \s* (?: 时期 | 期间 | 末 )
@@ -124,10 +125,35 @@ MILESTONE = re.compile(
 _BASIS = re.compile(r"以\s*(?P<year>(?:19|20)\d\d)\s*年\s*为基准")
 #: Indicators measured without a unit: "电能利用效率降到1.3以下" (line 10496), "培训人次达100万".
 _UNITLESS = re.compile(r"(?:效率|系数|指数|值|PUE|人次|人数|数量|户数)$")
-#: A clause stating what is, not what is promised: "迄今已提供超过17亿剂" (line 2060).
+#: A clause stating what is, not what is promised: "迄今已提供超过17亿剂" (line 2060),
+#: "过去10年，森林资源增长面积超过7000万公顷" (380), "去年中国国内生产总值增长8%左右" (2350),
+#: "建成了…，综合交通网突破600万公里" (1975: a fact told over the sentence's clauses).
 _FACT = re.compile(
     r"目前|当前|现已|已经|已达|已有|截至|迄今|已[\u4e00-\u9fff]{0,3}?(?:提供|建成|完成|超过|实现|累计)"
 )
+#: "世界银行预测，2020年全球人均收入将下降3.6%" (line 656): someone's forecast, no promise.
+_FACT_SENTENCE = re.compile(r"(?:建成|实现|完成|取得|形成)了|去年|过去\s*\d*\s*年|预测")
+#: A sentence opening with a year, stating what that year saw: "2020年全国 6000千瓦及以上火电厂
+#: 供电煤耗为 305.5克标准煤/千瓦时，比 2015年下降 9.9克/千瓦时" (line 9497-9499, a 2021 notice).
+_YEAR_LEAD = re.compile(r"^\s*(?P<year>(?:19|20)\d\d)\s*年(?!前|底前|以前|之前|[-－—~～至])")
+#: A single year a document's title names: "2022年能源工作指导意见" (line 15220), "省生态环境厅
+#: 2022年推动碳达峰碳中和工作计划" (33205); not an edition "（2022年版）" (11813), a deadline
+#: "2030年前碳达峰行动方案" (4544) or a period "（2021-2025年）" (20325).
+TITLE_YEAR = re.compile(
+    r"""
+    (?<! [\d\-－—−~～至] ) (?P<year> 20[2-6]\d ) \s* 年
+    (?! \s* (?: 版 | 前 | 以前 | 之前 | 起 ) | \s* [\-－—−~～至] )
+    """,
+    re.VERBOSE,
+)
+#: The subject of a clause ends at its verb or modal: "存量煤电机组灵活性改造应改尽改" (9602),
+#: "南方五省区新能源装机发展到目前 5000万千瓦的规模" (41796).
+_SUBJECT_END = re.compile(
+    r"(?<![供效适响反相])应(?![用对急])|(?<![主重必需])要(?![素求])|将|力争|发展到|目前|已"
+)
+#: Quoted examples before 等 are no part of the indicator: "开展“风光储+氢”“源网荷储+氢”等
+#: 绿氢制备示范项目 15个以上" (line 39008-39010).
+_QUOTED_EXAMPLES = re.compile(r"^(?:“[^“”]{1,20}”[、和及与]?)+等")
 #: What any target or year context needs somewhere in a paragraph (a cheap first test).
 _ANY_TARGET = re.compile(
     r"[0-9\uff10-\uff19]|峰|中和|十[四五六]五|减半|翻[一两]番"
@@ -142,13 +168,14 @@ _WORD_VALUES: dict[str, tuple[float, Direction]] = {
     "翻两番": (300.0, Direction.INCREASE_BY),
 }
 _CARRIED = -2  # a milestone's year carried from an earlier clause
-_SENTENCE_END = re.compile(r"[。！？；]")
+#: half-width too: "(范围 1 和 2);不晚于 2030 年…" (line 43633) is two sentences
+_SENTENCE_END = re.compile(r"[。！？；!?;]")
 _CLAUSE_END = re.compile(r"[，,：:；;。！？]")
 _APPROX_BEFORE = re.compile(r"(?:约|大约|近|接近)\s*$")
 _INDICATOR_PREFIX = re.compile(
     r"""
     ^ (?: [\s“”"（）()、]+
-        | 到\s*20\d\d\s*年(?:底|末)?
+        | (?:到|不晚于)\s*20\d\d\s*年(?:底|末)?
         | 20\d\d\s*年(?:前|底|末)?
         | “?十[四五六]五”?(?:时期|期间|末)?
         | 力争 | 将 | 全国 | 使 | 确保 | 其中 | 同时 | 并 | 和 | 以及
@@ -258,7 +285,10 @@ def _clean_indicator(raw: str) -> str:
     """Strip years, list markers and modal words from an indicator phrase."""
     text = _INDICATOR_PREFIX.sub("", raw.strip())
     text = re.sub(r"由\s*[\d.]+\s*\S{0,4}$", "", text)  # "利用率由 30%提高到50%"
-    text = re.split(r"开展|进行|作为|用于", text)[0]
+    parts = re.split(r"开展|进行|作为|用于", text)
+    head = _INDICATOR_PREFIX.sub("", parts[0]).strip(" ，、“”（")
+    # "2025年前，开展…等绿氢制备示范项目 15个以上" (line 39008): nothing before 开展
+    text = parts[0] if head or len(parts) == 1 else _QUOTED_EXAMPLES.sub("", parts[1])
     text = BASE_YEAR.sub("", text)
     text = YEAR_BEFORE.sub("", text)
     text = re.sub(r"的\s*[\d.]+\s*%$", "", text)  # "…比重由 2020年的 32%提升至 38%" (41813)
@@ -341,6 +371,8 @@ def _make(
         return None  # a threshold, not a promise: "年综合能耗超过 1 万吨标准煤的数据中心"
     if after.startswith("及以"):
         return None
+    if q.group("value") == "一" and unit in _COUNT_UNITS | {"座", "个"}:
+        return None  # an article, not a count: "建设一个十几平方公里的光伏电厂" (line 43224)
     try:
         value, unit_out = _split_unit(q.group("value"), unit)
     except ValueError:
@@ -395,7 +427,7 @@ def _clause_targets(
     """Yield (offset in clause, target) for each quantitative target of a clause."""
     if QUANTITY.search(clause) is None and _IN_WORDS.search(clause) is None:
         return  # every target below is a QUANTITY or a multiple in words
-    if _FACT.search(clause):
+    if _FACT.search(clause) or _FACT_SENTENCE.search(sentence):
         return  # a fact, not a promise: "目前我国发电和供热行业二氧化碳排放量占…比重超过 40%"
     base_year = _base_year(clause)
     basis = _BASIS.search(sentence[: max(sentence.find(clause), 0)])
@@ -601,12 +633,15 @@ def parse_targets(
     """
     if _ANY_TARGET.search(text) is None:
         return [], year  # no number, no year, no peak: nothing to find or carry
-    text = normalise_digits(text)
+    printed = text
+    text = normalise_digits(text)  # one character for one: offsets hold in ``printed``
     out: list[TargetMatch] = []
     if year is not None and year_offset is None:
         year_offset = -1
     for s_off, sentence in _sentences(text):
         last_indicator = ""
+        subject = ""  # the subject of the last clause that has one
+        own_text = printed[s_off : s_off + len(sentence)].strip()
         for c_off, clause in _clauses(sentence):
             # every YEAR_CONTEXT holds a year 20xx or a plan 十x五
             maybe = "20" in clause or "十" in clause
@@ -617,6 +652,9 @@ def parse_targets(
             found = list(_clause_targets(clause, year, sentence, last_indicator))
             milestones = list(_milestones(clause, year, sentence))
             for off, match in sorted(found + milestones, key=lambda pair: pair[0]):
+                if not match.indicator:
+                    # "存量煤电机组灵活性改造应改尽改，“十四五”期间完成 2 亿千瓦" (line 9602)
+                    match = dataclasses.replace(match, indicator=last_indicator or subject)
                 if match.value is not None:
                     last_indicator = match.indicator
                 where = s_off + c_off + off
@@ -635,12 +673,26 @@ def parse_targets(
                         approx=match.approx,
                         year=match.year,
                         base_year=match.base_year,
-                        text=match.text,
+                        text=own_text,
                         offset=where,
                         year_offset=milestone_year_at,
                     )
                 )
+            subject = _subject(clause) or subject
     return out, year
+
+
+def _subject(clause: str) -> str:
+    """Return the subject of a clause: its words before the first verb or modal, cleaned."""
+    end = _SUBJECT_END.search(clause)
+    trigger = TRIGGER.search(clause)
+    cut = min(m.start() for m in (end, trigger) if m is not None) if end or trigger else None
+    if cut is None or cut == 0:
+        return ""
+    head = clause[:cut]
+    if re.search(r"\d|%", head):
+        return ""  # "经过十余年发展" is no subject, nor a number
+    return _clean_indicator(head)
 
 
 #: A clause that looks like a target (year context and a percentage) but was not parsed.
@@ -660,9 +712,15 @@ def find_targets(doc: Document) -> tuple[list[Target], list[Problem]]:
     problems: list[Problem] = []
     carried: int | None = None
     carried_line: int | None = None
+    work_year = title_year(doc)
     for para in doc.paragraphs:
         found, year = parse_targets(para.text, carried)
         for match in found:
+            if match.year is None and _told_of_the_past(match.text, doc):
+                continue
+            if match.year is None and work_year is not None:
+                # "2022年能源工作指导意见" (line 15220): its targets are for 2022 (15301)
+                match = dataclasses.replace(match, year=work_year)
             line = para.line_at(match.offset)
             if match.year_offset is not None:
                 # a milestone is placed on the line of its year (gold: line 26419)
@@ -682,6 +740,32 @@ def find_targets(doc: Document) -> tuple[list[Target], list[Problem]]:
         else:
             carried, carried_line = None, None
     return targets, problems
+
+
+def title_year(doc: Document) -> int | None:
+    """Return the one year a document's title names as its working year, if any.
+
+    >>> from policykg.records import DocKind
+    >>> doc = Document(id="p3-c2-2.3", part=3, chapter=None, seq="2.3",
+    ...     kind=DocKind.MINISTRY_POLICY, title="2022年能源工作指导意见", doc_number=None,
+    ...     date=None, date_source=None, year=None, issuers=(), url=None, start_line=15220,
+    ...     end_line=15682, file="compilation-2022.txt")
+    >>> title_year(doc), title_year(dataclasses.replace(doc, title="2030年前碳达峰行动方案"))
+    (2022, None)
+    """
+    if doc.kind in {DocKind.SPEECH, DocKind.EXCERPT, DocKind.INTERNATIONAL_AGREEMENT}:
+        return None  # "在 2022年世界经济论坛视频会议的演讲" (line 2142) names an event
+    years = {int(m.group("year")) for m in TITLE_YEAR.finditer(normalise_digits(doc.title))}
+    return years.pop() if len(years) == 1 else None
+
+
+def _told_of_the_past(sentence: str, doc: Document) -> bool:
+    """Return whether a sentence opens with a year before the document's: a fact."""
+    m = _YEAR_LEAD.match(normalise_digits(sentence))
+    if m is None:
+        return False
+    now = doc.year if doc.year is not None else (int(doc.date[:4]) if doc.date else None)
+    return now is not None and int(m.group("year")) < now
 
 
 def _year_line(para: Paragraph, year: int) -> int | None:

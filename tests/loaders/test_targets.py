@@ -9,7 +9,7 @@ import pytest
 
 from loaders.documents import LoadedDocuments
 from loaders.lines import clean_lines, join_paragraphs
-from loaders.targets import find_targets, parse_targets
+from loaders.targets import find_targets, parse_targets, title_year
 from policykg.records import DocKind, Document, Paragraph, SourceLine
 
 FIXTURES = Path(__file__).resolve().parent.parent / "data" / "fixtures"
@@ -25,20 +25,28 @@ def _paragraphs(name: str, first_line: int) -> tuple[Paragraph, ...]:
     return tuple(join_paragraphs(shifted))
 
 
-def _document(name: str, first_line: int, doc_id: str = "p2-1.3") -> Document:
-    """A document holding a fixture excerpt."""
+def _document(
+    name: str,
+    first_line: int,
+    doc_id: str = "p2-1.3",
+    *,
+    title: str = "excerpt",
+    year: int | None = None,
+    kind: DocKind = DocKind.CENTRAL_POLICY,
+) -> Document:
+    """A document holding a fixture excerpt (title and year as printed, when given)."""
     paragraphs = _paragraphs(name, first_line)
     return Document(
         id=doc_id,
         part=2,
         chapter=None,
         seq="1.3",
-        kind=DocKind.CENTRAL_POLICY,
-        title="excerpt",
+        kind=kind,
+        title=title,
         doc_number=None,
         date=None,
         date_source=None,
-        year=None,
+        year=year,
         issuers=(),
         url=None,
         start_line=paragraphs[0].start_line,
@@ -143,6 +151,33 @@ def _fields(text: str) -> list[tuple[object, ...]]:
             id="milestones-line-4049",
         ),
         pytest.param(
+            "（三）发展目标。2025年前，开展“风光储+氢”“源网荷储+氢”等绿氢制备示范项目 15个以上，"
+            "绿氢制备能力超过 50万吨/年；",
+            [
+                ("绿氢制备示范项目", 15.0, None, "个", "at_least", False, 2025, None),
+                ("绿氢制备能力", 50.0, None, "万吨/年", "at_least", False, 2025, None),
+            ],
+            id="indicator-after-开展-quoted-examples-dropped-line-39010",
+        ),
+        pytest.param(
+            "经过十余年发展，南方五省区新能源装机发展到目前 5000万千瓦的规模，2030年将达到 2.5亿千"
+            "瓦，增加近 4倍，能源供给将更加清洁低碳，打造清洁低碳电网典范。",
+            [
+                ("南方五省区新能源装机", 2.5, None, "亿千瓦", "reach", False, 2030, None),
+                ("南方五省区新能源装机", 4.0, None, "倍", "increase_by", True, 2030, None),
+            ],
+            id="subject-of-the-clause-before-and-年将达到-line-41798",
+        ),
+        pytest.param(
+            "《报告》指出，阿里巴巴面向未来提出三大目标：不晚于 2030年实现自身运营碳中和(范围 1 和"
+            " 2);不晚于 2030 年实现上下游价值链碳排放强度减半",
+            [
+                ("碳中和", None, None, None, "milestone", False, 2030, None),
+                ("上下游价值链碳排放强度", 50.0, None, "%", "reduce_by", False, 2030, None),
+            ],
+            id="half-width-semicolon-ends-a-sentence-不晚于-line-43633",
+        ),
+        pytest.param(
             "有条件的地区 2025年前实现公共机构碳达峰、全国公共机构碳排放总量 2030年前尽早达峰。",
             [
                 ("公共机构碳达峰", None, None, None, "milestone", False, 2025, None),
@@ -169,6 +204,32 @@ def test_parse_targets(text: str, expected: list[tuple[object, ...]]) -> None:
         pytest.param("为实现碳达峰、碳中和奠定坚实基础。", id="purpose-not-milestone"),
         pytest.param("编制《园区碳达峰碳中和实施路径专项报告》", id="碳达峰碳中和-as-a-name"),
         pytest.param("设置合理过渡期（不超过3年）", id="no-unit-no-target"),
+        pytest.param(
+            "过去10年，森林资源增长面积超过7000万公顷，居全球首位。", id="fact-过去-line-380"
+        ),
+        pytest.param(
+            "中国经济总体发展势头良好，去年中国国内生产总值增长8%左右，实现了较高增长和较低通胀的双"
+            "重目标。",
+            id="fact-去年-line-2350",
+        ),
+        pytest.param(
+            "我们坚持交通先行，建成了全球最大的高速铁路网、高速公路网、世界级港口群，航空航海通达"
+            "全球，综合交通网突破600万公里。",
+            id="fact-建成了-line-1975",
+        ),
+        pytest.param(
+            "世界银行预测，2020年全球人均收入将下降3.6%，8800万至1.15亿人将因疫情陷入极端贫困。",
+            id="forecast-预测-line-656",
+        ),
+        pytest.param(
+            "建设一个十几平方公里的光伏电厂，由光伏电厂发绿电，进行全废钢电炉冶炼和薄带连铸轧制。",
+            id="一个-is-an-article-line-43224",
+        ),
+        pytest.param(
+            "共同建设一个持久和平、普遍安全、共同繁荣、开放包容、清洁美丽的世界，推动构建人类命运"
+            "共同体！",
+            id="一个-is-an-article-line-2006",
+        ),
     ],
 )
 def test_not_a_target(text: str) -> None:
@@ -248,3 +309,97 @@ def test_every_document_of_the_compilation(compilation_docs: LoadedDocuments) ->
     assert len(targets) > 400
     milestones = [t for t in targets if str(t.direction) == "milestone"]
     assert all(t.value is None and t.year is not None for t in milestones)
+
+
+def test_indicator_from_the_clause_before_a_period() -> None:
+    # 9602-9604: "存量煤电机组灵活性改造应改尽改，“十四五”期间完成 2 亿千瓦" (over a page break)
+    doc = _document("targets_subject_before_period.txt", 9594, "p3-c1-1.8")
+    targets, _ = find_targets(doc)
+    got = [(t.line, t.indicator, t.value, t.unit, t.year) for t in targets]
+    assert (9604, "存量煤电机组灵活性改造", 2.0, "亿千瓦", 2025) in got
+    assert all(t.indicator for t in targets)
+
+
+def test_a_past_year_opening_a_sentence_is_a_fact() -> None:
+    # 9497-9501: "2020 年全国…供电煤耗为 305.5克标准煤/千瓦时，比 2015 年下降 9.9 克/千瓦时" in a
+    # notice of 2021 (1.8 关于开展全国煤电机组改造升级的通知, signed 2021-10-29)
+    doc = _document("targets_past_year_fact.txt", 9494, "p3-c1-1.8", year=2021)
+    assert find_targets(doc)[0] == []
+    # the same words in a text of 2020 or without a date are left as they were read
+    undated = _document("targets_past_year_fact.txt", 9494, "p3-c1-1.8")
+    assert [t.value for t in find_targets(undated)[0]] == [9.9, 27.5, 64.5]
+
+
+def test_year_from_the_title() -> None:
+    # 2.3 《2022年能源工作指导意见》 (line 15220): its 主要目标 (15285-15304) print no year
+    doc = _document("targets_title_year_energy.txt", 15285, "p3-c2-2.3",
+                    title="2022年能源工作指导意见", kind=DocKind.MINISTRY_POLICY)
+    targets, _ = find_targets(doc)
+    got = {(t.line, t.value): t.year for t in targets}
+    assert got[(15301, 17.3)] == 2022  # 非化石能源占能源消费总量比重提高到 17.3%左右
+    assert got[(15289, 44.1)] == 2022
+    assert set(got.values()) == {2022}
+    untitled = _document("targets_title_year_energy.txt", 15285, "p3-c2-2.3",
+                         kind=DocKind.MINISTRY_POLICY)
+    assert {t.year for t in find_targets(untitled)[0]} == {None}
+
+
+@pytest.mark.parametrize(
+    ("title", "kind", "expected"),
+    [
+        pytest.param("2022年能源工作指导意见", DocKind.MINISTRY_POLICY, 2022, id="line-15220"),
+        pytest.param("关于 2022年公共机构能源资源节约和生态环境保护工作安排的通知",
+                     DocKind.MINISTRY_POLICY, 2022, id="spaced-line-27869"),
+        pytest.param("省生态环境厅2022年推动碳达峰碳中和工作计划", DocKind.LOCAL_POLICY, 2022,
+                     id="工作计划-line-33205"),
+        pytest.param("2030年前碳达峰行动方案", DocKind.CENTRAL_POLICY, None,
+                     id="deadline-line-4544"),
+        pytest.param("关于发布《高耗能行业重点领域节能降碳改造升级实施指南（2022年版）》的通知",
+                     DocKind.MINISTRY_POLICY, None, id="edition-line-11813"),
+        pytest.param("宁夏回族自治区能耗双控三年行动计划（2021-2023年）", DocKind.LOCAL_POLICY,
+                     None, id="period-line-40381"),
+        pytest.param("环保装备制造业高质量发展行动计划（2022−2025年）", DocKind.MINISTRY_POLICY,
+                     None, id="period-minus-sign-line-20782"),
+        pytest.param("坚定信心 勇毅前行共创后疫情时代美好世界——在 2022年世界经济论坛视频会议的演讲",
+                     DocKind.SPEECH, None, id="speech-event-line-2142"),
+    ],
+)
+def test_title_year(title: str, kind: DocKind, expected: int | None) -> None:
+    doc = _document("targets_title_year_energy.txt", 15285, title=title, kind=kind)
+    assert title_year(doc) == expected
+
+
+def test_text_is_the_printed_sentence() -> None:
+    doc = _document("targets_main_goals_1n.txt", 4084)
+    targets, _ = find_targets(doc)
+    printed = "".join(p.text for p in doc.paragraphs)
+    for t in targets:
+        assert t.text in printed, t.text
+        assert t.text.count("。") <= 1
+        assert "；" not in t.text.rstrip("。；")
+    # full-width as printed (line 4092 "非化石能源消费比重达到 20%左右，森林覆盖率…"), not ","
+    assert any("，" in t.text for t in targets)
+    assert not any("," in t.text for t in targets)
+
+
+@pytest.mark.slow
+def test_targets_of_the_speeches_repeat_in_their_own_sentences(
+    compilation_docs: LoadedDocuments,
+) -> None:
+    docs = [d for d in compilation_docs.documents if d.kind is DocKind.SPEECH]
+    first = [t for d in docs for t in find_targets(d)[0]]
+    again = [t for d in docs for t in find_targets(d)[0]]
+    assert first == again  # stable ids and records, run after run
+    assert len({t.id for t in first}) == len(first)
+    # 二氧化碳排放力争于2030年前达到峰值、2060年前实现碳中和 is printed in most speeches, and kept
+    peak_docs = {t.doc_id for t in first if t.direction == "milestone" and t.year == 2030}
+    neutral_docs = {t.doc_id for t in first if t.direction == "milestone" and t.year == 2060}
+    assert len(peak_docs) >= 10
+    assert len(neutral_docs) >= 10
+    by_id = {d.id: d for d in docs}
+    for t in first:
+        paragraphs = [p for p in by_id[t.doc_id].paragraphs if t.text in p.text]
+        assert paragraphs, t  # the sentence as printed in its document
+        assert any(p.start_line <= t.line <= p.end_line for p in paragraphs), t
+        inner = t.text[:-1]
+        assert not any(ch in inner for ch in "。！？；!?;"), t.text
