@@ -488,12 +488,16 @@ def _one_title_per_external(citations: list[Citation]) -> list[Citation]:
     "关于构建绿色金融体系的指导意见" and "中国人民银行 财政部 … 关于构建绿色金融体系的指导意见"
     (line 28998) share their id; the node is named by the fuller title.
     """
+    def rank(title: str) -> tuple[int, int, str]:
+        # the most words, then the fewest stray spaces ("和 2035 年" wrapped, line 20786)
+        return len(normalise_title(title)), -title.count(" "), title
+
     best: dict[str, str] = {}
     for c in citations:
         if c.external_id is None or c.external_title is None:
             continue
         now = best.get(c.external_id)
-        if now is None or (len(c.external_title), c.external_title) > (len(now), now):
+        if now is None or rank(c.external_title) > rank(now):
             best[c.external_id] = c.external_title
     return [
         c
