@@ -7,30 +7,61 @@ dictionary is global to the process, so every registry name and the domain words
 the ruler only matches names that jieba keeps whole.  Built once per registry
 (``functools.cache``); nothing is loaded at import time.
 
+``segment`` (the query words of ``policykg who``) gives exactly the words of that taught
+jieba without loading its dictionary: loading the 350,000 words costs a second in every
+process.  The taught dictionary's word frequencies (and the prefixes jieba keeps beside them)
+are written once to a SQLite table in a cache folder (``$POLICYKG_CACHE``, else
+``$XDG_CACHE_HOME/policykg`` or ``~/.cache/policykg``, else the temp folder), keyed by the jieba
+dictionary, the registry and the domain words; a query looks up only the strings it contains
+and segments with a ``jieba.Tokenizer`` holding those few entries and the taught total.
+jieba only ever looks up substrings of the text it cuts, so the words are the same.
+
 Must not import rdflib, networkx or pyvis.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import logging
+import os
 import re
-import tomllib
+import sys
+import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
-from importlib import resources
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from loaders.agencies import Registry, load_registry
-
 if TYPE_CHECKING:
+    import sqlite3
+    from types import ModuleType
+
     from spacy.language import Language
 
-__all__ = ["Mention", "build_pipeline", "domain_words", "find_agency_mentions", "segment"]
+    from loaders.agencies import Registry
+
+__all__ = [
+    "CACHE_ENV",
+    "Mention",
+    "build_pipeline",
+    "domain_words",
+    "find_agency_mentions",
+    "segment",
+    "word_table",
+]
 
 logger = logging.getLogger(__name__)
 
 # A token that carries no search meaning: punctuation, spaces, symbols (，。、（） …).
 NOISE_TOKEN = re.compile(r"^[\s\W_]+$")
+
+#: Environment variable naming the folder of the word table (default: the user cache).
+CACHE_ENV = "POLICYKG_CACHE"
+# Bumped when the word table's layout or the way jieba is taught changes.
+_TABLE_VERSION = 1
+# SQLite caps the parameters of one statement (999 before 3.32).
+_LOOKUP_CHUNK = 900
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -47,6 +78,9 @@ class Mention:
 @functools.cache
 def domain_words() -> tuple[str, ...]:
     """The domain words of ``lexicons/domain_words.toml`` (碳达峰, 减污降碳 …)."""
+    import tomllib
+    from importlib import resources
+
     ref = resources.files("loaders").joinpath("lexicons", "domain_words.toml")
     data = tomllib.loads(ref.read_text(encoding="utf-8"))
     words = data.get("words", [])
@@ -55,6 +89,9 @@ def domain_words() -> tuple[str, ...]:
 
 @functools.cache
 def _default_registry() -> Registry:
+    # imported here: a query segmented from the word table needs no registry (10 ms)
+    from loaders.agencies import load_registry
+
     return load_registry()
 
 
@@ -64,13 +101,30 @@ def _teach_jieba(registry: Registry) -> tuple[str, ...]:
 
     Returns the registry names, longest first.
     """
-    import jieba
+    jieba = _import_jieba()
+    return _teach(jieba.dt, registry)
 
-    jieba.setLogLevel(logging.WARNING)
+
+def _teach(tokenizer: Any, registry: Registry) -> tuple[str, ...]:
+    """Add the domain words, then the registry names longest first, to a jieba tokenizer."""
     names = tuple(sorted(set(registry.names()), key=lambda n: (-len(n), n)))
     for word in (*domain_words(), *names):
-        jieba.add_word(word, freq=None)
+        tokenizer.add_word(word, freq=None)
     return names
+
+
+@functools.cache
+def _full_tokenizer(registry: Registry) -> Any:
+    """A ``jieba.Tokenizer`` of its whole dictionary taught ``registry``, once (about 1 s).
+
+    Its own, not jieba's global one: teaching twice changes the frequencies, and the global
+    one may have been taught another registry (``build_pipeline``).
+    """
+    jieba = _import_jieba()
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    _teach(tokenizer, registry)
+    return tokenizer
 
 
 @functools.cache
@@ -93,17 +147,149 @@ def build_pipeline(registry: Registry) -> Language:
     return nlp
 
 
-def segment(text: str, registry: Registry | None = None) -> list[str]:
+def _import_jieba() -> ModuleType:
+    """Import jieba without ``pkg_resources``: its ``_compat`` imports that (90 ms of a
+    120 ms import) only to open its data files, and falls back to ``open`` without it."""
+    if "jieba" not in sys.modules and "pkg_resources" not in sys.modules:
+        sys.modules["pkg_resources"] = None  # type: ignore[assignment]
+        try:
+            import jieba
+        finally:
+            del sys.modules["pkg_resources"]
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    module: ModuleType = jieba
+    return module
+
+
+def _cache_dirs() -> list[Path]:
+    env = os.environ.get(CACHE_ENV)
+    if env:
+        return [Path(env)]
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    home = Path(xdg) if xdg else Path.home() / ".cache"
+    return [home / "policykg", Path(tempfile.gettempdir()) / "policykg"]
+
+
+def _table_key() -> str:
+    """Hash of what the taught dictionary depends on: jieba's dictionary, the registry and
+    the domain words (their files, and the code reading them)."""
+    jieba = _import_jieba()
+    digest = hashlib.sha256(f"{_TABLE_VERSION} jieba {jieba.__version__}".encode())
+    dict_file = Path(str(jieba.__file__)).parent / jieba.DEFAULT_DICT_NAME
+    stat = dict_file.stat()
+    digest.update(f" {stat.st_size} {stat.st_mtime_ns}".encode())
+    package = Path(__file__).parent
+    for path in (*sorted(package.joinpath("lexicons").glob("*.toml")),
+                 package / "agencies.py", package / "nlp.py"):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:20]
+
+
+def _write_table(path: Path) -> None:
+    """Write the frequencies of jieba taught the packaged registry to a SQLite file."""
+    import sqlite3
+
+    full = _full_tokenizer(_default_registry())
+    freq, total = full.FREQ, full.total
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    con = sqlite3.connect(tmp)
+    try:
+        con.execute("PRAGMA journal_mode = OFF")
+        con.execute("CREATE TABLE freq (word TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID")
+        con.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER) WITHOUT ROWID")
+        con.executemany("INSERT INTO freq VALUES (?, ?)", sorted(freq.items()))
+        con.executemany("INSERT INTO meta VALUES (?, ?)",
+                        [("total", total), ("longest", max(map(len, freq)))])
+        con.commit()
+    finally:
+        con.close()
+    os.replace(tmp, path)  # readers never see a half-written table
+    logger.info("wrote jieba's taught dictionary (%d entries) to %s", len(freq), path)
+
+
+def word_table() -> Path | None:
+    """Return the word table ``segment`` reads, writing it first if needed (about 2 s, once).
+
+    Tables of other keys (an older registry or jieba) in the same folder are removed.  None if
+    no cache folder is writable (``segment`` then loads jieba's whole dictionary).
+    """
+    import sqlite3
+
+    name = f"jieba-{_table_key()}.sqlite"
+    for folder in _cache_dirs():
+        path = folder / name
+        if path.is_file():
+            return path
+    for folder in _cache_dirs():
+        path = folder / name
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            _write_table(path)
+        except (OSError, sqlite3.Error) as e:
+            logger.warning("cannot write the word table in %s (%s)", folder, e)
+            continue
+        for stale in folder.glob("jieba-*.sqlite"):
+            if stale != path:
+                stale.unlink(missing_ok=True)
+        return path
+    return None
+
+
+@functools.cache
+def _open_table(path: Path) -> tuple[sqlite3.Connection, int, int]:
+    import sqlite3
+
+    # immutable: the file is replaced whole, never changed, and may be on a read-only disk
+    con = sqlite3.connect(f"{path.as_uri()}?immutable=1", uri=True, check_same_thread=False)
+    meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
+    return con, int(meta["total"]), int(meta["longest"])
+
+
+def _table_tokenizer(text: str, path: Path) -> Any:
+    """A ``jieba.Tokenizer`` holding the table's entries for every substring of ``text``."""
+    jieba = _import_jieba()
+    con, total, longest = _open_table(path)
+    strings: set[str] = set()
+    for block in jieba.re_han_default.findall(text):
+        for i in range(len(block)):
+            strings.update(block[i:j] for j in range(i + 1, min(len(block), i + longest) + 1))
+    wanted = sorted(strings)
+    freq: dict[str, int] = {}
+    for k in range(0, len(wanted), _LOOKUP_CHUNK):
+        chunk = wanted[k:k + _LOOKUP_CHUNK]
+        marks = ",".join("?" * len(chunk))
+        freq.update(con.execute(f"SELECT word, n FROM freq WHERE word IN ({marks})", chunk))
+    tokenizer = jieba.Tokenizer()
+    tokenizer.FREQ, tokenizer.total, tokenizer.initialized = freq, total, True
+    return tokenizer
+
+
+def segment(text: str, registry: Registry | None = None, *, table: bool = True) -> list[str]:
     """Segment ``text`` into words (jieba, taught the registry and domain words).
 
     Punctuation and spaces are dropped; the words keep their printed order.  Uses jieba
-    exactly as the pipeline's tokenizer does (``cut``, ``cut_all=False``) without building
-    spaCy, so that ``policykg who`` starts fast.
+    exactly as the pipeline's tokenizer does (``cut``, ``cut_all=False``, HMM on) without
+    building spaCy.  With the packaged registry (``registry`` None) and ``table`` true the
+    words come from the cached word table (``word_table``), so that ``policykg who`` starts
+    fast; otherwise, or if no table can be written or read, a tokenizer of jieba's whole
+    dictionary is loaded (once per process and registry).  Both give the same words.
     """
-    import jieba
+    import sqlite3
 
-    _teach_jieba(registry or _default_registry())
-    return [w for w in jieba.cut(text, cut_all=False) if w and not NOISE_TOKEN.match(w)]
+    words: Iterable[str] | None = None
+    path = word_table() if table and registry is None else None
+    if path is not None:
+        try:
+            words = list(_table_tokenizer(text, path).cut(text, cut_all=False))
+        except sqlite3.Error as e:
+            logger.warning("%s: cannot read the word table (%s); loading jieba's dictionary",
+                           path, e)
+    if words is None:
+        words = _full_tokenizer(registry or _default_registry()).cut(text, cut_all=False)
+    return [w for w in words if w and not NOISE_TOKEN.match(w)]
 
 
 def find_agency_mentions(

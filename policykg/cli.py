@@ -197,7 +197,7 @@ def _find_doc(corpus: Corpus, doc_id: str) -> Document:
 
 def cmd_show(args: argparse.Namespace) -> int:
     """Print one document's metadata and its section outline with line numbers."""
-    corpus = pipeline.read_index(_ready_store(args), sections=True)
+    corpus = pipeline.read_index(_ready_store(args), sections=True, targets=True)
     doc = _find_doc(corpus, args.doc_id)
     if args.format == "json":
         data = doc.to_json()

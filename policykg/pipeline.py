@@ -31,6 +31,7 @@ __all__ = [
     "default_store",
     "ensure_store",
     "load_corpus",
+    "prepare_search",
     "read_corpus",
     "read_index",
 ]
@@ -150,8 +151,8 @@ def read_corpus(store_dir: Path) -> Corpus:
     return _read(store_dir)
 
 
-def read_index(store_dir: Path, *, sections: bool = False) -> Corpus:
-    """Read the light records of a built store (no paragraphs; sections on request).
+def read_index(store_dir: Path, *, sections: bool = False, targets: bool = False) -> Corpus:
+    """Read the light records of a built store (no paragraphs; sections, targets on request).
 
     What ``who``, ``duties``, ``docs`` and ``show`` need, without reading ``corpus.json``.
     """
@@ -159,7 +160,18 @@ def read_index(store_dir: Path, *, sections: bool = False) -> Corpus:
 
     if not (store_dir / "manifest.json").exists():
         raise StoreError(f"{store_dir}: no policykg store here (run 'policykg build')")
-    return _read(store_dir, sections=sections)
+    return _read(store_dir, sections=sections, targets=targets)
+
+
+def prepare_search() -> Path | None:
+    """Write the word table ``policykg who`` segments queries with, if it is not there yet.
+
+    A one-time cost of about 2 s (jieba loads its whole dictionary); afterwards a cold
+    ``who`` needs no dictionary load. Returns the table's path (None: no writable cache).
+    """
+    from loaders.nlp import word_table
+
+    return word_table()
 
 
 def read_json(store_dir: Path, name: str) -> Any:

@@ -2,8 +2,8 @@
 
 ``records/corpus.json`` holds the full ``Corpus`` (sections and paragraphs included) and
 round-trips exactly; ``records/index.json`` holds the light part the query commands need
-(documents with their sections but without paragraphs, agencies, tasks, targets), a third of
-the size, so that ``policykg who``/``duties``/``docs``/``show`` start fast;
+(documents without sections and paragraphs, agencies, tasks, targets), a sixth of the size,
+so that ``policykg who``/``duties``/``docs``/``show`` start fast;
 ``records/<kind>.jsonl`` hold each record's interface fields, one per line, for other tools.
 Standard library only: must not import rdflib or anything of ``graph``, ``loaders`` or ``viz``.
 """
@@ -298,13 +298,14 @@ def read_corpus(store_dir: Path) -> Corpus:
     return corpus_from_json(data, str(path))
 
 
-def read_index(store_dir: Path, *, sections: bool = False) -> Corpus:
+def read_index(store_dir: Path, *, sections: bool = False, targets: bool = False) -> Corpus:
     """Read the light ``Corpus`` of ``records/index.json``: what ``who``, ``duties``, ``docs``
     and ``show`` need, in a tenth of the time of ``read_corpus``.
 
     Documents carry no paragraphs, and their sections only with ``sections=True`` (read from
-    ``records/sections.jsonl``); citations, problems, summaries and sector tags are empty.
-    A store written before the index existed is read from ``corpus.json``.
+    ``records/sections.jsonl``); targets are there only with ``targets=True``; citations,
+    problems, summaries and sector tags are empty.  A store written before the index existed
+    is read from ``corpus.json``.
 
     Raises:
         StoreError: no records, or the index is unreadable or not of this format.
@@ -320,7 +321,7 @@ def read_index(store_dir: Path, *, sections: bool = False) -> Corpus:
                          dataclasses.replace(d, sections=(), paragraphs=())
                          for d in corpus.documents)
             return Corpus(documents=docs, agencies=corpus.agencies, tasks=corpus.tasks,
-                          targets=corpus.targets)
+                          targets=corpus.targets if targets else ())
         raise StoreError(f"{path}: no records here (run 'policykg build')") from None
     except (OSError, UnicodeDecodeError) as e:
         raise StoreError(f"{path}: damaged records ({e})") from e
@@ -333,7 +334,9 @@ def read_index(store_dir: Path, *, sections: bool = False) -> Corpus:
     missing = [name for name in INDEX_FIELDS if not isinstance(data.get(name), list)]
     if missing:
         raise StoreError(f"{path}: damaged records (no {', '.join(missing)})")
-    corpus = _from_dict(Corpus, {name: data[name] for name in INDEX_FIELDS}, str(path))
+    # decoding the 673 targets of the compilation is a fifth of the time: only on request
+    wanted = INDEX_FIELDS if targets else tuple(n for n in INDEX_FIELDS if n != "targets")
+    corpus = _from_dict(Corpus, {name: data[name] for name in wanted}, str(path))
     if sections:
         corpus = _with_sections(store_dir, corpus)
     return corpus

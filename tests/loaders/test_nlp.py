@@ -1,11 +1,24 @@
-"""Segmentation and agency mentions (the spaCy + jieba pipeline, offline)."""
+"""Segmentation and agency mentions (the spaCy + jieba pipeline, offline), and the word table
+``segment`` reads instead of jieba's whole dictionary (issue 3: a cold ``who`` starts fast)."""
 
 from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from loaders.agencies import Registry, load_registry
-from loaders.nlp import build_pipeline, domain_words, find_agency_mentions, segment
+from loaders.nlp import (
+    CACHE_ENV,
+    build_pipeline,
+    domain_words,
+    find_agency_mentions,
+    segment,
+    word_table,
+)
+from policykg.records import Corpus
 
 
 @pytest.fixture(scope="session")
@@ -83,3 +96,118 @@ def test_segment_agrees_with_the_pipeline_tokenizer(zh_nlp: object) -> None:
     text = "工业和信息化部、国家发展改革委、生态环境部等按职责分工负责，推进减污降碳。"
     tokens = [t.text for t in zh_nlp.make_doc(text)]  # type: ignore[attr-defined]
     assert segment(text) == [t for t in tokens if t not in "、，。"]
+
+
+# ---- the word table: segment's words without loading jieba's dictionary (issue 3) ----
+
+#: Queries as users type them: phrases of the compilation, the registry's short names, words
+#: the compilation lacks (电动自行车, 人工智能: the table must split them as jieba does), and
+#: mixed digits and Latin letters.
+QUERIES = (
+    "碳排放权交易", "可再生能源", "推动新能源汽车在城市公交领域的应用", "新能源汽车",
+    "光伏发电", "大型风电光伏基地", "氢能", "氢能源", "储能", "抽水蓄能", "煤电机组改造升级",
+    "煤炭消费总量控制", "能源消费双控", "用能权交易", "绿色电力交易", "绿色建筑", "超低能耗建筑",
+    "既有建筑节能改造", "建筑光伏一体化", "北方地区清洁取暖", "甲烷排放控制", "非二氧化碳温室气体",
+    "碳捕集利用与封存", "CCUS示范项目", "碳汇能力", "森林覆盖率", "国土绿化", "海洋碳汇",
+    "减污降碳协同增效", "节能减排", "钢铁行业碳达峰", "水泥熟料产能", "电解铝", "石化化工",
+    "数据中心能效", "5G基站节能", "铁路货运量占比", "公转铁", "多式联运", "充电基础设施",
+    "电动自行车充电", "人工智能", "碳足迹", "碳标签", "绿色金融", "碳减排支持工具", "绿色债券",
+    "气候投融资", "统计核算体系", "碳排放统计核算", "计量体系", "标准体系建设", "2030年前碳达峰",
+    "2060年前碳中和", "非化石能源消费比重达到25%", "单位国内生产总值能耗下降13.5%",
+    "谁负责可再生能源消纳", "国家发展改革委牵头的任务", "住房城乡建设部负责建筑节能",
+    "生态环境部", "国家能源局", "国管局 公共机构节能", "宁夏 能源化工基地", "人行南昌中心支行",
+    "垃圾分类和资源化利用", "塑料污染治理", "废旧物资循环利用", "再生资源回收", "大宗固废综合利用",
+    "农业农村减排固碳", "化肥农药减量", "乡村振兴 清洁能源", "县域 分布式光伏",
+    "城市更新", "海绵城市", "节水型社会", "生态保护修复", "湿地保护", "草原生态",
+    "干部培训 碳达峰碳中和", "国际合作", "南南合作", "一带一路绿色发展", "科技创新 低碳技术",
+    "关键核心技术攻关", "高校 碳中和 学科", "能效标识", "绿色产品认证", "政府绿色采购",
+    "公众参与 绿色生活", "节约型机关", "绿色出行", "碳普惠", "温室气体自愿减排",
+    "督察考核", "目标责任评价考核", "地方各级人民政府", "各有关部门按职责分工负责", "责任单位",
+)
+
+
+@pytest.fixture(scope="module")
+def word_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A cache folder of its own for the word table (written once per module, about 2 s)."""
+    folder = tmp_path_factory.mktemp("word-cache")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv(CACHE_ENV, str(folder))
+        table = word_table()
+        assert table is not None
+        assert table.parent == folder
+        yield folder
+
+
+def test_word_table_is_written_once_and_reused(word_cache: Path) -> None:
+    (table,) = word_cache.glob("jieba-*.sqlite")
+    stamp = table.stat().st_mtime_ns
+    assert word_table() == table
+    assert segment("碳排放权交易") == ["碳排放权交易"]
+    assert table.stat().st_mtime_ns == stamp
+    assert not list(word_cache.glob("*.tmp"))
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=QUERIES)
+def test_table_segments_like_the_whole_dictionary(word_cache: Path, query: str) -> None:
+    assert segment(query) == segment(query, table=False)
+
+
+def test_no_writable_cache_falls_back_to_the_whole_dictionary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv(CACHE_ENV, str(blocker / "cache"))
+    assert word_table() is None
+    # line 6374: 加强用能权交易与碳排放权交易的统筹衔接
+    assert segment("加强用能权交易与碳排放权交易的统筹衔接") == [
+        "加强", "用能权", "交易", "与", "碳排放权交易", "的", "统筹", "衔接"]
+
+
+def test_damaged_table_falls_back_to_the_whole_dictionary(
+    word_cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    (table,) = word_cache.glob("jieba-*.sqlite")
+    damaged = tmp_path / "damaged"
+    damaged.mkdir()
+    (damaged / table.name).write_bytes(b"not a database" * 100)
+    monkeypatch.setenv(CACHE_ENV, str(damaged))
+    with caplog.at_level(logging.WARNING, logger="loaders.nlp"):
+        words = segment("推动新能源汽车在城市公交领域的应用")
+    assert words == ["推动", "新能源汽车", "在", "城市公交", "领域", "的", "应用"]
+    assert "cannot read the word table" in caplog.text
+
+
+def test_a_new_table_replaces_stale_ones(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                         word_cache: Path) -> None:
+    (table,) = word_cache.glob("jieba-*.sqlite")
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path))
+    stale = tmp_path / "jieba-0123456789abcdef0123.sqlite"
+    stale.write_bytes(b"")
+    fresh = word_table()
+    assert fresh == tmp_path / table.name
+    assert not stale.exists()
+
+
+@pytest.mark.slow
+def test_table_segments_every_task_like_the_whole_dictionary(
+    word_cache: Path, compilation_corpus: Corpus
+) -> None:
+    texts = [t.text for t in compilation_corpus.tasks]
+    texts += sorted({h for t in compilation_corpus.tasks for h in t.section})
+    differ = [t for t in texts if segment(t) != segment(t, table=False)]
+    assert len(texts) > 500
+    assert differ == []
+
+
+@pytest.mark.slow
+def test_who_ranks_alike_with_the_table(word_cache: Path, compilation_corpus: Corpus) -> None:
+    from graph.search import who
+
+    tasks, docs = compilation_corpus.tasks, compilation_corpus.documents
+    for query in QUERIES:
+        with_table = who(segment(query), tasks, docs, limit=20)
+        whole = who(segment(query, table=False), tasks, docs, limit=20)
+        assert [(h.task.id, h.score) for h in with_table] == [
+            (h.task.id, h.score) for h in whole], query
