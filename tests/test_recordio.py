@@ -9,7 +9,15 @@ from pathlib import Path
 import pytest
 
 from policykg.errors import StoreError
-from policykg.recordio import KINDS, read_corpus, read_records, write_records
+from policykg.recordio import (
+    INDEX,
+    INDEX_FIELDS,
+    KINDS,
+    read_corpus,
+    read_index,
+    read_records,
+    write_records,
+)
 from policykg.records import Corpus, DateSource, Paragraph, SectorTag
 
 MINI = Path(__file__).resolve().parent / "data" / "fixtures" / "graph_mini"
@@ -87,3 +95,77 @@ def test_damaged_jsonl_names_its_line(corpus: Corpus, tmp_path: Path) -> None:
 def test_unknown_kind_is_refused(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="unknown record kind"):
         read_records(tmp_path, "paragraphs")
+
+
+# ---- records/index.json: the light records of who, duties, docs and show (issue 3) ----
+
+
+def _light(corpus: Corpus, *, sections: bool, targets: bool) -> Corpus:
+    docs = tuple(dataclasses.replace(d, paragraphs=(), sections=d.sections if sections else ())
+                 for d in corpus.documents)
+    return Corpus(documents=docs, agencies=corpus.agencies, tasks=corpus.tasks,
+                  targets=corpus.targets if targets else ())
+
+
+@pytest.mark.parametrize(
+    ("sections", "targets"),
+    [
+        pytest.param(False, False, id="who-duties-docs"),
+        pytest.param(True, True, id="show"),
+        pytest.param(True, False, id="sections-only"),
+    ],
+)
+def test_index_holds_the_light_records(
+    corpus: Corpus, tmp_path: Path, sections: bool, targets: bool
+) -> None:
+    write_records(tmp_path, corpus)
+    back = read_index(tmp_path, sections=sections, targets=targets)
+    assert back == _light(corpus, sections=sections, targets=targets)
+    assert back.documents[2].title == "“十四五”节能减排综合工作方案"
+    assert (len(back.documents[2].sections) == 2) is sections
+
+
+def test_index_leaves_out_paragraphs_and_sections(corpus: Corpus, tmp_path: Path) -> None:
+    write_records(tmp_path, corpus)
+    data = json.loads((tmp_path / "records" / INDEX).read_text("utf-8"))
+    assert set(data) == {"format", *INDEX_FIELDS}
+    assert {len(d["paragraphs"]) + len(d["sections"]) for d in data["documents"]} == {0}
+    # the paragraph of lines 6088-6090 is in corpus.json only
+    assert '"offsets"' in (tmp_path / "records" / "corpus.json").read_text("utf-8")
+    assert '"offsets"' not in (tmp_path / "records" / INDEX).read_text("utf-8")
+
+
+def test_store_without_index_is_read_from_corpus_json(corpus: Corpus, tmp_path: Path) -> None:
+    write_records(tmp_path, corpus)
+    (tmp_path / "records" / INDEX).unlink()
+    assert read_index(tmp_path) == _light(corpus, sections=False, targets=False)
+    assert read_index(tmp_path, sections=True, targets=True) == _light(
+        corpus, sections=True, targets=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        pytest.param('{"format": 1, "documents": [', "damaged", id="cut-short"),
+        pytest.param('{"format": 99}', "format 1", id="wrong-format"),
+        pytest.param('{"format": 1, "documents": [], "agencies": []}', "no tasks, targets",
+                     id="missing-lists"),
+        pytest.param('{"format": 1, "documents": [{"id": 3}], "agencies": [], "tasks": [],'
+                     ' "targets": []}', "cannot rebuild Document", id="bad-document"),
+        pytest.param('{"format": 1, "documents": [], "agencies": [{"id": "x", "name": "x",'
+                     ' "aliases": [], "level": "galactic", "jurisdiction": null,'
+                     ' "parent": null}], "tasks": [], "targets": []}',
+                     "cannot rebuild Agency", id="unknown-level"),
+    ],
+)
+def test_damaged_index_is_a_store_error(tmp_path: Path, text: str, match: str) -> None:
+    (tmp_path / "records").mkdir()
+    (tmp_path / "records" / "corpus.json").write_text("{}", "utf-8")
+    (tmp_path / "records" / INDEX).write_text(text, "utf-8")
+    with pytest.raises(StoreError, match=match):
+        read_index(tmp_path)
+
+
+def test_index_of_an_empty_folder_is_a_store_error(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="no records here"):
+        read_index(tmp_path)

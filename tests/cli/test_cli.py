@@ -540,3 +540,31 @@ def test_a_folder_that_is_not_a_store_is_refused(run: Run, tmp_path: Path) -> No
     assert (code, out) == (2, "")
     assert "not a policykg store" in _one_error_line(err)
     assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param(("who", "碳排放权交易"), id="who"),
+        pytest.param(("who", "碳排放权交易", "--format", "jsonl"), id="who-jsonl"),
+        pytest.param(("duties", "国家发展改革委"), id="duties"),
+        pytest.param(("duties", "发改委", "--lead-only", "--format", "jsonl"), id="duties-jsonl"),
+        pytest.param(("docs",), id="docs"),
+        pytest.param(("show", "p2-1.1"), id="show"),
+        pytest.param(("show", "p2-1.6", "--format", "json"), id="show-json"),
+    ],
+)
+def test_query_commands_read_the_index_not_corpus_json(
+    run: Run, built_store: tuple[Path, str, str], tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    # issue 3: a cold who/duties must not read the 4.5 MB corpus.json (paragraphs and all)
+    store = built_store[0]
+    light = tmp_path / "light-store"
+    shutil.copytree(store / "records", light / "records",
+                    ignore=shutil.ignore_patterns("corpus.json"))
+    shutil.copy(store / "manifest.json", light / "manifest.json")
+    code, out, _ = run(*args, "--store", store)
+    assert code == 0
+    assert out
+    assert run(*args, "--store", light) == (0, out, "")
