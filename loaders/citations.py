@@ -24,6 +24,7 @@ from policykg.records import Citation, DocKind, Document, Paragraph, Problem, Re
 __all__ = [
     "DOC_NUMBER",
     "TITLE_MENTION",
+    "ShortTitle",
     "external_id",
     "find_citations",
     "normalise_doc_number",
