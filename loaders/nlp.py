@@ -21,6 +21,7 @@ Must not import rdflib, networkx or pyvis.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import logging
@@ -164,12 +165,16 @@ def _import_jieba() -> ModuleType:
 
 
 def _cache_dirs() -> list[Path]:
+    """The folders the word table may live in, in order of preference."""
     env = os.environ.get(CACHE_ENV)
     if env:
         return [Path(env)]
+    folders = [Path(tempfile.gettempdir()) / "policykg"]
     xdg = os.environ.get("XDG_CACHE_HOME")
-    home = Path(xdg) if xdg else Path.home() / ".cache"
-    return [home / "policykg", Path(tempfile.gettempdir()) / "policykg"]
+    # no home folder (a service account): the temp folder only
+    with contextlib.suppress(RuntimeError):
+        folders.insert(0, (Path(xdg) if xdg else Path.home() / ".cache") / "policykg")
+    return folders
 
 
 def _table_key() -> str:
