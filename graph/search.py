@@ -174,6 +174,11 @@ def resolve_agency(text: str, agencies: Sequence[Agency]) -> Agency:
     if len(national) == 1:
         return national[0]
     if not found:
+        # a unique fragment of a name or alias (能源局 → 国家能源局) is taken too
+        found = [a for a in agencies if key and (key in a.name or any(key in x for x in a.aliases))]
+        if len(found) == 1:
+            return found[0]
+    if not found:
         raise QueryError(f"no agency is called {text!r}")
     names = "、".join(sorted(a.name for a in found)[:6])
     raise QueryError(f"{text!r} names several agencies ({names}); give the full name")

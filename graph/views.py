@@ -18,7 +18,6 @@ from itertools import combinations
 from typing import TYPE_CHECKING, Final, Literal, Protocol, TypedDict
 
 from graph.iris import BASE, agency_iri, doc_iri, external_iri, segment, task_iri
-from policykg.errors import QueryError
 from policykg.records import Agency, Corpus, Document, Relation, SectorTag, Task
 
 if TYPE_CHECKING:
@@ -226,27 +225,14 @@ def to_networkx(
 def find_agency(
     corpus: Corpus, name_or_id: str, agencies: Iterable[Agency] | None = None
 ) -> Agency:
-    """Return the agency whose id, name or alias is ``name_or_id`` (else a unique substring).
+    """Return the agency whose id, name or alias is ``name_or_id`` (as ``policykg duties``).
 
     Raises:
         QueryError: no agency, or several, match.
     """
-    registry = _registry(corpus, agencies)
-    query = name_or_id.strip()
-    if query in registry:
-        return registry[query]
-    exact = [a for a in registry.values() if query == a.name or query in a.aliases]
-    if len(exact) == 1:
-        return exact[0]
-    partial = exact or [
-        a for a in registry.values() if query and (query in a.name or query in a.aliases)
-    ]
-    if len(partial) == 1:
-        return partial[0]
-    if not partial:
-        raise QueryError(f"no agency named {query!r}")
-    names = "、".join(sorted(a.name for a in partial)[:8])
-    raise QueryError(f"{query!r} matches {len(partial)} agencies: {names}")
+    from graph.search import resolve_agency
+
+    return resolve_agency(name_or_id, list(_registry(corpus, agencies).values()))
 
 
 def agency_ego(

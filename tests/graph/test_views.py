@@ -363,8 +363,8 @@ def test_find_agency(corpus: Corpus, query: str) -> None:
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        pytest.param("国务院国资委", "no agency named", id="unknown"),
-        pytest.param("国家", "matches 3 agencies", id="ambiguous"),
+        pytest.param("国务院国资委", "no agency is called", id="unknown"),
+        pytest.param("国家", "names several agencies", id="ambiguous"),
     ],
 )
 def test_find_agency_errors(corpus: Corpus, query: str, message: str) -> None:
