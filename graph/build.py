@@ -281,7 +281,7 @@ def citation_triples(citation: Citation, file: str, index: int = 0) -> Iterator[
     elif citation.external_id:
         cited = iris.external_iri(citation.external_id)
         yield cited, RDF.type, PKG.ExternalPolicy
-        yield cited, ELI.title, _zh(citation.cited_title)
+        yield cited, ELI.title, _zh(citation.external_title or citation.cited_title)
     else:
         logger.debug("citation with no target kept out: %s", citation)
         return

@@ -313,7 +313,7 @@ def _citations(corpus: Corpus, tags: Sequence[SectorTag]) -> nx.DiGraph[str]:
                 logger.warning("citation of unknown document %s", c.cited_doc_id)
                 continue
             assert c.external_id is not None
-            title = c.cited_title.strip("《》")
+            title = (c.external_title or c.cited_title).strip("《》")
             g.add_node(
                 target,
                 kind="external_policy",
