@@ -109,6 +109,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     inputs = [Path(p) for p in args.inputs] or [pipeline.bundled_input()]
     store = _store_dir(args)
     result = pipeline.build_store(inputs, store, validate=not args.no_validate)
+    pipeline.prepare_search()  # once per machine, so that even the first 'who' is fast
     _summary(result, store, sys.stdout)
     for problem in result.corpus.problems[: args.show_problems]:
         print(str(problem), file=sys.stderr)
