@@ -111,13 +111,19 @@ QUANTITY = re.compile(
 )
 
 #: Milestones: "二氧化碳排放力争于2030年前达到峰值", "2060年前实现碳中和" (line 4049).
+#: A term may stand in quotes: "实现国家电投在国内的‘碳达峰’" (line 42100).
 MILESTONE = re.compile(
     r"""
-    (?P<how> 实现 | 达到 | 力争 | 争取 ) \s* (?P<subject> [^，。；、\d]{0,8}? )
-    (?P<verb> 碳达峰 | 碳中和 | 峰值 | 达峰 )
+    (?P<how> 实现 | 达到 | 力争 | 争取 ) \s* (?P<subject> [^，。；、\d‘’“”「」]{0,8}? )
+    [‘“「]? (?P<verb> 碳达峰 | 碳中和 | 峰值 | 达峰 ) [’”」]?
     | (?<= 排放 | 尽早 | 率先 | 提前 | 总量 | 消费 ) (?P<verb2> 达到峰值 | 达峰 )
     # "2030年前，…推动碳达峰目标顺利实现" (line 27262)
-    | (?P<verb3> 碳达峰 | 碳中和 ) 目标 (?: 顺利 | 如期 | 全面 )? 实现
+    | [‘“「]? (?P<verb3> 碳达峰 | 碳中和 ) [’”」]? 目标 (?: 顺利 | 如期 | 全面 )? 实现
+    # the year right before the term, two in a sentence: "我国力争实现 2030 年前碳达峰和努力
+    # 争取 2060 年前碳中和的目标" (line 9417), "实现2030年前碳排放达峰和努力争取 2060年前
+    # 碳中和的目标任务艰巨" (line 6536), "“2030年碳达峰、2060年碳中和”的承诺" (42814)
+    | (?P<dated> 20[2-6]\d ) \s* 年 \s* (?: 前 | 以前 | 之前 )? \s*
+      [‘“「]? (?P<verb4> 碳达峰 | 碳中和 ) [’”」]?
     """,
     re.VERBOSE,
 )
@@ -556,19 +562,26 @@ def _milestones(
         return  # every MILESTONE verb holds 峰 or 中和
     years = [m for m in YEAR_BEFORE.finditer(clause)]
     years += [m for m in re.finditer(r"(?P<year>20[2-6]\d)\s*年", clause) if m not in years]
-    year_at: int | None
     for m in MILESTONE.finditer(clause):
-        verb = m.group("verb") or m.group("verb2") or m.group("verb3")
-        after = clause[m.end() : m.end() + 2]
-        if after.startswith(("工作", "行动", "愿景", "战略", "相关", "的", "碳中和")):
+        verb = m.group("verb") or m.group("verb2") or m.group("verb3") or m.group("verb4")
+        dated = m.group("dated") is not None
+        after = clause[m.end() : m.end() + 3]
+        if dated and after.startswith(("的目标", "的承诺")):
+            pass  # "2060年前碳中和的目标" (line 9417): the goal named with its year
+        elif after.startswith(("工作", "行动", "愿景", "战略", "相关", "的", "碳中和")):
             continue
-        if after.startswith("目标") and (m.group("how") is None or "为" in clause[: m.start()]):
+        promised = m.group("how") is not None or dated
+        if after.startswith("目标") and (not promised or "为" in clause[: m.start()]):
             continue  # "碳达峰目标" as a noun, or a purpose: "为如期实现碳达峰目标提供…支撑"
         before = [y for y in years if y.end() <= m.start()]
-        if before:
+        if dated:
+            offset = m.start("dated")
+            target_year: int | None = int(m.group("dated"))
+            year_at: int | None = None
+        elif before:
             own = max(before, key=lambda y: y.end())
             offset = own.start("year")
-            target_year: int | None = int(own.group("year"))
+            target_year = int(own.group("year"))
             year_at = None
         elif year is not None and "为" not in clause[: m.start()]:
             # only a carried year, and not a purpose ("为实现碳达峰奠定坚实基础", line 4617)
@@ -587,7 +600,7 @@ def _milestones(
             subject = re.split(r"承诺|目标|确保|力争", subject)[-1] or "碳排放"
             indicator = subject + "达峰"
         else:
-            subject = (m.group("subject") or "").strip()
+            subject = _milestone_subject(m.group("subject") or "")
             indicator = subject + verb if subject and verb == "碳达峰" else verb
         yield offset, TargetMatch(
             indicator=indicator,
@@ -602,6 +615,16 @@ def _milestones(
             offset=offset,
             year_offset=year_at,
         )
+
+
+def _milestone_subject(raw: str) -> str:
+    """Return who peaks, cleaned: "国家电投在国内的" (line 42100) gives "国家电投国内".
+
+    >>> _milestone_subject("国家电投在国内的"), _milestone_subject(" 公共机构")
+    ('国家电投国内', '公共机构')
+    """
+    subject = raw.strip().rstrip("的")
+    return re.sub(r"^(?P<who>[^在]+)在(?P<where>[^在]+)$", r"\g<who>\g<where>", subject)
 
 
 def _context_year(ctx: re.Match[str]) -> tuple[int, int]:
