@@ -380,8 +380,10 @@ def _choose(candidates: list[Document], title: str, citing: Document) -> Documen
         ok.append(doc)
     if not ok:
         return None
-    # prefer the same jurisdiction, then the latest document not newer than the citing one
-    ok.sort(key=lambda d: (d.jurisdiction == citing.jurisdiction, _date_key(d) or "", d.start_line))
+    # prefer the same input file (a compilation's own copy), the same jurisdiction, then the
+    # latest document not newer than the citing one
+    ok.sort(key=lambda d: (d.file == citing.file, d.jurisdiction == citing.jurisdiction,
+                           _date_key(d) or "", d.start_line))
     return ok[-1]
 
 

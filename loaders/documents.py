@@ -6,6 +6,7 @@ jieba.
 
 from __future__ import annotations
 
+import gc
 import logging
 import re
 from collections.abc import Iterator, Sequence
@@ -218,6 +219,19 @@ def load_documents(paths: Sequence[Path]) -> LoadedDocuments:
     Raises:
         InputError: a path is missing, empty, binary or not a policy text.
     """
+    # the records pile up and stay alive: pause the cyclic GC, which would otherwise rescan
+    # them again and again (parse time at ×100 grew 135× instead of ~100×)
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _load_documents(paths)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _load_documents(paths: Sequence[Path]) -> LoadedDocuments:
+    """Load every input file in order (the body of ``load_documents``)."""
     documents: list[Document] = []
     problems: list[Problem] = []
     summaries: list[BuildSummary] = []
