@@ -597,7 +597,7 @@ def _milestones(
             head = re.sub(r"20[2-6]\d\s*年", "", head)
             subject = _clean_indicator(head)
             subject = re.sub(r"(?:力争|努力|争取|于|在|前|尽早|率先|提前|实现|达到)+$", "", subject)
-            subject = re.split(r"承诺|目标|确保|力争", subject)[-1] or "碳排放"
+            subject = re.split(r"承诺|目标|确保|力争|实现", subject)[-1] or "碳排放"
             indicator = subject + "达峰"
         else:
             subject = _milestone_subject(m.group("subject") or "")

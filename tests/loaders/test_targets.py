@@ -403,3 +403,106 @@ def test_targets_of_the_speeches_repeat_in_their_own_sentences(
         assert any(p.start_line <= t.line <= p.end_line for p in paragraphs), t
         inner = t.text[:-1]
         assert not any(ch in inner for ch in "。！？；!?;"), t.text
+
+
+def _milestone(indicator: str, year: int) -> tuple[object, ...]:
+    """The fields of a dated qualitative milestone (no value)."""
+    return (indicator, None, None, None, "milestone", False, year, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "我国实现2030年前碳排放达峰和努力争取 2060年前碳中和的目标任务艰巨，需要进一步加快发展"
+            "风电、光伏发电、生物质发电等可再生能源。",
+            [_milestone("碳排放达峰", 2030), _milestone("碳中和", 2060)],
+            id="two-milestones-的目标任务-line-6536",
+        ),
+        pytest.param(
+            "一、高度重视。我国力争实现 2030 年前碳达峰和努力争取 2060年前碳中和的目标，对优化能源"
+            "结构和煤炭清洁高效利用提出了更高要求。",
+            [_milestone("碳达峰", 2030), _milestone("碳中和", 2060)],
+            id="two-milestones-spaced-year-line-9417",
+        ),
+        pytest.param(
+            "未来我国实现 2030年前碳达峰和努力争取 2060年前碳中和的目标任务艰巨，需要付出艰苦卓绝的"
+            "努力。",
+            [_milestone("碳达峰", 2030), _milestone("碳中和", 2060)],
+            id="two-milestones-实现-year-term-line-8106",
+        ),
+        pytest.param(
+            "将可再生能源发展、并网、消纳同步研究、同步推进，确保 2030年前碳达峰、2060年前碳中和"
+            "目标如期实现。",
+            [_milestone("碳达峰", 2030), _milestone("碳中和", 2060)],
+            id="two-milestones-、-目标如期实现-line-8116",
+        ),
+        pytest.param(
+            "单位国内生产总值二氧化碳排放比 2005年下降 65%以上，顺利实现 2030年前碳达峰目标。",
+            [
+                ("单位国内生产总值二氧化碳排放", 65.0, None, "%", "reduce_by", False, None, 2005),
+                _milestone("碳达峰", 2030),
+            ],
+            id="实现-year-term-目标-line-4630",
+        ),
+        pytest.param(
+            "水资源消耗强度降低 10%以上，确保 2030年前碳达峰。",
+            [
+                ("水资源消耗强度", 10.0, None, "%", "reduce_by", False, None, None),
+                _milestone("碳达峰", 2030),
+            ],
+            id="确保-year-term-line-21350",
+        ),
+        pytest.param(
+            "初步测算，到 2023年将实现国家电投在国内的‘碳达峰’。”这是国内能源央企首家明确公布"
+            "“碳达峰”时间表。",
+            [_milestone("国家电投国内碳达峰", 2023)],
+            id="single-quoted-term-line-42100",
+        ),
+        pytest.param(
+            "2020年 9月 22日，习近平主席代表中国向世界作出了“2030年碳达峰、2060年碳中和”的承诺。",
+            [_milestone("碳达峰", 2030), _milestone("碳中和", 2060)],
+            id="double-quoted-pair-的承诺-line-42814",
+        ),
+        pytest.param(
+            # the compilation prints no 「」: line 42100 with its ‘’ written as corner quotes
+            "初步测算，到 2023年将实现国家电投在国内的「碳达峰」。",
+            [_milestone("国家电投国内碳达峰", 2023)],
+            id="corner-quotes-for-the-‘’-of-line-42100",
+        ),
+    ],
+)
+def test_dated_milestones(text: str, expected: list[tuple[object, ...]]) -> None:
+    assert _fields(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("印发《2030年前碳达峰行动方案》", id="title-2030年前碳达峰行动方案-line-4544"),
+        pytest.param("为实现 2030年前碳达峰目标提供有力支撑。", id="purpose-为-year-term-目标"),
+        pytest.param(
+            "国家电网将以“碳达峰”为基础前提，“碳中和”为最终目标，加快推进能源供给多元化清洁化低碳化。",
+            id="quoted-terms-without-a-year-line-41673",
+        ),
+        pytest.param("这是国内能源央企首家明确公布“碳达峰”时间表。", id="quoted-时间表-line-42100"),
+    ],
+)
+def test_not_a_milestone(text: str) -> None:
+    assert _fields(text) == []
+
+
+def test_two_milestones_of_a_wrapped_sentence_are_placed_on_their_year() -> None:
+    doc = _document("targets_two_milestones_spaced_years.txt", 9417, "p3-c1-1.8")
+    targets, _ = find_targets(doc)
+    got = [(t.line, t.indicator, t.direction.value, t.year) for t in targets]
+    # "2060" ends line 9417 and "年前碳中和" opens 9419: the year's line holds both
+    assert got == [(9417, "碳达峰", "milestone", 2030), (9417, "碳中和", "milestone", 2060)]
+
+
+def test_a_quoted_milestone_is_placed_on_its_year() -> None:
+    doc = _document("targets_quoted_milestone.txt", 42094, "p5-c1-1.6", year=2021)
+    targets, _ = find_targets(doc)
+    got = [(t.line, t.indicator, t.value, t.year) for t in targets]
+    # the year is on 42098, ‘碳达峰’ on 42100; “碳达峰”时间表 (42100) and 2035一流战略 are none
+    assert got == [(42098, "国家电投国内碳达峰", None, 2023)]
