@@ -1,5 +1,3 @@
-# The benchmarks name corpus sizes ×1, ×10, ×100 with the multiplication sign on purpose.
-# ruff: noqa: RUF001, RUF003
 """Query benchmarks on a built store: competency SPARQL (pyoxigraph vs rdflib), who and duties.
 
 Each function runs in the process that calls it; ``bench.run`` calls them in fresh worker

@@ -1,5 +1,3 @@
-# The benchmarks name corpus sizes ×1, ×10, ×100 with the multiplication sign on purpose.
-# ruff: noqa: RUF001, RUF002, RUF003
 """``make bench``: build ×1, ×10, ×100 corpora stage by stage, query, search and paint.
 
 Every measurement runs in a fresh worker process (``python -m bench.run --worker …``) so

@@ -1,5 +1,3 @@
-# The benchmarks name corpus sizes ×1, ×10, ×100 with the multiplication sign on purpose.
-# ruff: noqa: RUF002, RUF003
 """Synthetic ×N corpora: N copies of the bundled compilation, each with its own titles and 文号.
 
 Copy 0 is the compilation verbatim; copy k ≥ 1 keeps every line's text shape (same lines,

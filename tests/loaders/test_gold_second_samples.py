@@ -20,7 +20,9 @@ GOLD_DIR = Path(__file__).resolve().parents[1] / "data" / "gold"
 
 
 @pytest.mark.slow
-def test_find_tasks_on_second_sample(compilation_docs: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_find_tasks_on_second_sample(
+    compilation_docs: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from loaders.agencies import load_registry
     from loaders.tasks import find_tasks
 
@@ -38,7 +40,7 @@ def test_find_tasks_on_second_sample(compilation_docs: Any, monkeypatch: pytest.
         found |= set(gold_tasks._predicted_triples(g, hits, registry))
     correct = gold & found
     precision, recall = len(correct) / len(found), len(correct) / len(gold)
-    print(f"second annotations {len(rows)}, triples {len(gold)}: "
+    print(f"second annotations {len(rows)}, triples {len(gold)}: "  # noqa: T201
           f"precision {precision:.4f}  recall {recall:.4f}")
     assert precision >= 0.97, sorted(found - gold)
     assert recall >= 0.97, sorted(gold - found)
@@ -66,6 +68,6 @@ def test_find_targets_on_second_sample(
             unused.remove(best)
             matched += 1
     precision, recall = matched / len(predicted), matched / len(rows)
-    print(f"second targets {len(rows)}: precision {precision:.4f}  recall {recall:.4f}")
+    print(f"second targets {len(rows)}: precision {precision:.4f}  recall {recall:.4f}")  # noqa: T201
     assert precision >= 0.95, [(p.line, p.indicator) for p in unused]
     assert recall >= 0.95
