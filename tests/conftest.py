@@ -11,6 +11,7 @@ from hypothesis import settings
 
 from loaders.documents import LoadedDocuments, load_documents
 from loaders.lines import CleanedLines, clean_lines
+from policykg.cli import main
 from policykg.records import Corpus, SourceLine
 
 # Deterministic, deadline-free property tests on a shared 2-core machine and in CI; set
@@ -61,3 +62,20 @@ def source_lines(compilation_cleaned: CleanedLines) -> Callable[[int, int], list
         return [s for s in compilation_cleaned.lines if start <= s.number <= end]
 
     return between
+
+
+@pytest.fixture
+def run(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str]]:
+    """Run ``policykg`` with the given arguments; return (exit code, stdout, stderr).
+
+    Fails on a traceback in stderr: a user error must be one line, never a traceback.
+    """
+
+    def invoke(*args: str | Path) -> tuple[int, str, str]:
+        capsys.readouterr()
+        code = main([str(a) for a in args])
+        out, err = capsys.readouterr()
+        assert "Traceback" not in err
+        return code, out, err
+
+    return invoke

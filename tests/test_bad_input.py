@@ -16,7 +16,6 @@ from typing import Any
 import pytest
 
 from loaders.documents import LoadedDocuments
-from policykg.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPILATION = ROOT / "data" / "compilation-2022.txt"
@@ -25,19 +24,6 @@ NOTICE = FIXTURES / "loader_single_notice.txt"
 
 Run = Callable[..., tuple[int, str, str]]
 
-
-@pytest.fixture
-def run(capsys: pytest.CaptureFixture[str]) -> Run:
-    """Run ``policykg`` with the given arguments; return (exit code, stdout, stderr)."""
-
-    def invoke(*args: str | Path) -> tuple[int, str, str]:
-        capsys.readouterr()
-        code = main([str(a) for a in args])
-        out, err = capsys.readouterr()
-        assert "Traceback" not in err
-        return code, out, err
-
-    return invoke
 
 
 def _jsonl(out: str) -> list[dict[str, Any]]:

@@ -66,19 +66,6 @@ def second_store(tmp_path_factory: pytest.TempPathFactory, first_store: Path) ->
     return store
 
 
-@pytest.fixture
-def run(capsys: pytest.CaptureFixture[str]) -> Run:
-    """Run ``policykg`` with the given arguments; return (exit code, stdout, stderr)."""
-
-    def invoke(*args: str | Path) -> tuple[int, str, str]:
-        capsys.readouterr()
-        code = main([str(a) for a in args])
-        out, err = capsys.readouterr()
-        assert "Traceback" not in err
-        return code, out, err
-
-    return invoke
-
 
 def _files(store: Path) -> dict[str, str]:
     """Every file of a store with the SHA-256 of its bytes."""

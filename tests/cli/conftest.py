@@ -45,19 +45,3 @@ def built_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, st
     the build's stdout and stderr."""
     return build_bundled_store(tmp_path_factory)
 
-
-@pytest.fixture
-def run(capsys: pytest.CaptureFixture[str]) -> Run:
-    """Run ``policykg`` with the given arguments; return (exit code, stdout, stderr).
-
-    Fails on a traceback in stderr and on an exit other than through ``main``'s return.
-    """
-
-    def invoke(*args: str | Path) -> tuple[int, str, str]:
-        capsys.readouterr()
-        code = main([str(a) for a in args])
-        out, err = capsys.readouterr()
-        assert "Traceback" not in err
-        return code, out, err
-
-    return invoke
