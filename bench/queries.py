@@ -111,8 +111,8 @@ def sparql_comparison(store_dir: Path, runs: int = 5, budget: float = 10.0,
     kept.  A query still running after ``cap`` seconds is stopped and counted as ``cap``
     (its ratio is then a lower bound).  Both engines must give the same number of rows.
     """
-    from graph.sparql import run_query
-    from graph.store import open_store
+    from policykg.graph.sparql import run_query
+    from policykg.graph.store import open_store
 
     queries = competency_queries()
     out: dict[str, Any] = {"store": str(store_dir), "runs": runs, "cap_s": cap, "queries": {}}
@@ -220,9 +220,9 @@ def search_latency(store_dir: Path) -> dict[str, Any]:
     Reading the store (``policykg.pipeline.read_corpus``) is timed once and reported apart:
     the CLI pays it on every call, a long-lived process once.
     """
-    from graph.search import duties, resolve_agency, who
-    from loaders.nlp import segment
     from policykg.errors import QueryError
+    from policykg.graph.search import duties, resolve_agency, who
+    from policykg.loaders.nlp import segment
     from policykg.pipeline import read_corpus
 
     t_read, corpus = _timed(lambda: read_corpus(store_dir))

@@ -92,14 +92,14 @@ def measure_build(
 ) -> dict[str, Any]:
     """Build ``inputs`` stage by stage in this process, recording time and peak RSS."""
     t_start = time.perf_counter()
-    import loaders.citations
-    import loaders.documents
-    from loaders.corpus import load
+    import policykg.loaders.citations
+    import policykg.loaders.documents
+    from policykg.loaders.corpus import load
 
     rec = _Recorder(out, factor=factor, inputs=[str(p) for p in inputs])
     rec.data["import_s"] = time.perf_counter() - t_start
-    real_load_documents = loaders.documents.load_documents
-    real_find_citations = loaders.citations.find_citations
+    real_load_documents = policykg.loaders.documents.load_documents
+    real_find_citations = policykg.loaders.citations.find_citations
     parse: dict[str, Any] = {}
     cites: dict[str, Any] = {}
 
@@ -118,8 +118,8 @@ def measure_build(
         cites.update(wall_s=time.perf_counter() - w0, cpu_s=time.process_time() - c0)
         return found
 
-    loaders.documents.load_documents = timed_load_documents
-    loaders.citations.find_citations = timed_find_citations
+    policykg.loaders.documents.load_documents = timed_load_documents
+    policykg.loaders.citations.find_citations = timed_find_citations
     corpus = rec.stage("load", lambda: load(inputs))
     load_stage = rec.data["stages"].pop("load")
     rec.data["stages"]["parse"] = parse
@@ -148,10 +148,10 @@ def measure_build(
         rec.data["total_wall_s"] = time.perf_counter() - t_start
         rec.flush()
         return rec.data
-    from graph.build import build_graph
-    from graph.sectors import tag_sectors
-    from graph.store import write_store
-    from graph.tree import build_tree, tree_to_json
+    from policykg.graph.build import build_graph
+    from policykg.graph.sectors import tag_sectors
+    from policykg.graph.store import write_store
+    from policykg.graph.tree import build_tree, tree_to_json
 
     def sectors_tree() -> Any:
         tags = tuple(tag_sectors(corpus))
@@ -167,7 +167,7 @@ def measure_build(
             inputs=[str(p) for p in inputs],
         ))
     if validate:
-        from graph.validate import validate as shacl
+        from policykg.graph.validate import validate as shacl
 
         report = rec.stage("validate", lambda: shacl(graph))
         rec.data["counts"]["shacl_violations"] = len(report.violations)
@@ -208,8 +208,8 @@ def profile_all(inputs: dict[str, Path], store: Path, out: Path, top: int = 15
     from policykg import pipeline
 
     def cli_who() -> None:
-        from graph.search import who
-        from loaders.nlp import segment
+        from policykg.graph.search import who
+        from policykg.loaders.nlp import segment
 
         corpus = pipeline.read_index(store)
         who(segment("光伏 整县推进"), corpus.tasks, corpus.documents, limit=10)
@@ -232,7 +232,7 @@ def parse_without_gc(inputs: Sequence[Path], out: Path) -> dict[str, Any]:
     """Parse with the cyclic garbage collector off: how much of the parse time is GC."""
     import gc
 
-    from loaders.documents import load_documents
+    from policykg.loaders.documents import load_documents
 
     gc.disable()
     w0, c0 = time.perf_counter(), time.process_time()

@@ -82,7 +82,7 @@ class SynthCorpus:
 
 def title_lines(source: Path) -> list[int]:
     """Return the 1-based first line of every document the loader finds in ``source``."""
-    from loaders.documents import load_documents
+    from policykg.loaders.documents import load_documents
 
     loaded = load_documents([source])
     return sorted({doc.start_line for doc in loaded.documents})

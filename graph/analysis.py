@@ -238,7 +238,7 @@ def analyze_corpus(corpus: Corpus, *, top: int = 10) -> AnalysisReport:
     """Build the views of ``corpus`` and run every analysis (``policykg analyze``)."""
     import networkx as nx
 
-    from graph.views import to_networkx
+    from policykg.graph.views import to_networkx
 
     citations = to_networkx(corpus, "citations")
     responsibility = to_networkx(corpus, "responsibility")

@@ -20,8 +20,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
-from graph import iris
-from ontology import ELI, OA, PKG, PREFIXES, SECTORS_PATH
+from policykg.graph import iris
+from policykg.ontology import ELI, OA, PKG, PREFIXES, SECTORS_PATH
 from policykg.records import (
     Agency,
     Citation,

@@ -19,8 +19,8 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 from rdflib.term import Node
 
-from ontology import ELI, PREFIXES
 from policykg.errors import GraphError
+from policykg.ontology import ELI, PREFIXES
 
 __all__ = ["FORMATS", "export", "qname", "sorted_ntriples"]
 

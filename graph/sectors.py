@@ -14,8 +14,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ontology import SECTORS_PATH
 from policykg.errors import RegistryError
+from policykg.ontology import SECTORS_PATH
 from policykg.records import Corpus, Document, SectorTag, Target, Task
 
 __all__ = [

@@ -23,8 +23,8 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
-from ontology import PREFIXES
 from policykg.errors import QueryError
+from policykg.ontology import PREFIXES
 from policykg.records import Span
 
 __all__ = [

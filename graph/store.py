@@ -24,9 +24,9 @@ from typing import Any, Final
 
 import rdflib
 
-from graph.export import sorted_ntriples
 from policykg import __version__
 from policykg.errors import StoreError
+from policykg.graph.export import sorted_ntriples
 from policykg.recordio import read_corpus, read_records, write_records
 from policykg.records import Corpus, SectorTag
 
@@ -100,7 +100,7 @@ class OpenStore:
 
 
 def _prefixes() -> dict[str, str]:
-    from ontology import PREFIXES
+    from policykg.ontology import PREFIXES
 
     return dict(PREFIXES)
 

@@ -22,8 +22,8 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from graph.sectors import Sector, load_sectors, match_terms
 from policykg.errors import RegistryError
+from policykg.graph.sectors import Sector, load_sectors, match_terms
 from policykg.records import Citation, Corpus, DocKind, Document, Relation, SectorTag
 
 __all__ = [
@@ -38,7 +38,7 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-CURATED_PATH = Path(str(files("graph").joinpath("data", "one_plus_n.toml")))
+CURATED_PATH = Path(str(files("policykg.graph").joinpath("data", "one_plus_n.toml")))
 
 #: Support policies come first when a title names several areas: "财政支持做好碳达峰碳中和
 #: 工作的意见" is a fiscal policy, "关于引导加大金融支持力度 促进风电和光伏发电…" a finance one.

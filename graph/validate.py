@@ -18,8 +18,8 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import ORG, PROV, RDF, SH
 from rdflib.term import Node
 
-from ontology import ELI, PKG, SHAPES_PATH
 from policykg.errors import ShapeViolation
+from policykg.ontology import ELI, PKG, SHAPES_PATH
 from policykg.records import Span
 
 __all__ = ["ValidationReport", "Violation", "load_shapes", "validate"]

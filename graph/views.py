@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from itertools import combinations
 from typing import TYPE_CHECKING, Final, Literal, Protocol, TypedDict
 
-from graph.iris import BASE, agency_iri, doc_iri, external_iri, segment, task_iri
+from policykg.graph.iris import BASE, agency_iri, doc_iri, external_iri, segment, task_iri
 from policykg.records import Agency, Corpus, Document, Relation, SectorTag, Task
 
 if TYPE_CHECKING:
@@ -196,7 +196,7 @@ def to_networkx(
     Raises:
         ValueError: ``kind`` is not one of ``VIEW_KINDS``.
     """
-    from graph.sectors import load_sectors
+    from policykg.graph.sectors import load_sectors
 
     tags = tuple(sector_tags) or corpus.sectors
     registry = _registry(corpus, agencies)
@@ -211,7 +211,7 @@ def to_networkx(
         g = _coresponsibility(corpus, registry)
     elif kind == "tree":
         if tree is None:
-            from graph.tree import build_tree
+            from policykg.graph.tree import build_tree
 
             tree = build_tree(corpus, list(tags))
         g = _tree(corpus, tags, tree)
@@ -230,7 +230,7 @@ def find_agency(
     Raises:
         QueryError: no agency, or several, match.
     """
-    from graph.search import resolve_agency
+    from policykg.graph.search import resolve_agency
 
     return resolve_agency(name_or_id, list(_registry(corpus, agencies).values()))
 

@@ -6,7 +6,7 @@ bureaus are written once as templates (发展改革委 → ``{name}发展和改�
 every jurisdiction of part 4 whose kind they fit, so that 自治区发展改革委 in a Ningxia
 document and 市发改委 in a Ningbo document each resolve to their own bureau.
 
-Must not import rdflib, networkx, pyvis, spaCy or jieba (``loaders.nlp`` is imported lazily).
+Must not import rdflib, networkx, pyvis, spaCy or jieba, nor ``loaders.nlp`` (which imports this).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from policykg.errors import RegistryError
-from policykg.records import Agency, Document, Level, Problem, Span
+from policykg.records import Agency, Document, Level, Span
 
 __all__ = [
     "DEFAULT_REGISTRY",
@@ -29,7 +29,6 @@ __all__ = [
     "Registry",
     "document_jurisdiction",
     "load_registry",
-    "resolve_issuers",
     "select_agencies",
 ]
 
@@ -40,20 +39,6 @@ DEFAULT_REGISTRY = "agencies.toml"
 
 _KINDS = frozenset({"province", "region", "city"})
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-
-# Issuer strings printed as one line for a joint notice: "中共中央 国务院" (line 4013),
-# "浙江省经济和信息化厅 浙江省发展和改革委员会" (line 36284), "国家发展改革委等五部门".
-ISSUER_SPLIT = re.compile(
-    r"""
-    \s+ | [、，,;；]          # spaces and list punctuation between names
-    """,
-    re.VERBOSE,
-)
-# "国家发展改革委等五部门" (line 33757): a count of co-issuers after the first one
-ISSUER_TAIL = re.compile(r"等[一二三四五六七八九十\d]+(?:个)?(?:部门|部委|单位)$")
-# The office that signs for its agency: 国家发展改革委办公厅 (line 10655), 国家能源局综合司
-ISSUER_OFFICE = re.compile(r"(?:办公厅|综合司|办公室)$")
-
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Jurisdiction:
@@ -455,7 +440,7 @@ def load_registry(path: Path | None = None) -> Registry:
         RegistryError: the file is not valid TOML or an entry is malformed (with file:line).
     """
     if path is None:
-        ref = resources.files("loaders").joinpath("lexicons", DEFAULT_REGISTRY)
+        ref = resources.files("policykg.loaders").joinpath("lexicons", DEFAULT_REGISTRY)
         text = ref.read_text(encoding="utf-8")
         label = f"loaders/lexicons/{DEFAULT_REGISTRY}"
     else:
@@ -515,44 +500,6 @@ def _jurisdiction_in(text: str, registry: Registry) -> Jurisdiction | None:
         ):
             best = j
     return best
-
-
-def resolve_issuers(doc: Document, registry: Registry) -> tuple[list[str], list[Problem]]:
-    """Resolve a document's printed issuers to agency ids (a joint notice gives several).
-
-    A printed issuer that is not one known name is split on spaces and list punctuation
-    (中共中央 国务院), and failing that searched for agency mentions; what is left is
-    reported as Problem A002.
-    """
-    j = document_jurisdiction(doc, registry)
-    jid = j.id if j else None
-    ids: list[str] = []
-    problems: list[Problem] = []
-    span = Span(file=doc.file, start_line=doc.start_line, end_line=doc.start_line)
-    for printed in doc.issuers:
-        name = ISSUER_TAIL.sub("", printed.strip())
-        found = registry.resolve(name, jid)
-        office = ISSUER_OFFICE.search(name)
-        if found is None and office is not None:
-            # 国家发展改革委办公厅 (line 10655) signs for its commission
-            found = registry.resolve(name[:office.start()], jid)
-        if found is not None:
-            ids.append(found.id)
-            continue
-        parts = [p for p in ISSUER_SPLIT.split(name) if p]
-        resolved = [registry.resolve(p, jid) for p in parts]
-        if len(parts) > 1 and all(resolved):
-            ids.extend(a.id for a in resolved if a is not None)
-            continue
-        from loaders.nlp import find_agency_mentions
-
-        mentions = find_agency_mentions(name, registry, jid)
-        if mentions:
-            ids.extend(m.agency_id for m in mentions)
-            continue
-        problems.append(Problem(code="A002", span=span,
-                                message=f"agency not resolved: {printed}", excerpt=printed))
-    return list(dict.fromkeys(ids)), problems
 
 
 def select_agencies(registry: Registry, names_or_ids: Iterable[str]) -> list[Agency]:

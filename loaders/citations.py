@@ -215,7 +215,7 @@ def short_titles() -> tuple[ShortTitle, ...]:
         RegistryError: the file is not valid TOML or an entry lacks a field.
     """
     label = "loaders/lexicons/short_titles.toml"
-    text = resources.files("loaders").joinpath("lexicons", "short_titles.toml").read_text(
+    text = resources.files("policykg.loaders").joinpath("lexicons", "short_titles.toml").read_text(
         encoding="utf-8"
     )
     try:

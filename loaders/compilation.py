@@ -11,8 +11,8 @@ import logging
 import re
 from dataclasses import dataclass, field
 
-from loaders.header import find_doc_number
-from loaders.lines import CleanedLines, display_width
+from policykg.loaders.header import find_doc_number
+from policykg.loaders.lines import CleanedLines, display_width
 from policykg.records import Problem, SourceLine, Span
 
 __all__ = [

@@ -19,11 +19,12 @@ logger = logging.getLogger(__name__)
 
 def load(paths: Sequence[Path]) -> Corpus:
     """Load files or folders and extract documents, tasks, targets and citations."""
-    from loaders.agencies import load_registry, resolve_issuers, select_agencies
-    from loaders.citations import find_citations
-    from loaders.documents import load_documents
-    from loaders.targets import find_targets
-    from loaders.tasks import find_tasks
+    from policykg.loaders.agencies import load_registry, select_agencies
+    from policykg.loaders.citations import find_citations
+    from policykg.loaders.documents import load_documents
+    from policykg.loaders.issuers import resolve_issuers
+    from policykg.loaders.targets import find_targets
+    from policykg.loaders.tasks import find_tasks
 
     loaded = load_documents(paths)
     registry = load_registry()

@@ -13,12 +13,12 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from loaders.compilation import Block, find_structure, is_compilation
-from loaders.header import read_header
-from loaders.lines import CleanedLines, clean_lines, join_paragraphs
-from loaders.sections import parse_sections
-from loaders.source import check_policy_text, read_text
 from policykg.errors import EmptyInputError, InputError
+from policykg.loaders.compilation import Block, find_structure, is_compilation
+from policykg.loaders.header import read_header
+from policykg.loaders.lines import CleanedLines, clean_lines, join_paragraphs
+from policykg.loaders.sections import parse_sections
+from policykg.loaders.source import check_policy_text, read_text
 from policykg.records import BuildSummary, DocKind, Document, Paragraph, Problem, Span
 
 __all__ = ["LoadedDocuments", "iter_input_files", "load_documents"]

@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from loaders.lines import display_width, join_text
+from policykg.loaders.lines import display_width, join_text
 from policykg.records import DateSource, Problem, SourceLine
 
 __all__ = [

@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
     from spacy.language import Language
 
-    from loaders.agencies import Registry
+    from policykg.loaders.agencies import Registry
 
 __all__ = [
     "CACHE_ENV",
@@ -82,7 +82,7 @@ def domain_words() -> tuple[str, ...]:
     import tomllib
     from importlib import resources
 
-    ref = resources.files("loaders").joinpath("lexicons", "domain_words.toml")
+    ref = resources.files("policykg.loaders").joinpath("lexicons", "domain_words.toml")
     data = tomllib.loads(ref.read_text(encoding="utf-8"))
     words = data.get("words", [])
     return tuple(w for w in words if isinstance(w, str) and w)
@@ -91,7 +91,7 @@ def domain_words() -> tuple[str, ...]:
 @functools.cache
 def _default_registry() -> Registry:
     # imported here: a query segmented from the word table needs no registry (10 ms)
-    from loaders.agencies import load_registry
+    from policykg.loaders.agencies import load_registry
 
     return load_registry()
 

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from loaders.numerals import normalise_digits, parse_number
+from policykg.loaders.numerals import normalise_digits, parse_number
 from policykg.records import Direction, DocKind, Document, Paragraph, Problem, Span, Target
 
 __all__ = ["TITLE_YEAR", "TargetMatch", "find_targets", "parse_targets", "title_year"]

@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from loaders.agencies import Registry, document_jurisdiction
+from policykg.loaders.agencies import Registry, document_jurisdiction
 from policykg.records import Agency, Document, Paragraph, Problem, Span, Task
 
 __all__ = [

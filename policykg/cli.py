@@ -223,8 +223,8 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def cmd_who(args: argparse.Namespace) -> int:
     """Rank the tasks matching TEXT and show who is responsible for each."""
-    from graph.search import who
-    from loaders.nlp import segment
+    from policykg.graph.search import who
+    from policykg.loaders.nlp import segment
 
     corpus = pipeline.read_index(_ready_store(args))
     text = " ".join(args.text)
@@ -251,7 +251,7 @@ def cmd_who(args: argparse.Namespace) -> int:
 
 def cmd_duties(args: argparse.Namespace) -> int:
     """List every task an agency (any alias) leads or joins, grouped by document."""
-    from graph.search import duties, resolve_agency
+    from policykg.graph.search import duties, resolve_agency
 
     corpus = pipeline.read_index(_ready_store(args))
     agency = resolve_agency(args.agency, corpus.agencies)
@@ -318,9 +318,9 @@ def cmd_tree(args: argparse.Namespace) -> int:
 
 def cmd_sparql(args: argparse.Namespace) -> int:
     """Run a SPARQL query over the store, the project prefixes predeclared."""
-    from graph.sparql import format_result, run_query
-    from graph.store import open_store
     from policykg.errors import InputError
+    from policykg.graph.sparql import format_result, run_query
+    from policykg.graph.store import open_store
 
     if args.file:
         try:
@@ -338,8 +338,8 @@ def cmd_sparql(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Export the graph as Turtle, sorted N-Triples, JSON-LD, GraphML or CSV."""
-    from graph.export import export
-    from graph.store import open_store
+    from policykg.graph.export import export
+    from policykg.graph.store import open_store
 
     store = open_store(_ready_store(args))
     written = export(store, args.format, Path(args.output))
@@ -350,7 +350,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_analyze(args: argparse.Namespace) -> int:
     """Print network analyses: busiest agencies, brokers, most-cited and orphan policies."""
-    from graph.analysis import analyze_corpus
+    from policykg.graph.analysis import analyze_corpus
 
     corpus = pipeline.read_corpus(_ready_store(args))
     report = analyze_corpus(corpus, top=args.top)
@@ -363,7 +363,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the store read-only over the SPARQL 1.1 Protocol."""
-    from graph.endpoint import serve
+    from policykg.graph.endpoint import serve
 
     store = _ready_store(args)
     print(f"SPARQL endpoint on http://{args.host}:{args.port}/query (Ctrl-C stops)",
@@ -373,7 +373,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_push(args: argparse.Namespace) -> int:
     """Load the graph into an external SPARQL 1.1 server."""
-    from graph.push import push
+    from policykg.graph.push import push
 
     store = _ready_store(args)
     count = push(store / "graph.nt", args.endpoint, graph_iri=args.graph)

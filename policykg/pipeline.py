@@ -20,8 +20,8 @@ from policykg.records import Corpus
 if TYPE_CHECKING:
     import rdflib
 
-    from graph.tree import TreeNode
-    from graph.validate import ValidationReport
+    from policykg.graph.tree import TreeNode
+    from policykg.graph.validate import ValidationReport
 
 __all__ = [
     "BuildResult",
@@ -38,13 +38,13 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-_ROOT = Path(__file__).resolve().parent.parent
+_PACKAGE = Path(__file__).resolve().parent
 STORE_ENV = "POLICYKG_STORE"
 
 
 def bundled_input() -> Path:
     """Return the bundled compilation shipped in ``data/``."""
-    return _ROOT / "data" / "compilation-2022.txt"
+    return _PACKAGE / "data" / "compilation-2022.txt"
 
 
 def default_store() -> Path:
@@ -66,7 +66,7 @@ class BuildResult:
 
 def load_corpus(paths: Sequence[Path]) -> Corpus:
     """Parse input files or folders into records (documents, tasks, targets, citations)."""
-    from loaders.corpus import load
+    from policykg.loaders.corpus import load
 
     for path in paths:
         if not path.exists():
@@ -76,9 +76,9 @@ def load_corpus(paths: Sequence[Path]) -> Corpus:
 
 def build(paths: Sequence[Path], *, validate: bool = True) -> BuildResult:
     """Run every stage on ``paths`` and return the records, tree and RDF graph."""
-    from graph.build import build_graph
-    from graph.sectors import tag_sectors
-    from graph.tree import build_tree
+    from policykg.graph.build import build_graph
+    from policykg.graph.sectors import tag_sectors
+    from policykg.graph.tree import build_tree
 
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -95,7 +95,7 @@ def build(paths: Sequence[Path], *, validate: bool = True) -> BuildResult:
     timings["rdf"] = t3 - t2
     report = None
     if validate:
-        from graph.validate import validate as shacl_validate
+        from policykg.graph.validate import validate as shacl_validate
 
         report = shacl_validate(graph)
         timings["validate"] = time.perf_counter() - t3
@@ -104,8 +104,8 @@ def build(paths: Sequence[Path], *, validate: bool = True) -> BuildResult:
 
 def build_store(paths: Sequence[Path], store_dir: Path, *, validate: bool = True) -> BuildResult:
     """Build ``paths`` and write the result into ``store_dir`` (atomically swapped in)."""
-    from graph.store import write_store
-    from graph.tree import tree_to_json
+    from policykg.graph.store import write_store
+    from policykg.graph.tree import tree_to_json
 
     _check_store_target(store_dir)
     result = build(paths, validate=validate)
@@ -169,7 +169,7 @@ def prepare_search() -> Path | None:
     A one-time cost of about 2 s (jieba loads its whole dictionary); afterwards a cold
     ``who`` needs no dictionary load. Returns the table's path (None: no writable cache).
     """
-    from loaders.nlp import word_table
+    from policykg.loaders.nlp import word_table
 
     return word_table()
 
@@ -190,10 +190,10 @@ VIEW_KINDS = ("tree", "responsibility", "coresponsibility", "citations")
 
 def write_views(store_dir: Path, kind: str, name: str | None, output: Path) -> list[Path]:
     """Render the HTML views of a built store: one view to a file, or ``all`` into a folder."""
-    from graph.analysis import busiest_agencies
-    from graph.tree import build_tree
-    from graph.views import agency_ego, to_networkx
-    from viz.pages import write_all, write_view
+    from policykg.graph.analysis import busiest_agencies
+    from policykg.graph.tree import build_tree
+    from policykg.graph.views import agency_ego, to_networkx
+    from policykg.viz.pages import write_all, write_view
 
     corpus = read_corpus(store_dir)
     tree = build_tree(corpus, corpus.sectors)

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from loaders.documents import LoadedDocuments, load_documents
-from loaders.lines import CleanedLines, clean_lines
 from policykg.cli import main
+from policykg.loaders.documents import LoadedDocuments, load_documents
+from policykg.loaders.lines import CleanedLines, clean_lines
 from policykg.records import Corpus, SourceLine
 
 # Deterministic, deadline-free property tests on a shared 2-core machine and in CI; set
@@ -37,7 +37,7 @@ def compilation_corpus() -> Corpus:
 
     Records are frozen and held in tuples, so tests share this one ``Corpus``.
     """
-    from loaders.corpus import load
+    from policykg.loaders.corpus import load
 
     return load([COMPILATION])
 

@@ -8,20 +8,22 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("policykg", "loaders", "graph", "ontology", "viz")
+LAYERS = ("loaders", "graph", "ontology", "viz")
 
 # package (or module) → top-level imports it must never make
+TOP = {"policykg.cli", "policykg.api", "policykg.pipeline", "policykg.__main__"}
 FORBIDDEN: dict[str, set[str]] = {
-    "loaders": {"rdflib", "networkx", "pyvis", "pyoxigraph", "pyshacl", "graph", "viz",
-                "policykg.cli", "policykg.pipeline"},
-    "graph": {"loaders", "viz", "pyvis", "spacy", "jieba", "policykg.cli", "policykg.pipeline"},
-    "viz": {"loaders", "graph", "rdflib", "pyoxigraph", "spacy", "jieba",
-            "policykg.cli", "policykg.pipeline"},
-    "ontology": {"loaders", "graph", "viz", "policykg.cli", "policykg.pipeline"},
+    "policykg.loaders": {"rdflib", "networkx", "pyvis", "pyoxigraph", "pyshacl",
+                         "policykg.graph", "policykg.viz", *TOP},
+    "policykg.graph": {"policykg.loaders", "policykg.viz", "pyvis", "spacy", "jieba", *TOP},
+    "policykg.viz": {"policykg.loaders", "policykg.graph", "rdflib", "pyoxigraph", "spacy",
+                     "jieba", *TOP},
+    "policykg.ontology": {"policykg.loaders", "policykg.graph", "policykg.viz", *TOP},
     "policykg.records": {"*"},
     "policykg.errors": {"*"},
     "policykg.recordio": {"*"},
-    "policykg.pipeline": {"policykg.cli"},
+    "policykg.pipeline": {"policykg.cli", "policykg.api"},
+    "policykg.api": {"policykg.cli"},
 }
 STDLIB_OK = {"policykg.records", "policykg.errors"}
 NLP_ONLY = {"spacy", "jieba"}
@@ -40,17 +42,18 @@ def _imports(path: Path) -> list[str]:
 
 def _modules() -> list[tuple[str, Path]]:
     out = []
-    for pkg in PACKAGES:
-        for path in sorted((ROOT / pkg).rglob("*.py")):
+    for path in sorted((ROOT / "policykg").glob("*.py")):
+        out.append((f"policykg.{path.stem}".removesuffix(".__init__"), path))
+    for layer in LAYERS:
+        for path in sorted((ROOT / layer).rglob("*.py")):
             rel = path.relative_to(ROOT).with_suffix("")
-            out.append((".".join(rel.parts).removesuffix(".__init__"), path))
+            out.append(("policykg." + ".".join(rel.parts).removesuffix(".__init__"), path))
     return out
 
 
 def _violates(imported: str, banned: set[str]) -> bool:
     if "*" in banned:
-        top = imported.split(".")[0]
-        return top in PACKAGES and imported not in STDLIB_OK
+        return imported.split(".")[0] == "policykg" and imported not in STDLIB_OK
     return any(imported == b or imported.startswith(b + ".") for b in banned)
 
 
@@ -61,7 +64,7 @@ def test_no_upward_imports(module: str, path: Path) -> None:
         imp for imp in _imports(path)
         for banned in rules.values() if _violates(imp, banned)
     ]
-    if module != "loaders.nlp":
+    if module != "policykg.loaders.nlp":
         bad += [imp for imp in _imports(path) if imp.split(".")[0] in NLP_ONLY]
     assert not bad, f"{module} imports {sorted(set(bad))} against ARCHITECTURE.md"
 
@@ -73,7 +76,51 @@ def test_nothing_imports_cli() -> None:
 
 def test_rule_catches_a_violation(tmp_path: Path) -> None:
     bad = tmp_path / "x.py"
-    bad.write_text("import rdflib\nfrom graph.build import build_graph\n", encoding="utf-8")
-    assert _violates("graph.build", FORBIDDEN["loaders"])
-    assert [i for i in _imports(bad) if _violates(i, FORBIDDEN["loaders"])] == [
-        "rdflib", "graph.build"]
+    bad.write_text("import rdflib\nfrom policykg.graph.build import build_graph\n",
+                   encoding="utf-8")
+    rules = FORBIDDEN["policykg.loaders"]
+    assert _violates("policykg.graph.build", rules)
+    assert [i for i in _imports(bad) if _violates(i, rules)] == [
+        "rdflib", "policykg.graph.build"]
+
+
+def _graph() -> dict[str, set[str]]:
+    modules = dict(_modules())
+    edges: dict[str, set[str]] = {m: set() for m in modules}
+    for module, path in modules.items():
+        for imp in _imports(path):
+            while imp and imp not in modules:
+                imp = imp.rpartition(".")[0]
+            if imp and imp != module and modules[imp].name != "__init__.py":
+                edges[module].add(imp)
+    return edges
+
+
+def test_no_import_cycle() -> None:
+    """No module reaches itself through imports (package ``__init__`` re-exports aside)."""
+    edges = _graph()
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(m: str) -> list[str] | None:
+        state[m] = 1
+        stack.append(m)
+        for n in sorted(edges[m]):
+            if state.get(n) == 1:
+                return [*stack[stack.index(n):], n]
+            if n not in state and (cycle := visit(n)):
+                return cycle
+        stack.pop()
+        state[m] = 2
+        return None
+
+    cycles = [c for m in sorted(edges) if m not in state and (c := visit(m))]
+    assert cycles == [], f"import cycle: {' -> '.join(cycles[0])}"
+
+
+def test_only_policykg_is_top_level() -> None:
+    """The repository's Python folders all live under the one ``policykg`` namespace."""
+    for layer in LAYERS:
+        link = ROOT / "policykg" / layer
+        assert link.is_symlink()
+        assert link.resolve() == (ROOT / layer).resolve()

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from loaders.documents import LoadedDocuments
+from policykg.loaders.documents import LoadedDocuments
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPILATION = ROOT / "data" / "compilation-2022.txt"

@@ -23,7 +23,7 @@ import pytest
 import rdflib
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
-import graph.store
+import policykg.graph.store
 from policykg.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -193,23 +193,23 @@ def test_interrupted_oxigraph_load_leaves_the_previous_store(
     run: Run, small_store: tuple[Path, Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store, other, before = small_store
-    real_load = graph.store.load_oxigraph
+    real_load = policykg.graph.store.load_oxigraph
 
     def interrupted(nt_path: Path, oxigraph_dir: Path) -> int:
         oxigraph_dir.mkdir(parents=True, exist_ok=True)
         (oxigraph_dir / "000001.sst").write_bytes(b"half-written")
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(graph.store, "load_oxigraph", interrupted)
+    monkeypatch.setattr(policykg.graph.store, "load_oxigraph", interrupted)
     with pytest.raises(KeyboardInterrupt):
         main(["build", str(other), "--store", str(store), "--no-validate"])
-    monkeypatch.setattr(graph.store, "load_oxigraph", real_load)
+    monkeypatch.setattr(policykg.graph.store, "load_oxigraph", real_load)
     assert _files(store) == before
     assert _leftovers(store) == []
     code, out, err = run("docs", "--store", store, "--format", "jsonl")
     assert (code, err) == (0, "")
     assert [line.count('"doc_number": "国发〔2021〕4号"') for line in out.splitlines()] == [1]
-    assert len(graph.store.open_store(store)) > 0
+    assert len(policykg.graph.store.open_store(store)) > 0
 
 
 def test_interrupted_swap_leaves_the_previous_store(
@@ -224,7 +224,8 @@ def test_interrupted_swap_leaves_the_previous_store(
             raise KeyboardInterrupt
         os.replace(src, dst)
 
-    monkeypatch.setattr(graph.store, "os", SimpleNamespace(replace=replace, getpid=os.getpid))
+    fake_os = SimpleNamespace(replace=replace, getpid=os.getpid)
+    monkeypatch.setattr(policykg.graph.store, "os", fake_os)
     with pytest.raises(KeyboardInterrupt):
         main(["build", str(other), "--store", str(store), "--no-validate"])
     monkeypatch.undo()

@@ -21,11 +21,11 @@ from strategies import (
     policy_like_text,
 )
 
-from loaders.corpus import load
-from loaders.documents import load_documents
-from loaders.lines import clean_lines, join_paragraphs, join_text
-from loaders.numerals import parse_number
 from policykg.errors import PolicyKGError
+from policykg.loaders.corpus import load
+from policykg.loaders.documents import load_documents
+from policykg.loaders.lines import clean_lines, join_paragraphs, join_text
+from policykg.loaders.numerals import parse_number
 from policykg.records import Corpus
 
 _SPACE = re.compile(r"\s")

@@ -6,7 +6,7 @@ import ``graph`` or ``loaders``. Importing this package stays light: pyvis loads
 
 from __future__ import annotations
 
-from viz.pages import write_all, write_view
-from viz.render import VIEWS, render
+from policykg.viz.pages import write_all, write_view
+from policykg.viz.render import VIEWS, render
 
 __all__ = ["VIEWS", "render", "write_all", "write_view"]

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from policykg.errors import StoreError
-from viz.render import (
+from policykg.viz.render import (
     DEFAULT_TITLES,
     EXTERNAL_REF,
     VIEW_HINTS,

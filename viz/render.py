@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from policykg.errors import GraphError
-from viz.style import (
+from policykg.viz.style import (
     AGENCY_LEVEL_STYLES,
     DOC_KIND_STYLES,
     EDGE_STYLES,

@@ -13,8 +13,8 @@ from bench.synth import (
     number_map,
     title_lines,
 )
-from loaders.corpus import load
-from loaders.documents import load_documents
+from policykg.loaders.corpus import load
+from policykg.loaders.documents import load_documents
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 EXCERPT = ROOT / "tests" / "data" / "fixtures" / "loader_compilation_parts.txt"

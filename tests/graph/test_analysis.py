@@ -9,7 +9,7 @@ from typing import Any
 import networkx as nx
 import pytest
 
-from graph.analysis import (
+from policykg.graph.analysis import (
     AnalysisReport,
     agency_betweenness,
     analyze_corpus,
@@ -17,8 +17,8 @@ from graph.analysis import (
     most_cited,
     orphan_policies,
 )
-from graph.iris import agency_iri, doc_iri, external_iri
-from graph.views import to_networkx
+from policykg.graph.iris import agency_iri, doc_iri, external_iri
+from policykg.graph.views import to_networkx
 from policykg.records import (
     Agency,
     Citation,
@@ -195,7 +195,7 @@ SELECT ?agency (COUNT(DISTINCT ?task) AS ?n) WHERE { ?task %s ?agency } GROUP BY
 
 @pytest.mark.slow
 def test_compilation_task_loads_agree_with_sparql_counts(compilation_corpus: Corpus) -> None:
-    from graph.build import build_graph
+    from policykg.graph.build import build_graph
 
     rdf = build_graph(compilation_corpus)
     total = {

@@ -11,10 +11,10 @@ from rdflib import Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.namespace import ORG, PROV, RDF, XSD
 
-from graph import iris
-from graph.build import build_graph, date_literal, document_triples, tree_triples
-from graph.export import sorted_ntriples
-from ontology import ELI, OA, PKG
+from policykg.graph import iris
+from policykg.graph.build import build_graph, date_literal, document_triples, tree_triples
+from policykg.graph.export import sorted_ntriples
+from policykg.ontology import ELI, OA, PKG
 from policykg.recordio import read_corpus
 from policykg.records import Corpus
 

@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from graph.endpoint import (
+from policykg.errors import StoreError
+from policykg.graph.endpoint import (
     free_port,
     is_loopback,
     oxigraph_binary,
@@ -28,7 +29,6 @@ from graph.endpoint import (
     start_server,
     store_location,
 )
-from policykg.errors import StoreError
 
 pytestmark = pytest.mark.server
 
@@ -261,7 +261,7 @@ def test_port_in_use_is_a_store_error(store_dir: Path) -> None:
 
 def test_serves_a_store_written_by_graph_store(tmp_path: Path) -> None:
     # graph.store bulk-loads N-Triples with pyoxigraph (SST ingestion, not plain writes)
-    store = pytest.importorskip("graph.store")
+    store = pytest.importorskip("policykg.graph.store")
     from rdflib import Graph
 
     from policykg.records import Corpus

@@ -10,11 +10,11 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
-from graph import iris
-from graph.build import build_graph
-from graph.export import FORMATS, export, qname
-from graph.store import open_store, write_store
 from policykg.errors import GraphError
+from policykg.graph import iris
+from policykg.graph.build import build_graph
+from policykg.graph.export import FORMATS, export, qname
+from policykg.graph.store import open_store, write_store
 from policykg.recordio import read_corpus
 
 MINI = Path(__file__).resolve().parent.parent / "data" / "fixtures" / "graph_mini"

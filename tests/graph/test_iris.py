@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rdflib.namespace import RDF
 
-from graph import iris
+from policykg.graph import iris
 from policykg.records import Section, Span
 
 

@@ -9,7 +9,7 @@ import pytest
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from ontology import ELI, ONTOLOGY_PATH, PKG, PREFIXES, SHAPES_PATH
+from policykg.ontology import ELI, ONTOLOGY_PATH, PKG, PREFIXES, SHAPES_PATH
 
 
 @pytest.fixture(scope="module")

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 
-from graph.endpoint import free_port, start_server
-from graph.push import endpoint_urls, ntriples_lines, push
 from policykg.errors import StoreError
+from policykg.graph.endpoint import free_port, start_server
+from policykg.graph.push import endpoint_urls, ntriples_lines, push
 
 pytestmark = pytest.mark.server
 
@@ -89,7 +89,7 @@ def test_push_an_ntriples_file_twice_adds_nothing_new(
 def test_falls_back_to_sparql_update_when_gsp_is_refused(
     server: str, fixture_graph: Graph, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.WARNING, logger="graph.push"):
+    with caplog.at_level(logging.WARNING, logger="policykg.graph.push"):
         count = push(fixture_graph, server, NAMED, batch_size=25, store_url=server + "/no-gsp")
     assert count == FIXTURE_TRIPLES
     assert "refused the Graph Store Protocol (HTTP 404" in caplog.text

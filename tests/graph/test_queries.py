@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from graph.build import build_graph
-from graph.sparql import format_result, run_query
-from graph.store import OpenStore, open_store, write_store
+from policykg.graph.build import build_graph
+from policykg.graph.sparql import format_result, run_query
+from policykg.graph.store import OpenStore, open_store, write_store
 from policykg.recordio import read_corpus
 
 ROOT = Path(__file__).resolve().parents[2]

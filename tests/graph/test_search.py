@@ -7,8 +7,8 @@ import itertools
 
 import pytest
 
-from graph.search import duties, resolve_agency, who
 from policykg.errors import QueryError
+from policykg.graph.search import duties, resolve_agency, who
 from policykg.records import Agency, DocKind, Document, Level, Task
 
 # Records read from the text: 1.6 “十四五”节能减排综合工作方案 (lines 5942-6493) and

@@ -8,11 +8,11 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS
 
-from graph.iris import sector_iri
-from graph.sectors import SECTOR_BASE, load_sectors, tag_document, tag_sectors, tag_text
-from loaders.documents import LoadedDocuments
-from ontology import SECTORS_PATH
 from policykg.errors import RegistryError
+from policykg.graph.iris import sector_iri
+from policykg.graph.sectors import SECTOR_BASE, load_sectors, tag_document, tag_sectors, tag_text
+from policykg.loaders.documents import LoadedDocuments
+from policykg.ontology import SECTORS_PATH
 from policykg.records import Corpus, Direction, DocKind, Document, Paragraph, Target, Task
 
 SCHEME = URIRef(SECTOR_BASE)

@@ -12,11 +12,11 @@ import pytest
 import rdflib
 from rdflib import Literal, URIRef
 
-from graph import iris
-from graph.build import build_graph
-from graph.sparql import QueryResult, format_result, run_query, with_prefixes
-from graph.store import OpenStore, open_store, write_store
 from policykg.errors import QueryError
+from policykg.graph import iris
+from policykg.graph.build import build_graph
+from policykg.graph.sparql import QueryResult, format_result, run_query, with_prefixes
+from policykg.graph.store import OpenStore, open_store, write_store
 from policykg.recordio import read_corpus
 
 MINI = Path(__file__).resolve().parent.parent / "data" / "fixtures" / "graph_mini"

@@ -12,11 +12,11 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
-from graph import iris
-from graph.build import build_graph
-from graph.store import open_store, write_store
-from ontology import PKG
 from policykg.errors import StoreError
+from policykg.graph import iris
+from policykg.graph.build import build_graph
+from policykg.graph.store import open_store, write_store
+from policykg.ontology import PKG
 from policykg.recordio import read_corpus
 from policykg.records import Corpus
 
@@ -93,7 +93,7 @@ def test_failed_build_keeps_the_current_store(
 def test_interrupt_between_the_renames_puts_the_old_store_back(
     store_dir: Path, corpus: Corpus, g: rdflib.Graph, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import graph.store
+    import policykg.graph.store
 
     before = (store_dir / "graph.nt").read_bytes()
     real_replace = os.replace
@@ -105,7 +105,7 @@ def test_interrupt_between_the_renames_puts_the_old_store_back(
             raise KeyboardInterrupt
         real_replace(src, dst)
 
-    monkeypatch.setattr(graph.store.os, "replace", replace)
+    monkeypatch.setattr(policykg.graph.store.os, "replace", replace)
     with pytest.raises(KeyboardInterrupt):
         write_store(store_dir, corpus, rdflib.Graph())
     monkeypatch.undo()

@@ -7,11 +7,18 @@ from pathlib import Path
 
 import pytest
 
-from graph.sectors import tag_sectors
-from graph.tree import TreeNode, build_tree, iter_nodes, load_curated, tree_to_json, tree_to_text
-from loaders.citations import find_citations
-from loaders.documents import LoadedDocuments
 from policykg.errors import RegistryError
+from policykg.graph.sectors import tag_sectors
+from policykg.graph.tree import (
+    TreeNode,
+    build_tree,
+    iter_nodes,
+    load_curated,
+    tree_to_json,
+    tree_to_text,
+)
+from policykg.loaders.citations import find_citations
+from policykg.loaders.documents import LoadedDocuments
 from policykg.records import Citation, Corpus, DocKind, Document, Relation
 
 ONE = "中共中央 国务院关于完整准确全面贯彻新发展理念做好碳达峰碳中和工作的意见"

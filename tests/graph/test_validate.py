@@ -10,10 +10,10 @@ import rdflib
 from rdflib import Literal
 from rdflib.namespace import RDF, SKOS
 
-from graph import iris
-from graph.build import build_graph
-from graph.validate import validate
 from policykg.errors import ShapeViolation
+from policykg.graph import iris
+from policykg.graph.build import build_graph
+from policykg.graph.validate import validate
 from policykg.recordio import read_corpus
 
 MINI = Path(__file__).resolve().parent.parent / "data" / "fixtures" / "graph_mini"

@@ -10,8 +10,9 @@ from typing import Any
 import networkx as nx
 import pytest
 
-from graph.iris import agency_iri, doc_iri, external_iri, task_iri
-from graph.views import (
+from policykg.errors import QueryError
+from policykg.graph.iris import agency_iri, doc_iri, external_iri, task_iri
+from policykg.graph.views import (
     EDGE_RELATIONS,
     NODE_KINDS,
     EdgeAttrs,
@@ -21,7 +22,6 @@ from graph.views import (
     group_iri,
     to_networkx,
 )
-from policykg.errors import QueryError
 from policykg.records import (
     Agency,
     Citation,
@@ -457,7 +457,7 @@ def _of_kind(g: nx.Graph[str], kind: str) -> set[str]:
 
 
 def test_views_and_rdf_graph_have_the_same_resources(corpus: Corpus, tree: Node) -> None:
-    build = pytest.importorskip("graph.build")
+    build = pytest.importorskip("policykg.graph.build")
     rdf = build.build_graph(corpus, corpus.sectors, tree)
 
     cites = to_networkx(corpus, "citations")
@@ -482,7 +482,7 @@ def test_views_and_rdf_graph_have_the_same_resources(corpus: Corpus, tree: Node)
 
 @pytest.mark.slow
 def test_compilation_views_match_the_rdf_graph(compilation_corpus: Corpus) -> None:
-    from graph.build import build_graph
+    from policykg.graph.build import build_graph
 
     corpus = compilation_corpus
     rdf = build_graph(corpus)
@@ -515,9 +515,9 @@ def test_compilation_views_match_the_rdf_graph(compilation_corpus: Corpus) -> No
 
 @pytest.mark.slow
 def test_compilation_tree_view(compilation_corpus: Corpus) -> None:
-    from graph.build import build_graph
-    from graph.sectors import tag_sectors
-    from graph.tree import build_tree
+    from policykg.graph.build import build_graph
+    from policykg.graph.sectors import tag_sectors
+    from policykg.graph.tree import build_tree
 
     tags = tag_sectors(compilation_corpus)
     tree = build_tree(compilation_corpus, tags)

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from loaders.agencies import Registry, document_jurisdiction, load_registry, resolve_issuers
-from loaders.documents import LoadedDocuments
 from policykg.errors import RegistryError
+from policykg.loaders.agencies import Registry, document_jurisdiction, load_registry
+from policykg.loaders.documents import LoadedDocuments
+from policykg.loaders.issuers import resolve_issuers
 from policykg.records import DocKind, Document
 
 REGISTRY_FILE = Path(__file__).resolve().parents[2] / "loaders" / "lexicons" / "agencies.toml"
@@ -218,12 +219,12 @@ def test_compilation_issuers_never_need_spacy(
     compilation_docs: LoadedDocuments, registry: Registry, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # a build loads spaCy and jieba only for an issuer the registry cannot resolve or split
-    import loaders.nlp
+    import policykg.loaders.issuers
 
     def refuse(*args: object) -> None:
         raise AssertionError(f"EntityRuler fallback for {args[0]!r}")
 
-    monkeypatch.setattr(loaders.nlp, "find_agency_mentions", refuse)
+    monkeypatch.setattr(policykg.loaders.issuers, "find_agency_mentions", refuse)
     for doc in compilation_docs.documents:
         resolve_issuers(doc, registry)
 

@@ -7,9 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from loaders.citations import external_id, find_citations, normalise_doc_number, normalise_title
-from loaders.documents import LoadedDocuments
-from loaders.lines import clean_lines, join_paragraphs
+from policykg.loaders.citations import (
+    external_id,
+    find_citations,
+    normalise_doc_number,
+    normalise_title,
+)
+from policykg.loaders.documents import LoadedDocuments
+from policykg.loaders.lines import clean_lines, join_paragraphs
 from policykg.records import Citation, DocKind, Document, Paragraph, SourceLine
 
 FIXTURES = Path(__file__).resolve().parent.parent / "data" / "fixtures"
@@ -164,7 +169,7 @@ def test_external_id_of_a_long_title_is_cut_with_a_hash() -> None:
 
 
 def test_external_ids_are_one_segment_iris() -> None:
-    from graph.iris import external_iri
+    from policykg.graph.iris import external_iri
 
     iri = str(external_iri(external_id("关于发布<高耗能行业>的通知（2021年版）")))
     assert iri.endswith("/external/ext-关于发布高耗能行业的通知2021年版")

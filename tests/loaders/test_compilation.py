@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from loaders import compilation
-from loaders.compilation import DOC_START_RE, Structure, find_structure, is_compilation
-from loaders.documents import LoadedDocuments
-from loaders.lines import CleanedLines, clean_lines
+from policykg.loaders import compilation
+from policykg.loaders.compilation import DOC_START_RE, Structure, find_structure, is_compilation
+from policykg.loaders.documents import LoadedDocuments
+from policykg.loaders.lines import CleanedLines, clean_lines
 
 
 def _structure(fixtures_dir: Path, name: str) -> tuple[CleanedLines, Structure]:

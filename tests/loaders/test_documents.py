@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from loaders.documents import LoadedDocuments, iter_input_files, load_documents
 from policykg.errors import EmptyInputError, InputError, PolicyKGError
+from policykg.loaders.documents import LoadedDocuments, iter_input_files, load_documents
 from policykg.records import DateSource, DocKind
 
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from loaders.documents import LoadedDocuments
+    from policykg.loaders.documents import LoadedDocuments
     from policykg.records import Citation
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -190,7 +190,7 @@ def test_score_counts_a_wrong_target_as_a_miss() -> None:
 @pytest.fixture(scope="module")
 def compilation_citations(compilation_docs: LoadedDocuments) -> list[Citation]:
     """find_citations over the whole bundled compilation."""
-    from loaders.citations import find_citations
+    from policykg.loaders.citations import find_citations
 
     citations, _problems = find_citations(list(compilation_docs.documents))
     return citations

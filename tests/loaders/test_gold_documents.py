@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from loaders.documents import LoadedDocuments
+    from policykg.loaders.documents import LoadedDocuments
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPILATION = ROOT / "data" / "compilation-2022.txt"

@@ -23,8 +23,8 @@ GOLD_DIR = Path(__file__).resolve().parents[1] / "data" / "gold"
 def test_find_tasks_on_second_sample(
     compilation_docs: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from loaders.agencies import load_registry
-    from loaders.tasks import find_tasks
+    from policykg.loaders.agencies import load_registry
+    from policykg.loaders.tasks import find_tasks
 
     monkeypatch.setattr(gold_tasks, "GOLD", GOLD_DIR / "second_annotations.jsonl")
     rows = gold_tasks._load_gold()
@@ -50,7 +50,7 @@ def test_find_tasks_on_second_sample(
 def test_find_targets_on_second_sample(
     compilation_docs: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from loaders.targets import find_targets
+    from policykg.loaders.targets import find_targets
 
     monkeypatch.setattr(gold_targets, "GOLD", GOLD_DIR / "second_targets.jsonl")
     rows = gold_targets._load_gold()

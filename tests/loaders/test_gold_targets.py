@@ -143,7 +143,7 @@ def _attribute_diffs(gold: GoldTarget, pred: Any) -> list[str]:
 
 @pytest.mark.slow
 def test_find_targets_against_gold(compilation_docs: Any) -> None:
-    from loaders.targets import find_targets
+    from policykg.loaders.targets import find_targets
 
     gold_lines = {g.line for g in GOLD_ROWS}
     predicted: list[Any] = []

@@ -171,9 +171,9 @@ def _predicted_triples(gold: Gold, tasks: Iterable[Any], registry: Any) -> Itera
 
 @pytest.mark.slow
 def test_find_tasks_against_gold(compilation_docs: Any) -> None:
-    from loaders.agencies import load_registry
+    from policykg.loaders.agencies import load_registry
 
-    tasks_module = pytest.importorskip("loaders.tasks")
+    tasks_module = pytest.importorskip("policykg.loaders.tasks")
     registry = load_registry()
     predicted: list[Any] = []
     for doc in compilation_docs.documents:

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from loaders import header
-from loaders.documents import load_documents
-from loaders.header import find_doc_number, is_agency_line, parse_date, read_header
+from policykg.loaders import header
+from policykg.loaders.documents import load_documents
+from policykg.loaders.header import find_doc_number, is_agency_line, parse_date, read_header
 from policykg.records import DateSource, SourceLine
 
 Lines = Callable[[int, int], list[SourceLine]]

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from loaders import lines as lines_module
-from loaders.documents import LoadedDocuments
-from loaders.lines import clean_lines, join_paragraphs, join_text
+from policykg.loaders import lines as lines_module
+from policykg.loaders.documents import LoadedDocuments
+from policykg.loaders.lines import clean_lines, join_paragraphs, join_text
 from policykg.records import SourceLine
 
 

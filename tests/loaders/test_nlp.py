@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from loaders.agencies import Registry, load_registry
-from loaders.nlp import (
+from policykg.loaders.agencies import Registry, load_registry
+from policykg.loaders.nlp import (
     CACHE_ENV,
     build_pipeline,
     domain_words,
@@ -173,7 +173,7 @@ def test_damaged_table_falls_back_to_the_whole_dictionary(
     damaged.mkdir()
     (damaged / table.name).write_bytes(b"not a database" * 100)
     monkeypatch.setenv(CACHE_ENV, str(damaged))
-    with caplog.at_level(logging.WARNING, logger="loaders.nlp"):
+    with caplog.at_level(logging.WARNING, logger="policykg.loaders.nlp"):
         words = segment("推动新能源汽车在城市公交领域的应用")
     assert words == ["推动", "新能源汽车", "在", "城市公交", "领域", "的", "应用"]
     assert "cannot read the word table" in caplog.text
@@ -203,7 +203,7 @@ def test_table_segments_every_task_like_the_whole_dictionary(
 
 @pytest.mark.slow
 def test_who_ranks_alike_with_the_table(word_cache: Path, compilation_corpus: Corpus) -> None:
-    from graph.search import who
+    from policykg.graph.search import who
 
     tasks, docs = compilation_corpus.tasks, compilation_corpus.documents
     for query in QUERIES:

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from loaders import numerals
-from loaders.numerals import is_number, parse_number
+from policykg.loaders import numerals
+from policykg.loaders.numerals import is_number, parse_number
 
 _CN_DIGITS = "零一二三四五六七八九"
 

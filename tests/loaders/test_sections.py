@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from loaders import sections
-from loaders.documents import LoadedDocuments
-from loaders.lines import clean_lines, join_paragraphs
-from loaders.sections import parse_sections, split_marker
+from policykg.loaders import sections
+from policykg.loaders.documents import LoadedDocuments
+from policykg.loaders.lines import clean_lines, join_paragraphs
+from policykg.loaders.sections import parse_sections, split_marker
 from policykg.records import Section, SourceLine
 
 Lines = Callable[[int, int], list[SourceLine]]

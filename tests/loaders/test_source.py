@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from loaders import source
-from loaders.documents import load_documents
-from loaders.source import check_policy_text, decode_bytes, read_text
 from policykg.errors import EmptyInputError, EncodingError, NotAPolicyTextError
+from policykg.loaders import source
+from policykg.loaders.documents import load_documents
+from policykg.loaders.source import check_policy_text, decode_bytes, read_text
 
 # line 41030-41034 of the compilation: a title and its 发文字号
 NOTICE = "自治区人民政府关于加快建立健全绿色低碳循环发展经济体系的实施意见\n宁政发〔2021〕39号\n"

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from loaders.documents import LoadedDocuments
-from loaders.lines import clean_lines, join_paragraphs
-from loaders.targets import find_targets, parse_targets, title_year
+from policykg.loaders.documents import LoadedDocuments
+from policykg.loaders.lines import clean_lines, join_paragraphs
+from policykg.loaders.targets import find_targets, parse_targets, title_year
 from policykg.records import DocKind, Document, Paragraph, SourceLine
 
 FIXTURES = Path(__file__).resolve().parent.parent / "data" / "fixtures"

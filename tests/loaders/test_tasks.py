@@ -8,10 +8,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from loaders.agencies import Registry, load_registry
-from loaders.documents import LoadedDocuments
-from loaders.lines import clean_lines, join_paragraphs
-from loaders.tasks import RawRoles, find_annotations, find_tasks, parse_annotation, split_names
+from policykg.loaders.agencies import Registry, load_registry
+from policykg.loaders.documents import LoadedDocuments
+from policykg.loaders.lines import clean_lines, join_paragraphs
+from policykg.loaders.tasks import (
+    RawRoles,
+    find_annotations,
+    find_tasks,
+    parse_annotation,
+    split_names,
+)
 from policykg.records import DocKind, Document, Paragraph, Task
 
 CHAPTERS = {

@@ -10,8 +10,8 @@ from typing import Any
 import networkx as nx
 import pytest
 
-from viz import VIEWS, write_all, write_view
-from viz.style import FADED
+from policykg.viz import VIEWS, write_all, write_view
+from policykg.viz.style import FADED
 
 pytestmark = pytest.mark.browser
 

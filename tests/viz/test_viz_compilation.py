@@ -10,7 +10,7 @@ from typing import Any
 import networkx as nx
 import pytest
 
-from viz import write_all
+from policykg.viz import write_all
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -21,8 +21,8 @@ EGO = "国家发展改革委"  # most tasks; line 3575: 国家发展改革委要
 @pytest.fixture(scope="session")
 def compilation_graphs() -> dict[str, nx.Graph[Any]]:
     """Every view's graph of the whole compilation, built once per session."""
-    from graph.views import agency_ego, to_networkx
-    from loaders.corpus import load
+    from policykg.graph.views import agency_ego, to_networkx
+    from policykg.loaders.corpus import load
 
     corpus = load([COMPILATION])
     graphs: dict[str, nx.Graph[Any]] = {
@@ -33,7 +33,7 @@ def compilation_graphs() -> dict[str, nx.Graph[Any]]:
     try:
         graphs["tree"] = to_networkx(corpus, "tree")
     except ModuleNotFoundError as e:  # graph.tree is another engineer's module
-        if e.name != "graph.tree":
+        if e.name != "policykg.graph.tree":
             raise
     return graphs
 

@@ -14,9 +14,9 @@ import networkx as nx
 import pytest
 
 from policykg.errors import GraphError, StoreError
-from viz import VIEWS, render, write_all, write_view
-from viz.render import EXTERNAL_REF
-from viz.style import EDGE_STYLES, FADED, FONT_FAMILY
+from policykg.viz import VIEWS, render, write_all, write_view
+from policykg.viz.render import EXTERNAL_REF
+from policykg.viz.style import EDGE_STYLES, FADED, FONT_FAMILY
 
 FIGURES = {"documents": 133, "tasks": 4, "agencies": 13, "targets": 52}
 SCRIPT_BLOCK = r'<script id="{}" type="application/json">(.*?)</script>'
