@@ -9,8 +9,10 @@ from policykg.records import Span
 
 __all__ = [
     "PROBLEM_CODES",
+    "DamagedPdfError",
     "EmptyInputError",
     "EncodingError",
+    "EncryptedPdfError",
     "GraphError",
     "InputError",
     "NotAPolicyTextError",
@@ -18,6 +20,7 @@ __all__ = [
     "PolicyKGError",
     "QueryError",
     "RegistryError",
+    "ScannedPdfError",
     "ShapeViolation",
     "StoreError",
 ]
@@ -35,6 +38,8 @@ PROBLEM_CODES: dict[str, str] = {
     "T001": "target sentence not understood",
     "C001": "citation not resolved",
     "E001": "input decoded from a legacy encoding",
+    "P001": "private-use or unmapped glyphs on a PDF page",
+    "P002": "PDF page without a text layer",
 }
 
 
@@ -74,6 +79,18 @@ class NotAPolicyTextError(InputError):
 
 class ParseError(InputError):
     """The input's structure cannot be read."""
+
+
+class EncryptedPdfError(InputError):
+    """The PDF is encrypted and needs a password to open."""
+
+
+class DamagedPdfError(InputError):
+    """The PDF is truncated or damaged: PDFium cannot parse it."""
+
+
+class ScannedPdfError(InputError):
+    """The PDF has no text layer: its pages are images (a scan)."""
 
 
 class RegistryError(PolicyKGError):

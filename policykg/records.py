@@ -94,24 +94,34 @@ class Direction(StrEnum):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Span:
-    """A 1-based inclusive line range of a source file."""
+    """A 1-based inclusive line range of a source file; ``page`` (1-based) for a PDF.
+
+    A PDF's lines are numbered through the whole file, as ``policykg text FILE`` prints
+    them; ``page`` is the page of ``start_line``.
+
+    >>> str(Span(file="a.pdf", start_line=12, end_line=14, page=3))
+    'a.pdf:p3:12-14'
+    """
 
     file: str
     start_line: int
     end_line: int
+    page: int | None = None
 
     def __str__(self) -> str:
+        where = self.file if self.page is None else f"{self.file}:p{self.page}"
         if self.start_line == self.end_line:
-            return f"{self.file}:{self.start_line}"
-        return f"{self.file}:{self.start_line}-{self.end_line}"
+            return f"{where}:{self.start_line}"
+        return f"{where}:{self.start_line}-{self.end_line}"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SourceLine:
-    """One non-blank source line after page artifacts are removed."""
+    """One non-blank source line after page artifacts are removed; ``page`` for a PDF."""
 
     number: int
     text: str
+    page: int | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -348,7 +358,7 @@ class Problem:
             "end_line": self.span.end_line,
             "message": self.message,
             "excerpt": self.excerpt,
-        }
+        } | ({} if self.span.page is None else {"page": self.span.page})
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
