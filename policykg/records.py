@@ -61,6 +61,7 @@ class Level(StrEnum):
     CENTRAL = "central"
     PROVINCIAL = "provincial"
     MUNICIPAL = "municipal"
+    COUNTY = "county"
     ENTERPRISE = "enterprise"
     OTHER = "other"
 
