@@ -10,6 +10,7 @@ import logging
 from collections.abc import Sequence
 from pathlib import Path
 
+from policykg.loaders.source import Progress
 from policykg.records import Agency, Corpus, Document, Problem, Target, Task
 
 __all__ = ["load"]
@@ -17,8 +18,11 @@ __all__ = ["load"]
 logger = logging.getLogger(__name__)
 
 
-def load(paths: Sequence[Path]) -> Corpus:
-    """Load files or folders and extract documents, tasks, targets and citations."""
+def load(paths: Sequence[Path], progress: Progress | None = None) -> Corpus:
+    """Load files or folders and extract documents, tasks, targets and citations.
+
+    ``progress(done, total, file)`` is called as input files are read.
+    """
     from policykg.loaders.agencies import load_registry, select_agencies
     from policykg.loaders.citations import find_citations
     from policykg.loaders.documents import load_documents
@@ -26,7 +30,7 @@ def load(paths: Sequence[Path]) -> Corpus:
     from policykg.loaders.targets import find_targets
     from policykg.loaders.tasks import find_tasks
 
-    loaded = load_documents(paths)
+    loaded = load_documents(paths, progress)
     registry = load_registry()
     problems: list[Problem] = list(loaded.problems)
     documents: list[Document] = []
@@ -44,6 +48,7 @@ def load(paths: Sequence[Path]) -> Corpus:
         problems += task_problems + target_problems
     citations, citation_problems = find_citations(documents)
     problems += citation_problems
+    problems = loaded.with_pages(problems)
     # only the agencies the corpus names (as issuer or responsible), with their parents
     named = [n for t in tasks for n in (*t.lead, *t.participants)]
     named += [i for d in documents for i in d.issuer_ids]

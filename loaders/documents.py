@@ -6,9 +6,12 @@ jieba.
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
 import gc
 import logging
 import re
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,9 +19,15 @@ from pathlib import Path
 from policykg.errors import EmptyInputError, InputError
 from policykg.loaders.compilation import Block, find_structure, is_compilation
 from policykg.loaders.header import read_header
-from policykg.loaders.lines import CleanedLines, clean_lines, join_paragraphs
+from policykg.loaders.lines import CleanedLines, join_paragraphs
 from policykg.loaders.sections import parse_sections
-from policykg.loaders.source import check_policy_text, read_text
+from policykg.loaders.source import (
+    InputFile,
+    Progress,
+    check_policy_text,
+    collect_inputs,
+    read_cleaned,
+)
 from policykg.records import BuildSummary, DocKind, Document, Paragraph, Problem, Span
 
 __all__ = ["LoadedDocuments", "iter_input_files", "load_documents"]
@@ -67,30 +76,29 @@ class LoadedDocuments:
     documents: tuple[Document, ...]
     problems: tuple[Problem, ...] = field(default=())
     summaries: tuple[BuildSummary, ...] = field(default=())
+    #: For each PDF (by file name), the first line number of each of its pages.
+    page_lines: dict[str, tuple[int, ...]] = field(default_factory=dict)
+
+    def with_pages(self, problems: Sequence[Problem]) -> list[Problem]:
+        """The problems with the page of their first line filled in for PDF files."""
+        out = []
+        for p in problems:
+            starts = self.page_lines.get(p.span.file)
+            if starts and p.span.page is None:
+                page = max(1, bisect.bisect_right(starts, p.span.start_line))
+                p = dataclasses.replace(p, span=dataclasses.replace(p.span, page=page))
+            out.append(p)
+        return out
 
 
 def iter_input_files(paths: Sequence[Path]) -> list[Path]:
-    """Expand folders into their files (sorted by name, hidden files skipped).
+    """Expand folders into the files a build reads (.pdf, .txt; hidden files skipped).
 
     Raises:
         InputError: a path does not exist.
         EmptyInputError: a folder holds no file.
     """
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found = sorted(
-                (p for p in path.iterdir() if p.is_file() and not p.name.startswith(".")),
-                key=lambda p: p.name,
-            )
-            if not found:
-                raise EmptyInputError(f"folder holds no file: {path}")
-            files.extend(found)
-        elif path.is_file():
-            files.append(path)
-        else:
-            raise InputError(f"no such file or folder: {path}")
-    return files
+    return [f.path for f in collect_inputs(paths).files]
 
 
 def _slug(name: str) -> str:
@@ -196,6 +204,7 @@ def _body(paragraphs: tuple[Paragraph, ...], title_end: int) -> tuple[Paragraph,
 def _summary(cleaned: CleanedLines, doc_lines: int, unexplained: int) -> BuildSummary:
     """Account for every line: blank, artifact, structure (preface/part/chapter), document."""
     kept = len(cleaned.lines)
+    kinds = Counter(str(f.kind) for f in cleaned.furniture if not f.partial)
     return BuildSummary(
         file=cleaned.file,
         total_lines=cleaned.total_lines,
@@ -204,47 +213,79 @@ def _summary(cleaned: CleanedLines, doc_lines: int, unexplained: int) -> BuildSu
         structure_lines=kept - doc_lines - unexplained,
         document_lines=doc_lines,
         unexplained_lines=unexplained,
+        pages=cleaned.pages,
+        furniture=tuple(sorted(kinds.items())),
+        source_file=cleaned.source_file,
     )
 
 
-def load_documents(paths: Sequence[Path]) -> LoadedDocuments:
-    """Load files or folders (compilation or single policy documents) into documents.
+def load_documents(paths: Sequence[Path], progress: Progress | None = None) -> LoadedDocuments:
+    """Load files or folders (compilation, single policy documents, PDFs) into documents.
+
+    A folder build never dies on one file: a file that cannot be used is skipped, logged as
+    one warning naming it and the reason, and counted in its ``BuildSummary`` (status
+    "skipped"); a folder's other files (not .pdf/.txt) are "ignored".
 
     Args:
-        paths: files and/or folders; a folder's files load in name order.
+        paths: files and/or folders; a folder's files load in path order.
+        progress: called as ``progress(done, total, source_file)`` before each file.
 
     Returns:
-        The documents, problems and one ``BuildSummary`` per file.
+        The documents, problems and one ``BuildSummary`` per file (read, skipped, ignored).
 
     Raises:
-        InputError: a path is missing, empty, binary or not a policy text.
+        InputError: a path is missing, or no file could be read (a single named file: its
+            own error, e.g. ``EncodingError``).
     """
     # the records pile up and stay alive: pause the cyclic GC, which would otherwise rescan
     # them again and again (parse time at ×100 grew 135× instead of ~100×)
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _load_documents(paths)
+        return _load_documents(paths, progress)
     finally:
         if enabled:
             gc.enable()
 
 
-def _load_documents(paths: Sequence[Path]) -> LoadedDocuments:
+def _skipped(f: InputFile, status: str, reason: str) -> BuildSummary:
+    return BuildSummary(file=f.path.name, total_lines=0, blank_lines=0, artifact_lines=0,
+                        structure_lines=0, document_lines=0, unexplained_lines=0,
+                        source_file=f.source_file, status=status, reason=reason)
+
+
+def _load_documents(paths: Sequence[Path], progress: Progress | None) -> LoadedDocuments:
     """Load every input file in order (the body of ``load_documents``)."""
     documents: list[Document] = []
     problems: list[Problem] = []
     summaries: list[BuildSummary] = []
     seen: set[str] = set()
-    for path in iter_input_files(paths):
-        decoded = read_text(path)
-        problems.extend(decoded.problems)
-        check_policy_text(decoded.text, path.name)
-        cleaned = clean_lines(decoded.text, path.name)
-        if not cleaned.lines:
-            raise EmptyInputError(f"empty input: {path}",
-                                  Span(file=path.name, start_line=1, end_line=1))
-        if is_compilation(cleaned):
+    page_lines: dict[str, tuple[int, ...]] = {}
+    inputs = collect_inputs(paths)
+    for f in inputs.ignored:
+        logger.warning("ignored %s: not a .pdf or .txt file", f.source_file)
+        summaries.append(_skipped(f, "ignored", "not .pdf or .txt"))
+    # one named file that cannot be read is an error of its own; in a folder, a skip
+    alone = len(inputs.files) == 1 and not inputs.from_folder
+    errors: list[InputError] = []
+    total = len(inputs.files)
+    for done, f in enumerate(inputs.files):
+        if progress is not None:
+            progress(done, total, f.source_file)
+        try:
+            cleaned, read_problems = read_cleaned(f)
+            check_policy_text("\n".join(s.text for s in cleaned.lines), f.path.name)
+            if not cleaned.lines:
+                raise EmptyInputError(f"empty input: {f.path}",
+                                      Span(file=f.path.name, start_line=1, end_line=1))
+        except InputError as e:
+            if alone:
+                raise
+            errors.append(e)
+            summaries.append(_skipped(f, "skipped", e.reason))
+            continue
+        problems.extend(read_problems)
+        if cleaned.pages is None and is_compilation(cleaned):
             docs, found, doc_lines, unexplained = _compilation_documents(cleaned)
         else:
             docs, found, doc_lines, unexplained = _single_document(cleaned)
@@ -259,9 +300,24 @@ def _load_documents(paths: Sequence[Path]) -> LoadedDocuments:
             seen.add(doc_id)
             documents.append(doc if doc_id == doc.id else _with_id(doc, doc_id))
         summaries.append(_summary(cleaned, doc_lines, len(unexplained)))
-        logger.info("%s: %d documents", path.name, len(docs))
-    return LoadedDocuments(documents=tuple(documents), problems=tuple(problems),
-                           summaries=tuple(summaries))
+        if cleaned.page_lines:
+            page_lines[cleaned.file] = cleaned.page_lines
+        logger.info("%s: %d documents", f.source_file, len(docs))
+    if progress is not None:
+        progress(total, total, "")
+    if not documents and len(errors) == 1:
+        raise errors[0]
+    for summary, error in zip((s for s in summaries if s.status == "skipped"), errors,
+                              strict=True):
+        # one line per skipped file, naming it and the reason (after the progress meter)
+        logger.warning("skipped %s: %s", summary.source_file, error.message)
+    if not documents:
+        reasons = ", ".join(f"{r}: {n}" for r, n in sorted(Counter(e.reason for e in errors)
+                                                          .items()))
+        raise InputError(f"nothing could be read: {len(errors)} files skipped ({reasons})")
+    loaded = LoadedDocuments(documents=tuple(documents), summaries=tuple(summaries),
+                             page_lines=page_lines)
+    return dataclasses.replace(loaded, problems=tuple(loaded.with_pages(problems)))
 
 
 def _twice(docs: Sequence[Document], earlier: Sequence[Document]) -> Iterator[Problem]:
@@ -300,8 +356,6 @@ def _cut_short(documents: Sequence[Document]) -> Iterator[Problem]:
 
 
 def _with_id(doc: Document, doc_id: str) -> Document:
-    import dataclasses
-
     return dataclasses.replace(doc, id=doc_id)
 
 

@@ -7,21 +7,29 @@ not import rdflib, networkx, pyvis, spaCy or jieba.
 
 from __future__ import annotations
 
+import bisect
 import logging
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from enum import StrEnum
 
 from policykg.records import Paragraph, SourceLine
 
 __all__ = [
     "DEFAULT_WIDTH",
     "CleanedLines",
+    "Furniture",
+    "FurnitureKind",
+    "ascii_punctuation_damage",
     "clean_lines",
     "display_width",
+    "halfwidth",
     "join_paragraphs",
     "join_text",
+    "normalise_doc_number",
+    "restore_punctuation",
     "wrap_width",
 ]
 
@@ -112,9 +120,34 @@ _FULL_STOP = "。！？!?"
 _CLOSERS = "”\u2019）)》」』】"
 
 
+class FurnitureKind(StrEnum):
+    """What a removed piece of page furniture was (``loaders.furniture``)."""
+
+    PAGE_NUMBER = "page_number"
+    RUNNING_HEAD = "running_head"
+    LETTERHEAD = "letterhead"
+    WATERMARK = "watermark"
+    WEB_METADATA = "web_metadata"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Furniture:
+    """A line (or, ``partial``, the part of a line) set aside as page furniture."""
+
+    kind: FurnitureKind
+    line: int
+    page: int
+    text: str
+    partial: bool = False
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CleanedLines:
-    """The kept source lines of one file and how every other line was accounted for."""
+    """The kept source lines of one file and how every other line was accounted for.
+
+    For a PDF: ``furniture`` holds every removed line (the letterhead is header evidence),
+    ``pages`` the page count and ``source_file`` the path relative to the input root.
+    """
 
     file: str
     total_lines: int
@@ -123,6 +156,25 @@ class CleanedLines:
     blank_lines: int
     page_starts: frozenset[int]
     fresh: frozenset[int]
+    furniture: tuple[Furniture, ...] = field(default=())
+    pages: int | None = None
+    source_file: str = ""
+    #: For a PDF, the number of the first line of each page (``page_of`` reads it).
+    page_lines: tuple[int, ...] = ()
+    #: The text layer gave full-width punctuation as ASCII and it was restored (P003).
+    restored_punctuation: bool = False
+
+    def page_of(self, line: int) -> int | None:
+        """The page of a line number (None for a text file).
+
+        >>> CleanedLines(file="a.pdf", total_lines=9, lines=(), artifacts=(), blank_lines=0,
+        ...              page_starts=frozenset(), fresh=frozenset(), pages=2,
+        ...              page_lines=(1, 5)).page_of(7)
+        2
+        """
+        if not self.page_lines:
+            return None
+        return max(1, bisect.bisect_right(self.page_lines, line))
 
 
 def display_width(text: str) -> int:
@@ -368,3 +420,84 @@ def join_paragraphs(lines: Sequence[SourceLine], width: int | None = None) -> li
         prev_width = line_width
     flush()
     return paragraphs
+
+
+# Full-width digits, Latin letters and the ideographic space, and their ASCII forms.
+_HALFWIDTH = str.maketrans(
+    {**{chr(0xFF10 + i): chr(0x30 + i) for i in range(10)},
+     **{chr(0xFF21 + i): chr(0x41 + i) for i in range(26)},
+     **{chr(0xFF41 + i): chr(0x61 + i) for i in range(26)},
+     "\u3000": " "}
+)
+
+
+def halfwidth(text: str) -> str:
+    """Full-width digits and Latin letters as ASCII, for values (the printed text is kept).
+
+    >>> halfwidth("到２０２５年，细颗粒物下降１０％")
+    '到2025年，细颗粒物下降10％'
+    >>> halfwidth("\\uff30\\uff2d２.５") == "PM2.5"
+    True
+    """
+    return text.translate(_HALFWIDTH)
+
+
+# The year of a 发文字号 in any bracket a copy uses: 〔2021〕 [2021] 【2021】 (2021) ［2021］.
+_DOC_NUMBER_YEAR_RE = re.compile(r"""[〔\[【(（［]\s*(?P<year>\d{4})\s*[〕\]】)）］]""")
+
+
+def normalise_doc_number(text: str) -> str:
+    """A 发文字号 as GB/T 9704 prints it: ASCII digits, 〔year〕, no spaces.
+
+    >>> normalise_doc_number("甘政发 〔２０２１〕６２号")
+    '甘政发〔2021〕62号'
+    >>> normalise_doc_number("京技管[2021]115号")
+    '京技管〔2021〕115号'
+    """
+    compact = re.sub(r"\s+", "", halfwidth(text))
+    return _DOC_NUMBER_YEAR_RE.sub(lambda m: f"〔{m.group('year')}〕", compact)
+
+
+# ASCII punctuation standing against a CJK character: a text layer whose font maps the
+# full-width marks to ASCII (107 甘肃: "省政府各部门,中央"; "请认真贯彻执行.").
+_ASCII_PUNCT_RE = re.compile(rf"(?<=[{_CJK}])[,:;!?]|[,:;!?](?=[{_CJK}])")
+_FULL_COMMA_RE = re.compile("[，：；]")
+_PUNCT_MAP = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "(": "（", ")": "）",
+              "«": "《", "»": "》"}
+# What is restored once a file is known to be damaged: , : ; ! ? next to CJK; a full stop
+# after CJK or a closing mark (not "1.构建", not "......."); ( ) around CJK; « ».
+_RESTORE_RE = re.compile(
+    rf"""(?<=[{_CJK}])[,:;!?] | [,:;!?](?=[{_CJK}])
+      | (?<=[{_CJK}”’）)»])\.(?![.\d])
+      | \((?=[{_CJK}]) | (?<=[{_CJK}])\) | [«»]""",
+    re.VERBOSE,
+)
+
+
+def ascii_punctuation_damage(texts: Sequence[str]) -> bool:
+    """Return True when a file's text layer prints full-width punctuation as ASCII.
+
+    Many ASCII marks against CJK and fewer full-width ones: the font maps them so.
+
+    >>> ascii_punctuation_damage(["各市人民政府,省政府各部门:"] * 6)
+    True
+    >>> ascii_punctuation_damage(["各市人民政府，省政府各部门：1,2"] * 6)
+    False
+    """
+    ascii_marks = sum(len(_ASCII_PUNCT_RE.findall(t)) for t in texts)
+    full_marks = sum(len(_FULL_COMMA_RE.findall(t)) for t in texts)
+    return ascii_marks >= 10 and ascii_marks > full_marks
+
+
+def restore_punctuation(text: str) -> str:
+    """Restore the full-width punctuation a damaged text layer gives as ASCII.
+
+    Only for files ``ascii_punctuation_damage`` finds damaged.
+
+    >>> restore_punctuation("现将 «关于…方案»印发你们,请认真贯彻执行.")
+    '现将 《关于…方案》印发你们，请认真贯彻执行。'
+    >>> restore_punctuation("1.构建长江生态, 3.5亿")
+    '1.构建长江生态， 3.5亿'
+    """
+    return _RESTORE_RE.sub(lambda m: "。" if m.group(0) == "." else _PUNCT_MAP[m.group(0)],
+                           text)

@@ -7,15 +7,37 @@ jieba.
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import logging
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from policykg.errors import EmptyInputError, EncodingError, NotAPolicyTextError
+from policykg.errors import EmptyInputError, EncodingError, InputError, NotAPolicyTextError
+from policykg.loaders.lines import CleanedLines, clean_lines
 from policykg.records import Problem, Span
 
-__all__ = ["DecodedText", "check_policy_text", "decode_bytes", "read_text"]
+__all__ = [
+    "READ_SUFFIXES",
+    "DecodedText",
+    "InputFile",
+    "InputFiles",
+    "LineView",
+    "Progress",
+    "check_policy_text",
+    "collect_inputs",
+    "decode_bytes",
+    "list_lines",
+    "read_cleaned",
+    "read_text",
+]
+
+#: The files a folder build reads; a folder's other files are listed as ignored.
+READ_SUFFIXES = (".pdf", ".txt")
+
+#: ``progress(done, total, source_file)``: called before each input file and once at the end.
+Progress = Callable[[int, int, str], None]
 
 logger = logging.getLogger(__name__)
 
@@ -169,3 +191,153 @@ def check_policy_text(text: str, name: str) -> None:
             Span(file=name, start_line=1, end_line=1),
             excerpt=first,
         )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InputFile:
+    """One input file and its path relative to the input root (``Document.source_file``)."""
+
+    path: Path
+    source_file: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InputFiles:
+    """The files a build reads, the files it ignores, and whether a folder was given."""
+
+    files: tuple[InputFile, ...]
+    ignored: tuple[InputFile, ...] = ()
+    from_folder: bool = False
+
+
+def collect_inputs(paths: Sequence[Path]) -> InputFiles:
+    """Expand files and folders into input files, in order.
+
+    A named file is read whatever its extension; a folder's .pdf and .txt files (in its
+    subfolders too, by relative path; hidden ones skipped) are read and its other files
+    ignored.
+
+    Raises:
+        InputError: a path does not exist.
+        EmptyInputError: a folder holds no file, or no .pdf or .txt file.
+    """
+    files: list[InputFile] = []
+    ignored: list[InputFile] = []
+    from_folder = False
+    for path in paths:
+        if path.is_dir():
+            from_folder = True
+            found = sorted(
+                (p for p in path.rglob("*") if p.is_file()
+                 and not any(part.startswith(".") for part in p.relative_to(path).parts)),
+                key=lambda p: p.relative_to(path).as_posix(),
+            )
+            if not found:
+                raise EmptyInputError(f"folder holds no file: {path}")
+            read = [p for p in found if p.suffix.lower() in READ_SUFFIXES]
+            if not read:
+                raise EmptyInputError(f"folder holds no .pdf or .txt file: {path} "
+                                      f"({len(found)} other files ignored)")
+            for p in found:
+                item = InputFile(path=p, source_file=p.relative_to(path).as_posix())
+                (files if p.suffix.lower() in READ_SUFFIXES else ignored).append(item)
+        elif path.is_file():
+            files.append(InputFile(path=path, source_file=path.name))
+        else:
+            raise InputError(f"no such file or folder: {path}")
+    return InputFiles(files=tuple(files), ignored=tuple(ignored), from_folder=from_folder)
+
+
+def _looks_like_pdf(path: Path) -> bool:
+    from policykg.loaders.pdf import is_pdf
+
+    if path.suffix.lower() == ".pdf":
+        return True
+    try:
+        with path.open("rb") as fh:
+            return is_pdf(fh.read(1024))
+    except OSError:
+        return False
+
+
+def read_cleaned(f: InputFile) -> tuple[CleanedLines, tuple[Problem, ...]]:
+    """Read a text or PDF file into cleaned lines (page furniture of a PDF set aside).
+
+    Returns:
+        The cleaned lines (``source_file`` set) and the problems of reading (E001 legacy
+        encoding, P001 unmapped glyphs, P002 a page without text).
+
+    Raises:
+        InputError: the file cannot be used (``EncodingError``, ``EmptyInputError``,
+            ``EncryptedPdfError``, ``ScannedPdfError``, ``DamagedPdfError``).
+    """
+    if _looks_like_pdf(f.path):
+        from policykg.loaders.furniture import clean_pdf
+        from policykg.loaders.pdf import read_pdf
+
+        pdf = read_pdf(f.path)
+        cleaned = clean_pdf(pdf, f.source_file)
+        problems = pdf.problems
+        if cleaned.restored_punctuation:
+            problems += (Problem(
+                code="P003",
+                span=Span(file=pdf.file, start_line=1, end_line=cleaned.total_lines, page=1),
+                message="the text layer gives full-width punctuation as ASCII (, . : « »); "
+                        "restored as printed",
+            ),)
+        return cleaned, problems
+    decoded = read_text(f.path)
+    cleaned = clean_lines(decoded.text, f.path.name)
+    return dataclasses.replace(cleaned, source_file=f.source_file), decoded.problems
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LineView:
+    """One source line as the loaders see it (``policykg text``).
+
+    ``status`` is "" for a kept line, "blank", or the furniture kind of a removed line
+    (``page_artifact`` for a text file's page footer); ``cut`` is a page number cut off a
+    kept line; ``text`` is what the loaders keep (the printed line for a removed one).
+    """
+
+    number: int
+    page: int | None
+    text: str
+    status: str = ""
+    cut: str = ""
+
+
+def list_lines(path: Path) -> list[LineView]:
+    """Every line of a text or PDF file, numbered as spans number them, with its fate.
+
+    Raises:
+        InputError: as ``read_cleaned``.
+    """
+    f = InputFile(path=path, source_file=path.name)
+    if _looks_like_pdf(path):
+        from policykg.loaders.furniture import clean_pdf
+        from policykg.loaders.pdf import read_pdf
+
+        pdf = read_pdf(path)
+        raw = [(s.number, s.page, s.text) for s in pdf.source_lines()]
+        cleaned = clean_pdf(pdf, f.source_file)
+    else:
+        decoded = read_text(path)
+        cleaned = clean_lines(decoded.text, path.name)
+        raw = [(n, None, t.rstrip("\r")) for n, t in enumerate(
+            decoded.text.split("\n")[: cleaned.total_lines], start=1)]
+    kept = {s.number: s.text for s in cleaned.lines}
+    removed = {x.line: str(x.kind) for x in cleaned.furniture if not x.partial}
+    removed.update({n: "page_artifact" for n in cleaned.artifacts if n not in removed})
+    cuts = {x.line: x.text for x in cleaned.furniture if x.partial}
+    out: list[LineView] = []
+    for number, page, text in raw:
+        if number in kept:
+            out.append(LineView(number=number, page=page, text=kept[number],
+                                cut=cuts.get(number, "")))
+        elif number in removed:
+            out.append(LineView(number=number, page=page, text=text.strip(),
+                                status=removed[number]))
+        else:
+            out.append(LineView(number=number, page=page, text=text.strip(), status="blank"))
+    return out

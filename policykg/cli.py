@@ -82,12 +82,7 @@ def _summary(result: pipeline.BuildResult, store: Path | None, out: TextIO) -> N
     parts = sorted(per_part.items(), key=lambda x: x[0] or 0)
     out.write("  by part: " + ", ".join(f"{p or 'single'}: {n}" for p, n in parts) + "\n")
     out.write("  by kind: " + ", ".join(f"{k}: {n}" for k, n in sorted(per_kind.items())) + "\n")
-    for s in corpus.summary:
-        out.write(
-            f"lines of {Path(s.file).name}: {s.total_lines} = {s.document_lines} in documents"
-            f" + {s.structure_lines} headings + {s.blank_lines} blank"
-            f" + {s.artifact_lines} page artifacts + {s.unexplained_lines} not understood\n"
-        )
+    _files_summary(corpus, out)
     out.write(
         f"sections: {sum(len(d.sections) for d in corpus.documents)}, tasks: {len(corpus.tasks)}, "
         f"agencies: {len(corpus.agencies)}, targets: {len(corpus.targets)}, "
@@ -104,11 +99,71 @@ def _summary(result: pipeline.BuildResult, store: Path | None, out: TextIO) -> N
         out.write(f"store: {store}\n")
 
 
+def _files_summary(corpus: Corpus, out: TextIO) -> None:
+    """Account for every input file, and for every line (and page) of the files read."""
+    read = [s for s in corpus.summary if s.status == "read"]
+    skipped = [s for s in corpus.summary if s.status == "skipped"]
+    ignored = [s for s in corpus.summary if s.status == "ignored"]
+    pdfs = [s for s in read if s.pages is not None]
+    if len(corpus.summary) > 1 or skipped or ignored:
+        reasons = Counter(s.reason for s in skipped)
+        why = ", ".join(f"{r}: {n}" for r, n in sorted(reasons.items()))
+        out.write(
+            f"files: {len(corpus.summary)} = {len(read)} read"
+            f" ({len(pdfs)} PDF, {len(read) - len(pdfs)} text)"
+            f" + {len(skipped)} skipped" + (f" ({why})" if why else "")
+            + f" + {len(ignored)} ignored\n"
+        )
+    for s in read:
+        if s.pages is None:
+            out.write(
+                f"lines of {Path(s.file).name}: {s.total_lines} = {s.document_lines} in "
+                f"documents + {s.structure_lines} headings + {s.blank_lines} blank"
+                f" + {s.artifact_lines} page artifacts + {s.unexplained_lines} not understood\n"
+            )
+    if pdfs:
+        total = {f: sum(getattr(s, f) for s in pdfs) for f in (
+            "total_lines", "document_lines", "structure_lines", "blank_lines",
+            "artifact_lines", "unexplained_lines", "pages")}
+        name = Path(pdfs[0].file).name if len(pdfs) == 1 else f"{len(pdfs)} PDFs"
+        out.write(
+            f"lines of {name} ({total['pages']} pages): {total['total_lines']} = "
+            f"{total['document_lines']} in documents + {total['structure_lines']} headings"
+            f" + {total['blank_lines']} blank + {total['artifact_lines']} page artifacts"
+            f" + {total['unexplained_lines']} not understood\n"
+        )
+        kinds: Counter[str] = Counter()
+        for s in pdfs:
+            kinds.update(dict(s.furniture))
+        out.write("  page artifacts: " + (", ".join(
+            f"{k}: {n}" for k, n in sorted(kinds.items())) or "none") + "\n")
+
+
+def _progress() -> pipeline.Progress | None:
+    """A files-done meter on stderr when it is a terminal; None (quiet) otherwise."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int, current: str) -> None:
+        if done >= total:
+            sys.stderr.write("\r\x1b[K")
+        else:
+            sys.stderr.write(f"\r\x1b[K[{done}/{total}] {_cut(current, 60).rstrip()}")
+        sys.stderr.flush()
+
+    return show
+
+
+def _skipped_any(corpus: Corpus) -> bool:
+    return any(s.status == "skipped" for s in corpus.summary)
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     """Build the inputs (default: the bundled compilation) into the store."""
     inputs = [Path(p) for p in args.inputs] or [pipeline.bundled_input()]
     store = _store_dir(args)
-    result = pipeline.build_store(inputs, store, validate=not args.no_validate)
+    result = pipeline.build_store(inputs, store, validate=not args.no_validate,
+                                  progress=_progress())
     pipeline.prepare_search()  # once per machine, so that even the first 'who' is fast
     _summary(result, store, sys.stdout)
     for problem in result.corpus.problems[: args.show_problems]:
@@ -116,7 +171,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     if result.validation is not None and not result.validation.conforms:
         print(result.validation.text, file=sys.stderr)
         return 1
-    if args.strict and result.corpus.problems:
+    if args.strict and (result.corpus.problems or _skipped_any(result.corpus)):
         return 1
     return 0
 
@@ -155,7 +210,7 @@ _TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
 
 def cmd_extract(args: argparse.Namespace) -> int:
     """Parse FILE_OR_DIR and print one kind of record."""
-    corpus = pipeline.load_corpus([Path(args.input)])
+    corpus = pipeline.load_corpus([Path(args.input)], _progress())
     rows = _extract_rows(corpus, args.kind)
     if args.format == "jsonl":
         _jsonl(rows, sys.stdout)
@@ -389,6 +444,24 @@ def cmd_viz(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_text(args: argparse.Namespace) -> int:
+    """Print a file's text as the loaders see it: page, line number, text; furniture marked."""
+    from policykg.loaders.source import list_lines
+
+    for view in list_lines(Path(args.file)):
+        if view.status == "blank" and not args.all:
+            continue
+        if view.status and view.status != "blank" and args.kept:
+            continue
+        page = f"p{view.page:<4}" if view.page is not None else ""
+        mark = "  " if not view.status or view.status == "blank" else "- "
+        note = f"    [{view.status}]" if view.status and view.status != "blank" else ""
+        if view.cut:
+            note = f"    [page_number cut: {view.cut}]"
+        print(f"{page}{view.number:>6} {mark}{view.text}{note}")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="policykg",
@@ -420,6 +493,12 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("input", metavar="FILE_OR_DIR")
     sp.add_argument("--kind", choices=EXTRACT_KINDS, default="documents")
     sp.add_argument("--format", choices=("jsonl", "table"), default="jsonl")
+
+    sp = add("text", cmd_text, "print a .txt or .pdf file's text as the loaders see it, "
+             "with page and line numbers", store=False)
+    sp.add_argument("file", metavar="FILE")
+    sp.add_argument("--kept", action="store_true", help="only the lines the loaders keep")
+    sp.add_argument("--all", action="store_true", help="blank lines too")
 
     sp = add("docs", cmd_docs, "list the built documents")
     sp.add_argument("--format", choices=("table", "jsonl"), default="table")

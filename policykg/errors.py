@@ -40,6 +40,7 @@ PROBLEM_CODES: dict[str, str] = {
     "E001": "input decoded from a legacy encoding",
     "P001": "private-use or unmapped glyphs on a PDF page",
     "P002": "PDF page without a text layer",
+    "P003": "PDF text layer gives full-width punctuation as ASCII, restored",
 }
 
 
@@ -64,33 +65,50 @@ class PolicyKGError(Exception):
 class InputError(PolicyKGError):
     """The input as a whole cannot be used."""
 
+    #: Why a folder build skipped the file, counted in the build summary.
+    reason = "unreadable"
+
 
 class EncodingError(InputError):
     """The input is binary or not text in a known encoding."""
+
+    reason = "binary or undecodable"
 
 
 class EmptyInputError(InputError):
     """The input holds no text."""
 
+    reason = "empty"
+
 
 class NotAPolicyTextError(InputError):
     """The input is text, but not a policy document or compilation."""
+
+    reason = "not a policy"
 
 
 class ParseError(InputError):
     """The input's structure cannot be read."""
 
+    reason = "not understood"
+
 
 class EncryptedPdfError(InputError):
     """The PDF is encrypted and needs a password to open."""
+
+    reason = "encrypted"
 
 
 class DamagedPdfError(InputError):
     """The PDF is truncated or damaged: PDFium cannot parse it."""
 
+    reason = "damaged PDF"
+
 
 class ScannedPdfError(InputError):
     """The PDF has no text layer: its pages are images (a scan)."""
+
+    reason = "scan without text"
 
 
 class RegistryError(PolicyKGError):

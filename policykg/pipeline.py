@@ -10,7 +10,7 @@ import dataclasses
 import logging
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -41,6 +41,9 @@ logger = logging.getLogger(__name__)
 _PACKAGE = Path(__file__).resolve().parent
 STORE_ENV = "POLICYKG_STORE"
 
+#: ``progress(done, total, current_file)`` while input files are read (the CLI's TTY meter).
+Progress = Callable[[int, int, str], None]
+
 
 def bundled_input() -> Path:
     """Return the bundled compilation shipped in ``data/``."""
@@ -64,17 +67,18 @@ class BuildResult:
     timings: dict[str, float]
 
 
-def load_corpus(paths: Sequence[Path]) -> Corpus:
+def load_corpus(paths: Sequence[Path], progress: Progress | None = None) -> Corpus:
     """Parse input files or folders into records (documents, tasks, targets, citations)."""
     from policykg.loaders.corpus import load
 
     for path in paths:
         if not path.exists():
             raise InputError(f"{path}: no such file or directory")
-    return load(paths)
+    return load(paths, progress=progress)
 
 
-def build(paths: Sequence[Path], *, validate: bool = True) -> BuildResult:
+def build(paths: Sequence[Path], *, validate: bool = True,
+          progress: Progress | None = None) -> BuildResult:
     """Run every stage on ``paths`` and return the records, tree and RDF graph."""
     from policykg.graph.build import build_graph
     from policykg.graph.sectors import tag_sectors
@@ -82,7 +86,7 @@ def build(paths: Sequence[Path], *, validate: bool = True) -> BuildResult:
 
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    corpus = load_corpus(paths)
+    corpus = load_corpus(paths, progress)
     t1 = time.perf_counter()
     timings["parse_extract"] = t1 - t0
     tags = tuple(tag_sectors(corpus))
@@ -102,13 +106,14 @@ def build(paths: Sequence[Path], *, validate: bool = True) -> BuildResult:
     return BuildResult(corpus=corpus, tree=tree, graph=graph, validation=report, timings=timings)
 
 
-def build_store(paths: Sequence[Path], store_dir: Path, *, validate: bool = True) -> BuildResult:
+def build_store(paths: Sequence[Path], store_dir: Path, *, validate: bool = True,
+                progress: Progress | None = None) -> BuildResult:
     """Build ``paths`` and write the result into ``store_dir`` (atomically swapped in)."""
     from policykg.graph.store import write_store
     from policykg.graph.tree import tree_to_json
 
     _check_store_target(store_dir)
-    result = build(paths, validate=validate)
+    result = build(paths, validate=validate, progress=progress)
     t0 = time.perf_counter()
     write_store(
         store_dir,

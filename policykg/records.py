@@ -364,7 +364,13 @@ class Problem:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class BuildSummary:
-    """How every source line was accounted for."""
+    """How every source line was accounted for.
+
+    For a PDF, ``pages`` is its page count and ``furniture`` the removed lines by kind
+    (their sum is ``artifact_lines``). A file that was not read has ``status`` "skipped"
+    (``reason`` says why: empty, scan, encrypted …) or "ignored" (not a .pdf or .txt file in
+    a folder) and no lines.
+    """
 
     file: str
     total_lines: int
@@ -373,6 +379,11 @@ class BuildSummary:
     structure_lines: int
     document_lines: int
     unexplained_lines: int
+    pages: int | None = None
+    furniture: tuple[tuple[str, int], ...] = ()
+    source_file: str = ""
+    status: str = "read"
+    reason: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -88,11 +88,11 @@ def _missing(d: Path) -> Path:
     return d / "no-such-compilation.txt"
 
 
-def _folder_with_image(d: Path) -> Path:
+def _folder_of_one_binary_txt(d: Path) -> Path:
+    # a folder whose only .txt file is binary (and an image, ignored): nothing to read
     folder = d / "notices"
     folder.mkdir()
-    (folder / "01-guofa-2021-4.txt").write_bytes(NOTICE.read_bytes())
-    _binary(folder)
+    (folder / "figure.txt").write_bytes(_binary(folder).read_bytes())
     return folder
 
 
@@ -114,8 +114,8 @@ def _empty_folder(d: Path) -> Path:
         pytest.param(_poems, "loader_not_policy.txt", "not a Chinese policy text",
                      id="chinese-poems"),
         pytest.param(_missing, "no-such-compilation.txt", "no such file", id="missing-path"),
-        pytest.param(_folder_with_image, "figure.png", "binary data",
-                     id="folder-with-a-png"),
+        pytest.param(_folder_of_one_binary_txt, "figure.txt", "binary data",
+                     id="folder-of-one-binary-txt"),
         pytest.param(_empty_folder, "nothing", "no file", id="empty-folder"),
     ],
 )
