@@ -248,10 +248,10 @@ def load_documents(paths: Sequence[Path], progress: Progress | None = None) -> L
             gc.enable()
 
 
-def _skipped(f: InputFile, status: str, reason: str) -> BuildSummary:
+def _skipped(f: InputFile, status: str, reason: str, detail: str = "") -> BuildSummary:
     return BuildSummary(file=f.path.name, total_lines=0, blank_lines=0, artifact_lines=0,
                         structure_lines=0, document_lines=0, unexplained_lines=0,
-                        source_file=f.source_file, status=status, reason=reason)
+                        source_file=f.source_file, status=status, reason=reason, detail=detail)
 
 
 def _load_documents(paths: Sequence[Path], progress: Progress | None) -> LoadedDocuments:
@@ -263,8 +263,8 @@ def _load_documents(paths: Sequence[Path], progress: Progress | None) -> LoadedD
     page_lines: dict[str, tuple[int, ...]] = {}
     inputs = collect_inputs(paths)
     for f in inputs.ignored:
-        logger.warning("ignored %s: not a .pdf or .txt file", f.source_file)
-        summaries.append(_skipped(f, "ignored", "not .pdf or .txt"))
+        logger.info("ignored %s: not a .pdf or .txt file", f.source_file)
+        summaries.append(_skipped(f, "ignored", "not a .pdf or .txt file"))
     # one named file that cannot be read is an error of its own; in a folder, a skip
     alone = len(inputs.files) == 1 and not inputs.from_folder
     errors: list[InputError] = []
@@ -282,7 +282,7 @@ def _load_documents(paths: Sequence[Path], progress: Progress | None) -> LoadedD
             if alone:
                 raise
             errors.append(e)
-            summaries.append(_skipped(f, "skipped", e.reason))
+            summaries.append(_skipped(f, "skipped", e.reason, e.message))
             continue
         problems.extend(read_problems)
         if cleaned.pages is None and is_compilation(cleaned):
@@ -307,10 +307,11 @@ def _load_documents(paths: Sequence[Path], progress: Progress | None) -> LoadedD
         progress(total, total, "")
     if not documents and len(errors) == 1:
         raise errors[0]
-    for summary, error in zip((s for s in summaries if s.status == "skipped"), errors,
-                              strict=True):
-        # one line per skipped file, naming it and the reason (after the progress meter)
-        logger.warning("skipped %s: %s", summary.source_file, error.message)
+    for summary in summaries:
+        if summary.status == "skipped":
+            # the CLI prints these from the summaries; with nothing read, it gets only the error
+            log = logger.warning if not documents else logger.info
+            log("skipped %s: %s", summary.source_file, summary.detail)
     if not documents:
         reasons = ", ".join(f"{r}: {n}" for r, n in sorted(Counter(e.reason for e in errors)
                                                           .items()))

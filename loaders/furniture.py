@@ -184,7 +184,8 @@ def _running_heads(pages: Sequence[Sequence[tuple[int, str]]]) -> set[str]:
     counts: Counter[str] = Counter()
     for page in pages:
         edge = [t for _, t in page[:_EDGE]] + [t for _, t in page[-_EDGE:]]
-        counts.update({_key(t) for t in edge})
+        # a table's header row repeated on each page has cells apart: "序号 项目 投资"
+        counts.update({_key(t) for t in edge if not _SPACE_RE.search(t.strip())})
     need = max(3, (len(pages) + 1) // 2)
     return {
         key for key, n in counts.items()

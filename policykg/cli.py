@@ -158,6 +158,14 @@ def _skipped_any(corpus: Corpus) -> bool:
     return any(s.status == "skipped" for s in corpus.summary)
 
 
+def _report_files(corpus: Corpus) -> None:
+    """One stderr line per input file that was skipped or ignored, naming it and why."""
+    for s in corpus.summary:
+        if s.status != "read":
+            print(f"policykg: {s.status} {s.source_file or s.file}: {s.detail or s.reason}",
+                  file=sys.stderr)
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     """Build the inputs (default: the bundled compilation) into the store."""
     inputs = [Path(p) for p in args.inputs] or [pipeline.bundled_input()]
@@ -165,6 +173,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     result = pipeline.build_store(inputs, store, validate=not args.no_validate,
                                   progress=_progress())
     pipeline.prepare_search()  # once per machine, so that even the first 'who' is fast
+    _report_files(result.corpus)
     _summary(result, store, sys.stdout)
     for problem in result.corpus.problems[: args.show_problems]:
         print(str(problem), file=sys.stderr)
@@ -211,6 +220,7 @@ _TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
 def cmd_extract(args: argparse.Namespace) -> int:
     """Parse FILE_OR_DIR and print one kind of record."""
     corpus = pipeline.load_corpus([Path(args.input)], _progress())
+    _report_files(corpus)
     rows = _extract_rows(corpus, args.kind)
     if args.format == "jsonl":
         _jsonl(rows, sys.stdout)

@@ -368,8 +368,8 @@ class BuildSummary:
 
     For a PDF, ``pages`` is its page count and ``furniture`` the removed lines by kind
     (their sum is ``artifact_lines``). A file that was not read has ``status`` "skipped"
-    (``reason`` says why: empty, scan, encrypted …) or "ignored" (not a .pdf or .txt file in
-    a folder) and no lines.
+    (``reason`` says why: empty, scan, encrypted …; ``detail`` the error message) or
+    "ignored" (not a .pdf or .txt file in a folder) and no lines.
     """
 
     file: str
@@ -384,6 +384,7 @@ class BuildSummary:
     source_file: str = ""
     status: str = "read"
     reason: str = ""
+    detail: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
