@@ -11,9 +11,8 @@ Must not import ``loaders`` or ``viz``.
 from __future__ import annotations
 
 import logging
-import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from policykg.errors import QueryError
@@ -31,14 +30,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-# BM25 parameters (the usual defaults)
-K1 = 1.2
-B = 0.75
-
-# One-character function words a segmented query carries that say nothing about a task.
-STOP_WORDS = frozenset("的了和与及或在对由把将为是等各有关于中并以")
-# A query token made only of punctuation or spaces.
-NOISE = re.compile(r"^[\s\W_]+$")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -95,19 +86,6 @@ class Duties:
         return sum(g.lead for g in self.groups)
 
 
-def _terms(tokens: Iterable[str]) -> list[str]:
-    """Distinct query terms in order, without punctuation and one-character stop words."""
-    seen: dict[str, None] = {}
-    for token in tokens:
-        t = token.strip()
-        if not t or NOISE.match(t):
-            continue
-        seen.setdefault(t, None)
-    terms = list(seen)
-    kept = [t for t in terms if not (len(t) == 1 and t in STOP_WORDS)]
-    return kept or terms
-
-
 def _field(task: Task) -> str:
     return "\n".join((task.text, *task.section))
 
@@ -117,41 +95,31 @@ def who(
     tasks: Sequence[Task],
     documents: Sequence[Document],
     limit: int = 10,
+    query: str | None = None,
 ) -> list[Hit]:
-    """Rank tasks by BM25 over the query words; ties keep corpus order (document, line, id).
+    """Rank tasks by ``graph.fulltext.rank``: phrase first, then more words, then BM25.
 
     Args:
         query_tokens: the segmented query (``loaders.nlp.segment``).
         tasks: the tasks to search.
         documents: the documents, for titles and order.
         limit: how many hits to return (0 or less: all).
+        query: the query as typed, for the phrase test (default: the tokens joined).
 
     Returns:
-        The hits, best first; only tasks holding at least one query word.
+        The hits, best first; ties keep corpus order (document, line, id).  A query of
+        several words needs most of them in a task (``fulltext.min_match``).
     """
-    terms = _terms(query_tokens)
-    if not terms or not tasks:
-        return []
-    fields = [_field(t) for t in tasks]
-    lengths = [max(len(f), 1) for f in fields]
-    avg = sum(lengths) / len(lengths)
-    n = len(tasks)
-    counts = [[f.count(term) for term in terms] for f in fields]
-    df = [sum(1 for row in counts if row[i]) for i in range(len(terms))]
-    idf = [math.log(1 + (n - d + 0.5) / (d + 0.5)) for d in df]
+    from policykg.graph.fulltext import rank
+
     order = {d.id: i for i, d in enumerate(documents)}
     titles = {d.id: d.title for d in documents}
-    scored: list[tuple[float, int, int, str, Task]] = []
-    for task, row, length in zip(tasks, counts, lengths, strict=True):
-        score = 0.0
-        for i, tf in enumerate(row):
-            if tf:
-                score += idf[i] * tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / avg))
-        if score > 0:
-            scored.append((-score, order.get(task.doc_id, n), task.start_line, task.id, task))
-    scored.sort(key=lambda s: s[:4])
-    chosen = scored if limit <= 0 else scored[:limit]
-    return [Hit(task=s[4], score=-s[0], title=titles.get(s[4].doc_id, "")) for s in chosen]
+    ordered = sorted(tasks, key=lambda t: (order.get(t.doc_id, len(order)), t.start_line, t.id))
+    phrase = query if query is not None else "".join(query_tokens)
+    ranked = rank(phrase, query_tokens, [_field(t) for t in ordered])
+    chosen = ranked if limit <= 0 else ranked[:limit]
+    return [Hit(task=ordered[r.index], score=r.score, title=titles.get(ordered[r.index].doc_id, ""))
+            for r in chosen]
 
 
 def resolve_agency(text: str, agencies: Sequence[Agency]) -> Agency:

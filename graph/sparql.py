@@ -2,19 +2,15 @@
 
 ``run_query`` runs on an opened store (pyoxigraph, on disk), a bare ``pyoxigraph.Store``, or
 an ``rdflib.Graph`` (rdflib's own engine, the baseline), and always returns rdflib terms.
-``format_result`` writes table (for people), CSV and TSV (SPARQL 1.1 Query Results CSV and
-TSV Formats) and JSON (SPARQL 1.1 Query Results JSON Format).  Presentation stays here and
-in the CLI; nothing is printed.  Must not import ``loaders`` or ``viz``.
+``serialize`` writes the W3C SPARQL 1.1 results formats (CSV, TSV, JSON, XML) through
+pyoxigraph's writers, never by hand; ``format_result`` adds a table for people.  Nothing is
+printed.  Must not import ``loaders`` or ``viz``.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import logging
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -32,13 +28,15 @@ __all__ = [
     "QueryResult",
     "format_result",
     "run_query",
+    "serialize",
+    "short",
     "with_prefixes",
 ]
 
 logger = logging.getLogger(__name__)
 
 #: Output formats of ``format_result``.
-FORMATS: Final = ("table", "csv", "tsv", "json")
+FORMATS: Final = ("table", "csv", "tsv", "json", "xml")
 
 # A prefix the query declares itself, e.g. "PREFIX pkg: <https://w3id.org/policykg/ontology#>"
 DECLARED_PREFIX = re.compile(
@@ -66,9 +64,20 @@ class QueryResult:
     variables: tuple[str, ...] = ()
     rows: tuple[tuple[_TERM, ...], ...] = ()
     boolean: bool | None = None
+    #: the answer in the SPARQL 1.1 JSON results format as the engine wrote it (None: a
+    #: result built in Python, or a CONSTRUCT/DESCRIBE graph)
+    raw: bytes | None = None
+
+    def values(self) -> list[tuple[Any, ...]]:
+        """The rows as Python values (``int``, ``Decimal``, ``date``, ``str`` …; None unbound)."""
+        return [tuple(None if t is None else _python(t) for t in row) for row in self.rows]
 
     def __len__(self) -> int:
         return len(self.rows)
+
+    def serialize(self, fmt: str) -> bytes:
+        """The result in a W3C SPARQL 1.1 results format (``csv``, ``tsv``, ``json``, ``xml``)."""
+        return serialize(self, fmt)
 
     def column(self, name: str) -> list[_TERM]:
         """The values of one variable, in row order."""
@@ -78,6 +87,10 @@ class QueryResult:
     def dicts(self) -> list[dict[str, _TERM]]:
         """The rows as dicts of variable → term (unbound variables are None)."""
         return [dict(zip(self.variables, row, strict=True)) for row in self.rows]
+
+
+def _python(term: Node) -> Any:
+    return term.toPython() if isinstance(term, Literal | URIRef | BNode) else term
 
 
 def with_prefixes(text: str, prefixes: dict[str, str] | None = None) -> str:
@@ -151,9 +164,13 @@ def _run_oxigraph(store: Any, text: str) -> QueryResult:
     if isinstance(answer, pyoxigraph.QueryBoolean):
         return QueryResult(kind="ask", boolean=bool(answer))
     if isinstance(answer, pyoxigraph.QuerySolutions):
-        variables = tuple(v.value for v in answer.variables)
-        rows = tuple(tuple(_from_ox(sol[v]) for v in variables) for sol in answer)
-        return QueryResult(kind="select", variables=variables, rows=rows)
+        raw = answer.serialize(format=pyoxigraph.QueryResultsFormat.JSON)
+        solutions = pyoxigraph.parse_query_results(
+            raw, format=pyoxigraph.QueryResultsFormat.JSON)
+        assert isinstance(solutions, pyoxigraph.QuerySolutions)
+        variables = tuple(v.value for v in solutions.variables)
+        rows = tuple(tuple(_from_ox(sol[v]) for v in variables) for sol in solutions)
+        return QueryResult(kind="select", variables=variables, rows=rows, raw=raw)
     triples = tuple(
         (_from_ox(t.subject), _from_ox(t.predicate), _from_ox(t.object)) for t in answer
     )
@@ -217,7 +234,8 @@ def run_query(store: Any, text: str) -> QueryResult:
 # ---------------------------------------------------------------- formats
 
 
-def _short(term: _TERM) -> str:
+def short(term: _TERM) -> str:
+    """A term as people read it: a project IRI as ``prefix:name``, a literal as its text."""
     if term is None:
         return ""
     if isinstance(term, URIRef):
@@ -231,106 +249,71 @@ def _short(term: _TERM) -> str:
     return str(term)
 
 
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * (width - _width(text))
-
-
-def _cut(text: str, limit: int) -> str:
-    text = text.replace("\n", " ")
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def _table(result: QueryResult, max_cell: int = 60) -> str:
+    from policykg.display import table
+
     if result.kind == "ask":
         return ("true" if result.boolean else "false") + "\n"
-    header = list(result.variables)
-    body = [
-        [_cut(s, max_cell) for s in map(_short, row)] for row in result.rows
-    ]
-    widths = [max([_width(h), *(_width(r[i]) for r in body)]) for i, h in enumerate(header)]
-    lines = [" | ".join(_pad(h, w) for h, w in zip(header, widths, strict=True)).rstrip()]
-    lines.append("-+-".join("-" * w for w in widths))
-    lines += [" | ".join(_pad(c, w) for c, w in zip(r, widths, strict=True)).rstrip() for r in body]
-    lines.append(f"({len(body)} row{'s' if len(body) != 1 else ''})")
-    return "\n".join(lines) + "\n"
+    body = table(result.variables, ([short(t) for t in row] for row in result.rows),
+                 max_width=max_cell, sep=" | ", rule=True)
+    n = len(result.rows)
+    return f"{body}\n({n} row{'s' if n != 1 else ''})\n"
 
 
-def _csv_value(term: _TERM) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    return str(term)
+def _rdflib_json(result: QueryResult) -> bytes:
+    """The result in the SPARQL 1.1 JSON format, written by rdflib's serializer."""
+    from rdflib.query import Result
+    from rdflib.term import Variable
 
-
-def _csv(result: QueryResult) -> str:
-    out = io.StringIO()
-    w = csv.writer(out, lineterminator="\r\n")
     if result.kind == "ask":
-        w.writerow(["_askResult"])
-        w.writerow(["true" if result.boolean else "false"])
-        return out.getvalue()
-    w.writerow(result.variables)
-    for row in result.rows:
-        w.writerow([_csv_value(t) for t in row])
-    return out.getvalue()
-
-
-def _tsv_value(term: _TERM) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    text = term.n3()
-    return text.replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-
-
-def _tsv(result: QueryResult) -> str:
-    if result.kind == "ask":
-        return "?_askResult\n" + ("true" if result.boolean else "false") + "\n"
-    lines = ["\t".join(f"?{v}" for v in result.variables)]
-    lines += ["\t".join(_tsv_value(t) for t in row) for row in result.rows]
-    return "\n".join(lines) + "\n"
-
-
-def _json_term(term: Node) -> dict[str, str]:
-    if isinstance(term, URIRef):
-        return {"type": "uri", "value": str(term)}
-    if isinstance(term, BNode):
-        return {"type": "bnode", "value": str(term)}
-    if isinstance(term, Literal):
-        out = {"type": "literal", "value": str(term)}
-        if term.language:
-            out["xml:lang"] = term.language
-        elif term.datatype is not None and term.datatype != XSD.string:
-            out["datatype"] = str(term.datatype)
-        return out
-    raise QueryError(f"unsupported term in a result: {term!r}")
-
-
-def _json(result: QueryResult) -> str:
-    if result.kind == "ask":
-        data: dict[str, Any] = {"head": {}, "boolean": bool(result.boolean)}
+        answer = Result("ASK")
+        answer.askAnswer = bool(result.boolean)
     else:
-        bindings = [
-            {v: _json_term(t) for v, t in zip(result.variables, row, strict=True) if t is not None}
+        answer = Result("SELECT")
+        answer.vars = [Variable(v) for v in result.variables]
+        answer.bindings = [
+            {Variable(v): t for v, t in zip(result.variables, row, strict=True)
+             if isinstance(t, URIRef | BNode | Literal)}
             for row in result.rows
         ]
-        data = {"head": {"vars": list(result.variables)}, "results": {"bindings": bindings}}
-    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    out = answer.serialize(format="json")
+    assert isinstance(out, bytes)
+    return out
 
 
-def format_result(result: QueryResult, fmt: str = "table") -> str:
-    """Return the result as ``table``, ``csv``, ``tsv`` or ``json`` (W3C SPARQL 1.1 results).
+def serialize(result: QueryResult, fmt: str) -> bytes:
+    """The result in a W3C SPARQL 1.1 results format: ``csv``, ``tsv``, ``json`` or ``xml``.
+
+    pyoxigraph writes every format (from the JSON the engine gave, or that rdflib wrote for
+    a result built in Python); nothing is formatted by hand here.
 
     Raises:
         QueryError: unknown format.
     """
-    writers = {"table": _table, "csv": _csv, "tsv": _tsv, "json": _json}
-    if fmt not in writers:
+    import pyoxigraph
+
+    formats = {
+        "csv": pyoxigraph.QueryResultsFormat.CSV,
+        "tsv": pyoxigraph.QueryResultsFormat.TSV,
+        "json": pyoxigraph.QueryResultsFormat.JSON,
+        "xml": pyoxigraph.QueryResultsFormat.XML,
+    }
+    if fmt not in formats:
         raise QueryError(f"unknown result format {fmt!r} (one of {', '.join(FORMATS)})")
-    return writers[fmt](result)
+    raw = result.raw if result.raw is not None else _rdflib_json(result)
+    parsed = pyoxigraph.parse_query_results(raw, format=pyoxigraph.QueryResultsFormat.JSON)
+    out = parsed.serialize(format=formats[fmt])
+    assert isinstance(out, bytes)
+    return out
+
+
+def format_result(result: QueryResult, fmt: str = "table") -> str:
+    """Return the result as a ``table`` for people, or a W3C format (``serialize``).
+
+    Raises:
+        QueryError: unknown format.
+    """
+    if fmt == "table":
+        return _table(result)
+    text = serialize(result, fmt).decode("utf-8")
+    return text if text.endswith("\n") or not text else text + "\n"

@@ -1,7 +1,9 @@
-"""The ``policykg`` command line: argparse, output formats and exit codes.
+"""The ``policykg`` command line: parse arguments → call ``policykg.api`` → format.
 
-Exit codes follow pySHACL: 0 success, 1 the graph does not conform or ``--strict`` found
-problems, 2 a user error (one line on stderr). Nothing imports this module.
+Each ``cmd_<name>`` calls the API function of the same name with the same parameters and
+formats what it returns; nothing else happens here.  Exit codes follow pySHACL: 0 success,
+1 the graph does not conform or ``--strict`` found problems, 2 a user error (one line on
+stderr; a name that fits several documents lists them).  Nothing imports this module.
 """
 
 from __future__ import annotations
@@ -15,63 +17,68 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from policykg import __version__, pipeline
-from policykg.errors import PolicyKGError
+from policykg import __version__, api, pipeline
+from policykg.display import cut, table
+from policykg.errors import AmbiguousError, PolicyKGError
 from policykg.records import Corpus, Document
 
 __all__ = ["main"]
 
 logger = logging.getLogger("policykg")
 
-EXTRACT_KINDS = ("documents", "sections", "tasks", "agencies", "targets", "citations", "problems")
 EXPORT_FORMATS = ("turtle", "nt", "jsonld", "graphml", "csv")
 VIZ_KINDS = ("tree", "responsibility", "coresponsibility", "citations", "agency", "all")
+SPARQL_FORMATS = ("table", "csv", "tsv", "json", "xml")
 
 
-def _jsonl(rows: Iterable[dict[str, Any]], out: TextIO) -> None:
+# ---------------------------------------------------------------- output helpers
+
+
+def _jsonl(rows: Iterable[dict[str, Any]]) -> None:
     for row in rows:
-        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
-def _width(text: str) -> int:
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+def _print_table(headers: Sequence[str], rows: Iterable[Sequence[Any]], **kw: Any) -> None:
+    sys.stdout.write(table(headers, rows, **kw) + "\n")
 
 
-def _cut(text: str, width: int) -> str:
-    if _width(text) <= width:
-        return text + " " * (width - _width(text))
-    out, used = "", 0
-    for ch in text:
-        w = _width(ch)
-        if used + w > width - 1:
-            break
-        out, used = out + ch, used + w
-    return out + "…" + " " * (width - used - 1)
+def _fmt(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return "、".join(str(v) for v in value)
+    return "" if value is None else str(value)
 
 
-def _table(headers: Sequence[str], rows: Iterable[Sequence[Any]], out: TextIO,
-           widths: Sequence[int] | None = None) -> None:
-    """Print an aligned table, CJK characters counted double width."""
-    cells = [[("" if v is None else str(v)) for v in row] for row in rows]
-    if widths is None:
-        widths = [
-            min(60, max([_width(h)] + [_width(r[i]) for r in cells])) for i, h in enumerate(headers)
-        ]
-    out.write("  ".join(_cut(h, w) for h, w in zip(headers, widths, strict=True)).rstrip() + "\n")
-    for row in cells:
-        out.write("  ".join(_cut(v, w) for v, w in zip(row, widths, strict=True)).rstrip() + "\n")
+def _source(file: str, start: int, end: int | None = None, page: int | None = None) -> str:
+    where = Path(file).name + (f":p{page}" if page is not None else "")
+    return f"{where}:{start}" + (f"-{end}" if end is not None and end != start else "")
 
 
-def _store_dir(args: argparse.Namespace) -> Path:
-    return Path(args.store) if args.store else pipeline.default_store()
+def _highlight(text: str, spans: Sequence[tuple[int, int]], color: bool) -> str:
+    """Mark the matched words: reverse video on a terminal, 【】 otherwise."""
+    on, off = ("\x1b[7m", "\x1b[0m") if color else ("【", "】")
+    out, last = [], 0
+    for s, e in spans:
+        out += [text[last:s], on, text[s:e], off]
+        last = e
+    out.append(text[last:])
+    return "".join(out)
 
 
-def _ready_store(args: argparse.Namespace) -> Path:
-    store = _store_dir(args)
-    if pipeline.ensure_store(store):
-        print(f"policykg: no store found; built the bundled compilation into {store}",
+def _open(args: argparse.Namespace) -> api.Store:
+    """Open the store of ``--store``; say so on stderr when it had to be built first."""
+    store = api.open_store(args.store)
+    if store.built:
+        print(f"policykg: no store found; built the bundled compilation into {store.path}",
               file=sys.stderr)
     return store
+
+
+def _filters(args: argparse.Namespace, *names: str) -> dict[str, Any]:
+    return {n: getattr(args, n) for n in names if getattr(args, n, None) is not None}
+
+
+# ---------------------------------------------------------------- build and extract
 
 
 def _summary(result: pipeline.BuildResult, store: Path | None, out: TextIO) -> None:
@@ -148,7 +155,7 @@ def _progress() -> pipeline.Progress | None:
         if done >= total:
             sys.stderr.write("\r\x1b[K")
         else:
-            sys.stderr.write(f"\r\x1b[K[{done}/{total}] {_cut(current, 60).rstrip()}")
+            sys.stderr.write(f"\r\x1b[K[{done}/{total}] {cut(current, 60)}")
         sys.stderr.flush()
 
     return show
@@ -168,11 +175,9 @@ def _report_files(corpus: Corpus) -> None:
 
 def cmd_build(args: argparse.Namespace) -> int:
     """Build the inputs (default: the bundled compilation) into the store."""
-    inputs = [Path(p) for p in args.inputs] or [pipeline.bundled_input()]
-    store = _store_dir(args)
-    result = pipeline.build_store(inputs, store, validate=not args.no_validate,
-                                  progress=_progress())
-    pipeline.prepare_search()  # once per machine, so that even the first 'who' is fast
+    store = Path(args.store) if args.store else pipeline.default_store()
+    result = api.build(args.inputs, store=store, validate=not args.no_validate,
+                       progress=_progress())
     _report_files(result.corpus)
     _summary(result, store, sys.stdout)
     for problem in result.corpus.problems[: args.show_problems]:
@@ -183,27 +188,6 @@ def cmd_build(args: argparse.Namespace) -> int:
     if args.strict and (result.corpus.problems or _skipped_any(result.corpus)):
         return 1
     return 0
-
-
-def _extract_rows(corpus: Corpus, kind: str) -> list[dict[str, Any]]:
-    if kind == "documents":
-        return [d.to_json() for d in corpus.documents]
-    if kind == "sections":
-        return [
-            {"doc_id": s.doc_id, "id": s.id, "marker": s.marker, "level": s.level,
-             "heading": s.heading, "path": list(s.path), "start_line": s.start_line,
-             "end_line": s.end_line}
-            for d in corpus.documents for s in d.sections
-        ]
-    if kind == "tasks":
-        return [t.to_json() for t in corpus.tasks]
-    if kind == "agencies":
-        return [a.to_json() for a in corpus.agencies]
-    if kind == "targets":
-        return [t.to_json() for t in corpus.targets]
-    if kind == "citations":
-        return [c.to_json() for c in corpus.citations]
-    return [p.to_json() for p in corpus.problems]
 
 
 _TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -219,111 +203,123 @@ _TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
 
 def cmd_extract(args: argparse.Namespace) -> int:
     """Parse FILE_OR_DIR and print one kind of record."""
-    corpus = pipeline.load_corpus([Path(args.input)], _progress())
-    _report_files(corpus)
-    rows = _extract_rows(corpus, args.kind)
+    extracted = api.extract(args.input, kind=args.kind, progress=_progress())
+    _report_files(extracted.corpus)
+    rows = extracted.rows
     if args.format == "jsonl":
-        _jsonl(rows, sys.stdout)
+        _jsonl(rows)
     else:
         cols = _TABLE_COLUMNS[args.kind]
-        _table(cols, ([_fmt(r.get(c)) for c in cols] for r in rows), sys.stdout)
+        _print_table(cols, ([_fmt(r.get(c)) for c in cols] for r in rows))
     return 0
 
 
-def _fmt(value: Any) -> str:
-    if isinstance(value, list):
-        return "、".join(str(v) for v in value)
-    return "" if value is None else str(value)
-
-
-def _doc_source(doc: Document) -> str:
-    return f"{Path(doc.file).name}:{doc.start_line}-{doc.end_line}"
+# ---------------------------------------------------------------- documents
 
 
 def cmd_docs(args: argparse.Namespace) -> int:
-    """List the built documents."""
-    corpus = pipeline.read_index(_ready_store(args))
+    """List the built documents, filtered."""
+    found = api.docs(store=_open(args), **_filters(
+        args, "kind", "genre", "level", "jurisdiction", "issuer", "since", "until", "text"))
     if args.format == "jsonl":
-        _jsonl((d.to_json() for d in corpus.documents), sys.stdout)
+        _jsonl(d.to_json() for d in found)
         return 0
-    _table(("id", "kind", "date", "文号", "title", "lines"),
-           ([d.id, d.kind, d.date, d.doc_number, d.title, f"{d.start_line}-{d.end_line}"]
-            for d in corpus.documents), sys.stdout, widths=(14, 15, 10, 18, 56, 11))
+    _print_table(("id", "kind", "date", "文号", "title", "lines"),
+                 ([d.id, d.kind, d.date, d.doc_number, d.title, f"{d.start_line}-{d.end_line}"]
+                  for d in found), widths=(14, 15, 10, 18, 56, 11))
     return 0
 
 
-def _find_doc(corpus: Corpus, doc_id: str) -> Document:
-    from policykg.errors import InputError
+def _doc_source(doc: Document) -> str:
+    return _source(doc.file, doc.start_line, doc.end_line)
 
-    for doc in corpus.documents:
-        if doc.id == doc_id:
-            return doc
-    raise InputError(f"no document with id {doc_id!r} (see 'policykg docs')")
+
+def _link_line(link: api.Link) -> str:
+    where = f"  (line {link.line}" + (f", {link.count} mentions" if link.count > 1 else "") + ")"
+    return f"    {link.title}" + (f" [{link.doc_id}]" if link.doc_id else "") + (
+        where if link.line is not None else "")
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    """Print one document's metadata and its section outline with line numbers."""
-    corpus = pipeline.read_index(_ready_store(args), sections=True, targets=True)
-    doc = _find_doc(corpus, args.doc_id)
+    """Print one document's metadata, links and section outline with line numbers."""
+    info = api.show(args.doc, store=_open(args))
+    doc = info.document
+    inferred = {i.field: i for i in getattr(doc, "inferred", ())}
     if args.format == "json":
         data = doc.to_json()
         data["sections"] = [
             {"marker": s.marker, "level": s.level, "heading": s.heading,
              "start_line": s.start_line, "end_line": s.end_line} for s in doc.sections
         ]
+        data["inferred"] = {k: {"value": v.value, "doc_id": v.doc_id, "line": v.line,
+                                "text": v.text} for k, v in inferred.items()}
+        for name in ("cites", "implements", "cited_by", "implemented_by", "attachments"):
+            data[name] = [{"doc_id": x.doc_id, "title": x.title, "line": x.line,
+                           "count": x.count} for x in getattr(info, name)]
+        data["notice"] = None if info.notice is None else info.notice.doc_id
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return 0
     for key, value in doc.to_json().items():
-        print(f"{key:>12}: {_fmt(value)}")
-    tasks = [t for t in corpus.tasks if t.doc_id == doc.id]
-    targets = [t for t in corpus.targets if t.doc_id == doc.id]
+        note = ""
+        if key in inferred:
+            i = inferred[key]
+            note = f"  (inferred: cited so by {i.doc_id} line {i.line}: {cut(i.text, 60)})"
+        print(f"{key:>12}: {_fmt(value)}{note}")
     print(f"{'source':>12}: {_doc_source(doc)}")
-    print(f"{'counts':>12}: {len(doc.sections)} sections, {len(tasks)} tasks, "
-          f"{len(targets)} targets")
+    print(f"{'counts':>12}: {len(doc.sections)} sections, {info.tasks} tasks, "
+          f"{info.targets} targets")
+    if info.notice is not None:
+        print(f"{'notice':>12}: {info.notice.title} [{info.notice.doc_id}]")
+    for label, links in (("attachments", info.attachments), ("implements", info.implements),
+                         ("cites", info.cites), ("implemented by", info.implemented_by),
+                         ("cited by", info.cited_by)):
+        if links:
+            print(f"{label} ({len(links)}):")
+            for link in links:
+                print(_link_line(link))
     print("outline:")
     for s in doc.sections:
         print(f"  {s.start_line:>6}  {'  ' * (s.level - 1)}{s.marker}{s.heading}")
     return 0
 
 
+# ---------------------------------------------------------------- who, duties, search
+
+
+_DOC_FILTERS = ("doc", "kind", "genre", "level", "jurisdiction", "since", "until")
+
+
 def cmd_who(args: argparse.Namespace) -> int:
     """Rank the tasks matching TEXT and show who is responsible for each."""
-    from policykg.graph.search import who
-    from policykg.loaders.nlp import segment
-
-    corpus = pipeline.read_index(_ready_store(args))
     text = " ".join(args.text)
-    hits = who(segment(text), corpus.tasks, corpus.documents, limit=args.limit)
-    docs = {d.id: d for d in corpus.documents}
+    store = _open(args)
+    hits = api.who(text, store=store, limit=args.limit, **_filters(args, *_DOC_FILTERS))
+    docs = {d.id: d for d in api.docs(store=store)}
     if args.format == "jsonl":
-        _jsonl(({"score": round(h.score, 4), **h.task.to_json(),
-                 "title": docs[h.task.doc_id].title} for h in hits), sys.stdout)
+        _jsonl({"score": round(h.score, 4), **h.task.to_json(), "title": h.title} for h in hits)
         return 0
     if not hits:
         print(f"no task matches {text!r}")
         return 0
     for rank, hit in enumerate(hits, 1):
         t, d = hit.task, docs[hit.task.doc_id]
-        print(f"{rank}. {_cut(t.text, 100).rstrip()}")
-        print(f"   lead: {_fmt(list(t.lead)) or '—'}")
-        print(f"   participants: {_fmt(list(t.participants)) or '—'}"
-              + (f"  (+{_fmt(list(t.collective))})" if t.collective else ""))
+        print(f"{rank}. {cut(t.text, 100)}")
+        print(f"   lead: {_fmt(t.lead) or '—'}")
+        print(f"   participants: {_fmt(t.participants) or '—'}"
+              + (f"  (+{_fmt(t.collective)})" if t.collective else ""))
         print(f"   document: {d.title} [{d.id}]")
         print(f"   section: {' > '.join(t.section) or '—'}")
-        print(f"   source: {Path(d.file).name}:{t.start_line}-{t.end_line}  {t.raw}")
+        print(f"   source: {_source(d.file, t.start_line, t.end_line)}  {t.raw}")
     return 0
 
 
 def cmd_duties(args: argparse.Namespace) -> int:
     """List every task an agency (any alias) leads or joins, grouped by document."""
-    from policykg.graph.search import duties, resolve_agency
-
-    corpus = pipeline.read_index(_ready_store(args))
-    agency = resolve_agency(args.agency, corpus.agencies)
-    result = duties(agency, corpus.tasks, corpus.documents, lead_only=args.lead_only)
+    result = api.duties(args.agency, store=_open(args), lead_only=args.lead_only)
+    agency = result.agency
     if args.format == "jsonl":
-        _jsonl(({"agency": agency.name, "role": g.role, "doc_id": g.document.id,
-                 **g.task.to_json()} for g in result.rows), sys.stdout)
+        _jsonl({"agency": agency.name, "role": g.role, "doc_id": g.document.id,
+                **g.task.to_json()} for g in result.rows)
         return 0
     print(f"{agency.name}: {result.total} tasks ({result.lead} as lead) "
           f"in {len(result.groups)} documents")
@@ -332,41 +328,57 @@ def cmd_duties(args: argparse.Namespace) -> int:
         print(f"\n{d.title} [{d.id}] — {len(group.rows)} tasks")
         for row in group.rows:
             role = "牵头" if row.role == "lead" else "参与"
-            print(f"  [{role}] {Path(d.file).name}:{row.task.start_line}-{row.task.end_line}  "
-                  f"{_cut(row.task.text, 70).rstrip()}")
+            print(f"  [{role}] {_source(d.file, row.task.start_line, row.task.end_line)}  "
+                  f"{cut(row.task.text, 70)}")
     return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    """Full-text search over every paragraph of every document."""
+    text = " ".join(args.text)
+    hits = api.search(text, store=_open(args), limit=args.limit,
+                      **_filters(args, *_DOC_FILTERS))
+    if args.format == "jsonl":
+        _jsonl({"doc_id": h.doc_id, "title": h.title, "section": list(h.section),
+                "file": h.file, "page": h.page, "line": h.line, "start_line": h.start_line,
+                "end_line": h.end_line, "phrase": h.phrase, "words": list(h.words),
+                "score": round(h.score, 4), "text": h.text,
+                "matches": [list(m) for m in h.matches]} for h in hits)
+        return 0
+    if not hits:
+        print(f"nothing matches {text!r}")
+        return 0
+    color = sys.stdout.isatty()
+    for rank, hit in enumerate(hits, 1):
+        snippet, spans = hit.snippet(args.width)
+        print(f"{rank}. {_highlight(snippet, spans, color)}")
+        print(f"   document: {hit.title} [{hit.doc_id}]")
+        print(f"   section: {' > '.join(hit.section) or '—'}")
+        print(f"   source: {_source(hit.file, hit.line, page=hit.page)}")
+    return 0
+
+
+# ---------------------------------------------------------------- targets and tree
 
 
 def cmd_targets(args: argparse.Namespace) -> int:
     """List targets, filtered by year, sector or indicator words."""
-    corpus = pipeline.read_corpus(_ready_store(args))
-    by_sector: dict[str, set[str]] = {}
-    for tag in corpus.sectors:
-        by_sector.setdefault(tag.subject_id, set()).add(tag.sector)
-    rows = []
-    for t in corpus.targets:
-        if args.year is not None and t.year != args.year:
-            continue
-        if args.sector and not any(args.sector in s for s in by_sector.get(t.id, ())):
-            continue
-        if args.indicator and not all(w in t.indicator or w in t.text
-                                      for w in args.indicator.split()):
-            continue
-        rows.append(t)
+    rows = api.targets(store=_open(args), year=args.year, sector=args.sector,
+                       indicator=args.indicator)
     if args.format == "jsonl":
-        _jsonl((t.to_json() for t in rows), sys.stdout)
+        _jsonl(t.to_json() for t in rows)
         return 0
-    _table(("year", "indicator", "direction", "value", "unit", "base", "doc", "line"),
-           ([t.year, t.indicator, t.direction,
-             "" if t.value is None else (f"{t.value:g}" + ("左右" if t.approx else "")),
-             t.unit, t.base_year, t.doc_id, t.line] for t in rows), sys.stdout)
+    _print_table(("year", "indicator", "direction", "value", "unit", "base", "doc", "line"),
+                 ([t.year, t.indicator, t.direction,
+                   "" if t.value is None else (f"{t.value:g}" + ("左右" if t.approx else "")),
+                   t.unit, t.base_year, t.doc_id, t.line] for t in rows))
     print(f"{len(rows)} targets", file=sys.stderr)
     return 0
 
 
 def cmd_tree(args: argparse.Namespace) -> int:
     """Print the "1+N" policy tree."""
-    tree = pipeline.read_json(_ready_store(args), "tree.json")
+    tree = api.tree(store=_open(args))
     if args.format == "json":
         print(json.dumps(tree, ensure_ascii=False, indent=2))
         return 0
@@ -381,44 +393,28 @@ def cmd_tree(args: argparse.Namespace) -> int:
     return 0
 
 
+# ---------------------------------------------------------------- the graph
+
+
 def cmd_sparql(args: argparse.Namespace) -> int:
     """Run a SPARQL query over the store, the project prefixes predeclared."""
-    from policykg.errors import InputError
-    from policykg.graph.sparql import format_result, run_query
-    from policykg.graph.store import open_store
+    from policykg.graph.sparql import format_result
 
-    if args.file:
-        try:
-            text = Path(args.file).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as e:
-            raise InputError(f"{args.file}: cannot read query ({e})") from e
-    elif args.query:
-        text = args.query
-    else:
-        raise InputError("give a QUERY or --file q.rq")
-    store = open_store(_ready_store(args))
-    sys.stdout.write(format_result(run_query(store, text), args.format))
+    result = api.sparql(args.query, store=_open(args), file=args.file)
+    sys.stdout.write(format_result(result, args.format))
     return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Export the graph as Turtle, sorted N-Triples, JSON-LD, GraphML or CSV."""
-    from policykg.graph.export import export
-    from policykg.graph.store import open_store
-
-    store = open_store(_ready_store(args))
-    written = export(store, args.format, Path(args.output))
-    for path in written if isinstance(written, list) else [Path(args.output)]:
+    for path in api.export(args.format, args.output, store=_open(args)):
         print(f"wrote {path}", file=sys.stderr)
     return 0
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
     """Print network analyses: busiest agencies, brokers, most-cited and orphan policies."""
-    from policykg.graph.analysis import analyze_corpus
-
-    corpus = pipeline.read_corpus(_ready_store(args))
-    report = analyze_corpus(corpus, top=args.top)
+    report = api.analyze(store=_open(args), top=args.top)
     if args.format == "json":
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
         return 0
@@ -428,37 +424,29 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the store read-only over the SPARQL 1.1 Protocol."""
-    from policykg.graph.endpoint import serve
-
-    store = _ready_store(args)
+    store = _open(args)
     print(f"SPARQL endpoint on http://{args.host}:{args.port}/query (Ctrl-C stops)",
           file=sys.stderr)
-    return serve(store, host=args.host, port=args.port)
+    return api.serve(store=store, host=args.host, port=args.port)
 
 
 def cmd_push(args: argparse.Namespace) -> int:
     """Load the graph into an external SPARQL 1.1 server."""
-    from policykg.graph.push import push
-
-    store = _ready_store(args)
-    count = push(store / "graph.nt", args.endpoint, graph_iri=args.graph)
+    count = api.push(args.endpoint, store=_open(args), graph=args.graph)
     print(f"pushed {count} triples to {args.endpoint}", file=sys.stderr)
     return 0
 
 
 def cmd_viz(args: argparse.Namespace) -> int:
     """Write the HTML views (one, or all into a directory)."""
-    store = _ready_store(args)
-    for path in pipeline.write_views(store, args.kind, args.name, Path(args.output)):
+    for path in api.viz(args.kind, args.output, name=args.name, store=_open(args)):
         print(f"wrote {path}", file=sys.stderr)
     return 0
 
 
 def cmd_text(args: argparse.Namespace) -> int:
     """Print a file's text as the loaders see it: page, line number, text; furniture marked."""
-    from policykg.loaders.source import list_lines
-
-    for view in list_lines(Path(args.file)):
+    for view in api.text(args.file):
         if view.status == "blank" and not args.all:
             continue
         if view.status and view.status != "blank" and args.kept:
@@ -470,6 +458,21 @@ def cmd_text(args: argparse.Namespace) -> int:
             note = f"    [page_number cut: {view.cut}]"
         print(f"{page}{view.number:>6} {mark}{view.text}{note}")
     return 0
+
+
+# ---------------------------------------------------------------- the parser
+
+
+def _add_doc_filters(sp: argparse.ArgumentParser, *, doc: bool = True) -> None:
+    """The document filters of docs, who and search (``graph.lookup.DocumentFilter``)."""
+    if doc:
+        sp.add_argument("--doc", metavar="DOC", help="only this document (id, 文号 or title)")
+    sp.add_argument("--kind", help="document kind (central_policy, local_policy …)")
+    sp.add_argument("--genre", help="document genre (plan, opinion, notice …)")
+    sp.add_argument("--level", help="issuer level (central, provincial, municipal …)")
+    sp.add_argument("--jurisdiction", help="issuing jurisdiction (a fragment: 江苏)")
+    sp.add_argument("--since", metavar="DATE", help="dated on or after (2021, 2021-10, …)")
+    sp.add_argument("--until", metavar="DATE", help="dated on or before")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -501,7 +504,7 @@ def _parser() -> argparse.ArgumentParser:
 
     sp = add("extract", cmd_extract, "parse FILE_OR_DIR and print records", store=False)
     sp.add_argument("input", metavar="FILE_OR_DIR")
-    sp.add_argument("--kind", choices=EXTRACT_KINDS, default="documents")
+    sp.add_argument("--kind", choices=api.EXTRACT_KINDS, default="documents")
     sp.add_argument("--format", choices=("jsonl", "table"), default="jsonl")
 
     sp = add("text", cmd_text, "print a .txt or .pdf file's text as the loaders see it, "
@@ -511,15 +514,19 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--all", action="store_true", help="blank lines too")
 
     sp = add("docs", cmd_docs, "list the built documents")
+    _add_doc_filters(sp, doc=False)
+    sp.add_argument("--issuer", help="an issuer (a fragment of its name)")
+    sp.add_argument("--text", help="a fragment of the title or 文号")
     sp.add_argument("--format", choices=("table", "jsonl"), default="table")
 
-    sp = add("show", cmd_show, "show one document's metadata and outline")
-    sp.add_argument("doc_id", metavar="DOC_ID")
+    sp = add("show", cmd_show, "show one document's metadata, links and outline")
+    sp.add_argument("doc", metavar="DOC", help="id, 文号, title or a fragment of the title")
     sp.add_argument("--format", choices=("text", "json"), default="text")
 
     sp = add("who", cmd_who, "which agencies are responsible for tasks matching TEXT")
     sp.add_argument("text", nargs="+", metavar="TEXT")
     sp.add_argument("--limit", type=int, default=10)
+    _add_doc_filters(sp)
     sp.add_argument("--format", choices=("text", "jsonl"), default="text")
 
     sp = add("duties", cmd_duties, "every task an agency leads or joins")
@@ -527,9 +534,16 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--lead-only", action="store_true")
     sp.add_argument("--format", choices=("text", "jsonl"), default="text")
 
+    sp = add("search", cmd_search, "full-text search over every paragraph of every document")
+    sp.add_argument("text", nargs="+", metavar="TEXT")
+    sp.add_argument("--limit", type=int, default=20)
+    _add_doc_filters(sp)
+    sp.add_argument("--width", type=int, default=80, help="characters of text shown per hit")
+    sp.add_argument("--format", choices=("text", "jsonl"), default="text")
+
     sp = add("targets", cmd_targets, "list quantitative targets and milestones")
     sp.add_argument("--year", type=int)
-    sp.add_argument("--sector", help="sector id or label fragment")
+    sp.add_argument("--sector", help="sector: slug, Chinese or English label (交通, transport)")
     sp.add_argument("--indicator", metavar="WORDS")
     sp.add_argument("--format", choices=("table", "jsonl"), default="table")
 
@@ -539,7 +553,7 @@ def _parser() -> argparse.ArgumentParser:
     sp = add("sparql", cmd_sparql, "run a SPARQL query (prefixes predeclared)")
     sp.add_argument("query", nargs="?", metavar="QUERY")
     sp.add_argument("--file", metavar="Q.rq")
-    sp.add_argument("--format", choices=("table", "csv", "tsv", "json"), default="table")
+    sp.add_argument("--format", choices=SPARQL_FORMATS, default="table")
 
     sp = add("export", cmd_export, "export the graph")
     sp.add_argument("--format", choices=EXPORT_FORMATS, required=True)
@@ -571,11 +585,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     level = logging.ERROR if args.quiet else (logging.DEBUG if args.verbose > 1 else
                                               logging.INFO if args.verbose else logging.WARNING)
     logging.basicConfig(level=level, format="policykg: %(message)s", stream=sys.stderr)
-    if args.command == "viz" and args.kind == "agency" and not args.name:
-        print("policykg: error: 'viz agency' needs an agency NAME", file=sys.stderr)
-        return 2
     try:
         code: int = args.func(args)
+    except AmbiguousError as e:
+        print(f"policykg: error: {str(e).splitlines()[0]}", file=sys.stderr)
+        for key, label in e.candidates:
+            print(f"  {key}  {label}", file=sys.stderr)
+        return 2
     except PolicyKGError as e:
         print(f"policykg: error: {str(e).splitlines()[0]}", file=sys.stderr)
         return 2

@@ -9,10 +9,12 @@ from policykg.records import Span
 
 __all__ = [
     "PROBLEM_CODES",
+    "AmbiguousError",
     "DamagedPdfError",
     "EmptyInputError",
     "EncodingError",
     "EncryptedPdfError",
+    "Errors",
     "GraphError",
     "InputError",
     "NotAPolicyTextError",
@@ -42,6 +44,37 @@ PROBLEM_CODES: dict[str, str] = {
     "P002": "PDF page without a text layer",
     "P003": "PDF text layer gives full-width punctuation as ASCII, restored",
 }
+
+
+class _WithCodes(type):
+    """Give every message of a catalogue class its code: ``Errors.Q001`` → ``[Q001] …``."""
+
+    def __getattribute__(cls, code: str) -> str:
+        message = type.__getattribute__(cls, code)
+        if code.startswith("_") or not isinstance(message, str):
+            return message  # type: ignore[no-any-return]
+        return f"[{code}] {message}"
+
+
+class Errors(metaclass=_WithCodes):
+    """The catalogue of user-facing error messages (spaCy's ``Errors`` is the model).
+
+    Call sites raise ``QueryError(Errors.Q001.format(ref=...))``; the code travels with the
+    message, so a user's report names it and ``grep Q001`` finds both ends.
+
+    >>> Errors.Q001.format(ref="x")
+    "[Q001] no document matches 'x' (see 'policykg docs')"
+    """
+
+    # the user's references: documents, agencies, sectors, dates
+    Q001 = "no document matches {ref!r} (see 'policykg docs')"
+    Q002 = "{ref!r} matches {n} documents; give the id, the 文号 or more of the title"
+    Q003 = "no sector is called {text!r} (give a slug, a Chinese or an English label)"
+    Q004 = "{text!r} names several sectors: {labels}"
+    Q005 = "not a date: {value!r} (give 2021, 2021-10 or 2021-10-24)"
+    Q006 = "give a QUERY or --file q.rq"
+    Q007 = "{path}: cannot read the query ({reason})"
+    Q008 = "nothing to search for in {text!r}"
 
 
 class PolicyKGError(Exception):
@@ -117,6 +150,14 @@ class RegistryError(PolicyKGError):
 
 class QueryError(PolicyKGError):
     """The user's SPARQL query is malformed or failed."""
+
+
+class AmbiguousError(QueryError):
+    """The user's name fits several records; ``candidates`` holds (id, label) pairs."""
+
+    def __init__(self, message: str, candidates: tuple[tuple[str, str], ...] = ()) -> None:
+        self.candidates = candidates
+        super().__init__(message)
 
 
 class GraphError(PolicyKGError):

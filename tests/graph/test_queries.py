@@ -30,10 +30,24 @@ def _expected_path(rq: Path) -> Path:
     return rq.with_suffix(".expected.tsv")
 
 
+def _canonical(tsv: str) -> list[str]:
+    """TSV rows with every term in one spelling (``65`` and ``"65"^^xsd:integer`` alike)."""
+    import pyoxigraph
+
+    solutions = pyoxigraph.parse_query_results(
+        tsv.encode("utf-8"), format=pyoxigraph.QueryResultsFormat.TSV)
+    assert isinstance(solutions, pyoxigraph.QuerySolutions)
+    names = [v.value for v in solutions.variables]
+    lines = ["\t".join(f"?{n}" for n in names)]
+    for row in solutions:
+        lines.append("\t".join("" if row[n] is None else str(row[n]) for n in names))
+    return lines
+
+
 def _normalise(tsv: str) -> list[str]:
     """TSV lines with GROUP_CONCAT cells (" | "-separated) sorted: their order is not defined."""
     out = []
-    for line in tsv.splitlines():
+    for line in _canonical(tsv):
         cells = []
         for cell in line.split("\t"):
             if " | " in cell and cell.startswith('"') and cell.endswith('"'):

@@ -187,6 +187,26 @@ def test_table_aligns_wide_characters_and_counts_rows() -> None:
     assert len(bars) == 1
 
 
+def test_xml_follows_sparql_xml_format() -> None:
+    import xml.etree.ElementTree as ET
+
+    root = ET.fromstring(format_result(RESULT, "xml"))
+    ns = {"r": "http://www.w3.org/2005/sparql-results#"}
+    assert [v.get("name") for v in root.findall("r:head/r:variable", ns)] == [
+        "doc", "title", "date", "missing"]
+    first = root.findall("r:results/r:result", ns)[0]
+    title = first.find("r:binding[@name='title']/r:literal", ns)
+    assert title is not None
+    assert title.text == "关于完善能源绿色低碳转型体制机制和政策措施的意见"
+
+
+def test_values_are_python_values() -> None:
+    import datetime
+
+    assert RESULT.values()[0][2] == datetime.date(2022, 1, 30)
+    assert RESULT.values()[1][2:] == (None, None)
+
+
 def test_unknown_format_is_refused() -> None:
     with pytest.raises(QueryError, match="unknown result format"):
-        format_result(RESULT, "xml")
+        format_result(RESULT, "yaml")

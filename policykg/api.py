@@ -1,0 +1,580 @@
+"""The Python API: plain, typed functions over a store, used by the CLI, the tests and notebooks.
+
+Every ``policykg`` command is a thin wrapper over the function of the same name here, with the
+same parameters (``policykg who TEXT --limit 5`` is ``who("TEXT", limit=5)``).  Functions take
+``store=``: an opened ``Store``, a store folder, or None for the default store
+(``$POLICYKG_STORE``, else ``.policykg/``).  Records come back as the dataclasses of
+``policykg.records``; nothing is printed.
+
+>>> from policykg import api
+>>> store = api.open_store(STORE)
+>>> [d.id for d in api.docs(kind="central_policy", store=store)][:3]
+['p2-1.1', 'p2-1.2', 'p2-1.3']
+>>> api.show("2030年前碳达峰行动方案", store=store).document.id
+'p2-1.4'
+>>> hit = api.who("碳排放权交易", store=store)[0]
+>>> hit.task.doc_id, hit.task.participants[:2]
+('p3-c3-3.7', ('生态环境部', '司法部'))
+>>> api.search("量子科技", store=store)[0].line
+28170
+>>> api.sparql("SELECT (COUNT(*) AS ?n) WHERE { ?d a eli:LegalResource ; pkg:kind 'speech' }",
+...            store=store).values()
+[(15,)]
+
+Must not import ``policykg.cli``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from policykg import pipeline
+from policykg.errors import Errors, InputError, QueryError
+from policykg.records import Citation, Corpus, Document, Relation, SectorTag, Target
+
+if TYPE_CHECKING:
+    import networkx as nx
+    import rdflib
+    import rdflib.query
+
+    from policykg.graph.analysis import AnalysisReport
+    from policykg.graph.fulltext import SearchHit
+    from policykg.graph.search import Duties, Hit
+    from policykg.graph.sparql import QueryResult
+    from policykg.graph.store import OpenStore
+    from policykg.loaders.source import LineView
+
+__all__ = [
+    "DocumentInfo",
+    "Extraction",
+    "Link",
+    "Store",
+    "analyze",
+    "build",
+    "docs",
+    "duties",
+    "export",
+    "extract",
+    "networkx_graph",
+    "open_store",
+    "push",
+    "rdf_graph",
+    "search",
+    "serve",
+    "show",
+    "sparql",
+    "sparql_rdflib",
+    "targets",
+    "text",
+    "tree",
+    "viz",
+    "who",
+]
+
+logger = logging.getLogger(__name__)
+
+class Store:
+    """An opened store folder; its records and graph are read once, on first use.
+
+    ``built`` says whether opening it built the bundled compilation first (no store was
+    there).
+    """
+
+    def __init__(self, path: Path, *, built: bool = False) -> None:
+        self.path = path
+        self.built = built
+        self._index: dict[tuple[bool, bool], Corpus] = {}
+        self._corpus: Corpus | None = None
+        self._citations: tuple[Citation, ...] | None = None
+        self._sectors: tuple[SectorTag, ...] | None = None
+        self._open: OpenStore | None = None
+
+    def __repr__(self) -> str:
+        return f"Store({str(self.path)!r})"
+
+    def index(self, *, sections: bool = False, targets: bool = False) -> Corpus:
+        """The light records: documents (sections on request), agencies, tasks, targets."""
+        for (s, t), corpus in self._index.items():
+            if s >= sections and t >= targets:
+                return corpus
+        corpus = pipeline.read_index(self.path, sections=sections, targets=targets)
+        self._index[(sections, targets)] = corpus
+        return corpus
+
+    def corpus(self) -> Corpus:
+        """Every record, paragraphs included (``records/corpus.json``)."""
+        if self._corpus is None:
+            self._corpus = pipeline.read_corpus(self.path)
+        return self._corpus
+
+    def citations(self) -> tuple[Citation, ...]:
+        """The citations (``records/citations.jsonl``)."""
+        if self._citations is None:
+            if self._corpus is not None:
+                self._citations = self._corpus.citations
+            else:
+                from policykg.recordio import read_records
+
+                self._citations = tuple(
+                    Citation(**{**row, "relation": Relation(row["relation"])})
+                    for row in read_records(self.path, "citations")
+                )
+        return self._citations
+
+    def sector_tags(self) -> tuple[SectorTag, ...]:
+        """The sector tags of documents, tasks and targets."""
+        if self._sectors is None:
+            from policykg.recordio import read_records
+
+            self._sectors = tuple(
+                SectorTag(subject_id=r["subject_id"], sector=r["sector"],
+                          terms=tuple(r["terms"]))
+                for r in read_records(self.path, "sectors")
+            )
+        return self._sectors
+
+    def rdf(self) -> OpenStore:
+        """The Oxigraph store, opened read-only (``graph.store.open_store``)."""
+        if self._open is None:
+            from policykg.graph.store import open_store as _open
+
+            self._open = _open(self.path)
+        return self._open
+
+
+def open_store(path: str | os.PathLike[str] | Store | None = None, *,
+               build_missing: bool = True) -> Store:
+    """Open a store folder (default ``$POLICYKG_STORE``, else ``.policykg/``).
+
+    Args:
+        path: the store folder, or an already opened ``Store`` (returned as it is).
+        build_missing: build the bundled compilation there when no store is there yet.
+
+    Raises:
+        StoreError: the folder holds something that is not a store, or no store and
+            ``build_missing`` is False.
+    """
+    if isinstance(path, Store):
+        return path
+    folder = Path(path) if path is not None else pipeline.default_store()
+    built = pipeline.ensure_store(folder) if build_missing else False
+    if not built and not build_missing:
+        pipeline.read_index(folder)  # raises StoreError when there is no store
+    return Store(folder, built=built)
+
+
+def _store(store: str | os.PathLike[str] | Store | None) -> Store:
+    return open_store(store)
+
+
+# ------------------------------------------------------------------ build and extract
+
+
+def build(inputs: Sequence[str | os.PathLike[str]] = (), *,
+          store: str | os.PathLike[str] | None = None, validate: bool = True,
+          progress: pipeline.Progress | None = None) -> pipeline.BuildResult:
+    """Parse ``inputs`` (default: the bundled compilation), validate, write the store.
+
+    ``progress(done, total, current_file)`` is called as files are read.
+    """
+    paths = [Path(p) for p in inputs] or [pipeline.bundled_input()]
+    folder = Path(store) if store is not None else pipeline.default_store()
+    result = pipeline.build_store(paths, folder, validate=validate, progress=progress)
+    pipeline.prepare_search()  # once per machine, so that even the first 'who' is fast
+    return result
+
+
+EXTRACT_KINDS = ("documents", "sections", "tasks", "agencies", "targets", "citations", "problems")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Extraction:
+    """What ``extract`` read: one kind of record as JSON-ready dicts, and the whole corpus
+    (``corpus.summary`` accounts for every input file)."""
+
+    rows: list[dict[str, Any]]
+    corpus: Corpus
+
+
+def extract(input: str | os.PathLike[str], *, kind: str = "documents",
+            progress: pipeline.Progress | None = None) -> Extraction:
+    """Parse a file or folder and return one kind of record as JSON-ready dicts.
+
+    Raises:
+        InputError: the input cannot be read, or ``kind`` is unknown.
+    """
+    if kind not in EXTRACT_KINDS:
+        raise InputError(f"unknown record kind {kind!r} (one of {', '.join(EXTRACT_KINDS)})")
+    corpus = pipeline.load_corpus([Path(input)], progress)
+    return Extraction(rows=_rows(corpus, kind), corpus=corpus)
+
+
+def _rows(corpus: Corpus, kind: str) -> list[dict[str, Any]]:
+    if kind == "documents":
+        return [d.to_json() for d in corpus.documents]
+    if kind == "sections":
+        return [
+            {"doc_id": s.doc_id, "id": s.id, "marker": s.marker, "level": s.level,
+             "heading": s.heading, "path": list(s.path), "start_line": s.start_line,
+             "end_line": s.end_line}
+            for d in corpus.documents for s in d.sections
+        ]
+    records: tuple[Any, ...] = getattr(corpus, kind)
+    return [r.to_json() for r in records]
+
+
+def text(file: str | os.PathLike[str]) -> list[LineView]:
+    """A ``.txt`` or ``.pdf`` file's lines as the loaders see them: page, number, text, and
+    what the loaders make of each (kept, blank, page furniture …)."""
+    from policykg.loaders.source import list_lines
+
+    return list(list_lines(Path(file)))
+
+
+# ------------------------------------------------------------------ documents
+
+
+def docs(*, store: str | os.PathLike[str] | Store | None = None, kind: str | None = None,
+         genre: str | None = None, level: str | None = None, jurisdiction: str | None = None,
+         issuer: str | None = None, since: str | None = None, until: str | None = None,
+         text: str | None = None) -> list[Document]:
+    """The documents of the store, in corpus order, filtered.
+
+    Args:
+        store: the store (see ``open_store``).
+        kind: ``DocKind`` value (``central_policy`` …).
+        genre: the document's genre.
+        level: the issuer's level.
+        jurisdiction: a fragment of the issuing jurisdiction (江苏 for 江苏省).
+        issuer: a fragment of an issuer's name.
+        since: earliest date (``2021``, ``2021-10`` or ``2021-10-24``), inclusive.
+        until: latest date, inclusive.
+        text: a fragment of the title or 文号.
+
+    Raises:
+        QueryError: a date bound is not a date.
+    """
+    from policykg.graph.lookup import DocumentFilter
+
+    wanted = DocumentFilter(kind=kind, genre=genre, level=level, jurisdiction=jurisdiction,
+                            issuer=issuer, since=since, until=until, text=text)
+    return wanted.apply(_store(store).index().documents)
+
+
+def document(ref: str, *, store: str | os.PathLike[str] | Store | None = None) -> Document:
+    """The one document ``ref`` names: its id, its 文号, its title or a fragment of it.
+
+    Raises:
+        QueryError: no document matches.
+        AmbiguousError: several match (``.candidates`` lists them; never guessed).
+    """
+    from policykg.graph.lookup import resolve_document
+
+    return resolve_document(ref, _store(store).index().documents)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Link:
+    """A reference between two documents: one citation edge, with where it is written."""
+
+    relation: str  # cites, implements, notice_of, attached_to
+    doc_id: str | None  # the other document, None for a policy outside the store
+    title: str
+    line: int | None  # the citing line (in the citing document's file)
+    count: int = 1  # how many mentions the edge gathers
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DocumentInfo:
+    """One document with its outline, counts and links (``policykg show``)."""
+
+    document: Document
+    tasks: int
+    targets: int
+    cites: tuple[Link, ...]
+    implements: tuple[Link, ...]
+    cited_by: tuple[Link, ...]
+    implemented_by: tuple[Link, ...]
+    notice: Link | None  # the covering notice that publishes this document
+    attachments: tuple[Link, ...]  # the documents this notice publishes
+
+
+def _links(citations: Sequence[Citation], titles: dict[str, str], *, outgoing: bool,
+           relation: Relation) -> tuple[Link, ...]:
+    edges: dict[tuple[str | None, str], list[Citation]] = {}
+    for c in citations:
+        if c.relation != relation:
+            continue
+        if outgoing:
+            key = (c.cited_doc_id, c.cited_doc_id or c.external_title or c.cited_title)
+        else:
+            key = (c.doc_id, c.doc_id)
+        edges.setdefault(key, []).append(c)
+    out = []
+    for (doc_id, title), mentions in edges.items():
+        out.append(Link(relation=str(relation), doc_id=doc_id,
+                        title=titles.get(doc_id or "", title) if doc_id else title,
+                        line=min(m.line for m in mentions), count=len(mentions)))
+    return tuple(sorted(out, key=lambda x: (x.line or 0, x.title)))
+
+
+def show(doc: str, *, store: str | os.PathLike[str] | Store | None = None) -> DocumentInfo:
+    """One document: metadata, outline, counts, cites / cited-by / implements /
+    implemented-by and notice–附件 links.
+
+    Args:
+        doc: the document's id, 文号, title or a fragment of the title.
+        store: the store.
+
+    Raises:
+        QueryError: no document matches.
+        AmbiguousError: several match (``.candidates``).
+    """
+    s = _store(store)
+    corpus = s.index(sections=True, targets=True)
+    found = document(doc, store=s)
+    found = next(d for d in corpus.documents if d.id == found.id)
+    titles = {d.id: d.title for d in corpus.documents}
+    citations = s.citations()
+    mine = [c for c in citations if c.doc_id == found.id]
+    theirs = [c for c in citations if c.cited_doc_id == found.id]
+    notice_id = getattr(found, "attached_to", None)
+    attached = getattr(found, "notice_of", None) or ()
+    if isinstance(attached, str):
+        attached = (attached,)
+    return DocumentInfo(
+        document=found,
+        tasks=sum(t.doc_id == found.id for t in corpus.tasks),
+        targets=sum(t.doc_id == found.id for t in corpus.targets),
+        cites=_links(mine, titles, outgoing=True, relation=Relation.CITES),
+        implements=_links(mine, titles, outgoing=True, relation=Relation.IMPLEMENTS),
+        cited_by=_links(theirs, titles, outgoing=False, relation=Relation.CITES),
+        implemented_by=_links(theirs, titles, outgoing=False, relation=Relation.IMPLEMENTS),
+        notice=None if not notice_id else Link(relation="attached_to", doc_id=notice_id,
+                                               title=titles.get(notice_id, notice_id),
+                                               line=None),
+        attachments=tuple(Link(relation="notice_of", doc_id=a, title=titles.get(a, a),
+                               line=None) for a in attached),
+    )
+
+
+# ------------------------------------------------------------------ who, duties, search
+
+
+def who(text: str, *, store: str | os.PathLike[str] | Store | None = None, limit: int = 10,
+        doc: str | None = None, kind: str | None = None, genre: str | None = None,
+        level: str | None = None, jurisdiction: str | None = None, since: str | None = None,
+        until: str | None = None) -> list[Hit]:
+    """The tasks matching ``text``, ranked, each with who leads and who takes part.
+
+    The ranking is ``search``'s: phrase matches first, then more of the query's words, then
+    BM25; a query of several words needs most of them (量子计算 never matches on 计算 alone).
+    Filters apply to the task's document.
+    """
+    from policykg.graph.lookup import DocumentFilter
+    from policykg.graph.search import who as _who
+    from policykg.loaders.nlp import segment
+
+    corpus = _store(store).index()
+    wanted = DocumentFilter(doc=doc, kind=kind, genre=genre, level=level,
+                            jurisdiction=jurisdiction, since=since, until=until)
+    documents = wanted.apply(corpus.documents) if wanted else list(corpus.documents)
+    keep = {d.id for d in documents}
+    tasks = [t for t in corpus.tasks if t.doc_id in keep]
+    return _who(segment(text), tasks, documents, limit=limit, query=text)
+
+
+def duties(agency: str, *, store: str | os.PathLike[str] | Store | None = None,
+           lead_only: bool = False) -> Duties:
+    """Every task an agency (id, name or any alias) leads or joins, grouped by document.
+
+    Raises:
+        QueryError: no agency, or several, go by that name.
+    """
+    from policykg.graph.search import duties as _duties
+    from policykg.graph.search import resolve_agency
+
+    corpus = _store(store).index()
+    found = resolve_agency(agency, corpus.agencies)
+    return _duties(found, corpus.tasks, corpus.documents, lead_only=lead_only)
+
+
+def search(text: str, *, store: str | os.PathLike[str] | Store | None = None,
+           limit: int = 20, doc: str | None = None, kind: str | None = None,
+           genre: str | None = None, level: str | None = None,
+           jurisdiction: str | None = None, since: str | None = None,
+           until: str | None = None) -> list[SearchHit]:
+    """Full-text search over every paragraph of every document.
+
+    The query is segmented with jieba; hits are ranked phrase matches first, then by how
+    many of the query's words they hold, then BM25; a query of several words needs most of
+    them.  Each hit names its document, section, page and line, and where the words are.
+
+    Raises:
+        QueryError: nothing to search for, or a filter names no document.
+    """
+    from policykg.graph.fulltext import search as _search
+    from policykg.graph.lookup import DocumentFilter
+    from policykg.loaders.nlp import segment
+
+    s = _store(store)
+    wanted = DocumentFilter(doc=doc, kind=kind, genre=genre, level=level,
+                            jurisdiction=jurisdiction, since=since, until=until)
+    corpus = s.corpus()
+    documents = wanted.apply(corpus.documents) if wanted else list(corpus.documents)
+    return _search(text, segment(text), documents, limit=limit)
+
+
+# ------------------------------------------------------------------ targets and tree
+
+
+def targets(*, store: str | os.PathLike[str] | Store | None = None, year: int | None = None,
+            sector: str | None = None, indicator: str | None = None) -> list[Target]:
+    """Quantitative targets and dated milestones, filtered.
+
+    Args:
+        store: the store.
+        year: the target year.
+        sector: a sector's slug, Chinese label, English label or a unique fragment of one
+            (交通, Transport, transport); narrower sectors are included.
+        indicator: words that must all occur in the indicator or the sentence.
+
+    Raises:
+        QueryError: ``sector`` names no sector, or several.
+    """
+    s = _store(store)
+    corpus = s.index(targets=True)
+    slugs: set[str] | None = None
+    if sector:
+        from policykg.graph.lookup import resolve_sectors
+        from policykg.graph.sectors import load_sectors
+
+        slugs = resolve_sectors(sector, load_sectors())
+    by_subject: dict[str, set[str]] = {}
+    if slugs is not None:
+        for tag in s.sector_tags():
+            by_subject.setdefault(tag.subject_id, set()).add(tag.sector)
+    words = indicator.split() if indicator else []
+    return [
+        t for t in corpus.targets
+        if (year is None or t.year == year)
+        and (slugs is None or by_subject.get(t.id, set()) & slugs)
+        and all(w in t.indicator or w in t.text for w in words)
+    ]
+
+
+def tree(*, store: str | os.PathLike[str] | Store | None = None) -> dict[str, Any]:
+    """The "1+N" policy tree as nested dicts (``doc_id``, ``label``, ``date``, ``reason``,
+    ``children``)."""
+    data: dict[str, Any] = pipeline.read_json(_store(store).path, "tree.json")
+    return data
+
+
+# ------------------------------------------------------------------ the graph
+
+
+def sparql(query: str | None = None, *, store: str | os.PathLike[str] | Store | None = None,
+           file: str | os.PathLike[str] | None = None) -> QueryResult:
+    """Run a SPARQL query (the project's prefixes predeclared) on the store's Oxigraph.
+
+    The result's ``rows`` hold rdflib terms; ``values()`` gives Python values.
+
+    Raises:
+        QueryError: no query, an unreadable file, or a malformed query.
+    """
+    from policykg.graph.sparql import run_query
+
+    return run_query(_store(store).rdf(), _query_text(query, file))
+
+
+def _query_text(query: str | None, file: str | os.PathLike[str] | None) -> str:
+    if file is not None:
+        try:
+            return Path(file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            raise QueryError(Errors.Q007.format(path=file, reason=e)) from e
+    if not query:
+        raise QueryError(Errors.Q006)
+    return query
+
+
+def sparql_rdflib(query: str, *,
+                  store: str | os.PathLike[str] | Store | None = None) -> rdflib.query.Result:
+    """Run a SPARQL query through rdflib's API (on Oxigraph, via oxrdflib); an rdflib Result."""
+    from policykg.ontology import PREFIXES
+
+    return rdf_graph(store=store).query(query, initNs=dict(PREFIXES))
+
+
+def rdf_graph(*, store: str | os.PathLike[str] | Store | None = None) -> rdflib.Graph:
+    """The store's RDF graph as an ``rdflib.Graph`` backed by the on-disk Oxigraph store."""
+    return _store(store).rdf().graph()
+
+
+NetworkKind = Literal["citations", "responsibility", "coresponsibility", "tree"]
+
+
+def networkx_graph(kind: str = "citations", *,
+                   store: str | os.PathLike[str] | Store | None = None,
+                   agency: str | None = None) -> nx.Graph[str]:
+    """One networkx view of the store (attributes: ARCHITECTURE.md).
+
+    Args:
+        kind: ``citations``, ``responsibility``, ``coresponsibility``, ``tree``, or
+            ``agency`` (one agency's ego network; give ``agency``).
+        store: the store.
+        agency: the agency of the ego network (any alias).
+    """
+    from policykg.graph.views import agency_ego, to_networkx
+
+    corpus = _store(store).corpus()
+    if kind == "agency":
+        if not agency:
+            raise QueryError("the agency view needs an agency name")
+        return agency_ego(corpus, agency)
+    return to_networkx(corpus, kind, sector_tags=corpus.sectors)
+
+
+def analyze(*, store: str | os.PathLike[str] | Store | None = None,
+            top: int = 10) -> AnalysisReport:
+    """Busiest agencies, brokers, most-cited and orphan policies."""
+    from policykg.graph.analysis import analyze_corpus
+
+    return analyze_corpus(_store(store).corpus(), top=top)
+
+
+def export(format: str, output: str | os.PathLike[str], *,
+           store: str | os.PathLike[str] | Store | None = None) -> list[Path]:
+    """Export the graph (turtle, nt, jsonld, graphml, csv); return the files written."""
+    from policykg.graph.export import export as _export
+
+    return _export(_store(store).rdf(), format, Path(output))
+
+
+def serve(*, store: str | os.PathLike[str] | Store | None = None, host: str = "127.0.0.1",
+          port: int = 7878) -> int:
+    """Serve the store read-only over the SPARQL 1.1 Protocol until interrupted."""
+    from policykg.graph.endpoint import serve as _serve
+
+    return _serve(_store(store).path, host=host, port=port)
+
+
+def push(endpoint: str, *, store: str | os.PathLike[str] | Store | None = None,
+         graph: str | None = None) -> int:
+    """Load the graph into an external SPARQL 1.1 server; return the triples sent."""
+    from policykg.graph.push import push as _push
+
+    return _push(_store(store).path / "graph.nt", endpoint, graph_iri=graph)
+
+
+def viz(kind: str, output: str | os.PathLike[str], *, name: str | None = None,
+        store: str | os.PathLike[str] | Store | None = None) -> list[Path]:
+    """Write HTML views: one view to a file, or ``all`` into a folder."""
+    if kind == "agency" and not name:
+        raise InputError("'viz agency' needs an agency NAME")
+    return pipeline.write_views(_store(store).path, kind, name, Path(output))
