@@ -228,12 +228,22 @@ def _rows(corpus: Corpus, kind: str) -> list[dict[str, Any]]:
     return [r.to_json() for r in records]
 
 
-def text(file: str | os.PathLike[str]) -> list[LineView]:
+def text(file: str | os.PathLike[str], *, kept: bool = False,
+         all: bool = False) -> list[LineView]:
     """A ``.txt`` or ``.pdf`` file's lines as the loaders see them: page, number, text, and
-    what the loaders make of each (kept, blank, page furniture …)."""
+    what the loaders make of each (kept, blank, page furniture …).
+
+    Args:
+        file: the file.
+        kept: only the lines the loaders keep.
+        all: blank lines too.
+    """
     from policykg.loaders.source import list_lines
 
-    return list(list_lines(Path(file)))
+    return [
+        v for v in list_lines(Path(file))
+        if (all or v.status != "blank") and not (kept and v.status and v.status != "blank")
+    ]
 
 
 # ------------------------------------------------------------------ documents

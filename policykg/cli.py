@@ -446,11 +446,7 @@ def cmd_viz(args: argparse.Namespace) -> int:
 
 def cmd_text(args: argparse.Namespace) -> int:
     """Print a file's text as the loaders see it: page, line number, text; furniture marked."""
-    for view in api.text(args.file):
-        if view.status == "blank" and not args.all:
-            continue
-        if view.status and view.status != "blank" and args.kept:
-            continue
+    for view in api.text(args.file, kept=args.kept, all=args.all):
         page = f"p{view.page:<4}" if view.page is not None else ""
         mark = "  " if not view.status or view.status == "blank" else "- "
         note = f"    [{view.status}]" if view.status and view.status != "blank" else ""
