@@ -1,30 +1,20 @@
-"""A read-only SPARQL 1.1 Protocol endpoint over the store: the Oxigraph server, not our own.
+"""The read-only SPARQL 1.1 Protocol endpoint over the store (``policykg serve``).
 
-The ``oxigraph`` PyPI package ships the Oxigraph server binary; ``serve`` runs
-``oxigraph serve-read-only --location <store>/oxigraph --bind HOST:PORT`` over the on-disk
-store that ``graph.store`` writes with pyoxigraph.  The binary and pyoxigraph must be the
-same version (their RocksDB layout is the on-disk format), which ``oxigraph_binary`` checks.
+``serve`` binds an HTTP front (``graph.query_server``) and runs every query in a pool of
+worker processes that hold the store open read-only with pyoxigraph.  The front refuses
+what must never reach the engine (``SERVICE`` unless allowed, over-deep or over-long
+queries, writes, cross-site requests), bounds the queries running at once, and stops a query
+at its wall-clock limit or when its client goes away by killing its worker: the CPU is freed
+and a fresh worker takes its place.  Answers are sent whole, so a cut answer is never a 200.
 
-What the server gives, measured on oxigraph 0.5.13:
+Reading a store that another process writes: a RocksDB read-only open needs no lock and sees
+the data flushed before it opened.  ``graph.store`` swaps a finished directory in instead of
+writing into the served one, and running workers keep the files they opened: restart
+``policykg serve`` after ``policykg build``.
 
-- ``GET``/``POST /query`` (SPARQL 1.1 Protocol), ``GET /store`` (Graph Store Protocol reads)
-  and a query page at ``/``; ``POST /update`` and every Graph Store write answer 403.
-- Request size: the request line and headers (so a ``GET`` query) must fit in 8 KiB (400
-  otherwise: send long queries, e.g. with Chinese literals, by ``POST``); a ``POST`` body
-  is limited to 128 MiB (400).  Both are built in and cannot be set, so there is no proxy
-  in front: the 128 MiB bound is loose but real.
-- Query time: ``--timeout-s`` cancels a query after that many seconds (checked while the
-  store is scanned: a query over ``VALUES`` alone ran past it).  The answer is streamed, so
-  a cancelled query still has status 200 but a truncated body that ends with "The SPARQL
-  operation has been cancelled": clients fail to parse it.
-- It opens a store that another process holds open for writing (a RocksDB read-only open
-  needs no lock) and sees the data flushed before it started; the server's help calls
-  reading while another process writes "undefined behaviour".  ``graph.store`` swaps a
-  finished directory in instead of writing into the served one, and a running server keeps
-  the files it opened: restart ``policykg serve`` after ``policykg build``.
-
-``start_server`` runs a server for tests and scripts: on a free loopback port, it waits until
-the server answers, yields its base URL and always stops it.
+The ``oxigraph`` PyPI package's server binary (``oxigraph_binary``) still runs the writable
+stand-in server of ``start_server(read_only=False)``, which tests of ``push`` load into.
+The binary and pyoxigraph must be the same version (their RocksDB layout is the format).
 
 Must not import ``loaders`` or ``viz``.
 """
@@ -39,20 +29,23 @@ import signal
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from importlib import metadata
 from pathlib import Path
 from typing import IO, Final
 
 from policykg.errors import StoreError
+from policykg.graph.query_server import Limits
 
 __all__ = [
     "DEFAULT_HOST",
     "DEFAULT_PORT",
     "DEFAULT_TIMEOUT_S",
+    "Limits",
     "free_port",
     "is_loopback",
     "oxigraph_binary",
@@ -173,32 +166,37 @@ def serve(
     host: str = DEFAULT_HOST,
     port: int = DEFAULT_PORT,
     *,
-    timeout_s: int | None = DEFAULT_TIMEOUT_S,
+    limits: Limits | None = None,
+    on_ready: Callable[[str], None] | None = None,
 ) -> int:
-    """Serve ``store_dir`` read-only until interrupted; return the exit status.
+    """Serve ``store_dir`` read-only until interrupted (Ctrl-C, SIGTERM); return 0.
 
-    Binds to loopback unless ``host`` says otherwise (then a warning is logged).
+    The store is opened and the port bound before ``on_ready(url)`` is called, so nothing
+    claims the endpoint is up when it is not.  Binds to loopback unless ``host`` says
+    otherwise (then a warning is logged).
 
     Raises:
-        StoreError: no store, no server binary, or the server could not start.
+        StoreError: no store, a damaged store, or the port cannot be bound.
     """
-    cmd = server_command(store_location(store_dir), host, port, timeout_s=timeout_s)
-    if not is_loopback(host):
+    from policykg.graph.query_server import running
+    from policykg.ontology import PREFIXES
+
+    limits = limits or Limits()
+    location = store_location(store_dir)
+    loopback = is_loopback(host)
+    if not loopback:
         logger.warning("the SPARQL endpoint listens on %s: reachable from other machines", host)
-    logger.info("running %s", " ".join(cmd))
-    try:
-        proc = subprocess.Popen(cmd)
-    except OSError as e:
-        raise StoreError(f"cannot start the Oxigraph server ({e})") from e
-    # SIGTERM (a service manager, a test) stops the server too, as Ctrl-C does.
-    with _sigterm_interrupts():
+    with _sigterm_interrupts(), running(
+        location, host, port, limits, dict(PREFIXES), loopback=loopback
+    ) as server:
+        url = f"http://{_bind(host, server.server_address[1])}"
+        if on_ready is not None:
+            on_ready(url)
         try:
-            return proc.wait()
+            server.serve_forever(poll_interval=0.2)
         except KeyboardInterrupt:
             logger.info("stopping the SPARQL endpoint")
-            return 0
-        finally:
-            _stop(proc)
+        return 0
 
 
 @contextlib.contextmanager
@@ -234,25 +232,29 @@ def start_server(
     read_only: bool = True,
     timeout_s: int | None = DEFAULT_TIMEOUT_S,
     startup_s: float = _STARTUP_S,
+    limits: Limits | None = None,
 ) -> Iterator[str]:
-    """Run an Oxigraph server while the block runs; yield its base URL (``http://host:port``).
+    """Run a SPARQL server while the block runs; yield its base URL (``http://host:port``).
 
-    SPARQL queries go to ``<url>/query``, updates to ``<url>/update`` (writable servers
-    only) and the Graph Store Protocol to ``<url>/store``.  ``store_dir`` is a policykg
-    store (or an Oxigraph directory); with ``read_only=False`` it may be a new directory or
-    None (in memory).  The server is always stopped, however the block ends.
+    Read-only (the default): the endpoint ``serve`` runs, in a thread of this process, over
+    a policykg store (or an Oxigraph directory).  ``read_only=False`` runs a writable Oxigraph
+    server (a stand-in for the user's own server, for ``push``) on a new directory or in
+    memory (None).  Queries go to ``<url>/query``, updates to ``<url>/update`` and the Graph
+    Store Protocol to ``<url>/store``.  The server is always stopped, however the block ends.
 
     Raises:
-        StoreError: the server exits or does not answer within ``startup_s`` seconds.
+        StoreError: the server cannot start or does not answer within ``startup_s`` seconds.
     """
     if read_only:
         if store_dir is None:
             raise ValueError("a read-only server needs a store directory")
-        location: Path | None = store_location(store_dir)
-    else:
-        location = store_dir
+        with _front_in_thread(store_dir, host, port or 0, limits or Limits(
+                timeout_s=float(timeout_s or DEFAULT_TIMEOUT_S))) as url:
+            yield url
+        return
+    location = store_dir
     port = free_port(host) if port is None else port
-    cmd = server_command(location, host, port, read_only=read_only, timeout_s=timeout_s)
+    cmd = server_command(location, host, port, read_only=False, timeout_s=timeout_s)
     url = f"http://{_bind(host, port)}"
     with tempfile.TemporaryFile() as log:
         logger.debug("running %s", " ".join(cmd))
@@ -265,6 +267,24 @@ def start_server(
             yield url
         finally:
             _stop(proc)
+
+
+@contextlib.contextmanager
+def _front_in_thread(store_dir: Path, host: str, port: int, limits: Limits) -> Iterator[str]:
+    from policykg.graph.query_server import running
+    from policykg.ontology import PREFIXES
+
+    location = store_location(store_dir)
+    with running(location, host, port, limits, dict(PREFIXES),
+                 loopback=is_loopback(host)) as server:
+        thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
+                                  name="policykg-endpoint", daemon=True)
+        thread.start()
+        try:
+            yield f"http://{_bind(host, server.server_address[1])}"
+        finally:
+            server.shutdown()
+            thread.join(timeout=_STOP_S)
 
 
 def _wait_until_up(

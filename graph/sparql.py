@@ -20,6 +20,7 @@ from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from policykg.errors import QueryError
+from policykg.graph.query_guard import check_query
 from policykg.ontology import PREFIXES
 from policykg.records import Span
 
@@ -210,8 +211,12 @@ def _run_rdflib(graph: rdflib.Graph, text: str) -> QueryResult:
     return QueryResult(kind="graph", variables=_SPO, rows=spo)
 
 
-def run_query(store: Any, text: str) -> QueryResult:
+def run_query(store: Any, text: str, *, allow_federation: bool = False) -> QueryResult:
     """Run a SPARQL query with the project prefixes predeclared.
+
+    The query first passes ``query_guard.check_query``: too long, nested too deep (which
+    would overflow the engine's stack) or federated (``SERVICE``, unless
+    ``allow_federation``) is a ``QueryError`` before any engine sees it.
 
     Args:
         store: an opened store (``graph.store.open_store``), a ``pyoxigraph.Store``, or an
@@ -223,6 +228,7 @@ def run_query(store: Any, text: str) -> QueryResult:
     """
     if not text.strip():
         raise QueryError("empty SPARQL query")
+    check_query(text, allow_federation=allow_federation)
     if isinstance(store, rdflib.Graph):
         return _run_rdflib(store, text)
     inner = getattr(store, "store", store)

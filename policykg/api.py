@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -489,17 +489,20 @@ def tree(*, store: str | os.PathLike[str] | Store | None = None) -> dict[str, An
 
 
 def sparql(query: str | None = None, *, store: str | os.PathLike[str] | Store | None = None,
-           file: str | os.PathLike[str] | None = None) -> QueryResult:
+           file: str | os.PathLike[str] | None = None,
+           allow_federation: bool = False) -> QueryResult:
     """Run a SPARQL query (the project's prefixes predeclared) on the store's Oxigraph.
 
-    The result's ``rows`` hold rdflib terms; ``values()`` gives Python values.
+    The result's ``rows`` hold rdflib terms; ``values()`` gives Python values.  ``SERVICE``
+    (a call to another server) is refused unless ``allow_federation``.
 
     Raises:
-        QueryError: no query, an unreadable file, or a malformed query.
+        QueryError: no query, an unreadable file, a malformed, over-deep or federated query.
     """
     from policykg.graph.sparql import run_query
 
-    return run_query(_store(store).rdf(), _query_text(query, file))
+    return run_query(_store(store).rdf(), _query_text(query, file),
+                     allow_federation=allow_federation)
 
 
 def _query_text(query: str | None, file: str | os.PathLike[str] | None) -> str:
@@ -567,11 +570,24 @@ def export(format: str, output: str | os.PathLike[str], *,
 
 
 def serve(*, store: str | os.PathLike[str] | Store | None = None, host: str = "127.0.0.1",
-          port: int = 7878) -> int:
-    """Serve the store read-only over the SPARQL 1.1 Protocol until interrupted."""
+          port: int = 7878, timeout: float = 60.0, max_concurrent: int | None = None,
+          allow_federation: bool = False,
+          on_ready: Callable[[str], None] | None = None) -> int:
+    """Serve the store read-only over the SPARQL 1.1 Protocol until interrupted.
+
+    Each query runs at most ``timeout`` seconds, ``max_concurrent`` at once (default: the
+    cores); ``SERVICE`` is refused unless ``allow_federation``.  ``on_ready(url)`` is called
+    once the store is open and the port bound.
+
+    Raises:
+        StoreError: no store, a damaged store, or the port cannot be bound.
+    """
+    from policykg.graph.endpoint import Limits
     from policykg.graph.endpoint import serve as _serve
 
-    return _serve(_store(store).path, host=host, port=port)
+    limits = Limits(timeout_s=timeout, max_concurrent=max_concurrent or os.cpu_count() or 2,
+                    allow_federation=allow_federation)
+    return _serve(_store(store).path, host=host, port=port, limits=limits, on_ready=on_ready)
 
 
 def push(endpoint: str, *, store: str | os.PathLike[str] | Store | None = None,

@@ -400,7 +400,8 @@ def cmd_sparql(args: argparse.Namespace) -> int:
     """Run a SPARQL query over the store, the project prefixes predeclared."""
     from policykg.graph.sparql import format_result
 
-    result = api.sparql(args.query, store=_open(args), file=args.file)
+    result = api.sparql(args.query, store=_open(args), file=args.file,
+                        allow_federation=args.allow_federation)
     sys.stdout.write(format_result(result, args.format))
     return 0
 
@@ -425,9 +426,13 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the store read-only over the SPARQL 1.1 Protocol."""
     store = _open(args)
-    print(f"SPARQL endpoint on http://{args.host}:{args.port}/query (Ctrl-C stops)",
-          file=sys.stderr)
-    return api.serve(store=store, host=args.host, port=args.port)
+
+    def ready(url: str) -> None:
+        print(f"SPARQL endpoint on {url}/query (Ctrl-C stops)", file=sys.stderr, flush=True)
+
+    return api.serve(store=store, host=args.host, port=args.port, timeout=args.timeout,
+                     max_concurrent=args.max_concurrent,
+                     allow_federation=args.allow_federation, on_ready=ready)
 
 
 def cmd_push(args: argparse.Namespace) -> int:
@@ -550,6 +555,8 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("query", nargs="?", metavar="QUERY")
     sp.add_argument("--file", metavar="Q.rq")
     sp.add_argument("--format", choices=SPARQL_FORMATS, default="table")
+    sp.add_argument("--allow-federation", action="store_true",
+                    help="let the query call other servers with SERVICE (off by default)")
 
     sp = add("export", cmd_export, "export the graph")
     sp.add_argument("--format", choices=EXPORT_FORMATS, required=True)
@@ -562,6 +569,12 @@ def _parser() -> argparse.ArgumentParser:
     sp = add("serve", cmd_serve, "read-only SPARQL endpoint over the store")
     sp.add_argument("--host", default="127.0.0.1")
     sp.add_argument("--port", type=int, default=7878)
+    sp.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
+                    help="wall-clock limit of one query (default 60)")
+    sp.add_argument("--max-concurrent", type=int, default=None, metavar="N",
+                    help="queries running at once (default: the number of cores)")
+    sp.add_argument("--allow-federation", action="store_true",
+                    help="let queries call other servers with SERVICE (off by default)")
 
     sp = add("push", cmd_push, "load the graph into an external SPARQL server")
     sp.add_argument("--endpoint", required=True, metavar="URL")
