@@ -3,17 +3,22 @@
 ``push`` sends N-Triples in batches with the Graph Store HTTP Protocol (``POST`` to
 ``<server>/store?graph=IRI`` or ``?default``, Oxigraph's layout), and falls back to SPARQL
 1.1 Update (``INSERT DATA`` to ``<server>/update``) when the server refuses the Graph Store
-Protocol.  Only the standard library's ``urllib`` speaks HTTP here.
+Protocol.  Only the standard library's ``http.client`` speaks HTTP here; each request runs in a
+thread the caller waits for, so a server that drips its answer is cut off at ``timeout``,
+and the whole push stops at ``deadline``.
 
 Must not import ``loaders`` or ``viz``.
 """
 
 from __future__ import annotations
 
+import contextlib
+import http.client
 import logging
-import urllib.error
+import socket
+import threading
+import time
 import urllib.parse
-import urllib.request
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
@@ -25,6 +30,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_BATCH_SIZE",
+    "DEFAULT_DEADLINE_S",
+    "DEFAULT_TIMEOUT_S",
     "endpoint_urls",
     "ntriples_lines",
     "push",
@@ -32,6 +39,10 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
+#: Seconds one request may take, connecting to last byte.
+DEFAULT_TIMEOUT_S: Final = 120.0
+#: Seconds a whole push may take.
+DEFAULT_DEADLINE_S: Final = 3600.0
 #: Triples per request: 1 to 2 MB of N-Triples for this corpus, well under server body limits.
 DEFAULT_BATCH_SIZE: Final = 10_000
 
@@ -87,7 +98,8 @@ def push(
     batch_size: int = DEFAULT_BATCH_SIZE,
     store_url: str | None = None,
     update_url: str | None = None,
-    timeout: float = 120.0,
+    timeout: float = DEFAULT_TIMEOUT_S,
+    deadline: float | None = DEFAULT_DEADLINE_S,
 ) -> int:
     """Add the triples to a SPARQL 1.1 server; return how many were sent.
 
@@ -99,11 +111,15 @@ def push(
             since a blank node label means a new node in every request.
         store_url: the Graph Store Protocol URL (default ``<base>/store``).
         update_url: the SPARQL Update URL (default ``<base>/update``).
-        timeout: seconds to wait for each answer.
+        timeout: seconds one request may take, from connecting to the last byte of the
+            answer (a server that drips its answer is cut off too).
+        deadline: seconds the whole push may take (None: no bound).
 
     Raises:
-        StoreError: the server cannot be reached, or refuses both protocols, or fails.
+        StoreError: the server cannot be reached, refuses both protocols, fails, or is too
+            slow for ``timeout`` or ``deadline``.
     """
+    clock = _Clock(timeout, deadline)
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
     lines = ntriples_lines(graph_or_ntriples)
@@ -119,7 +135,7 @@ def push(
     use_gsp = True
     for n, batch in enumerate(_batches(lines, batch_size), start=1):
         if use_gsp:
-            refused = _send(target, "\n".join(batch) + "\n", _NT, timeout, may_refuse=True)
+            refused = _send(target, "\n".join(batch) + "\n", _NT, clock, may_refuse=True)
             if refused is None:
                 logger.debug("batch %d: %d triples to %s", n, len(batch), target)
                 continue
@@ -130,7 +146,7 @@ def push(
                 update,
             )
             use_gsp = False
-        _send(update, _insert_data(batch, graph_iri), _UPDATE, timeout, may_refuse=False)
+        _send(update, _insert_data(batch, graph_iri), _UPDATE, clock, may_refuse=False)
         logger.debug("batch %d: %d triples to %s", n, len(batch), update)
     logger.info("pushed %d triples to %s", len(lines), endpoint_url)
     return len(lines)
@@ -154,32 +170,77 @@ def _insert_data(batch: Sequence[str], graph_iri: str | None) -> str:
     return f"INSERT DATA {{ GRAPH <{graph_iri}> {{\n{body}\n}} }}"
 
 
+class _Clock:
+    """The time one request may still take: its own timeout, cut by the push's deadline."""
+
+    def __init__(self, timeout: float, deadline: float | None) -> None:
+        if timeout <= 0 or (deadline is not None and deadline <= 0):
+            raise ValueError("timeout and deadline must be positive")
+        self.timeout = timeout
+        self.deadline = deadline
+        self._end = None if deadline is None else time.monotonic() + deadline
+
+    def budget(self, url: str) -> tuple[float, str]:
+        """Seconds for the next request, and what ran out if it is not answered in them."""
+        if self._end is None:
+            return self.timeout, f"did not answer within {self.timeout:g} s (--timeout)"
+        left = self._end - time.monotonic()
+        if left <= 0:
+            raise StoreError(f"push to {url} stopped: it took longer than the deadline of "
+                             f"{self.deadline:g} s (--deadline)")
+        if left < self.timeout:
+            return left, f"push stopped: the deadline of {self.deadline:g} s ran out (--deadline)"
+        return self.timeout, f"did not answer within {self.timeout:g} s (--timeout)"
+
+
 def _send(
-    url: str, body: str, content_type: str, timeout: float, *, may_refuse: bool
+    url: str, body: str, content_type: str, clock: _Clock, *, may_refuse: bool
 ) -> str | None:
     """POST ``body``; None on success, the status line if refused and ``may_refuse``."""
-    request = urllib.request.Request(
-        url,
-        data=body.encode("utf-8"),
-        method="POST",
-        headers={"Content-Type": f"{content_type}; charset=utf-8"},
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as answer:
-            answer.read()
+    seconds, why = clock.budget(url)
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise StoreError(f"not an http(s) URL: {url!r}")
+    kind = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+    conn = kind(parts.hostname, parts.port, timeout=seconds)
+    path = urllib.parse.urlunsplit(("", "", parts.path or "/", parts.query, ""))
+    outcome: list[tuple[int, str, bytes] | BaseException] = []
+
+    def exchange() -> None:
+        try:
+            conn.request("POST", path, body=body.encode("utf-8"),
+                         headers={"Content-Type": f"{content_type}; charset=utf-8"})
+            answer = conn.getresponse()
+            outcome.append((answer.status, answer.reason, answer.read()))
+        except BaseException as e:  # handed to the caller's thread
+            outcome.append(e)
+
+    worker = threading.Thread(target=exchange, name="policykg-push", daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive():  # cut the connection: the worker's read fails and it ends
+        with contextlib.suppress(OSError):
+            if conn.sock is not None:
+                conn.sock.shutdown(socket.SHUT_RDWR)
+        conn.close()
+        worker.join(5)
+        raise StoreError(f"{url} {why}")
+    conn.close()
+    result = outcome[0]
+    if isinstance(result, TimeoutError):
+        raise StoreError(f"{url} {why}") from result
+    if isinstance(result, OSError):
+        raise StoreError(f"cannot reach {url}: {result.strerror or result}") from result
+    if isinstance(result, http.client.HTTPException):
+        raise StoreError(f"{url}: bad answer ({type(result).__name__})") from result
+    if isinstance(result, BaseException):
+        raise result
+    status, reason, data = result
+    if 200 <= status < 300:
         return None
-    except urllib.error.HTTPError as e:
-        with e:
-            detail = e.read(300).decode("utf-8", "replace").strip().splitlines()
-        status = f"HTTP {e.code} {e.reason}"
-        if may_refuse and e.code in _GSP_REFUSED:
-            return status
-        said = f": {detail[0]}" if detail else ""
-        raise StoreError(f"{url} answered {status}{said}") from e
-    except urllib.error.URLError as e:
-        reason = getattr(e.reason, "strerror", None) or e.reason
-        raise StoreError(f"cannot reach {url}: {reason}") from e
-    except TimeoutError as e:
-        raise StoreError(f"{url} did not answer within {timeout:.0f} s") from e
-    except OSError as e:
-        raise StoreError(f"cannot reach {url}: {e.strerror or e}") from e
+    line = f"HTTP {status} {reason}"
+    if may_refuse and status in _GSP_REFUSED:
+        return line
+    detail = data[:300].decode("utf-8", "replace").strip().splitlines()
+    said = f": {detail[0]}" if detail else ""
+    raise StoreError(f"{url} answered {line}{said}")

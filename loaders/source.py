@@ -1,4 +1,4 @@
-"""Read input files as text: UTF-8 (with or without BOM), GB18030/GBK; refuse binary.
+"""Read input files as text: UTF-8 (with or without BOM), UTF-16, GB18030/GBK; refuse binary.
 
 Standard library and ``policykg`` only: must not import rdflib, networkx, pyvis, spaCy or
 jieba.
@@ -69,8 +69,34 @@ def _line_of(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
 
 
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """Decode UTF-16 saved without a byte-order mark, or None if ``data`` is not that.
+
+    ASCII characters (digits, newlines) put a NUL in every other byte: nearly all NULs on
+    odd offsets is little-endian, on even offsets big-endian.  The decoded text must then be
+    printable and Chinese, so binary data with NULs is not mistaken for it.
+    """
+    if len(data) % 2 or b"\x00" not in data:
+        return None
+    even, odd = data[0::2].count(0), data[1::2].count(0)
+    if odd >= 2 * even:
+        encoding = "utf-16-le"
+    elif even >= 2 * odd:
+        encoding = "utf-16-be"
+    else:
+        return None
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    shown = sum(c.isprintable() or c in "\r\n\t\u3000" for c in text)
+    if shown < 0.98 * len(text) or not _CJK_RE.search(text):
+        return None
+    return text, encoding
+
+
 def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
-    """Decode file bytes, trying UTF-8 (BOM), UTF-16 (BOM), UTF-8, then GB18030.
+    """Decode file bytes, trying UTF-8 (BOM), UTF-16 (BOM, then without), UTF-8, GB18030.
 
     Args:
         data: the raw bytes.
@@ -102,6 +128,9 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
             raise EncodingError(
                 f"not valid UTF-16 (byte {e.start})", Span(file=name, start_line=1, end_line=1)
             ) from e
+    utf16 = _utf16_without_bom(data)
+    if utf16 is not None:
+        return utf16
     binary = _BINARY_RE.search(data)
     if binary is not None:
         off = binary.start()

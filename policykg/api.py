@@ -591,11 +591,20 @@ def serve(*, store: str | os.PathLike[str] | Store | None = None, host: str = "1
 
 
 def push(endpoint: str, *, store: str | os.PathLike[str] | Store | None = None,
-         graph: str | None = None) -> int:
-    """Load the graph into an external SPARQL 1.1 server; return the triples sent."""
+         graph: str | None = None, timeout: float = 120.0,
+         deadline: float | None = 3600.0) -> int:
+    """Load the graph into an external SPARQL 1.1 server; return the triples sent.
+
+    One request may take ``timeout`` seconds (connect to last byte), the whole push
+    ``deadline`` seconds (None: unbounded).
+
+    Raises:
+        StoreError: the server cannot be reached, refuses, fails or is too slow.
+    """
     from policykg.graph.push import push as _push
 
-    return _push(_store(store).path / "graph.nt", endpoint, graph_iri=graph)
+    return _push(_store(store).path / "graph.nt", endpoint, graph_iri=graph,
+                 timeout=timeout, deadline=deadline)
 
 
 def viz(kind: str, output: str | os.PathLike[str], *, name: str | None = None,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -19,7 +20,7 @@ from typing import Any, TextIO
 
 from policykg import __version__, api, pipeline
 from policykg.display import cut, table
-from policykg.errors import AmbiguousError, PolicyKGError
+from policykg.errors import AmbiguousError, PolicyKGError, one_line
 from policykg.records import Corpus, Document
 
 __all__ = ["main"]
@@ -435,9 +436,21 @@ def cmd_serve(args: argparse.Namespace) -> int:
                      allow_federation=args.allow_federation, on_ready=ready)
 
 
+def _positive(text: str) -> float:
+    """An argparse type: a number of seconds above zero."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be above 0: {text!r}")
+    return value
+
+
 def cmd_push(args: argparse.Namespace) -> int:
     """Load the graph into an external SPARQL 1.1 server."""
-    count = api.push(args.endpoint, store=_open(args), graph=args.graph)
+    count = api.push(args.endpoint, store=_open(args), graph=args.graph,
+                     timeout=args.timeout, deadline=args.deadline or None)
     print(f"pushed {count} triples to {args.endpoint}", file=sys.stderr)
     return 0
 
@@ -569,7 +582,7 @@ def _parser() -> argparse.ArgumentParser:
     sp = add("serve", cmd_serve, "read-only SPARQL endpoint over the store")
     sp.add_argument("--host", default="127.0.0.1")
     sp.add_argument("--port", type=int, default=7878)
-    sp.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
+    sp.add_argument("--timeout", type=_positive, default=60.0, metavar="SECONDS",
                     help="wall-clock limit of one query (default 60)")
     sp.add_argument("--max-concurrent", type=int, default=None, metavar="N",
                     help="queries running at once (default: the number of cores)")
@@ -579,6 +592,10 @@ def _parser() -> argparse.ArgumentParser:
     sp = add("push", cmd_push, "load the graph into an external SPARQL server")
     sp.add_argument("--endpoint", required=True, metavar="URL")
     sp.add_argument("--graph", metavar="IRI", help="named graph (default graph if omitted)")
+    sp.add_argument("--timeout", type=_positive, default=120.0, metavar="SECONDS",
+                    help="time one request may take, connect to last byte (default 120)")
+    sp.add_argument("--deadline", type=float, default=3600.0, metavar="SECONDS",
+                    help="time the whole push may take (default 3600; 0: no bound)")
 
     sp = add("viz", cmd_viz, "write interactive HTML views")
     sp.add_argument("kind", choices=VIZ_KINDS)
@@ -596,6 +613,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=level, format="policykg: %(message)s", stream=sys.stderr)
     try:
         code: int = args.func(args)
+        sys.stdout.flush()  # a full disk or closed pipe shows here, not at exit
     except AmbiguousError as e:
         print(f"policykg: error: {str(e).splitlines()[0]}", file=sys.stderr)
         for key, label in e.candidates:
@@ -604,6 +622,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PolicyKGError as e:
         print(f"policykg: error: {str(e).splitlines()[0]}", file=sys.stderr)
         return 2
-    except BrokenPipeError:
+    except KeyboardInterrupt:
+        _silence_stdout()
+        print("policykg: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # `policykg … | head`: the reader has what it wanted
+        _silence_stdout()
         return 0
+    except OSError as e:  # the machine's fault, not ours: a full disk, a lost file system
+        if e.filename is None:
+            _silence_stdout()
+            what = "cannot write the output"
+        else:
+            what = f"{e.filename}"
+        print(f"policykg: error: {one_line(what)} ({e.strerror or e})", file=sys.stderr)
+        return 2
     return code
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # stdout replaced by something without a descriptor
+        pass

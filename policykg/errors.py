@@ -5,6 +5,8 @@ Imports only the standard library and ``policykg.records``.
 
 from __future__ import annotations
 
+import unicodedata
+
 from policykg.records import Span
 
 __all__ = [
@@ -25,6 +27,7 @@ __all__ = [
     "ScannedPdfError",
     "ShapeViolation",
     "StoreError",
+    "one_line",
 ]
 
 #: Stable, greppable codes of the problems a build reports without stopping.
@@ -44,6 +47,20 @@ PROBLEM_CODES: dict[str, str] = {
     "P002": "PDF page without a text layer",
     "P003": "PDF text layer gives full-width punctuation as ASCII, restored",
 }
+
+
+def one_line(text: str) -> str:
+    r"""Escape control characters (a newline in a file name) so a message stays on one line.
+
+    >>> one_line("cannot read x\ny.txt")
+    'cannot read x\\ny.txt'
+    """
+    return "".join(repr(c)[1:-1] if _breaks(c) else c for c in text)
+
+
+def _breaks(c: str) -> bool:
+    """A control or line-separator character (not a space, not an ideographic space)."""
+    return unicodedata.category(c) in ("Cc", "Zl", "Zp")
 
 
 class _WithCodes(type):
@@ -88,7 +105,7 @@ class PolicyKGError(Exception):
 
     def __str__(self) -> str:
         where = f"{self.span}: " if self.span is not None else ""
-        text = f"{where}{self.message}"
+        text = one_line(f"{where}{self.message}")
         if self.excerpt:
             cut = self.excerpt if len(self.excerpt) <= 60 else self.excerpt[:60] + "…"
             text += f"\n    {cut!r}"

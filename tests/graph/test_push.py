@@ -155,3 +155,111 @@ def test_ntriples_lines_skip_comments_and_blank_lines() -> None:
         '"国发〔2021〕33号" .'
     )
     assert ntriples_lines(f"# a comment\n\n{triple}\n") == [triple]
+
+
+class SlowServer:
+    """A loopback HTTP server that drips its answers: one byte every ``gap`` seconds.
+
+    ``drip`` None answers each request at once with 204 after ``gap`` seconds instead.
+    """
+
+    def __init__(self, gap: float, *, drip: bool = True) -> None:
+        import socket
+        import threading
+
+        self.gap, self.drip, self.requests = gap, drip, 0
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen()
+        self.sock.settimeout(0.2)
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        import threading
+
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
+
+    def _answer(self, conn: object) -> None:
+        import socket
+        import time
+
+        assert isinstance(conn, socket.socket)
+        with conn:
+            conn.settimeout(5)
+            try:
+                while conn.recv(65536):  # read the request, then answer slowly
+                    self.requests += 1
+                    if not self.drip:
+                        time.sleep(self.gap)
+                        conn.sendall(b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n")
+                        continue
+                    for byte in b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n":
+                        if self._stop.is_set():
+                            return
+                        conn.sendall(bytes([byte]))
+                        time.sleep(self.gap)
+            except OSError:
+                return
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+        self.sock.close()
+
+
+def test_a_dripping_server_is_cut_off_at_the_request_timeout(fixture_graph: Graph) -> None:
+    import time
+
+    slow = SlowServer(0.5)  # 46 bytes of status and headers at 2 a second: 23 s
+    try:
+        started = time.monotonic()
+        with pytest.raises(StoreError, match=r"did not answer within 1 s \(--timeout\)"):
+            push(fixture_graph, slow.url, timeout=1.0)
+        assert time.monotonic() - started < 5
+    finally:
+        slow.close()
+
+
+def test_the_whole_push_stops_at_its_deadline(fixture_graph: Graph) -> None:
+    import time
+
+    slow = SlowServer(0.4, drip=False)  # each batch answered, 0.4 s late
+    try:
+        started = time.monotonic()
+        with pytest.raises(StoreError, match=r"deadline of 1\.5 s"):
+            push(fixture_graph, slow.url, batch_size=5, timeout=30, deadline=1.5)
+        assert time.monotonic() - started < 5
+        assert 2 <= slow.requests <= 5
+    finally:
+        slow.close()
+
+
+def test_push_timeouts_from_the_cli(run: object, tmp_path: Path) -> None:
+    from collections.abc import Callable
+
+    from policykg.graph.store import write_store
+    from policykg.records import Corpus
+
+    assert callable(run)
+    invoke: Callable[..., tuple[int, str, str]] = run
+    store = write_store(tmp_path / "store", Corpus(documents=()),
+                        Graph().parse(FIXTURE, format="turtle"))
+    slow = SlowServer(0.5)
+    try:
+        code, _, err = invoke("push", "--store", store, "--endpoint", slow.url, "--timeout", "1")
+    finally:
+        slow.close()
+    assert code == 2
+    assert "did not answer within 1 s" in err
+    assert len(err.strip().splitlines()) == 1
+    with pytest.raises(SystemExit) as usage:  # argparse's own usage error, exit 2
+        invoke("push", "--store", store, "--endpoint", slow.url, "--timeout", "0")
+    assert usage.value.code == 2
