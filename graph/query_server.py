@@ -66,6 +66,7 @@ _GRAPH_TYPES: Final = {
     "application/ld+json": "JSON_LD",
 }
 _SPAWN_S: Final = 60.0
+_DRAIN_LIMIT: Final = 64 * 1024 * 1024
 _POLL_S: Final = 0.05
 
 
@@ -251,6 +252,11 @@ class WorkerPool:
                 except StoreError as e:
                     logger.error("%s", e)
 
+    def pids(self) -> set[int]:
+        """The process ids of the workers now alive."""
+        with self._lock:
+            return {w.proc.pid for w in self._all if w.proc.pid is not None}
+
     def close(self) -> None:
         """Stop every worker."""
         with self._lock:
@@ -400,11 +406,22 @@ class _Handler(BaseHTTPRequestHandler):
             self._refuse(400, "bad Content-Length")
             return None
         if length > self.server.limits.max_body:
+            # read what a client may reasonably send, so that it sees the 413 and not a
+            # broken pipe; past that, answer and hang up
+            if length <= _DRAIN_LIMIT:
+                self._discard(length)
             self.close_connection = True
             self._refuse(413, f"request body of {length:,} bytes "
                               f"(at most {self.server.limits.max_body:,})")
             return None
         return length
+
+    def _discard(self, length: int) -> None:
+        while length > 0:
+            chunk = self.rfile.read(min(length, 1 << 20))
+            if not chunk:
+                return
+            length -= len(chunk)
 
     def _body(self) -> bytes | None:
         length = self._length()

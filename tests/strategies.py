@@ -12,10 +12,8 @@ hypothesis keeps its defaults (``--hypothesis-profile ci`` selects it by hand).
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
-from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 __all__ = [
@@ -32,16 +30,7 @@ __all__ = [
     "to_chinese",
 ]
 
-settings.register_profile(
-    "ci",
-    deadline=None,
-    derandomize=True,
-    max_examples=40,
-    suppress_health_check=[HealthCheck.too_slow],
-    print_blob=True,
-)
-if os.environ.get("CI"):
-    settings.load_profile("ci")
+# The hypothesis profiles (fixed for developers, explore in CI) live in tests/conftest.py.
 
 #: Half-width digits → full-width (U+FF10-FF19), as in some web copies of notices.
 FULL_WIDTH = str.maketrans("0123456789.%", "０１２３４５６７８９．％")

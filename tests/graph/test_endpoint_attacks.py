@@ -7,6 +7,7 @@ product, kept the CPU busy for abandoned queries, and answered other sites' page
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import socket
@@ -243,26 +244,36 @@ def test_runaway_query_frees_the_cpu_when_cancelled(store_dir: Path) -> None:
 
 
 def test_abandoned_query_is_stopped_when_its_client_goes(store_dir: Path) -> None:
-    with start_server(store_dir, limits=Limits(timeout_s=120, max_concurrent=2)) as base:
-        before = {p.pid for p in multiprocessing.active_children()}
-        conns = []
-        for _ in range(2):
-            conn = _connect(base)
-            body = RUNAWAY.encode()
-            conn.sendall(b"POST /query HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                         b"Content-Type: application/sparql-query\r\n"
-                         + f"Content-Length: {len(body)}\r\n\r\n".encode() + body)
-            conns.append(conn)
-        time.sleep(1.0)
-        assert {p.pid for p in multiprocessing.active_children()} == before  # still running
-        for conn in conns:
-            conn.close()
-        deadline = time.monotonic() + 30
-        while {p.pid for p in multiprocessing.active_children()} & before:
-            assert time.monotonic() < deadline, "the abandoned queries were not stopped"
-            time.sleep(0.1)
-        assert _busy_children() < 0.3  # the fresh workers are idle
-        assert _count(base) == FIXTURE_TRIPLES
+    from policykg.graph.query_server import running
+    from policykg.ontology import PREFIXES
+
+    limits = Limits(timeout_s=120, max_concurrent=2)
+    with running(store_dir / "oxigraph", "127.0.0.1", 0, limits, dict(PREFIXES),
+                 loopback=True) as server:
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        try:
+            before = server.pool.pids()
+            assert len(before) == 2
+            with contextlib.ExitStack() as conns:
+                for _ in range(2):
+                    conn = conns.enter_context(_connect(base))
+                    body = RUNAWAY.encode()
+                    conn.sendall(b"POST /query HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                 b"Content-Type: application/sparql-query\r\n"
+                                 + f"Content-Length: {len(body)}\r\n\r\n".encode() + body)
+                time.sleep(1.0)
+                assert server.pool.pids() == before  # both still at work
+            deadline = time.monotonic() + 30
+            while server.pool.pids() & before:
+                assert time.monotonic() < deadline, "the abandoned queries were not stopped"
+                time.sleep(0.1)
+            assert all(not Path(f"/proc/{pid}").exists() for pid in before)
+            assert _count(base) == FIXTURE_TRIPLES
+        finally:
+            server.shutdown()
+            thread.join(timeout=10)
 
 
 def test_concurrent_queries_are_bounded(store_dir: Path) -> None:
