@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
-from policykg.errors import QueryError
+from policykg.errors import Errors, QueryError
 
 __all__ = [
     "MAX_DEPTH",
@@ -96,16 +96,13 @@ def check_query(
     >>> check_query("SELECT * WHERE " + "{" * 100 + "}" * 100)
     Traceback (most recent call last):
     ...
-    policykg.errors.QueryError: query nested 100 deep (at most 64)
+    policykg.errors.QueryError: [Q010] query nested 100 deep (at most 64)
     """
     if len(text) > max_length:
-        raise QueryError(f"query of {len(text):,} characters (at most {max_length:,})")
+        raise QueryError(Errors.Q009.format(length=len(text), limit=max_length))
     shape = query_shape(text)
     if shape.depth > max_depth:
-        raise QueryError(f"query nested {shape.depth} deep (at most {max_depth})")
+        raise QueryError(Errors.Q010.format(depth=shape.depth, limit=max_depth))
     if shape.service_lines and not allow_federation:
-        where = ", ".join(map(str, shape.service_lines[:5]))
-        raise QueryError(
-            f"federated query (SERVICE on line {where}) refused: it would make this machine "
-            "call another server; allow it explicitly with --allow-federation"
-        )
+        lines = ", ".join(map(str, shape.service_lines[:5]))
+        raise QueryError(Errors.Q011.format(lines=lines))

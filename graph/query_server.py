@@ -41,7 +41,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, Final
 
-from policykg.errors import QueryError, StoreError
+from policykg.errors import Errors, QueryError, StoreError
 from policykg.graph.query_guard import MAX_DEPTH, MAX_LENGTH, check_query
 
 __all__ = ["Limits", "QueryServer", "WorkerPool"]
@@ -444,7 +444,7 @@ class _Handler(BaseHTTPRequestHandler):
         limits = self.server.limits
         try:
             if not text.strip():
-                raise QueryError("empty query")
+                raise QueryError(Errors.Q012)
             check_query(text, max_length=limits.max_length, max_depth=limits.max_depth,
                         allow_federation=limits.allow_federation)
         except QueryError as e:

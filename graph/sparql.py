@@ -19,7 +19,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
-from policykg.errors import QueryError
+from policykg.errors import Errors, QueryError
 from policykg.graph.query_guard import check_query
 from policykg.ontology import PREFIXES
 from policykg.records import Span
@@ -227,7 +227,7 @@ def run_query(store: Any, text: str, *, allow_federation: bool = False) -> Query
         QueryError: the query is malformed (with the parser's message and line) or failed.
     """
     if not text.strip():
-        raise QueryError("empty SPARQL query")
+        raise QueryError(Errors.Q012)
     check_query(text, allow_federation=allow_federation)
     if isinstance(store, rdflib.Graph):
         return _run_rdflib(store, text)

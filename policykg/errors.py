@@ -92,6 +92,12 @@ class Errors(metaclass=_WithCodes):
     Q006 = "give a QUERY or --file q.rq"
     Q007 = "{path}: cannot read the query ({reason})"
     Q008 = "nothing to search for in {text!r}"
+    # SPARQL refused before any engine sees it (graph/query_guard.py)
+    Q009 = "query of {length:,} characters (at most {limit:,})"
+    Q010 = "query nested {depth} deep (at most {limit})"
+    Q011 = ("federated query (SERVICE on line {lines}) refused: it would make this machine call "
+            "another server; allow it explicitly with --allow-federation")
+    Q012 = "empty SPARQL query"
 
 
 class PolicyKGError(Exception):
