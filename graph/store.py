@@ -152,7 +152,7 @@ def _swap(new: Path, store_dir: Path) -> None:
 def write_store(
     store_dir: Path,
     corpus: Corpus,
-    graph: rdflib.Graph,
+    graph: rdflib.Graph | Path,
     sector_tags: Iterable[SectorTag] = (),
     tree_json: Any = None,
     summary: Any = None,
@@ -164,7 +164,8 @@ def write_store(
     Args:
         store_dir: the store directory (created, or replaced if it holds a store).
         corpus: the records.
-        graph: the RDF graph of the records.
+        graph: the RDF graph of the records: an ``rdflib.Graph``, or a sorted N-Triples file
+            (``graph.triples.write_sorted``), moved into the store.
         sector_tags: sector tags to store (default ``corpus.sectors``).
         tree_json: the "1+N" tree as JSON-ready data, written to ``tree.json``.
         summary: extra JSON-ready build summary for the manifest.
@@ -185,7 +186,10 @@ def write_store(
         new.mkdir(parents=True)
         counts = write_records(new, corpus, sector_tags)
         nt = new / _NT
-        nt.write_text(sorted_ntriples(graph), encoding="utf-8", newline="\n")
+        if isinstance(graph, Path):
+            shutil.move(graph, nt)  # a rename when it sits beside the store, as the build's does
+        else:
+            nt.write_text(sorted_ntriples(graph), encoding="utf-8", newline="\n")
         triples = load_oxigraph(nt, new / _OXIGRAPH)
         if tree_json is not None:
             (new / _TREE).write_text(

@@ -145,9 +145,9 @@ DATE: Final = re.compile(
 
 def _quote(text: str) -> str:
     # exactly rdflib's N-Triples escaping (plugins/serializers/nt.py: _quote_encode)
-    return '"%s"' % text.replace("\\", "\\\\").replace("\n", "\\n").replace(
-        '"', '\\"'
-    ).replace("\r", "\\r")
+    escaped = (text.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"')
+               .replace("\r", "\\r"))
+    return f'"{escaped}"'
 
 
 def literal(text: str) -> str:
@@ -592,11 +592,11 @@ def corpus_batches(
         citations[citation.doc_id if citation.doc_id in known else orphans].append(citation)
     by_owner: defaultdict[str, list[SectorTag]] = defaultdict(list)
     for tag in tags:
-        key = owner.get(tag.subject_id)
-        if key is None:
+        found = owner.get(tag.subject_id)
+        if found is None:
             logger.debug("sector tag of an unknown subject kept out: %s", tag.subject_id)
         else:
-            by_owner[key].append(tag)
+            by_owner[found].append(tag)
     context = BatchContext.of(corpus.agencies)
     for doc in corpus.documents:
         yield doc.id, document_batch(doc, tasks.pop(doc.id, ()), targets.pop(doc.id, ()),

@@ -19,6 +19,7 @@ Must not import ``loaders`` or ``viz``; rdflib and pySHACL are imported only for
 from __future__ import annotations
 
 import functools
+import io
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -287,8 +288,9 @@ def _rust_results(data: str | Path, shapes: Path) -> list[_Result]:
     try:
         if isinstance(data, Path):
             with data.open("rb") as f:
-                report = shacl_rust.validate_file(f, shapes_nt.encode("utf-8"),
-                                                  data_format="nt", shapes_format="nt")
+                report = shacl_rust.validate_file(f, io.BytesIO(shapes_nt.encode("utf-8")),
+                                                  data_format="nt", shapes_format="nt",
+                                                  experimental_index=True)
         else:
             report = shacl_rust.validate(data, shapes_nt, data_format="nt", shapes_format="nt",
                                          experimental_index=True)

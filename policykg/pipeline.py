@@ -56,15 +56,33 @@ def default_store() -> Path:
     return Path(env) if env else Path.cwd() / ".policykg"
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+@dataclasses.dataclass(frozen=True, kw_only=True)
 class BuildResult:
-    """Everything one build produced, with the time each stage took."""
+    """Everything one build produced, with the time each stage took.
+
+    ``ntriples`` is the graph as sorted N-Triples: the text, or the store's ``graph.nt``;
+    ``graph`` reads it into an ``rdflib.Graph`` on first use (the build itself needs none).
+    """
 
     corpus: Corpus
     tree: TreeNode
-    graph: rdflib.Graph
+    ntriples: str | Path
     validation: ValidationReport | None
     timings: dict[str, float]
+    _cache: dict[str, Any] = dataclasses.field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def graph(self) -> rdflib.Graph:
+        """The graph as an ``rdflib.Graph`` (parsed once, on first use)."""
+        if "graph" not in self._cache:
+            from policykg.graph.build import graph_from_ntriples
+
+            text = self.ntriples
+            if isinstance(text, Path):
+                text = text.read_text(encoding="utf-8")
+            self._cache["graph"] = graph_from_ntriples(text)
+        graph: rdflib.Graph = self._cache["graph"]
+        return graph
 
 
 def load_corpus(paths: Sequence[Path], progress: Progress | None = None) -> Corpus:
@@ -77,14 +95,12 @@ def load_corpus(paths: Sequence[Path], progress: Progress | None = None) -> Corp
     return load(paths, progress=progress)
 
 
-def build(paths: Sequence[Path], *, validate: bool = True,
-          progress: Progress | None = None) -> BuildResult:
-    """Run every stage on ``paths`` and return the records, tree and RDF graph."""
-    from policykg.graph.build import build_graph
+def _records(paths: Sequence[Path], timings: dict[str, float],
+             progress: Progress | None = None) -> tuple[Corpus, TreeNode]:
+    """Load, tag sectors and place in the tree: the records of a build."""
     from policykg.graph.sectors import tag_sectors
     from policykg.graph.tree import build_tree
 
-    timings: dict[str, float] = {}
     t0 = time.perf_counter()
     corpus = load_corpus(paths, progress)
     t1 = time.perf_counter()
@@ -92,39 +108,72 @@ def build(paths: Sequence[Path], *, validate: bool = True,
     tags = tuple(tag_sectors(corpus))
     corpus = dataclasses.replace(corpus, sectors=tags)
     tree = build_tree(corpus, tags)
-    t2 = time.perf_counter()
-    timings["sectors_tree"] = t2 - t1
-    graph = build_graph(corpus, tags, tree)
-    t3 = time.perf_counter()
-    timings["rdf"] = t3 - t2
+    timings["sectors_tree"] = time.perf_counter() - t1
+    return corpus, tree
+
+
+def build(paths: Sequence[Path], *, validate: bool = True,
+          progress: Progress | None = None) -> BuildResult:
+    """Run every stage on ``paths`` and return the records, tree and RDF graph (in memory)."""
+    from policykg.graph.triples import ntriples_text
+
+    timings: dict[str, float] = {}
+    corpus, tree = _records(paths, timings, progress)
+    t0 = time.perf_counter()
+    text = ntriples_text(corpus, corpus.sectors, tree)
+    t1 = time.perf_counter()
+    timings["rdf"] = t1 - t0
     report = None
     if validate:
         from policykg.graph.validate import validate as shacl_validate
 
-        report = shacl_validate(graph)
-        timings["validate"] = time.perf_counter() - t3
-    return BuildResult(corpus=corpus, tree=tree, graph=graph, validation=report, timings=timings)
+        report = shacl_validate(text)
+        timings["validate"] = time.perf_counter() - t1
+    return BuildResult(corpus=corpus, tree=tree, ntriples=text, validation=report,
+                       timings=timings)
 
 
 def build_store(paths: Sequence[Path], store_dir: Path, *, validate: bool = True,
                 progress: Progress | None = None) -> BuildResult:
-    """Build ``paths`` and write the result into ``store_dir`` (atomically swapped in)."""
+    """Build ``paths`` and write the result into ``store_dir`` (atomically swapped in).
+
+    The triples go straight from the records to a sorted N-Triples file (streamed per
+    document, sorted in bounded runs), which is validated and bulk-loaded into Oxigraph.
+    """
     from policykg.graph.store import write_store
     from policykg.graph.tree import tree_to_json
+    from policykg.graph.triples import corpus_lines, write_sorted
 
     _check_store_target(store_dir)
-    result = build(paths, validate=validate, progress=progress)
+    timings: dict[str, float] = {}
+    corpus, tree = _records(paths, timings, progress)
     t0 = time.perf_counter()
-    write_store(
-        store_dir,
-        result.corpus,
-        result.graph,
-        sector_tags=result.corpus.sectors,
-        tree_json=tree_to_json(result.tree),
-        inputs=[str(p) for p in paths],
-    )
-    result.timings["store"] = time.perf_counter() - t0
-    return result
+    store_dir.parent.mkdir(parents=True, exist_ok=True)
+    nt = store_dir.with_name(f".{store_dir.name}.nt-{os.getpid()}")
+    try:
+        write_sorted(corpus_lines(corpus, corpus.sectors, tree), nt)
+        t1 = time.perf_counter()
+        timings["rdf"] = t1 - t0
+        report = None
+        if validate:
+            from policykg.graph.validate import validate as shacl_validate
+
+            report = shacl_validate(nt)
+            timings["validate"] = time.perf_counter() - t1
+        t2 = time.perf_counter()
+        write_store(
+            store_dir,
+            corpus,
+            nt,
+            sector_tags=corpus.sectors,
+            tree_json=tree_to_json(tree),
+            inputs=[str(p) for p in paths],
+        )
+        timings["store"] = time.perf_counter() - t2
+    finally:
+        nt.unlink(missing_ok=True)
+    return BuildResult(corpus=corpus, tree=tree, ntriples=store_dir / "graph.nt",
+                       validation=report, timings=timings)
 
 
 def _check_store_target(store_dir: Path) -> None:

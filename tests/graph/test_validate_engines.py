@@ -5,6 +5,7 @@ faults injected, and on every broken snippet of ``test_validate.py``; ``validate
 (one document's batch against the rest) gives the full validation's verdicts on that batch.
 """
 
+# ruff: noqa: E501  (the fault patterns are N-Triples lines and read best unwrapped)
 from __future__ import annotations
 
 import re
@@ -13,7 +14,6 @@ import pytest
 
 from policykg.graph import triples
 from policykg.graph.validate import ValidationReport, validate, validate_changed
-
 from tests.graph.test_validate import BROKEN, VALID, _graph
 
 Key = tuple[str, str | None, str | None, str, str]

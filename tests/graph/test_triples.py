@@ -1,0 +1,89 @@
+"""graph.triples: N-Triples lines written as rdflib writes them, per document, sorted on disk."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import rdflib
+from rdflib import Literal
+from rdflib.namespace import XSD
+from rdflib.plugins.serializers.nt import _quoteLiteral
+
+from policykg.graph import triples
+from policykg.graph.build import build_graph
+from policykg.graph.export import sorted_ntriples
+from policykg.recordio import read_corpus
+from policykg.records import Corpus
+
+MINI = Path(__file__).resolve().parent.parent / "data" / "fixtures" / "graph_mini"
+
+
+@pytest.fixture(scope="module")
+def corpus() -> Corpus:
+    return read_corpus(MINI)
+
+
+@pytest.mark.parametrize("x", [0.1, 20.0, 100.0, 1e-7, 2.5e10, 1e21, 3.0, 12345678.9, 0.00012,
+                               -1.5, 65.0, 1.0e-3])
+def test_decimal_is_rdflib_lexical_form(x: float) -> None:
+    assert triples._decimal(x) == _quoteLiteral(Literal(Decimal(repr(x)), datatype=XSD.decimal))
+
+
+@pytest.mark.parametrize(("ours", "theirs"), [
+    (triples._bool(True), Literal(True)),
+    (triples._bool(False), Literal(False)),
+    (triples._int(7), Literal(7, datatype=XSD.integer)),
+    (triples._gyear(2030), Literal("2030", datatype=XSD.gYear)),
+    (triples.date_term("2022-01-30"), Literal("2022-01-30", datatype=XSD.date)),
+    (triples.date_term("2021-10"), Literal("2021-10", datatype=XSD.gYearMonth)),
+    (triples.literal('国发〔2021〕23号 "x" \\ \n \r'), Literal('国发〔2021〕23号 "x" \\ \n \r')),
+    (triples.lang_literal("碳达峰\t行动"), Literal("碳达峰\t行动", lang="zh")),
+    (triples.typed_literal("https://x.cn/a b", triples.XSD_ANYURI),
+     Literal("https://x.cn/a b", datatype=XSD.anyURI)),
+])
+def test_literals_are_written_as_rdflib_writes_them(ours: str, theirs: Literal) -> None:
+    assert ours == _quoteLiteral(theirs)
+
+
+def test_text_round_trips_through_rdflib_byte_for_byte(corpus: Corpus) -> None:
+    text = triples.ntriples_text(corpus)
+    assert text.endswith(" .\n")
+    again = sorted_ntriples(rdflib.Graph().parse(data=text, format="nt"))
+    assert again == text
+
+
+def test_build_graph_holds_exactly_the_lines(corpus: Corpus) -> None:
+    g = build_graph(corpus)
+    assert len(g) == len(triples.ntriples_text(corpus).splitlines())
+
+
+def test_batches_cover_the_graph_and_each_document_holds_its_tasks(corpus: Corpus) -> None:
+    batches = dict(triples.corpus_batches(corpus))
+    assert set(batches) >= {d.id for d in corpus.documents} | {"#shared"}
+    union = {line for lines in batches.values() for line in lines}
+    assert "".join(sorted(union)) == triples.ntriples_text(corpus)
+    task = corpus.tasks[0]
+    subject = f"<https://w3id.org/policykg/task/{task.id}> "
+    assert any(line.startswith(subject) for line in batches[task.doc_id])
+    others = (lines for key, lines in batches.items() if key != task.doc_id)
+    assert not any(line.startswith(subject) for lines in others for line in lines)
+
+
+def test_write_sorted_merges_runs_like_one_sort(tmp_path: Path, corpus: Corpus) -> None:
+    lines = list(triples.corpus_lines(corpus))
+    one, runs = tmp_path / "one.nt", tmp_path / "runs.nt"
+    n = triples.write_sorted(lines, one)
+    m = triples.write_sorted(lines, runs, chunk=50)  # many runs, duplicates across them
+    assert n == m == len(set(lines))
+    assert one.read_bytes() == runs.read_bytes() == triples.ntriples_text(corpus).encode()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["one.nt", "runs.nt"]  # runs removed
+
+
+def test_sector_scheme_lines_match_rdflib_parse_of_the_turtle() -> None:
+    from policykg.ontology import SECTORS_PATH
+
+    ours = "".join(sorted(set(triples.sector_scheme_lines())))
+    theirs = sorted_ntriples(rdflib.Graph().parse(SECTORS_PATH, format="turtle"))
+    assert ours == theirs
