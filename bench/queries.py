@@ -128,6 +128,7 @@ def sparql_comparison(store_dir: Path, runs: int = 5, budget: float = 10.0,
         out[f"{engine}_first_query_s"] = dt
     for name, text in queries:
         row: dict[str, Any] = {}
+        answers: dict[str, list[tuple[str, ...]]] = {}
         for engine, target in engines.items():
             def call(target: Any = target, text: str = text) -> Any:
                 return run_query(target, text)
@@ -143,6 +144,9 @@ def sparql_comparison(store_dir: Path, runs: int = 5, budget: float = 10.0,
             row[f"{engine}_median_s"] = statistics.median(times)
             row[f"{engine}_runs"] = len(times)
             row[f"{engine}_rows"] = len(result)
+            answers[engine] = _answer(result)
+        if len(answers) == 2:
+            row["rows_identical"] = answers["oxigraph"] == answers["rdflib"]
         row["ratio"] = row["rdflib_median_s"] / max(row["oxigraph_median_s"], 1e-9)
         row["ratio_lower_bound"] = bool(row.get("rdflib_timed_out"))
         out["queries"][name] = row
@@ -156,10 +160,19 @@ def sparql_comparison(store_dir: Path, runs: int = 5, budget: float = 10.0,
     out["ratio_geomean"] = statistics.geometric_mean(max(r["ratio"], 1e-9) for r in rows)
     out["ratio_min"] = min(r["ratio"] for r in rows)
     out["timed_out"] = [n for n, r in out["queries"].items() if r.get("rdflib_timed_out")]
+    out["rows_identical"] = all(r.get("rows_identical", False) for r in rows
+                                if r["rdflib_rows"] is not None)
     out["rows_agree"] = all(
         r["oxigraph_rows"] == r["rdflib_rows"] for r in rows if r["rdflib_rows"] is not None
     )
     return out
+
+
+def _answer(result: Any) -> list[tuple[str, ...]]:
+    """A query's rows as strings, in order; the parts of a GROUP_CONCAT (" | ") sorted, since
+    SPARQL leaves their order to the engine."""
+    return [tuple(" | ".join(sorted(str(v).split(" | "))) if v is not None else ""
+                  for v in row) for row in result.rows]
 
 
 def _domain_words() -> list[str]:

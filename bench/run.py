@@ -40,13 +40,12 @@ OUT: Final = ROOT / "bench" / "out"
 RESULTS: Final = ROOT / "bench" / "results"
 PYTHON: Final = sys.executable
 
-#: Stage time limit of a worker (seconds); a stage still running is recorded as cut short.
-WORKER_TIMEOUT: Final = {1: 300, 10: 600, 100: 480}
-#: Above this factor the RDF, store and validate stages are projected, not run (see README).
-FULL_BUILD_MAX: Final = 10
-#: Above this factor citations are not resolved (they were quadratic until 2026-11-25).
-CITATIONS_MAX: Final = 100
-CLI_RUNS: Final = 10
+#: Time limit of a build worker (seconds); a stage still running is recorded as cut short.
+WORKER_TIMEOUT: Final = {1: 300, 10: 900, 100: 3600}
+#: Above this factor only parse and extract run (every size runs in full by default).
+FULL_BUILD_MAX: Final = 100
+#: Cold CLI processes per command (p50/p95 over these).
+CLI_RUNS: Final = 30
 
 
 # ------------------------------------------------------------------ worker: one build
@@ -88,7 +87,7 @@ class _Recorder:
 
 def measure_build(
     factor: int, inputs: Sequence[Path], store_dir: Path | None, out: Path,
-    *, full: bool, citations: bool, validate: bool,
+    *, full: bool, validate: bool,
 ) -> dict[str, Any]:
     """Build ``inputs`` stage by stage in this process, recording time and peak RSS."""
     t_start = time.perf_counter()
@@ -96,23 +95,22 @@ def measure_build(
     import policykg.loaders.documents
     from policykg.loaders.corpus import load
 
-    rec = _Recorder(out, factor=factor, inputs=[str(p) for p in inputs])
+    rec = _Recorder(out, factor=factor, inputs=[str(p) for p in inputs],
+                    load_avg_at_start=os.getloadavg())
     rec.data["import_s"] = time.perf_counter() - t_start
     real_load_documents = policykg.loaders.documents.load_documents
     real_find_citations = policykg.loaders.citations.find_citations
     parse: dict[str, Any] = {}
     cites: dict[str, Any] = {}
 
-    def timed_load_documents(paths: Sequence[Path]) -> Any:
+    def timed_load_documents(paths: Sequence[Path], progress: Any = None) -> Any:
         w0, c0 = time.perf_counter(), time.process_time()
-        loaded = real_load_documents(paths)
+        loaded = real_load_documents(paths, progress)
         parse.update(wall_s=time.perf_counter() - w0, cpu_s=time.process_time() - c0,
                      peak_rss_mb=_rss_mb(), status="done")
         return loaded
 
     def timed_find_citations(documents: Sequence[Any]) -> Any:
-        if not citations:
-            return [], []
         w0, c0 = time.perf_counter(), time.process_time()
         found = real_find_citations(documents)
         cites.update(wall_s=time.perf_counter() - w0, cpu_s=time.process_time() - c0)
@@ -131,10 +129,6 @@ def measure_build(
         "citations_wall_s": cites.get("wall_s"),
         "citations_cpu_s": cites.get("cpu_s"),
     }
-    if not citations:
-        rec.data["notes"].append(
-            f"×{factor}: citations not resolved (find_citations skipped; quadratic in documents)"
-        )
     rec.data["counts"] = {
         "documents": len(corpus.documents),
         "tasks": len(corpus.tasks),
@@ -148,10 +142,10 @@ def measure_build(
         rec.data["total_wall_s"] = time.perf_counter() - t_start
         rec.flush()
         return rec.data
-    from policykg.graph.build import build_graph
     from policykg.graph.sectors import tag_sectors
     from policykg.graph.store import write_store
     from policykg.graph.tree import build_tree, tree_to_json
+    from policykg.graph.triples import corpus_lines, write_sorted
 
     def sectors_tree() -> Any:
         tags = tuple(tag_sectors(corpus))
@@ -159,19 +153,30 @@ def measure_build(
 
     tags, tree = rec.stage("sectors_tree", sectors_tree)
     corpus = dataclasses.replace(corpus, sectors=tags)
-    graph = rec.stage("rdf", lambda: build_graph(corpus, tags, tree))
-    rec.data["counts"]["triples"] = len(graph)
-    if store_dir is not None:
-        rec.stage("store", lambda: write_store(
-            store_dir, corpus, graph, sector_tags=tags, tree_json=tree_to_json(tree),
-            inputs=[str(p) for p in inputs],
-        ))
+    work = out.parent / f"graph-x{factor}.nt"
+    # the build's own path (pipeline.build_store): triples streamed per document into a
+    # sorted N-Triples file, validated by shacl-rust, bulk-loaded into Oxigraph
+    triples = rec.stage("rdf", lambda: write_sorted(corpus_lines(corpus, tags, tree), work))
+    rec.data["counts"]["triples"] = triples
     if validate:
         from policykg.graph.validate import validate as shacl
 
-        report = rec.stage("validate", lambda: shacl(graph))
+        report = rec.stage("validate", lambda: shacl(work))
         rec.data["counts"]["shacl_violations"] = len(report.violations)
+        rec.data["counts"]["shacl_warnings"] = len(report.warnings)
+    if store_dir is not None:
+        rec.stage("store", lambda: write_store(
+            store_dir, corpus, work, sector_tags=tags, tree_json=tree_to_json(tree),
+            inputs=[str(p) for p in inputs],
+        ))
+        rec.data["store_bytes"] = sum(
+            f.stat().st_size for f in store_dir.rglob("*") if f.is_file())
+        rec.data["store_oxigraph_bytes"] = sum(
+            f.stat().st_size for f in (store_dir / "oxigraph").rglob("*") if f.is_file())
+    work.unlink(missing_ok=True)
     rec.data["total_wall_s"] = time.perf_counter() - t_start
+    rec.data["total_cpu_s"] = time.process_time()
+    rec.data["peak_rss_mb"] = _rss_mb()
     rec.flush()
     return rec.data
 
@@ -334,27 +339,93 @@ def machine_info() -> dict[str, Any]:
     }
 
 
+def _child_cpu() -> float:
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
 def _cli_cold(store: Path, args: Sequence[str], runs: int) -> dict[str, Any]:
-    """Wall time of ``policykg ARGS --store STORE`` as fresh processes.
+    """Wall and CPU time of ``policykg ARGS --store STORE`` as fresh processes.
 
     One untimed run first: it writes what a machine keeps between runs (the word table of
     ``loaders.nlp.segment``, written once per registry and jieba dictionary, and .pyc files).
+    CPU is the child's user + system time (``RUSAGE_CHILDREN``), steadier than wall on a
+    shared machine.
     """
     from bench.queries import percentile
 
     exe = Path(PYTHON).with_name("policykg")
     times: list[float] = []
+    cpus: list[float] = []
     subprocess.run([str(exe), *args[0].split("\0"), "--store", str(store)], cwd=ROOT,
                    capture_output=True, text=True, timeout=300)
     for i in range(runs):
         cmd = [str(exe), *args[i % len(args)].split("\0"), "--store", str(store)]
-        t0 = time.perf_counter()
+        c0, t0 = _child_cpu(), time.perf_counter()
         proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)
         times.append(time.perf_counter() - t0)
+        cpus.append(_child_cpu() - c0)
         if proc.returncode != 0:
             return {"error": proc.stderr.strip()[-400:], "cmd": cmd}
+    floor: list[float] = []
+    for _ in range(min(runs, 10)):
+        c0 = _child_cpu()
+        subprocess.run([PYTHON, "-c", "pass"], check=True)
+        floor.append(_child_cpu() - c0)
     return {"n": runs, "p50_ms": 1000 * percentile(times, 50),
-            "p95_ms": 1000 * percentile(times, 95), "max_ms": 1000 * max(times)}
+            "p95_ms": 1000 * percentile(times, 95), "max_ms": 1000 * max(times),
+            "cpu_p50_ms": 1000 * percentile(cpus, 50), "cpu_p95_ms": 1000 * percentile(cpus, 95),
+            "interpreter_floor_cpu_p50_ms": 1000 * percentile(floor, 50)}
+
+
+def _cli_build(inputs: Sequence[Path], store: Path, runs: int = 3) -> dict[str, Any]:
+    """``policykg build INPUTS --store STORE`` (validation included) as cold processes."""
+    from bench.queries import percentile
+
+    exe = Path(PYTHON).with_name("policykg")
+    times: list[float] = []
+    cpus: list[float] = []
+    for _ in range(runs):
+        if store.exists():
+            shutil.rmtree(store)
+        cmd = [str(exe), "build", *map(str, inputs), "--store", str(store)]
+        c0, t0 = _child_cpu(), time.perf_counter()
+        proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
+        times.append(time.perf_counter() - t0)
+        cpus.append(_child_cpu() - c0)
+        if proc.returncode != 0:
+            return {"error": proc.stderr.strip()[-400:], "cmd": cmd}
+    return {"n": runs, "wall_min_s": min(times), "wall_p50_s": percentile(times, 50),
+            "cpu_min_s": min(cpus), "cpu_p50_s": percentile(cpus, 50),
+            "load_avg": os.getloadavg()}
+
+
+def compare_validators(nt: Path, out: Path, engines: Sequence[str]) -> dict[str, Any]:
+    """CPU, wall, peak RSS growth and results of each SHACL validator on one N-Triples file."""
+    from policykg.ontology import SHAPES_PATH
+
+    data: dict[str, Any] = {"nt": str(nt), "lines": sum(1 for _ in nt.open("rb"))}
+    for engine in engines:
+        w0, c0, m0 = time.perf_counter(), time.process_time(), _rss_mb()
+        if engine in ("shacl-rust", "pyshacl"):
+            from policykg.graph.validate import validate
+
+            report = validate(nt, engine=engine)
+            results = len(report.violations) + len(report.warnings)
+            conforms = report.conforms
+        else:  # pyrudof, measured only
+            import pyrudof
+
+            rudof = pyrudof.Rudof(pyrudof.RudofConfig())
+            rudof.read_data(str(nt), format=pyrudof.RDFFormat.NTriples)
+            rudof.read_shacl(str(SHAPES_PATH))
+            rep = rudof.validate_shacl()
+            results, conforms = len(rep), bool(rep.conforms)
+        data[engine] = {"cpu_s": time.process_time() - c0, "wall_s": time.perf_counter() - w0,
+                        "rss_growth_mb": _rss_mb() - m0, "results": results,
+                        "conforms": conforms}
+        out.write_text(json.dumps(data, ensure_ascii=False, indent=1), "utf-8")
+    return data
 
 
 def _render_tree(store: Path, out: Path) -> Path:
@@ -363,7 +434,28 @@ def _render_tree(store: Path, out: Path) -> Path:
     return pipeline.write_views(store, "tree", None, out)[0]
 
 
-def orchestrate(factors: Sequence[int], skip_browser: bool, full_max: int = FULL_BUILD_MAX
+def real_corpus(source: Path, copies: int, out: Path = OUT) -> Path:
+    """The real corpus ×``copies``: ``copy-k/`` folders of links named ``k-<name>``.
+
+    A single document's id is its file name's slug, so each copy's documents (and their
+    sections, tasks, targets) have ids of their own; copy 0 is the corpus as it is.
+    """
+    if copies == 1:
+        return source
+    folder = out / f"real-x{copies}"
+    files = sorted(p for p in source.iterdir() if p.is_file() and not p.name.startswith("."))
+    for k in range(copies):
+        sub = folder / f"copy-{k:02d}"
+        sub.mkdir(parents=True, exist_ok=True)
+        for f in files:
+            link = sub / (f.name if k == 0 else f"{k}-{f.name}")
+            if not link.exists():
+                link.symlink_to(f.resolve())
+    return folder
+
+
+def orchestrate(factors: Sequence[int], skip_browser: bool, full_max: int = FULL_BUILD_MAX,
+                real: Path | None = None, real_factors: Sequence[int] = (1, 10)
                 ) -> dict[str, Any]:
     """Run every measurement; return the results (also written to ``bench/results``)."""
     from bench.synth import make_corpus
@@ -373,72 +465,80 @@ def orchestrate(factors: Sequence[int], skip_browser: bool, full_max: int = FULL
     work = OUT / "work"
     work.mkdir(parents=True, exist_ok=True)
     results: dict[str, Any] = {"machine": machine_info(), "builds": {}, "notes": []}
-    inputs: dict[int, Path] = {}
+    inputs: dict[str, Path] = {}
     for f in factors:
         if f == 1:
-            inputs[f] = bundled_input()
+            inputs["1"] = bundled_input()
         else:
             t0 = time.perf_counter()
             synth = make_corpus(f)
-            inputs[f] = synth.folder
+            inputs[str(f)] = synth.folder
             results.setdefault("synth_s", {})[str(f)] = time.perf_counter() - t0
-    # builds
-    for f in factors:
+    if real is not None:
+        for f in real_factors:
+            inputs[f"real{f}"] = real_corpus(real, f)
+    # builds: every size in full, validated by the build's own validator (shacl-rust)
+    for label, path in inputs.items():
+        f = int(label.removeprefix("real"))
         full = f <= full_max
-        validate = full
-        store = OUT / f"store-x{f}"
-        args = ["build", "--factor", str(f), "--input", str(inputs[f]), "--store", str(store)]
+        store = OUT / f"store-{label}"
+        args = ["build", "--factor", str(f), "--label", label, "--input", str(path),
+                "--store", str(store)]
         if not full:
-            args.append("--no-full")
-        if f > CITATIONS_MAX:
-            args.append("--no-citations")
-        if not validate:
-            args.append("--no-validate")
-        timeout = 3600 if full and f > FULL_BUILD_MAX else WORKER_TIMEOUT.get(f, 600)
-        data = _worker(args, work / f"build-x{f}.json", timeout)
-        results["builds"][str(f)] = data
-        logger.info("×%d: %s", f, {k: round(v.get("wall_s", -1), 2)
-                                   for k, v in data.get("stages", {}).items()})
+            args += ["--no-full", "--no-validate"]
+        timeout = 7200 if label.startswith("real") else WORKER_TIMEOUT.get(f, 3600)
+        data = _worker(args, work / f"build-{label}.json", timeout)
+        results["builds"][label] = data
+        logger.info("%s: %s", label, {k: round(v.get("cpu_s", -1), 2)
+                                      for k, v in data.get("stages", {}).items()})
+    # validators on the same graphs: the build's (shacl-rust), the reference, pyrudof
+    results["validators"] = {}
+    for label, engines in (("1", ("shacl-rust", "pyrudof", "pyshacl")),
+                           ("10", ("shacl-rust", "pyrudof", "pyshacl")),
+                           ("100", ("shacl-rust",))):
+        nt = OUT / f"store-{label}" / "graph.nt"
+        if nt.is_file():
+            results["validators"][label] = _worker(
+                ["validators", "--input", str(nt), "--engines", ",".join(engines)],
+                work / f"validators-{label}.json", 1800)
     # queries, search latency
     results["sparql"] = {}
     results["search"] = {}
-    for f in (f for f in factors if f <= FULL_BUILD_MAX):  # queries: ×1 and ×10 only
-        store = OUT / f"store-x{f}"
+    for label in ("1", "10"):
+        store = OUT / f"store-{label}"
         if not (store / "manifest.json").is_file():
             continue
-        results["sparql"][str(f)] = _worker(
-            ["sparql", "--store", str(store)], work / f"sparql-x{f}.json", 900)
-        results["search"][str(f)] = _worker(
-            ["search", "--store", str(store)], work / f"search-x{f}.json", 300)
-    store1 = OUT / "store-x1"
+        results["sparql"][label] = _worker(
+            ["sparql", "--store", str(store)], work / f"sparql-{label}.json", 1800)
+        results["search"][label] = _worker(
+            ["search", "--store", str(store)], work / f"search-{label}.json", 300)
+    store1 = OUT / "store-1"
     if (store1 / "manifest.json").is_file():
         from bench.queries import who_queries
 
         sample = who_queries([])[:CLI_RUNS]
         results["cli_cold"] = {
             "who": _cli_cold(store1, [f"who\0{q}" for q in sample], CLI_RUNS),
-            "duties": _cli_cold(store1, ["duties\0国家发展改革委", "duties\0工业和信息化部"],
-                                CLI_RUNS),
+            "duties": _cli_cold(store1, ["duties\0国家发展改革委", "duties\0工业和信息化部",
+                                         "duties\0生态环境部"], CLI_RUNS),
         }
+        results["cli_build"] = _cli_build([bundled_input()], OUT / "store-cli-build")
     if not skip_browser and Path("/usr/bin/chromium").exists():
         from bench.browser import first_paint
 
-        for f in (f for f in factors if f <= FULL_BUILD_MAX):
-            store = OUT / f"store-x{f}"
+        for label in ("1", "10"):
+            store = OUT / f"store-{label}"
             if not (store / "manifest.json").is_file():
                 continue
-            key = "browser" if f == 1 else f"browser_x{f}"
+            key = "browser" if label == "1" else f"browser_x{label}"
             try:
-                page = _render_tree(store, OUT / "views" / f"tree-x{f}.html")
+                page = _render_tree(store, OUT / "views" / f"tree-x{label}.html")
                 results[key] = first_paint(page)
             except (OSError, RuntimeError, ConnectionError, ValueError) as e:
                 results[key] = {"error": str(e)}
-    if 100 in inputs:
-        results["parse_gc_off_x100"] = _worker(
-            ["parse-gc-off", "--input", str(inputs[100])], work / "parse-gc-off-x100.json", 300)
     profile_args = ["profile", "--input", str(bundled_input()), "--store", str(store1)]
-    if 10 in inputs:
-        profile_args += ["--input10", str(inputs[10])]
+    if "10" in inputs:
+        profile_args += ["--input10", str(inputs["10"])]
     results["profile"] = _worker(profile_args, work / "profile.json", 600)
     results["total_s"] = time.perf_counter() - t_all
     results["goals"] = goals(results)
@@ -453,77 +553,79 @@ def _stage(results: dict[str, Any], f: int, name: str, key: str = "wall_s") -> f
     return float(value) if isinstance(value, int | float) else None
 
 
-BUILD_STAGES: Final = ("parse", "extract", "sectors_tree", "rdf", "store", "validate")
+BUILD_STAGES: Final = ("parse", "extract", "sectors_tree", "rdf", "validate", "store")
+
+
+def _total_cpu(results: dict[str, Any], label: str) -> float | None:
+    stages = results["builds"].get(label, {}).get("stages", {})
+    cpus = [stages.get(s, {}).get("cpu_s") for s in BUILD_STAGES]
+    if not stages or any(c is None for c in cpus):
+        return None
+    return float(sum(c for c in cpus if c is not None))
+
+
+def _peak_mb(results: dict[str, Any], label: str) -> float | None:
+    build = results["builds"].get(label, {})
+    value = build.get("process_peak_rss_mb") or build.get("peak_rss_mb")
+    return float(value) if isinstance(value, int | float) else None
 
 
 def goals(results: dict[str, Any]) -> list[dict[str, Any]]:
-    """Each goal of issue 7 with the measured figure and whether it is met."""
+    """Each goal of issue 13 with the measured figure and whether it is met."""
     out: list[dict[str, Any]] = []
 
     def goal(name: str, target: str, value: Any, met: bool | None) -> None:
         out.append({"goal": name, "target": target, "measured": value, "met": met})
 
-    parse1 = _stage(results, 1, "parse")
-    parse1_cpu = _stage(results, 1, "parse", "cpu_s")
-    goal("parse ×1 (wall)", "< 1 s", parse1, None if parse1 is None else parse1 < 1.0)
-    goal("parse ×1 (CPU)", "< 1 s", parse1_cpu, None if parse1_cpu is None else parse1_cpu < 1.0)
-    b1 = results["builds"].get("1", {})
-    for key, label in (("wall_s", "wall"), ("cpu_s", "CPU")):
-        built = [_stage(results, 1, s, key) for s in BUILD_STAGES]
-        if all(v is not None for v in built):
-            total = sum(v for v in built if v is not None) + b1.get("import_s", 0.0)
-            goal(f"build ×1 cold, imports + all stages ({label})", "< 2 s", total, total < 2.0)
-    if b1.get("process_wall_s") is not None:
-        goal("build ×1 worker process wall (incl. interpreter start)", "< 2 s",
-             b1["process_wall_s"], b1["process_wall_s"] < 2.0)
+    cli = results.get("cli_build", {})
+    if "cpu_min_s" in cli:
+        goal("build ×1 as a cold `policykg build` process, validation included (CPU s)",
+             "≤ 2 s", cli["cpu_min_s"], cli["cpu_min_s"] <= 2.0)
+        goal("build ×1 as a cold process (wall s, best of 3; machine load "
+             f"{cli['load_avg'][0]:.1f})", "≤ 2.5 s", cli["wall_min_s"], cli["wall_min_s"] <= 2.5)
     for stage in BUILD_STAGES:
-        key = "cpu_s"
-        a = _stage(results, 1, stage, key)
-        if stage == "extract":  # ×100 resolves no citations: compare without them
-            cites1 = _stage(results, 1, stage, "citations_cpu_s") or 0.0
-            a = a - cites1 if a is not None else None
+        a = _stage(results, 1, stage, "cpu_s")
         for f, limit in ((10, 12), (100, 120)):
-            b = _stage(results, f, stage, key)
-            if stage == "extract" and b is not None:
-                b -= _stage(results, f, stage, "citations_cpu_s") or 0.0
+            b = _stage(results, f, stage, "cpu_s")
             if a and b:
-                what = f"{stage} without citations" if stage == "extract" else stage
-                goal(f"linear: {what} CPU ×{f}/×1", f"≤ {limit}", b / a, b / a <= limit)
-    c1 = _stage(results, 1, "extract", "citations_cpu_s")
-    c10 = _stage(results, 10, "extract", "citations_cpu_s")
-    if c1 and c10:
-        goal("linear: citations CPU ×10/×1", "≤ 12", c10 / c1, c10 / c1 <= 12)
-    for f, limit in ((10, 12), (100, 120)):
-        m1 = _stage(results, 1, "extract", "peak_rss_mb")
-        mf = _stage(results, f, "extract", "peak_rss_mb")
-        if m1 and mf:
-            goal(f"linear: peak RSS after extract ×{f}/×1", f"≤ {limit}", mf / m1,
-                 mf / m1 <= limit)
+                goal(f"linear: {stage} CPU ×{f}/×1", f"≤ {limit}", b / a, b / a <= limit)
+    t1, t10 = _total_cpu(results, "1"), _total_cpu(results, "10")
+    t100 = _total_cpu(results, "100")
+    if t1 and t10:
+        goal("linear: whole build CPU ×10/×1", "≤ 12", t10 / t1, t10 / t1 <= 12)
+    if t1 and t100:
+        goal("linear: whole build CPU ×100/×1", "≤ 120", t100 / t1, t100 / t1 <= 120)
+    for label in ("100", "real10"):
+        peak = _peak_mb(results, label)
+        if peak is not None:
+            goal(f"peak RSS of the ×{label.removeprefix('real')}"
+                 f"{' real' if label.startswith('real') else ' synthetic'} build (MB)",
+                 "≤ 4096", peak, peak <= 4096)
+    for label in ("10", "100"):
+        counts = results["builds"].get(label, {}).get("counts", {})
+        if "shacl_violations" in counts:
+            goal(f"×{label} synthetic passes SHACL (violations)", "0",
+                 counts["shacl_violations"], counts["shacl_violations"] == 0)
+    r1, r10 = _total_cpu(results, "real1"), _total_cpu(results, "real10")
+    if r1 and r10:
+        goal("linear: real corpus whole build CPU ×10/×1", "≤ 12", r10 / r1, r10 / r1 <= 12)
     sp10 = results.get("sparql", {}).get("10", {})
     if "ratio_total" in sp10:
-        goal("competency queries ×10, rdflib/oxigraph (sum of medians)", "≥ 20×",
-             sp10["ratio_total"], sp10["ratio_total"] >= 20)
-        goal("competency queries ×10, slowest ratio of one query", "≥ 20×",
+        goal("competency queries ×10, slowest ratio of one query (rdflib/oxigraph)", "≥ 20×",
              sp10["ratio_min"], sp10["ratio_min"] >= 20)
-    for size in ("1", "10"):
-        who = results.get("search", {}).get(size, {}).get("who", {})
-        if "p95_ms" in who:
-            goal(f"who p95 in process ×{size}", "≤ 50 ms", who["p95_ms"], who["p95_ms"] <= 50)
-        duties = results.get("search", {}).get(size, {}).get("duties", {})
-        if "p95_ms" in duties:
-            goal(f"duties p95 in process ×{size}", "≤ 50 ms", duties["p95_ms"],
-                 duties["p95_ms"] <= 50)
+        goal("competency queries ×10: rows identical on both engines", "yes",
+             sp10.get("rows_identical"), sp10.get("rows_identical"))
     for cmd in ("who", "duties"):
         cold = results.get("cli_cold", {}).get(cmd, {})
-        if "p95_ms" in cold:
-            goal(f"{cmd} p95 as a cold CLI process ×1", "≤ 50 ms", cold["p95_ms"],
-                 cold["p95_ms"] <= 50)
-    for key, size in (("browser", "×1"), ("browser_x10", "×10")):
-        paint = results.get(key, {})
-        if paint.get("first_paint_ms") is not None:
-            goal(f"tree view first paint {size} (headless Chromium, s)", "≤ 3 s",
-                 paint["first_paint_ms"] / 1000, paint["first_paint_ms"] <= 3000)
+        if "cpu_p95_ms" in cold:
+            goal(f"{cmd} p95 as a cold CLI process ×1 (CPU ms, {cold['n']} runs)",
+                 "≤ 60 ms" if cmd == "who" else "—", cold["cpu_p95_ms"],
+                 cold["cpu_p95_ms"] <= 60 if cmd == "who" else None)
     return out
+
+
+def _label(label: str) -> str:
+    return f"real ×{label.removeprefix('real')}" if label.startswith("real") else f"×{label}"
 
 
 def _fmt(value: Any, unit: str = "") -> str:
@@ -551,7 +653,7 @@ def markdown(results: dict[str, Any]) -> str:
         "",
         "## Build stages (wall s / CPU s / peak RSS MB after the stage)",
         "",
-        "| stage | " + " | ".join(f"×{f}" for f in results["builds"]) + " |",
+        "| stage | " + " | ".join(_label(f) for f in results["builds"]) + " |",
         "|---|" + "---|" * len(results["builds"]),
     ]
     for stage in BUILD_STAGES:
@@ -573,9 +675,45 @@ def markdown(results: dict[str, Any]) -> str:
     lines.append("| lines / triples | " + " | ".join(
         f"{d.get('counts', {}).get('lines', '—')} / {d.get('counts', {}).get('triples', '—')}"
         for d in results["builds"].values()) + " |")
+    def per_triple(d: dict[str, Any]) -> str:
+        stages = d.get("stages", {})
+        cpu = sum(v.get("cpu_s", 0.0) for v in stages.values() if isinstance(v, dict))
+        n = d.get("counts", {}).get("triples")
+        return f"{1e6 * cpu / n:.0f}" if n else "—"
+
+    lines.append("| build CPU per triple (µs, all stages) | " + " | ".join(
+        per_triple(d) for d in results["builds"].values()) + " |")
+    lines.append("| store size MB (of it Oxigraph) | " + " | ".join(
+        f"{d['store_bytes'] / 2**20:.0f} ({d.get('store_oxigraph_bytes', 0) / 2**20:.0f})"
+        if d.get("store_bytes") else "—" for d in results["builds"].values()) + " |")
+    lines.append("| peak RSS of the build process MB | " + " | ".join(
+        _fmt(d.get("peak_rss_mb")) for d in results["builds"].values()) + " |")
+    lines.append("| SHACL violations / warnings (shacl-rust) | " + " | ".join(
+        f"{d.get('counts', {}).get('shacl_violations', '—')} / "
+        f"{d.get('counts', {}).get('shacl_warnings', '—')}"
+        for d in results["builds"].values()) + " |")
     lines.append("| worker process wall s | " + " | ".join(
         f"{_fmt(d.get('process_wall_s'))} ({d.get('process_status')})"
         for d in results["builds"].values()) + " |")
+    validators = results.get("validators", {})
+    if validators:
+        lines += ["", "## SHACL validators on the build's graph.nt (same shapes)", "",
+                  "| size | engine | CPU s | wall s | RSS growth MB | results | conforms |",
+                  "|---|---|---|---|---|---|---|"]
+        for label, v in validators.items():
+            for engine in ("shacl-rust", "pyrudof", "pyshacl"):
+                e = v.get(engine)
+                if isinstance(e, dict):
+                    lines.append(f"| ×{label} | {engine} | {_fmt(e['cpu_s'])} | "
+                                 f"{_fmt(e['wall_s'])} | {_fmt(e['rss_growth_mb'])} | "
+                                 f"{e['results']} | {e['conforms']} |")
+    cli = results.get("cli_build", {})
+    if "cpu_min_s" in cli:
+        lines += ["", f"Cold `policykg build` of the compilation (validation included), "
+                  f"{cli['n']} runs: CPU best {_fmt(cli['cpu_min_s'])} s, median "
+                  f"{_fmt(cli['cpu_p50_s'])} s; wall best {_fmt(cli['wall_min_s'])} s, median "
+                  f"{_fmt(cli['wall_p50_s'])} s (load average "
+                  f"{', '.join(f'{x:.1f}' for x in cli['load_avg'])})."]
     lines += ["", "## Goals", "", "| goal | target | measured | met |", "|---|---|---|---|"]
     for g in results["goals"]:
         met = "—" if g["met"] is None else ("yes" if g["met"] else "**no**")
@@ -618,10 +756,16 @@ def markdown(results: dict[str, Any]) -> str:
     cold = results.get("cli_cold", {})
     if cold:
         lines.append(
-            f"| cold CLI process ×1 ({CLI_RUNS} runs each) | "
+            f"| cold CLI process ×1, wall ({cold['who'].get('n')} runs each) | "
             f"{_fmt(cold['who'].get('p50_ms'))} / {_fmt(cold['who'].get('p95_ms'))} | "
             f"{_fmt(cold['duties'].get('p50_ms'))} / {_fmt(cold['duties'].get('p95_ms'))} | "
             "(included) |")
+        lines.append(
+            f"| cold CLI process ×1, CPU (interpreter alone: "
+            f"{_fmt(cold['who'].get('interpreter_floor_cpu_p50_ms'))} ms) | "
+            f"{_fmt(cold['who'].get('cpu_p50_ms'))} / {_fmt(cold['who'].get('cpu_p95_ms'))} | "
+            f"{_fmt(cold['duties'].get('cpu_p50_ms'))} / "
+            f"{_fmt(cold['duties'].get('cpu_p95_ms'))} | (included) |")
     paints = [(size, results[key]) for key, size in (("browser", "×1"), ("browser_x10", "×10"))
               if results.get(key)]
     if paints:
@@ -686,21 +830,24 @@ def markdown(results: dict[str, Any]) -> str:
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
-    p.add_argument("--factors", default="1,10,100", help="corpus sizes (default 1,10,100)")
+    p.add_argument("--factors", default="1,10,100", help="synthetic sizes (default 1,10,100)")
+    p.add_argument("--real", metavar="DIR",
+                   help="also build a real corpus folder at ×1 and ×10 (replicated copies), "
+                        "e.g. ../shared/corpus/dual-carbon")
+    p.add_argument("--real-factors", default="1,10", help="sizes of the real corpus")
     p.add_argument("--no-browser", action="store_true", help="skip the Chromium first paint")
-    p.add_argument("--full-x100", action="store_true",
-                   help="also run sectors, RDF, store and pySHACL at ×100 (~10 GB RSS, long)")
     p.add_argument("--report-only", action="store_true",
                    help="rewrite latest.md (and the goals) from latest.json without measuring")
-    p.add_argument("--worker", choices=("build", "sparql", "search", "profile", "parse-gc-off"),
+    p.add_argument("--worker", choices=("build", "sparql", "search", "profile", "validators"),
                    help=argparse.SUPPRESS)
     p.add_argument("--factor", type=int, default=1, help=argparse.SUPPRESS)
+    p.add_argument("--label", help=argparse.SUPPRESS)
     p.add_argument("--input", help=argparse.SUPPRESS)
     p.add_argument("--input10", help=argparse.SUPPRESS)
+    p.add_argument("--engines", default="shacl-rust", help=argparse.SUPPRESS)
     p.add_argument("--store", help=argparse.SUPPRESS)
     p.add_argument("--out", help=argparse.SUPPRESS)
     p.add_argument("--no-full", action="store_true", help=argparse.SUPPRESS)
-    p.add_argument("--no-citations", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--no-validate", action="store_true", help=argparse.SUPPRESS)
     return p
 
@@ -712,7 +859,7 @@ def _run_worker(args: argparse.Namespace) -> int:
         if store is not None and store.exists():
             shutil.rmtree(store)
         measure_build(args.factor, [Path(args.input)], store, out, full=not args.no_full,
-                      citations=not args.no_citations, validate=not args.no_validate)
+                      validate=not args.no_validate)
     elif args.worker == "sparql":
         from bench.queries import sparql_comparison
 
@@ -728,8 +875,8 @@ def _run_worker(args: argparse.Namespace) -> int:
         if args.input10:
             inputs["10"] = Path(args.input10)
         profile_all(inputs, Path(args.store), out)
-    elif args.worker == "parse-gc-off":
-        parse_without_gc([Path(args.input)], out)
+    elif args.worker == "validators":
+        compare_validators(Path(args.input), out, args.engines.split(","))
     return 0
 
 
@@ -746,7 +893,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         factors = [int(f) for f in args.factors.split(",")]
         results = orchestrate(factors, args.no_browser,
-                              full_max=max(factors) if args.full_x100 else FULL_BUILD_MAX)
+                              real=Path(args.real) if args.real else None,
+                              real_factors=[int(f) for f in args.real_factors.split(",")])
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "latest.json").write_text(
         json.dumps(results, ensure_ascii=False, indent=1, default=str) + "\n", "utf-8")

@@ -357,7 +357,18 @@ def _cut_short(documents: Sequence[Document]) -> Iterator[Problem]:
 
 
 def _with_id(doc: Document, doc_id: str) -> Document:
-    return dataclasses.replace(doc, id=doc_id)
+    """The document under another id, its sections re-keyed with it (their ids start with
+    the document's): a second file's p2-1.6 must not share the first one's section IRIs."""
+
+    def rekey(section_id: str) -> str:
+        return doc_id + section_id[len(doc.id):] if section_id.startswith(doc.id) else section_id
+
+    sections = tuple(
+        dataclasses.replace(s, id=rekey(s.id), doc_id=doc_id,
+                            parent_id=None if s.parent_id is None else rekey(s.parent_id))
+        for s in doc.sections
+    )
+    return dataclasses.replace(doc, id=doc_id, sections=sections)
 
 
 def _single_kind(

@@ -177,14 +177,46 @@ def _cache_dirs() -> list[Path]:
     return folders
 
 
+def _dict_file() -> Path:
+    """jieba's main dictionary (dict.txt beside the installed package)."""
+    jieba = _import_jieba()
+    return Path(str(jieba.__file__)).parent / str(jieba.DEFAULT_DICT_NAME)
+
+
+def _dict_digest(dict_file: Path) -> str:
+    """SHA-256 of the dictionary's content, remembered per file state in the cache folder.
+
+    Keyed by content, so checkouts and virtualenvs holding the same dictionary (installed at
+    different times) share one table; the memo spares a cold ``who`` hashing 5 MB (8 ms).
+    """
+    stat = dict_file.stat()
+    memo_name = f"jieba-dict-{stat.st_size}-{stat.st_mtime_ns}-{stat.st_ino}.sha256"
+    for folder in _cache_dirs():
+        with contextlib.suppress(OSError):
+            text = (folder / memo_name).read_text(encoding="ascii").strip()
+            if len(text) == 64:
+                return text
+    digest = hashlib.sha256(dict_file.read_bytes()).hexdigest()
+    for folder in _cache_dirs():
+        memo = folder / memo_name
+        tmp = memo.with_name(f"{memo_name}.{os.getpid()}.tmp")
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            tmp.write_text(digest + "\n", encoding="ascii")
+            os.replace(tmp, memo)
+            break
+        except OSError:
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
+    return digest
+
+
 def _table_key() -> str:
-    """Hash of what the taught dictionary depends on: jieba's dictionary, the registry and
-    the domain words (their files, and the code reading them)."""
+    """Hash of what the taught dictionary depends on: the content of jieba's dictionary, the
+    registry and the domain words (their files, and the code reading them)."""
     jieba = _import_jieba()
     digest = hashlib.sha256(f"{_TABLE_VERSION} jieba {jieba.__version__}".encode())
-    dict_file = Path(str(jieba.__file__)).parent / jieba.DEFAULT_DICT_NAME
-    stat = dict_file.stat()
-    digest.update(f" {stat.st_size} {stat.st_mtime_ns}".encode())
+    digest.update(f" {_dict_digest(_dict_file())}".encode())
     package = Path(__file__).parent
     for path in (*sorted(package.joinpath("lexicons").glob("*.toml")),
                  package / "agencies.py", package / "nlp.py"):
@@ -218,8 +250,9 @@ def _write_table(path: Path) -> None:
 def word_table() -> Path | None:
     """Return the word table ``segment`` reads, writing it first if needed (about 2 s, once).
 
-    Tables of other keys (an older registry or jieba) in the same folder are removed.  None if
-    no cache folder is writable (``segment`` then loads jieba's whole dictionary).
+    Tables of other keys are left alone: another checkout or store on the machine (another
+    registry) uses them.  None if no cache folder is writable (``segment`` then loads jieba's
+    whole dictionary).
     """
     import sqlite3
 
@@ -236,9 +269,6 @@ def word_table() -> Path | None:
         except (OSError, sqlite3.Error) as e:
             logger.warning("cannot write the word table in %s (%s)", folder, e)
             continue
-        for stale in folder.glob("jieba-*.sqlite"):
-            if stale != path:
-                stale.unlink(missing_ok=True)
         return path
     return None
 

@@ -12,6 +12,7 @@ from bench.synth import (
     make_corpus,
     number_map,
     title_lines,
+    titles_of,
 )
 from policykg.loaders.corpus import load
 from policykg.loaders.documents import load_documents
@@ -67,11 +68,14 @@ def test_number_map_refuses_serials_beyond_four_digits() -> None:
 def test_copy_keeps_line_count_and_only_touches_titles_and_numbers() -> None:
     lines = EXCERPT.read_text(encoding="utf-8").splitlines(keepends=True)
     titles = title_lines(EXCERPT)
-    copied = copy_text(lines, 7, titles, number_map("".join(lines), 10)).splitlines(True)
+    quoted = titles_of(EXCERPT)
+    copied = copy_text(lines, 7, titles, number_map("".join(lines), 10), quoted).splitlines(True)
     assert len(copied) == len(lines)
     changed = [i + 1 for i, (a, b) in enumerate(zip(lines, copied, strict=True)) if a != b]
     numbered = [i + 1 for i, line in enumerate(lines) if DOC_NUMBER.search(line)]
-    assert changed == sorted(set(titles) | set(numbered))
+    quoting = [i + 1 for i, line in enumerate(lines) if any(f"《{t}》" in line for t in quoted)]
+    assert changed == sorted(set(titles) | set(numbered) | set(quoting))
+    assert all("《样本7" in copied[i - 1] for i in quoting)
 
 
 def test_copies_load_as_distinct_documents(excerpt_x3: Path) -> None:
@@ -109,3 +113,16 @@ def test_whole_compilation_x2_doubles_documents_tasks_and_targets(tmp_path: Path
     assert len(two.tasks) == 2 * len(one.tasks)
     assert len(two.targets) == 2 * len(one.targets)
     assert sum(s.unexplained_lines for s in two.summary) == 0
+    # every copy a corpus of its own: sections re-keyed, citations inside the copy
+    sections = [s for d in two.documents for s in d.sections]
+    assert len({s.id for s in sections}) == len(sections) == 2 * sum(
+        len(d.sections) for d in one.documents)
+    assert all(s.id.startswith(f"{d.id}/") for d in two.documents for s in d.sections)
+    resolved = [c for c in two.citations if c.cited_doc_id]
+    assert 1.98 <= len(resolved) / len([c for c in one.citations if c.cited_doc_id]) <= 2.05
+    # a quote of copy 1's exact title (on one line) names copy 1's document
+    copy_of = {d.id: d.file for d in two.documents}
+    own = [c for c in resolved if c.cited_title.startswith("样本1")]
+    assert own
+    assert all(copy_of[c.doc_id] == copy_of[c.cited_doc_id] == "compilation-001.txt"
+               for c in own)

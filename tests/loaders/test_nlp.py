@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from policykg.loaders import nlp
 from policykg.loaders.agencies import Registry, load_registry
 from policykg.loaders.nlp import (
     CACHE_ENV,
@@ -179,15 +181,41 @@ def test_damaged_table_falls_back_to_the_whole_dictionary(
     assert "cannot read the word table" in caplog.text
 
 
-def test_a_new_table_replaces_stale_ones(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                         word_cache: Path) -> None:
+def test_a_new_table_leaves_other_keys_tables_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, word_cache: Path
+) -> None:
+    """Another checkout's table (another registry) survives this checkout's build."""
     (table,) = word_cache.glob("jieba-*.sqlite")
     monkeypatch.setenv(CACHE_ENV, str(tmp_path))
-    stale = tmp_path / "jieba-0123456789abcdef0123.sqlite"
-    stale.write_bytes(b"")
+    other = tmp_path / "jieba-0123456789abcdef0123.sqlite"
+    other.write_bytes(b"")
     fresh = word_table()
     assert fresh == tmp_path / table.name
-    assert not stale.exists()
+    assert other.exists()
+
+
+def _dictionary_copy(folder: Path, mtime_ns: int, extra: bytes = b"") -> Path:
+    copy = folder / "dict.txt"
+    copy.parent.mkdir(parents=True, exist_ok=True)
+    copy.write_bytes(nlp._dict_file().read_bytes() + extra)
+    os.utime(copy, ns=(mtime_ns, mtime_ns))
+    return copy
+
+
+def test_table_key_follows_the_dictionary_content_not_its_file_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
+    keys = {}
+    for name, mtime, extra in (("a", 10**18, b""), ("b", 2 * 10**18, b""),
+                               ("c", 10**18, "碳达峰样本 3 n\n".encode())):
+        copy = _dictionary_copy(tmp_path / name, mtime, extra)
+        monkeypatch.setattr(nlp, "_dict_file", lambda copy=copy: copy)
+        keys[name] = nlp._table_key()
+    assert keys["a"] == keys["b"]  # same words installed at another time: one table
+    assert keys["c"] != keys["a"]  # another dictionary: its own table
+    # the digest is remembered per file state: a second key needs no hashing
+    assert len(list((tmp_path / "cache").glob("jieba-dict-*.sha256"))) == 3
 
 
 @pytest.mark.slow
