@@ -169,3 +169,17 @@ def test_damaged_index_is_a_store_error(tmp_path: Path, text: str, match: str) -
 def test_index_of_an_empty_folder_is_a_store_error(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="no records here"):
         read_index(tmp_path)
+
+
+def test_corpus_json_is_streamed_with_the_bytes_of_one_dump() -> None:
+    """write_records writes corpus.json record by record (bounded memory), same bytes."""
+    import io
+
+    from policykg.recordio import _dump_corpus, corpus_to_json, read_corpus
+
+    corpus = read_corpus(MINI)
+    streamed = io.StringIO()
+    _dump_corpus(corpus, streamed)
+    assert streamed.getvalue() == json.dumps(
+        corpus_to_json(corpus), ensure_ascii=False, separators=(",", ":"))
+    assert len(corpus.documents) > 1
