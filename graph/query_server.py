@@ -410,11 +410,28 @@ class _Handler(BaseHTTPRequestHandler):
             # broken pipe; past that, answer and hang up
             if length <= _DRAIN_LIMIT:
                 self._discard(length)
+            else:
+                self._linger = True
             self.close_connection = True
             self._refuse(413, f"request body of {length:,} bytes "
                               f"(at most {self.server.limits.max_body:,})")
             return None
         return length
+
+    _linger = False
+
+    def finish(self) -> None:
+        """Close gently after refusing an unread body: a plain close with unread bytes sends
+        a TCP reset, which can destroy the answer before the client reads it."""
+        if self._linger:
+            with contextlib.suppress(OSError):
+                self.wfile.flush()
+                self.connection.shutdown(socket.SHUT_WR)
+                self.connection.settimeout(1.0)
+                deadline = time.monotonic() + 2.0
+                while time.monotonic() < deadline and self.connection.recv(1 << 16):
+                    pass
+        super().finish()
 
     def _discard(self, length: int) -> None:
         while length > 0:
