@@ -125,6 +125,11 @@ def agency_iri(agency_id: str) -> URIRef:
     return _iri("agency", agency_id)
 
 
+def change_iri(agency_id: str) -> URIRef:
+    """IRI of the change that made an agency from its predecessor: ``agency/<id>/change``."""
+    return _iri("agency", agency_id, "change")
+
+
 def target_iri(target_id: str) -> URIRef:
     """IRI of a target: ``target/<target_id>``."""
     return _iri("target", target_id)

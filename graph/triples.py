@@ -95,6 +95,12 @@ SKOS_PREF: Final = _ns("skos", "prefLabel")
 SKOS_ALT: Final = _ns("skos", "altLabel")
 ORG_ORGANIZATION: Final = _ns("org", "Organization")
 ORG_SUB: Final = _ns("org", "subOrganizationOf")
+ORG_CHANGE: Final = _ns("org", "ChangeEvent")
+ORG_RESULTED_FROM: Final = _ns("org", "resultedFrom")
+ORG_ORIGINAL: Final = _ns("org", "originalOrganization")
+ORG_RESULTING: Final = _ns("org", "resultingOrganization")
+PROV_REVISION: Final = _ns("prov", "wasRevisionOf")
+DCT_DATE: Final = _ns("dcterms", "date")
 DCT_JURISDICTION: Final = _ns("dcterms", "Jurisdiction")
 DCT_SOURCE: Final = _ns("dcterms", "source")
 DCT_DESCRIPTION: Final = _ns("dcterms", "description")
@@ -131,6 +137,7 @@ PKG_INDICATOR, PKG_VALUE, PKG_VALUE_MAX = _pkg("indicator"), _pkg("value"), _pkg
 PKG_UNIT, PKG_DIRECTION, PKG_APPROX = _pkg("unit"), _pkg("direction"), _pkg("approx")
 PKG_TARGET_YEAR, PKG_BASE_YEAR = _pkg("targetYear"), _pkg("baseYear")
 PKG_TREE_PARENT = _pkg("treeParent")
+PKG_OPEN_WORLD = _pkg("unresolved")
 
 # Document.date as the loaders give it: "2022-01-30" (signed "2022年 1月 30日" at line 16506),
 # or a partial "2022-01" / "2022".
@@ -319,6 +326,19 @@ def agency_triples(agency: Agency) -> Iterator[str]:
     yield _t(a, PKG_LEVEL, literal(str(agency.level)))
     if agency.parent:
         yield _t(a, ORG_SUB, _i(iris.agency_iri(agency.parent)))
+    if agency.unresolved:
+        yield _t(a, PKG_OPEN_WORLD, _bool(True))
+    if agency.predecessor:
+        # W3C ORG: a renaming or replacement is an org:ChangeEvent between the two bodies
+        old = _i(iris.agency_iri(agency.predecessor))
+        change = _i(iris.change_iri(agency.id))
+        yield _t(a, ORG_RESULTED_FROM, change)
+        yield _t(a, PROV_REVISION, old)
+        yield _t(change, RDF_TYPE, ORG_CHANGE)
+        yield _t(change, ORG_ORIGINAL, old)
+        yield _t(change, ORG_RESULTING, a)
+        if agency.since:
+            yield _t(change, DCT_DATE, typed_literal(agency.since, XSD_DATE))
     yield from _jurisdiction(a, agency.jurisdiction)
 
 

@@ -21,6 +21,20 @@ from pathlib import Path
 from typing import Any
 
 from policykg.errors import RegistryError
+from policykg.loaders.bureaus import (
+    Bureaus,
+    load_bureaus,
+    looks_like_agency,
+    open_world_id,
+    pad_date,
+)
+from policykg.loaders.jurisdictions import (
+    Division,
+    Evidence,
+    EvidenceKind,
+    admin_map,
+    decide_jurisdiction,
+)
 from policykg.records import Agency, Document, Level, Span
 
 __all__ = [
@@ -58,10 +72,15 @@ class Registry:
 
     __slots__ = (
         "_absolute",
+        "_bureaus",
         "_by_id",
         "_by_name",
         "_jur_by_id",
+        "_known",
+        "_made_jur",
+        "_open",
         "_relative",
+        "_successor",
         "agencies",
         "collective_patterns",
         "corrections",
@@ -90,20 +109,48 @@ class Registry:
         self._by_id = {a.id: a for a in self.agencies}
         self._by_name = {a.name: a for a in self.agencies}
         self._jur_by_id = {j.id: j for j in self.jurisdictions}
+        self._successor = {a.predecessor: a for a in self.agencies if a.predecessor}
+        self._known: dict[str, Agency] = {**self._by_name, **self._by_id}
+        self._bureaus: Bureaus | None = None
+        self._open: dict[str, Agency] = {}
+        self._made_jur: dict[str, Jurisdiction] = {}
+
+    @property
+    def bureaus(self) -> Bureaus:
+        """The bureau templates over the administrative map (read on first use)."""
+        if self._bureaus is None:
+            self._bureaus = load_bureaus()
+        return self._bureaus
+
+    def made(self) -> tuple[Agency, ...]:
+        """The agencies made from templates or the open world so far, sorted by id."""
+        made = dict(self.bureaus.made) if self._bureaus is not None else {}
+        made.update(self._open)
+        return tuple(made[k] for k in sorted(made))
 
     def __repr__(self) -> str:
         return f"Registry({self.path!r}, {len(self.agencies)} agencies)"
 
     def get(self, agency_id: str) -> Agency | None:
-        """Return the agency with this id, or None."""
-        return self._by_id.get(agency_id)
+        """Return the agency with this id (listed, made from a template or open-world)."""
+        found = self._by_id.get(agency_id)
+        if found is None and self._bureaus is not None:
+            found = self._bureaus.made.get(agency_id)
+        return found or self._open.get(agency_id)
 
     def by_name(self, name: str) -> Agency | None:
         """Return the agency with this canonical name, or None."""
-        return self._by_name.get(name)
+        found = self._by_name.get(name)
+        if found is None:
+            found = next((a for a in self.made() if a.name == name), None)
+        return found
 
     def jurisdiction(self, key: str | None) -> Jurisdiction | None:
-        """Return the jurisdiction with this id, full name or short form, or None."""
+        """Return the jurisdiction with this id, full name or short form, or None.
+
+        Besides the registry's own jurisdictions, every division of the administrative map
+        (by code, id, name or label: 重庆市, cn500000, 上海市浦东新区).
+        """
         if not key:
             return None
         if key in self._jur_by_id:
@@ -111,7 +158,29 @@ class Registry:
         for j in self.jurisdictions:
             if key == j.name or key in j.short:
                 return j
-        return None
+        d = self.division(key)
+        return self._as_jurisdiction(d) if d is not None else None
+
+    def division(self, key: str | None) -> Division | None:
+        """Return the division of the administrative map ``key`` names, or None."""
+        if not key:
+            return None
+        amap = admin_map()
+        j = self._jur_by_id.get(key)
+        if j is not None:
+            key = j.name
+        return amap.lookup(key)
+
+    def _as_jurisdiction(self, d: Division) -> Jurisdiction:
+        j = self._jur_by_id.get(d.id) or self._made_jur.get(d.id)
+        if j is None:
+            parent = admin_map().parent(d)
+            kind = {"自治区": "region", "省": "province"}.get(d.type, "city")
+            j = Jurisdiction(id=d.id, name=d.label, kind=kind, level=d.level,
+                             short=(*d.stems, *d.short), prefixes=d.prefixes,
+                             parent=parent.id if parent else None)
+            self._made_jur[d.id] = j
+        return j
 
     def names(self) -> Iterator[str]:
         """Yield every canonical name and alias of the registry (for the segmenter)."""
@@ -126,21 +195,105 @@ class Registry:
         """Whether ``name`` is a group phrase (各有关部门, 地方各级人民政府 …), not one agency."""
         return any(p.search(name) for p in self.collective_patterns)
 
-    def resolve(self, name: str, jurisdiction: str | None = None) -> Agency | None:
-        """Return the agency ``name`` denotes in ``jurisdiction`` (id or name), or None.
+    def resolve(
+        self,
+        name: str,
+        jurisdiction: str | None = None,
+        date: str | None = None,
+        *,
+        open_world: bool = False,
+    ) -> Agency | None:
+        """Return the agency ``name`` denotes in ``jurisdiction`` at ``date``, or None.
 
-        Relative names (发展改革委, 自治区发展改革委, 省经信厅) are looked up in the
-        jurisdiction first; absolute names (国家发展改革委, 宁夏税务局, full names) anywhere.
+        Args:
+            name: as printed (发展改革委, 省经信厅, 重庆市生态环境局, 人行武汉分行, 交通部).
+            jurisdiction: the document's (id, name, label or code of any division); None for
+                a national document.
+            date: the document's date (YYYY, YYYY-MM or YYYY-MM-DD); a body renamed on or
+                before it is its successor (银保监会 in 2023-06 -> 国家金融监督管理总局).
+            open_world: a name that looks like a body's but that nothing knows becomes an
+                agency of the jurisdiction flagged ``unresolved`` instead of None.
+
+        The document's own jurisdiction comes first: relative names and bare bureau names
+        (发展改革委, 国资委, 能源局) are its bodies; national names (国家发展改革委, 生态环境部)
+        and explicit ones (江西省发改委) resolve anywhere.
         """
         key = _normalize(name)
         if not key:
             return None
         j = self.jurisdiction(jurisdiction)
+        found: Agency | None = None
         if j is not None:
             found = self._relative.get(j.id, {}).get(key)
-            if found is not None:
-                return found
-        return self._absolute.get(key)
+        home = self.division(j.id) if j is not None else None
+        if found is None and key not in self.bureaus.by_alias:
+            # a full or explicit name the registry lists (国家发展改革委, 江苏工信厅)
+            found = self._absolute.get(key)
+        if found is None:
+            found = self.bureaus.read(key, home, date, self._known)
+        if found is None:
+            found = self._absolute.get(key)
+        if found is None and open_world and not self.is_collective(key) and (
+            looks_like_agency(key)
+        ):
+            found = self._open_agency(key, home)
+        if found is not None and date:
+            found = self._dated(found, date)
+        return found
+
+    def unit(self, body: Agency, name: str) -> Agency:
+        """An internal unit (气候处, 宣教中心) of ``body``, the department issuing a document."""
+        full = body.name + name
+        aid = f"{body.id}-unit-{open_world_id(None, full).rsplit('-', 1)[1]}"
+        made = self._open.get(aid)
+        if made is None:
+            made = Agency(id=aid, name=full, aliases=(name,), level=body.level,
+                          jurisdiction=body.jurisdiction, parent=body.id)
+            self._open[aid] = made
+        return made
+
+    def _dated(self, agency: Agency, date: str) -> Agency:
+        """Follow renames up to ``date`` (交通部 in 2021 -> 交通运输部)."""
+        seen = {agency.id}
+        nxt = self._successor.get(agency.id)
+        day = pad_date(date)
+        while nxt is not None and nxt.since is not None and day >= nxt.since \
+                and nxt.id not in seen:
+            agency = nxt
+            seen.add(agency.id)
+            nxt = self._successor.get(agency.id)
+        return agency
+
+    def _open_agency(self, key: str, home: Division | None) -> Agency:
+        """An agency no template knows, in the document's jurisdiction, flagged unresolved."""
+        amap = admin_map()
+        name = key
+        where = home
+        head = amap.read_prefix(key, home)
+        if head is not None:
+            where = head[0]
+        elif home is not None:
+            for d in (home, *amap.ancestors(home)):
+                p = next((p for p in sorted(d.prefixes, key=len, reverse=True)
+                          if key.startswith(p) and len(key) > len(p) + 1), None)
+                if p is not None:
+                    name, where = d.label + key[len(p):], d
+                    break
+            else:
+                # a relative prefix of no division above the document (省… in a Chongqing
+                # plan written with Sichuan) stays as printed
+                relative = key.startswith(("省", "市", "区", "县", "州", "盟", "旗", "自治区"))
+                if not relative and not key.startswith(("中国", "国家", "全国", "中华", "中共")):
+                    name = home.label + key
+        aid = open_world_id(where.id if where else None, name)
+        made = self._open.get(aid)
+        if made is None:
+            made = Agency(id=aid, name=name, aliases=(key,) if key != name else (),
+                          level=where.level if where else Level.OTHER,
+                          jurisdiction=where.label if where else None, parent=None,
+                          unresolved=True)
+            self._open[aid] = made
+        return made
 
 
 def _normalize(name: str) -> str:
@@ -233,7 +386,8 @@ class _Loader:
 
         for i, entry in enumerate(self._tables(data, "agency")):
             self._check_keys("agency", i, entry,
-                             {"id", "name", "aliases", "level", "jurisdiction", "parent"})
+                             {"id", "name", "aliases", "level", "jurisdiction", "parent",
+                              "predecessor", "since"})
             aid = self._str("agency", i, entry, "id")
             if not _ID.match(aid):
                 raise self.fail("agency", i, f"id {aid!r} is not an ASCII slug")
@@ -251,7 +405,9 @@ class _Loader:
             agencies.append(Agency(
                 id=aid, name=name, aliases=_unique(aliases),
                 level=self._level("agency", i, entry),
-                jurisdiction=jur[jid].name if jid else None, parent=parent))
+                jurisdiction=jur[jid].name if jid else None, parent=parent,
+                predecessor=self._opt_str("agency", i, entry, "predecessor"),
+                since=self._opt_str("agency", i, entry, "since")))
             rel_aliases[aid] = aliases if jid else ()
 
         prefixed_only: set[str] = set()
@@ -306,6 +462,10 @@ class _Loader:
                     prefixed_only.add(aid)
 
         by_id = {a.id: a for a in agencies}
+        for a in agencies:
+            if a.predecessor is not None and a.predecessor not in by_id:
+                table, i = where[a.id]
+                raise self.fail(table, i, f"predecessor {a.predecessor!r} is not in the registry")
         for aid, parent in parents.items():
             if parent not in by_id:
                 table, i = where[aid]
@@ -478,6 +638,8 @@ def document_jurisdiction(doc: Document, registry: Registry) -> Jurisdiction | N
         found = registry.jurisdiction(key) or _jurisdiction_in(key, registry)
         if found is not None:
             break
+    if found is None and not doc.jurisdiction:
+        found = _printed_jurisdiction(doc, registry)
     if found is None:
         return None
     text = "".join(p.text for p in doc.paragraphs)
@@ -488,6 +650,33 @@ def document_jurisdiction(doc: Document, registry: Registry) -> Jurisdiction | N
         if own and own > text.count(found.name) and ("全市" in text or "我市" in text):
             return child
     return found
+
+
+def _printed_jurisdiction(doc: Document, registry: Registry) -> Jurisdiction | None:
+    """The jurisdiction the document's issuers, title or 文号 name (None: national or none)."""
+    evidence = [Evidence(kind=EvidenceKind.ISSUER, text=i) for i in doc.issuers]
+    evidence.append(Evidence(kind=EvidenceKind.TITLE, text=doc.title))
+    if doc.doc_number:
+        evidence.append(Evidence(kind=EvidenceKind.DOC_NUMBER, text=doc.doc_number))
+    if doc.part is None and doc.paragraphs:
+        # a document read on its own (not a compilation's): short lines at its head and foot
+        # that name a body (上海市机关事务管理局 at a sign-off, …人民政府文件 as letterhead)
+        paras = doc.paragraphs
+        for kind, chosen in ((EvidenceKind.LETTERHEAD, paras[:8]),
+                             (EvidenceKind.SIGNOFF, paras[-6:])):
+            for p in chosen:
+                text = re.sub(r"\s+", "", p.text)
+                if len(text) <= 40 and (looks_like_agency(text) or text.endswith("文件")):
+                    evidence.append(Evidence(kind=kind, text=text))
+                elif kind == EvidenceKind.LETTERHEAD and len(text) <= 80 and re.search(
+                        r"(?:人民政府|办公厅|办公室|委员会|厅|局)(?:关于|印发)", text):
+                    # a title line the header did not take (北海市人民政府印发…的通知)
+                    evidence.append(Evidence(kind=EvidenceKind.TITLE, text=text))
+        evidence.append(Evidence(kind=EvidenceKind.BODY, text="".join(p.text for p in paras)))
+    finding = decide_jurisdiction(evidence)
+    if finding is None or finding.division is None:
+        return None
+    return registry.jurisdiction(finding.division.code)
 
 
 def _jurisdiction_in(text: str, registry: Registry) -> Jurisdiction | None:
@@ -503,14 +692,17 @@ def _jurisdiction_in(text: str, registry: Registry) -> Jurisdiction | None:
 
 
 def select_agencies(registry: Registry, names_or_ids: Iterable[str]) -> list[Agency]:
-    """Return the agencies named (canonical name or id) with all their ancestors, sorted by id.
+    """Return the agencies named (canonical name or id) with their ancestors and predecessors.
 
     Use it to keep ``Corpus.agencies`` to the agencies the corpus mentions.
     """
     chosen: dict[str, Agency] = {}
-    for key in names_or_ids:
-        a = registry.get(key) or registry.by_name(key)
-        while a is not None and a.id not in chosen:
-            chosen[a.id] = a
-            a = registry.get(a.parent) if a.parent else None
+    todo = [registry.get(key) or registry.by_name(key) for key in names_or_ids]
+    while todo:
+        a = todo.pop()
+        if a is None or a.id in chosen:
+            continue
+        chosen[a.id] = a
+        # parents, and the bodies renamed into this one (the graph links them)
+        todo += [registry.get(k) for k in (a.parent, a.predecessor) if k]
     return sorted(chosen.values(), key=lambda a: a.id)

@@ -7,15 +7,92 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from policykg.loaders.source import Progress
 from policykg.records import Agency, Corpus, Document, Problem, Target, Task
 
+if TYPE_CHECKING:
+    from policykg.loaders.agencies import Registry
+
 __all__ = ["load"]
 
 logger = logging.getLogger(__name__)
+
+
+def _open_world(tasks: list[Task], doc: Document, registry: Registry) -> list[Task]:
+    """Keep the names no template knows as agencies of the document's jurisdiction.
+
+    A name left in ``Task.unresolved`` that looks like a body's (市城市管理监督局,
+    深圳排放权交易所) becomes an agency flagged ``unresolved`` in the document's jurisdiction,
+    never dropped and never mapped elsewhere; it leads only where the annotation marks it
+    (X牵头), else it takes part.  The printed name stays in ``Task.unresolved``.
+    """
+    from policykg.loaders.agencies import document_jurisdiction
+
+    j = document_jurisdiction(doc, registry)
+    jid = j.id if j else None
+    home = registry.division(jid)
+    # a joint document of two jurisdictions (重庆市 and 四川省 offices): 省… means the other's
+    others = [d.jurisdiction for d in (registry.get(i) for i in doc.issuer_ids) if d]
+    others += [i for i in doc.issuers if registry.division(i.split("人民政府")[0])]
+    others = [o for o in dict.fromkeys(others) if o and o != (j.name if j else None)]
+    body: Agency | None = None
+    out = []
+    for task in tasks:
+        lead, participants = list(task.lead), list(task.participants)
+        collective = list(task.collective)
+        for name in task.unresolved:
+            agency = None
+            for other in others:
+                agency = registry.resolve(name, other, doc.date)
+                if agency is not None:
+                    break
+            if agency is None and _UNIT.search(name):
+                body = body or _issuing_body(doc, registry, jid)
+                if body is not None:
+                    agency = registry.unit(body, name)
+            if agency is None and home is not None and home.rank != "county" and (
+                _LOWER.match(name)
+            ):
+                # 区机管局 in a city's plan: each district's bureau, a group
+                collective.append(name)
+                continue
+            if agency is None:
+                agency = registry.resolve(name, jid, doc.date, open_world=True)
+            if agency is None or agency.name in lead or agency.name in participants:
+                continue
+            marked = re.search(re.escape(name) + r"[^、，,；;：:）)]{0,12}?牵头", task.raw)
+            (lead if marked else participants).append(agency.name)
+        if (lead, participants, collective) != (
+                list(task.lead), list(task.participants), list(task.collective)):
+            task = dataclasses.replace(task, lead=tuple(lead), participants=tuple(participants),
+                                       collective=tuple(collective))
+        out.append(task)
+    return out
+
+
+# An internal unit of the issuing department (气候处, 宣教中心 in a 生态环境厅 plan).
+_UNIT = re.compile(r"^[\u4e00-\u9fff]{1,10}(?:处|室|中心)$")
+# A relative name of the level below the document's (区财政局 in a city plan): every one of them.
+_LOWER = re.compile(r"^(?:区|县|县区|区县|县市区)(?!域)[\u4e00-\u9fff]{2,}")
+
+
+def _issuing_body(doc: Document, registry: Registry, jid: str | None) -> Agency | None:
+    """The one department that issues the document (not a people's government), or None."""
+    if len(doc.issuer_ids) == 1:
+        a = registry.get(doc.issuer_ids[0])
+        if a is not None and not a.id.endswith("-gov"):
+            return a
+    head = re.sub(r"\s+", " ", doc.title).split(" ")[0]
+    for k in range(min(len(head), 20), 2, -1):
+        a = registry.resolve(head[:k], jid)
+        if a is not None:
+            return a if not a.id.endswith("-gov") else None
+    return None
 
 
 def load(paths: Sequence[Path], progress: Progress | None = None) -> Corpus:
@@ -41,6 +118,7 @@ def load(paths: Sequence[Path], progress: Progress | None = None) -> Corpus:
         doc = dataclasses.replace(doc, issuer_ids=tuple(issuer_ids))
         problems += issuer_problems
         found_tasks, task_problems = find_tasks(doc, registry)
+        found_tasks = _open_world(found_tasks, doc, registry)
         found_targets, target_problems = find_targets(doc)
         documents.append(doc)
         tasks += found_tasks

@@ -53,6 +53,7 @@ class EvidenceKind(StrEnum):
     TITLE = "title"
     DOC_NUMBER = "doc_number"
     CHAPTER = "chapter"
+    BODY = "body"
 
 
 _ORDER = {k: i for i, k in enumerate(EvidenceKind)}
@@ -293,6 +294,35 @@ class AdminMap:
         return None
 
 
+    def from_body(self, text: str) -> tuple[Division, str] | None:
+        """The division a body of text speaks for: it says 我省/全省 (or 我市/全市, 我区/全区)
+        and names one province (city, region) at least 3 times and twice as often as any other.
+        """
+        own = {"province": re.search(r"(?:我|全|本)省", text),
+               "prefecture": re.search(r"(?:我|全|本)市", text),
+               "region": re.search(r"(?:我|全|本)(?:自治)?区", text)}
+        counts: dict[str, dict[str, int]] = {}
+        for m in self._body_names().finditer(text):
+            for d in self._by_key.get(m.group(0), ()):
+                kind = ("region" if d.type == "自治区" else
+                        "prefecture" if d.is_municipality or d.rank == "prefecture" else d.rank)
+                if own.get(kind):
+                    per = counts.setdefault(kind, {})
+                    per[d.code] = per.get(d.code, 0) + 1
+        for per in counts.values():
+            ranked = sorted(per.items(), key=lambda kv: (-kv[1], kv[0]))
+            code, n = ranked[0]
+            second = ranked[1][1] if len(ranked) > 1 else 0
+            if n >= 3 and n >= 2 * second:
+                return self._by_code[code], self._by_code[code].name
+        return None
+
+    @functools.cache  # noqa: B019 -- one map per process (admin_map is cached)
+    def _body_names(self) -> re.Pattern[str]:
+        names = {k for d in self.divisions if d.rank != "county" for k in (d.name, *d.stems)}
+        return re.compile("|".join(sorted(map(re.escape, names), key=len, reverse=True)))
+
+
 def _squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
@@ -404,10 +434,14 @@ _PARTY = re.compile(r"^(?:中共|中国共产党)")
 _TITLE_INNER = re.compile(r"《([^》]{2,})》")
 
 
+# Page numbers and rules a title may carry in from a PDF's first line (—1—, － 1 －, - 1 -).
+_LEAD_JUNK = re.compile(r"^(?:[\s\d\-—－―–\u2014\u2015]+|附件\d*)+")
+
+
 def _from_name(
     amap: AdminMap, ev: Evidence, context: Division | None
 ) -> JurisdictionFinding | None:
-    text = _PARTY.sub("", _squash(ev.text))
+    text = _PARTY.sub("", _LEAD_JUNK.sub("", _squash(ev.text)))
     texts = [text]
     if ev.kind == EvidenceKind.TITLE:
         texts += _TITLE_INNER.findall(text)
@@ -429,9 +463,11 @@ def decide_jurisdiction(
     """Decide a document's jurisdiction from what it prints, saying which evidence decided.
 
     Evidence is weighed in the order of :class:`EvidenceKind` (issuer, sign-off, letterhead,
-    title, 发文字号 prefix, compilation chapter), each read for a division's name at its start
+    title, 发文字号 prefix, compilation chapter, body text), each read for a division's name at
+    its start
     (重庆市人民政府办公厅, 中共乌海市委, 上海市浦东新区…) or, for a 文号, its short name
-    (苏政发, 鲁政办字, 渝府办发, 琼建科, 穗府办).  The strongest that names a division or a
+    (苏政发, 鲁政办字, 渝府办发, 琼建科, 穗府办), or, for the body, the one division a text that
+    says 我省/全省 names most (:meth:`AdminMap.from_body`).  The strongest that names a division or a
     national body decides, and later evidence never moves it (issuer 浙江省… with title
     宁波市… stays 浙江省; a sign-off that only says 市人民政府 names nothing, so letterhead
     乌海市人民政府办公室文件 decides).  Returns None when nothing printed names one.
@@ -452,10 +488,15 @@ def decide_jurisdiction(
             read = amap.from_doc_number(ev.text, context)
             f = (JurisdictionFinding(division=read[0], evidence=ev, matched=read[1])
                  if read is not None else None)
+        elif ev.kind == EvidenceKind.BODY:
+            body = amap.from_body(ev.text)
+            f = (JurisdictionFinding(division=body[0], evidence=ev, matched=body[1])
+                 if body is not None else None)
         else:
             f = _from_name(amap, ev, context)
         if f is None:
             continue
         if found is None:
             found = f
+            break
     return found

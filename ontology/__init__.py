@@ -72,6 +72,7 @@ class PKG(DefinedNamespace):
     # shared
     jurisdiction: URIRef
     level: URIRef  # an agency's administrative level
+    unresolved: URIRef  # an agency no template or list knows (open world)
     sector: URIRef  # → skos:Concept of the sector scheme
 
     # provenance

@@ -220,9 +220,14 @@ class Agency:
     level: Level
     jurisdiction: str | None
     parent: str | None
+    #: a name that looks like a body's but no template or list knows (open world)
+    unresolved: bool = False
+    #: the agency id this body was renamed from (国家金融监督管理总局 <- 银保监会), and when
+    predecessor: str | None = None
+    since: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        """The agency's interface fields (issue 3 contract)."""
+        """The agency's interface fields (issue 3 contract, plus issue 12's flags)."""
         return {
             "id": self.id,
             "name": self.name,
@@ -230,6 +235,8 @@ class Agency:
             "level": str(self.level),
             "jurisdiction": self.jurisdiction,
             "parent": self.parent,
+            "unresolved": self.unresolved,
+            "predecessor": self.predecessor,
         }
 
 

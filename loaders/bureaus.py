@@ -1,0 +1,349 @@
+"""Local bureaus of every division: templates (``lexicons/bureaus.toml``) over the map.
+
+A name is read as division + bureau: an explicit division (重庆市生态环境局, 湖北证监局,
+杭州市余杭区发改局), a relative prefix of the document's jurisdiction or one above it
+(省发展改革委, 市生态环境局, 区机管局), or the bureau alone in the document's own
+jurisdiction (发展改革委 in a Chongqing plan).  Agencies are made when first named and kept,
+so lookups stay dictionary-fast.
+
+Must not import rdflib, networkx, pyvis, spaCy or jieba, nor ``loaders.agencies`` (which
+imports this).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from policykg.errors import RegistryError
+from policykg.loaders.jurisdictions import AdminMap, Division, admin_map
+from policykg.records import Agency, Level
+
+__all__ = ["Branch", "Bureau", "Bureaus", "load_bureaus", "looks_like_agency", "open_world_id",
+           "pad_date"]
+
+logger = logging.getLogger(__name__)
+
+_LABEL = "loaders/lexicons/bureaus.toml"
+_RANKS = ("province", "municipality", "prefecture", "county")
+# the rank's own form first, then the ones above it
+_CHAIN = {
+    "province": ("province",),
+    "municipality": ("municipality", "prefecture", "province"),
+    "prefecture": ("prefecture", "province"),
+    "county": ("county", "prefecture", "province"),
+}
+
+# The last characters of a body's name (市城市管理监督局, 深圳排放权交易所, 天津港集团): a name
+# ending so that no template knows is an agency all the same (open world), never dropped.
+AGENCY_TAIL = re.compile(
+    r"""(?:局|委|厅|办|部|署|院|会|社|行|处|所|站|段|馆|台|队|中心|公司|集团|政府|办公室|委员会|
+        管委|分局|支行|分行|工作组|领导小组|联合会|协会|研究会|学会|交易所)$""",
+    re.VERBOSE,
+)
+
+
+def looks_like_agency(name: str) -> bool:
+    """Whether a printed name ends like a body's name (局, 委, 厅, 公司, 管委会 …)."""
+    return 2 <= len(name) <= 40 and bool(AGENCY_TAIL.search(name)) and not re.search(
+        r"[，。；：:;,]|\d", name)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Bureau:
+    """A function of local government, present in every division."""
+
+    id: str
+    names: Mapping[str, str]
+    aliases: tuple[str, ...]
+    bare: bool = True
+    parent: str | None = None
+    until: str | None = None
+    successor: str | None = None
+
+    def form(self, d: Division) -> str:
+        """The name's tail (or whole pattern) for a division of ``d``'s rank."""
+        rank = "municipality" if d.is_municipality else d.rank
+        for r in _CHAIN[rank]:
+            if r in self.names:
+                return self.names[r]
+        return next(iter(self.names.values()))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Branch:
+    """A vertical body printed with the division inside its name (人行武汉分行)."""
+
+    id: str
+    before: tuple[str, ...]
+    after: tuple[str, ...]
+    canon: Mapping[str, str]
+    name: str
+    parent: str | None
+    bureau: str | None
+
+
+def _fill(pattern: str, d: Division, **extra: str) -> str:
+    stem = d.stems[0] if d.stems else d.name
+    if "{" not in pattern:
+        return d.label + pattern
+    return pattern.format(label=d.label, stem=stem, name=d.name, **extra)
+
+
+class Bureaus:
+    """The bureau templates, branch forms and zone rules, with the agencies made so far."""
+
+    __slots__ = (
+        "_made",
+        "amap",
+        "branches",
+        "bureaus",
+        "by_alias",
+        "committee",
+        "zone_suffixes",
+    )
+
+    def __init__(self, bureaus: Iterable[Bureau], branches: Iterable[Branch],
+                 zone_suffixes: Iterable[str], committee: Iterable[str], amap: AdminMap) -> None:
+        self.amap = amap
+        self.bureaus = {b.id: b for b in bureaus}
+        self.branches = tuple(branches)
+        self.zone_suffixes = tuple(sorted(zone_suffixes, key=len, reverse=True))
+        self.committee = tuple(sorted(committee, key=len, reverse=True))
+        self.by_alias: dict[str, Bureau] = {}
+        for b in self.bureaus.values():
+            for a in b.aliases:
+                other = self.by_alias.setdefault(a, b)
+                if other.id != b.id:
+                    raise RegistryError(f"{_LABEL}: alias {a!r} of {b.id!r} is also {other.id!r}'s")
+        self._made: dict[str, Agency] = {}
+
+    def __len__(self) -> int:
+        return len(self.bureaus)
+
+    @property
+    def made(self) -> Mapping[str, Agency]:
+        """The agencies made so far, by id."""
+        return self._made
+
+    def agency(self, d: Division, bureau: Bureau, date: str | None = None,
+               known: Mapping[str, Agency] | None = None) -> Agency:
+        """The bureau of division ``d`` (its successor when ``date`` is on or after a rename)."""
+        predecessor: Agency | None = None
+        since: str | None = None
+        if bureau.until and bureau.successor and date and pad_date(date) >= bureau.until:
+            predecessor = self.agency(d, bureau, None, known)
+            since = bureau.until
+            bureau = self.bureaus[bureau.successor]
+        aid = f"{d.id}-{bureau.id}"
+        if known is not None and aid in known:
+            return known[aid]
+        made = self._made.get(aid)
+        if made is not None:
+            return made
+        name = _fill(bureau.form(d), d)
+        if known is not None and name in known:
+            # the registry lists this body under an id of its own (jiangsu-miit)
+            return known[name]
+        parent = None
+        if bureau.parent is not None:
+            if bureau.parent.startswith("<"):
+                pb = self.bureaus[bureau.parent[1:-1]]
+                parent = self.agency(d, pb, date, known).id
+            else:
+                parent = bureau.parent
+        agency = Agency(
+            id=aid, name=name, aliases=_aliases(d, bureau.aliases), level=d.level,
+            jurisdiction=d.label, parent=parent,
+            predecessor=predecessor.id if predecessor else None, since=since)
+        self._made[aid] = agency
+        return agency
+
+    def zone(self, d: Division, zone: str) -> Agency:
+        """The management committee of a development zone of division ``d``."""
+        full = zone if self.amap.read_prefix(zone, d) is not None else d.label + zone
+        name = full + "管理委员会"
+        aid = f"{d.id}-zone-{_digest(name)}"
+        made = self._made.get(aid)
+        if made is None:
+            made = Agency(id=aid, name=name, aliases=(zone + "管委会",), level=d.level,
+                          jurisdiction=d.label, parent=self.agency(d, self.bureaus["gov"]).id)
+            self._made[aid] = made
+        return made
+
+    def branch(self, name: str, home: Division | None, date: str | None,
+               known: Mapping[str, Agency] | None) -> Agency | None:
+        """A vertical body with the division inside its printed name (人行重庆营管部)."""
+        for br in self.branches:
+            for before in br.before:
+                if not name.startswith(before):
+                    continue
+                rest = name[len(before):]
+                for after in sorted(br.after, key=len, reverse=True):
+                    if not rest.endswith(after) or len(rest) <= len(after):
+                        continue
+                    d = self._division(rest[: -len(after)], home)
+                    if d is None:
+                        continue
+                    if br.bureau is not None:
+                        return self.agency(d, self.bureaus[br.bureau], date, known)
+                    full = _fill(br.name, d, after=br.canon.get(after, after))
+                    aid = f"{d.id}-{br.id}"
+                    made = self._made.get(aid)
+                    if made is None:
+                        made = Agency(id=aid, name=full, aliases=(name,), level=d.level,
+                                      jurisdiction=d.label, parent=br.parent)
+                        self._made[aid] = made
+                    return made
+        return None
+
+    def _division(self, text: str, home: Division | None) -> Division | None:
+        head = self.amap.read_prefix(text, home)
+        if head is not None and head[1] == len(text):
+            return head[0]
+        # 人民银行德州市中心支行: a trailing 市/省 of a stem
+        if text.endswith(("市", "省")):
+            head = self.amap.read_prefix(text[:-1], home)
+            if head is not None and head[1] == len(text) - 1:
+                return head[0]
+        return None
+
+    def read(self, name: str, home: Division | None, date: str | None,
+             known: Mapping[str, Agency] | None = None) -> Agency | None:
+        """Resolve a local name against ``home`` (the document's division) or its own prefix."""
+        found = self.branch(name, home, date, known)
+        if found is not None:
+            return found
+        party = name.startswith("中共")
+        text = name[2:] if party else name
+        head = self.amap.read_prefix(text, home)
+        if head is not None:
+            d, end = head
+            rest = text[end:]
+            if party and rest and not rest.startswith("委"):
+                return None
+            return self._tail(d, rest, date, known, explicit=True)
+        if party:
+            return None
+        if home is None:
+            return None
+        for d in (home, *self.amap.ancestors(home)):
+            for p in sorted(d.prefixes, key=len, reverse=True):
+                if name.startswith(p) and len(name) > len(p):
+                    got = self._tail(d, name[len(p):], date, known, explicit=False)
+                    if got is not None:
+                        return got
+        b = self.by_alias.get(name)
+        if b is not None and b.bare:
+            return self.agency(home, b, date, known)
+        zone = self._zone_name(name)
+        if zone is not None:
+            return self.zone(home, zone)
+        return None
+
+    def _tail(self, d: Division, rest: str, date: str | None,
+              known: Mapping[str, Agency] | None, *, explicit: bool) -> Agency | None:
+        if not rest or (rest in ("人民政府", "政府") and explicit):
+            # a district or county named in its city's list: its people's government
+            return self.agency(d, self.bureaus["gov"], date, known)
+        b = self.by_alias.get(rest)
+        if b is not None:
+            return self.agency(d, b, date, known)
+        zone = self._zone_name(rest)
+        if zone is not None and explicit:
+            return self.zone(d, rest if zone == rest else zone)
+        return None
+
+    def _zone_name(self, name: str) -> str | None:
+        """The zone a management committee's name holds (辽源高新区管委会 -> 辽源高新区)."""
+        base = name
+        for c in self.committee:
+            if base.endswith(c):
+                base = base[: -len(c)]
+                break
+        if len(base) >= 3 and base.endswith(self.zone_suffixes):
+            return base
+        return None
+
+
+def _aliases(d: Division, aliases: Iterable[str]) -> tuple[str, ...]:
+    out: dict[str, None] = {}
+    for a in list(aliases)[:3]:
+        for p in (d.label, *d.stems):
+            out.setdefault(p + a, None)
+    return tuple(out)
+
+
+def pad_date(date: str) -> str:
+    """A date as YYYY-MM-DD, the unknown part at its start (2023 -> 2023-01-01)."""
+    return date + "-01-01"[len(date) - 4:] if len(date) in (4, 7) else date
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
+
+
+def open_world_id(jurisdiction_id: str | None, name: str) -> str:
+    """A stable id for an agency no template knows (from its canonical name)."""
+    return f"{jurisdiction_id or 'cn'}-x-{_digest(name)}"
+
+
+def _strs(entry: Mapping[str, Any], key: str, where: str) -> tuple[str, ...]:
+    value = entry.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise RegistryError(f"{_LABEL}: {where}: {key!r} must be a list of strings")
+    return tuple(value)
+
+
+def load_bureaus(amap: AdminMap | None = None) -> Bureaus:
+    """Read the packaged bureau templates.
+
+    Raises:
+        RegistryError: the file is not valid TOML or an entry is malformed.
+    """
+    ref = resources.files("policykg.loaders").joinpath("lexicons", "bureaus.toml")
+    try:
+        data = tomllib.loads(ref.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as err:
+        raise RegistryError(f"{_LABEL}: not valid TOML: {err}") from err
+    bureaus: list[Bureau] = []
+    for i, e in enumerate(data.get("bureau", [])):
+        where = f"[[bureau]] #{i + 1} {e.get('id')!r}"
+        names = e.get("name")
+        if not isinstance(names, dict) or not names or set(names) - set(_RANKS):
+            raise RegistryError(f"{_LABEL}: {where}: 'name' must map ranks {_RANKS} to names")
+        extra = set(e) - {"id", "name", "aliases", "bare", "parent", "until", "successor"}
+        if extra:
+            raise RegistryError(f"{_LABEL}: {where}: unknown keys {sorted(extra)}")
+        bureaus.append(Bureau(id=str(e["id"]), names=dict(names),
+                              aliases=_strs(e, "aliases", where), bare=bool(e.get("bare", True)),
+                              parent=e.get("parent"), until=e.get("until"),
+                              successor=e.get("successor")))
+    ids = {b.id for b in bureaus}
+    for b in bureaus:
+        for ref_id in (b.successor, b.parent[1:-1] if b.parent and b.parent[0] == "<" else None):
+            if ref_id is not None and ref_id not in ids:
+                raise RegistryError(f"{_LABEL}: bureau {b.id!r} names unknown bureau {ref_id!r}")
+    branches = []
+    for i, e in enumerate(data.get("branch", [])):
+        where = f"[[branch]] #{i + 1} {e.get('id')!r}"
+        if e.get("bureau") is not None and e["bureau"] not in ids:
+            raise RegistryError(f"{_LABEL}: {where}: unknown bureau {e['bureau']!r}")
+        branches.append(Branch(id=str(e["id"]), before=_strs(e, "before", where),
+                               after=_strs(e, "after", where), canon=dict(e.get("canon", {})),
+                               name=str(e.get("name", "")), parent=e.get("parent"),
+                               bureau=e.get("bureau")))
+    zones = data.get("zones", {})
+    return Bureaus(bureaus, branches, _strs(zones, "suffixes", "[zones]"),
+                   _strs(zones, "committee", "[zones]"), amap or admin_map())
+
+
+def level_of(d: Division | None) -> Level:
+    """The level of a division's bodies (OTHER for none)."""
+    return d.level if d is not None else Level.OTHER
