@@ -1,0 +1,138 @@
+"""Agencies of every jurisdiction: bureau templates, branches, zones, renames, open world.
+
+Every name is printed in a dev-corpus PDF's annotations (file named in the id).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from policykg.loaders.agencies import Registry, load_registry
+from policykg.records import Level
+
+
+@pytest.fixture(scope="module")
+def registry() -> Registry:
+    return load_registry()
+
+
+@pytest.mark.parametrize(
+    ("name", "jurisdiction", "canonical", "level"),
+    [
+        # 557/100 重庆市…: bare and relative names in a Chongqing plan
+        pytest.param("发展改革委", "重庆市", "重庆市发展和改革委员会", Level.PROVINCIAL,
+                     id="bare-chongqing"),
+        pytest.param("市生态环境局", "重庆市", "重庆市生态环境局", Level.PROVINCIAL,
+                     id="relative-chongqing"),
+        pytest.param("市经济信息委", "重庆市", "重庆市经济和信息化委员会", Level.PROVINCIAL,
+                     id="municipality-form"),
+        # 80 湖北省…实施意见: 省发展改革委, 省能源局
+        pytest.param("省发展改革委", "湖北省", "湖北省发展和改革委员会", Level.PROVINCIAL,
+                     id="relative-hubei"),
+        pytest.param("省能源局", "湖北省", "湖北省能源局", Level.PROVINCIAL, id="energy-local"),
+        # explicit names anywhere (issue 12's examples)
+        pytest.param("重庆市生态环境局", None, "重庆市生态环境局", Level.PROVINCIAL,
+                     id="explicit-chongqing"),
+        pytest.param("福建省工业和信息化厅", None, "福建省工业和信息化厅", Level.PROVINCIAL,
+                     id="explicit-fujian"),
+        pytest.param("江西省发改委", None, "江西省发展和改革委员会", Level.PROVINCIAL,
+                     id="explicit-jiangxi-short"),
+        pytest.param("宁波市发改委", None, "宁波市发展和改革委员会", Level.MUNICIPAL,
+                     id="explicit-ningbo"),
+        # 235 广西…实施意见: a prefix carries the region
+        pytest.param("自治区住房城乡建设厅", "广西壮族自治区", "广西壮族自治区住房和城乡建设厅",
+                     Level.PROVINCIAL, id="region-prefix"),
+        # 80 湖北: vertical branches printed with the place inside or before
+        pytest.param("人行武汉分行", "湖北省", "中国人民银行武汉分行", Level.MUNICIPAL,
+                     id="pbc-branch"),
+        pytest.param("湖北证监局", "湖北省", "中国证券监督管理委员会湖北监管局",
+                     Level.PROVINCIAL, id="csrc-branch"),
+        # 57 成渝…联合行动方案
+        pytest.param("人行重庆营管部", "重庆市", "中国人民银行重庆营业管理部", Level.PROVINCIAL,
+                     id="pbc-business-dept"),
+        # 451 德州市…规划
+        pytest.param("人民银行德州市中心支行", "德州市", "中国人民银行德州中心支行",
+                     Level.MUNICIPAL, id="pbc-city-suffix"),
+        # 347 山东省绿色低碳转型2022年行动计划
+        pytest.param("国网山东省电力公司", "山东省", "国网山东省电力有限公司", Level.PROVINCIAL,
+                     id="state-grid"),
+        pytest.param("宁夏税务局", None, "国家税务总局宁夏回族自治区税务局", Level.PROVINCIAL,
+                     id="tax-short-name"),
+        # 357 辽源市…实施方案: a zone's management committee
+        pytest.param("辽源高新区管委会", "辽源市", "辽源市高新区管理委员会", Level.MUNICIPAL,
+                     id="zone"),
+        # 185/186 成都市…: counties named in a city's list are their governments
+        pytest.param("金堂县", "成都市", "成都市金堂县人民政府", Level.COUNTY, id="county-gov"),
+        pytest.param("大邑县政府", "成都市", "成都市大邑县人民政府", Level.COUNTY,
+                     id="county-gov-short"),
+        pytest.param("区发展改革局", "杭州市余杭区", "杭州市余杭区发展和改革局", Level.COUNTY,
+                     id="district-bureau"),
+        pytest.param("市生态环境局", "杭州市余杭区", "杭州市生态环境局", Level.MUNICIPAL,
+                     id="city-prefix-in-district"),
+        pytest.param("省委宣传部", "湖北省", "中共湖北省委员会宣传部", Level.PROVINCIAL,
+                     id="party-department"),
+        # national names stay national in a local document
+        pytest.param("国家发展改革委", "重庆市", "国家发展和改革委员会", Level.CENTRAL,
+                     id="national-in-local"),
+        pytest.param("能源局", None, "国家能源局", Level.CENTRAL, id="energy-national"),
+    ],
+)
+def test_resolve(registry: Registry, name: str, jurisdiction: str | None, canonical: str,
+                 level: Level) -> None:
+    a = registry.resolve(name, jurisdiction)
+    assert a is not None
+    assert (a.name, a.level, a.unresolved) == (canonical, level, False)
+
+
+def test_prefix_character_is_not_a_prefix(registry: Registry) -> None:
+    # 市场监管局 after 市科技局、 is the market regulator, not 市 + 场监管局
+    a = registry.resolve("市场监管局", "重庆市")
+    assert a is not None and a.name == "重庆市市场监督管理局"
+    assert registry.resolve("场监管局", "重庆市") is None
+
+
+def test_curated_ids_kept(registry: Registry) -> None:
+    a = registry.resolve("江苏工信厅", "江苏省")
+    assert a is not None and a.id == "jiangsu-miit"
+    b = registry.resolve("省发改委", "江苏省")
+    assert b is not None and b.id == "jiangsu-drc"
+
+
+@pytest.mark.parametrize(
+    ("name", "date", "expected", "predecessor"),
+    [
+        pytest.param("银保监会", "2022-03-01", "中国银行保险监督管理委员会", "cbrc", id="cbirc-2022"),
+        pytest.param("银保监会", "2023-06", "国家金融监督管理总局", "cbirc", id="nfra-2023"),
+        pytest.param("银保监会", "2023", "中国银行保险监督管理委员会", "cbrc",
+                     id="year-only-stays"),
+        pytest.param("交通部", "2021-10-24", "交通运输部", "mocomm", id="former-name"),
+        pytest.param("交通部", "2005", "交通部", None, id="before-rename"),
+    ],
+)
+def test_renames_by_date(registry: Registry, name: str, date: str, expected: str,
+                         predecessor: str | None) -> None:
+    a = registry.resolve(name, None, date)
+    assert a is not None
+    assert (a.name, a.predecessor) == (expected, predecessor)
+
+
+def test_local_branch_renamed(registry: Registry) -> None:
+    a = registry.resolve("重庆银保监局", None, "2023-06-01")
+    assert a is not None and a.name == "国家金融监督管理总局重庆监管局"
+    old = registry.get(a.predecessor or "")
+    assert old is not None and old.name == "中国银行保险监督管理委员会重庆监管局"
+
+
+def test_open_world(registry: Registry) -> None:
+    # 378 深圳碳普惠体系建设工作方案: a body no template knows
+    assert registry.resolve("深圳排放权交易所", "深圳市") is None
+    a = registry.resolve("深圳排放权交易所", "深圳市", open_world=True)
+    assert a is not None
+    assert (a.name, a.jurisdiction, a.level, a.unresolved) == (
+        "深圳排放权交易所", "深圳市", Level.MUNICIPAL, True)
+    assert registry.get(a.id) == a
+    # in its jurisdiction, never a national body or the one entry with a similar name
+    b = registry.resolve("市公路事业发展中心", "上饶市", open_world=True)
+    assert b is not None and b.name == "上饶市公路事业发展中心" and b.unresolved
+    # not a body's name: nothing
+    assert registry.resolve("完成时限", "上饶市", open_world=True) is None
