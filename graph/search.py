@@ -159,6 +159,7 @@ def duties(
     agencies: Sequence[Agency] = (),
     *,
     lead_only: bool = False,
+    also: Sequence[str] = (),
 ) -> Duties:
     """Group every task ``agency`` leads or joins by document, in corpus order.
 
@@ -168,12 +169,13 @@ def duties(
         documents: the documents, for grouping and order.
         agencies: the registry agencies, needed when ``agency`` is a string.
         lead_only: keep only the tasks the agency leads.
+        also: other names of the same body (its former names: 交通部 for 交通运输部).
 
     Raises:
         QueryError: ``agency`` is a string that names no agency.
     """
     target = agency if isinstance(agency, Agency) else resolve_agency(agency, agencies)
-    keys = {target.name, target.id}
+    keys = {target.name, target.id, *also}
     by_doc: dict[str, list[DutyRow]] = {}
     docs = {d.id: d for d in documents}
     for task in tasks:

@@ -11,6 +11,7 @@ Must not import rdflib, networkx, pyvis, spaCy or jieba, nor ``loaders.nlp`` (wh
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import tomllib
@@ -41,6 +42,7 @@ __all__ = [
     "DEFAULT_REGISTRY",
     "Jurisdiction",
     "Registry",
+    "default_registry",
     "document_jurisdiction",
     "load_registry",
     "select_agencies",
@@ -241,6 +243,35 @@ class Registry:
             found = self._dated(found, date)
         return found
 
+    def query(self, text: str, jurisdiction: str | None = None) -> Agency | None:
+        """The agency a user's query names, under its current name.
+
+        Any alias with or without its jurisdiction (江西省发改委, 江西省发展改革委, 宁波市发改委;
+        发改委 with ``jurisdiction`` 江西); a bare bureau name with no jurisdiction is the
+        national body (能源局 -> 国家能源局); a former name is its successor (交通部 -> 交通运输部).
+        """
+        found = self.resolve(text, jurisdiction)
+        return self._dated(found, "9999-12-31") if found is not None else None
+
+    def lineage(self, agency: Agency) -> tuple[Agency, ...]:
+        """``agency`` with the bodies it was renamed from and into, oldest first."""
+        first = agency
+        seen = {agency.id}
+        while first.predecessor and first.predecessor not in seen:
+            prev = self.get(first.predecessor)
+            if prev is None:
+                break
+            seen.add(prev.id)
+            first = prev
+        out = [first]
+        nxt = self._successor.get(first.id)
+        while nxt is not None and nxt.id not in {a.id for a in out}:
+            out.append(nxt)
+            nxt = self._successor.get(nxt.id)
+        if agency.id not in {a.id for a in out}:
+            out.append(agency)
+        return tuple(out)
+
     def unit(self, body: Agency, name: str) -> Agency:
         """An internal unit (气候处, 宣教中心) of ``body``, the department issuing a document."""
         full = body.name + name
@@ -283,7 +314,10 @@ class Registry:
                 # a relative prefix of no division above the document (省… in a Chongqing
                 # plan written with Sichuan) stays as printed
                 relative = key.startswith(("省", "市", "区", "县", "州", "盟", "旗", "自治区"))
-                if not relative and not key.startswith(("中国", "国家", "全国", "中华", "中共")):
+                national = key.startswith(("中国", "国家", "全国", "中华", "中共", "中铁", "国网"))
+                # an enterprise is not a body of the jurisdiction (中铁兰州局集团公司)
+                company = key.endswith(_COMPANY_TAILS)
+                if not (relative or national or company):
                     name = home.label + key
         aid = open_world_id(where.id if where else None, name)
         made = self._open.get(aid)
@@ -294,6 +328,10 @@ class Registry:
                           unresolved=True)
             self._open[aid] = made
         return made
+
+
+_COMPANY_TAILS = ("公司", "集团", "交易所", "车务段", "银行", "分行", "支行", "协会", "学会",
+                  "研究会", "机场")
 
 
 def _normalize(name: str) -> str:
@@ -591,6 +629,12 @@ def _unique(items: Iterable[str]) -> tuple[str, ...]:
     for item in items:
         seen.setdefault(item, None)
     return tuple(seen)
+
+
+@functools.cache
+def default_registry() -> Registry:
+    """The packaged registry, read once per process (for queries: ``who``, ``duties``)."""
+    return load_registry()
 
 
 def load_registry(path: Path | None = None) -> Registry:

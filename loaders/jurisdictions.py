@@ -468,9 +468,10 @@ def decide_jurisdiction(
     (重庆市人民政府办公厅, 中共乌海市委, 上海市浦东新区…) or, for a 文号, its short name
     (苏政发, 鲁政办字, 渝府办发, 琼建科, 穗府办), or, for the body, the one division a text that
     says 我省/全省 names most (:meth:`AdminMap.from_body`).  The strongest that names a
-    division or a national body decides, and later evidence never moves it (issuer 浙江省…
-    with title 宁波市… stays 浙江省; a sign-off that only says 市人民政府 names nothing, so letterhead
-    乌海市人民政府办公室文件 decides).  Returns None when nothing printed names one.
+    division or a national body decides, and later evidence never moves it (issuer
+    浙江省… with title 宁波市… stays 浙江省; a sign-off that only says 市人民政府 names
+    nothing, so letterhead 乌海市人民政府办公室文件 decides).  Returns None when nothing
+    printed names one.
 
     >>> number = Evidence(kind=EvidenceKind.DOC_NUMBER, text="渝府办发〔2022〕1号")
     >>> f = decide_jurisdiction([number])

@@ -35,7 +35,16 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from policykg import pipeline
 from policykg.errors import Errors, InputError, QueryError
-from policykg.records import Citation, Corpus, Document, Relation, SectorTag, Target
+from policykg.records import (
+    Agency,
+    Citation,
+    Corpus,
+    Document,
+    Relation,
+    SectorTag,
+    Target,
+    Task,
+)
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -400,18 +409,69 @@ def who(text: str, *, store: str | os.PathLike[str] | Store | None = None, limit
 
 
 def duties(agency: str, *, store: str | os.PathLike[str] | Store | None = None,
-           lead_only: bool = False) -> Duties:
-    """Every task an agency (id, name or any alias) leads or joins, grouped by document.
+           lead_only: bool = False, jurisdiction: str | None = None,
+           level: str | None = None) -> Duties:
+    """Every task an agency leads or joins, grouped by document.
+
+    ``agency`` is an id, a canonical name or any alias, with or without its jurisdiction
+    (江西省发改委, 宁波市发展改革委, 交通部 as 交通运输部's former name; 能源局 is 国家能源局
+    unless ``jurisdiction`` names a place: then it is that place's 能源局).
+    ``jurisdiction`` (a fragment: 江西) and ``level`` (central, provincial, municipal, county)
+    keep the tasks of documents of that jurisdiction or level.
 
     Raises:
         QueryError: no agency, or several, go by that name.
     """
     from policykg.graph.search import duties as _duties
-    from policykg.graph.search import resolve_agency
 
     corpus = _store(store).index()
-    found = resolve_agency(agency, corpus.agencies)
-    return _duties(found, corpus.tasks, corpus.documents, lead_only=lead_only)
+    found, names = _agency_named(agency, corpus.agencies, jurisdiction)
+    tasks = _tasks_in(corpus.tasks, jurisdiction, level)
+    return _duties(found, tasks, corpus.documents, lead_only=lead_only, also=names)
+
+
+def _agency_named(text: str, agencies: Sequence[Agency],
+                  jurisdiction: str | None) -> tuple[Agency, tuple[str, ...]]:
+    """The agency a query names, and the names of its lineage (former names)."""
+    from policykg.graph.lookup import normalize
+    from policykg.graph.search import resolve_agency
+    from policykg.loaders.agencies import default_registry
+
+    registry = default_registry()
+    place = registry.jurisdiction(jurisdiction)
+    found = registry.query(text, place.id if place is not None else None)
+    if found is None:
+        local = [a for a in agencies if jurisdiction and normalize(jurisdiction) in
+                 (a.jurisdiction or "")]
+        found = resolve_agency(text, local or agencies)
+    lineage = registry.lineage(found)
+    by_id = {a.id: a for a in agencies}
+    shown = by_id.get(found.id) or found
+    return shown, tuple(a.name for a in lineage if a.id != found.id)
+
+
+def _tasks_in(tasks: Sequence[Task], jurisdiction: str | None,
+              level: str | None) -> Sequence[Task]:
+    """The tasks of documents of a jurisdiction (a fragment) and level."""
+    if jurisdiction is None and level is None:
+        return tasks
+    from policykg.graph.lookup import normalize
+    from policykg.loaders.jurisdictions import admin_map
+
+    amap = admin_map()
+    levels: dict[str | None, str] = {}
+    out = []
+    for t in tasks:
+        if jurisdiction is not None and normalize(jurisdiction) not in (t.jurisdiction or ""):
+            continue
+        if level is not None:
+            if t.jurisdiction not in levels:
+                d = amap.lookup(t.jurisdiction)
+                levels[t.jurisdiction] = str(d.level) if d is not None else "central"
+            if levels[t.jurisdiction] != level:
+                continue
+        out.append(t)
+    return out
 
 
 def search(text: str, *, store: str | os.PathLike[str] | Store | None = None,

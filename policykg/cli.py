@@ -316,7 +316,8 @@ def cmd_who(args: argparse.Namespace) -> int:
 
 def cmd_duties(args: argparse.Namespace) -> int:
     """List every task an agency (any alias) leads or joins, grouped by document."""
-    result = api.duties(args.agency, store=_open(args), lead_only=args.lead_only)
+    result = api.duties(args.agency, store=_open(args), lead_only=args.lead_only,
+                        jurisdiction=args.jurisdiction, level=args.level)
     agency = result.agency
     if args.format == "jsonl":
         _jsonl({"agency": agency.name, "role": g.role, "doc_id": g.document.id,
@@ -546,6 +547,11 @@ def _parser() -> argparse.ArgumentParser:
     sp = add("duties", cmd_duties, "every task an agency leads or joins")
     sp.add_argument("agency", metavar="AGENCY")
     sp.add_argument("--lead-only", action="store_true")
+    sp.add_argument("--jurisdiction", metavar="PLACE",
+                    help="tasks of documents of this jurisdiction (a fragment: 江西); also "
+                         "reads a bare AGENCY as that place's (发改委 --jurisdiction 江西)")
+    sp.add_argument("--level", choices=("central", "provincial", "municipal", "county"),
+                    help="tasks of documents issued at this level")
     sp.add_argument("--format", choices=("text", "jsonl"), default="text")
 
     sp = add("search", cmd_search, "full-text search over every paragraph of every document")

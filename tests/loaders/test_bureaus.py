@@ -87,21 +87,25 @@ def test_resolve(registry: Registry, name: str, jurisdiction: str | None, canoni
 def test_prefix_character_is_not_a_prefix(registry: Registry) -> None:
     # 市场监管局 after 市科技局、 is the market regulator, not 市 + 场监管局
     a = registry.resolve("市场监管局", "重庆市")
-    assert a is not None and a.name == "重庆市市场监督管理局"
+    assert a is not None
+    assert a.name == "重庆市市场监督管理局"
     assert registry.resolve("场监管局", "重庆市") is None
 
 
 def test_curated_ids_kept(registry: Registry) -> None:
     a = registry.resolve("江苏工信厅", "江苏省")
-    assert a is not None and a.id == "jiangsu-miit"
+    assert a is not None
+    assert a.id == "jiangsu-miit"
     b = registry.resolve("省发改委", "江苏省")
-    assert b is not None and b.id == "jiangsu-drc"
+    assert b is not None
+    assert b.id == "jiangsu-drc"
 
 
 @pytest.mark.parametrize(
     ("name", "date", "expected", "predecessor"),
     [
-        pytest.param("银保监会", "2022-03-01", "中国银行保险监督管理委员会", "cbrc", id="cbirc-2022"),
+        pytest.param("银保监会", "2022-03-01", "中国银行保险监督管理委员会", "cbrc",
+                     id="cbirc-2022"),
         pytest.param("银保监会", "2023-06", "国家金融监督管理总局", "cbirc", id="nfra-2023"),
         pytest.param("银保监会", "2023", "中国银行保险监督管理委员会", "cbrc",
                      id="year-only-stays"),
@@ -118,9 +122,11 @@ def test_renames_by_date(registry: Registry, name: str, date: str, expected: str
 
 def test_local_branch_renamed(registry: Registry) -> None:
     a = registry.resolve("重庆银保监局", None, "2023-06-01")
-    assert a is not None and a.name == "国家金融监督管理总局重庆监管局"
+    assert a is not None
+    assert a.name == "国家金融监督管理总局重庆监管局"
     old = registry.get(a.predecessor or "")
-    assert old is not None and old.name == "中国银行保险监督管理委员会重庆监管局"
+    assert old is not None
+    assert old.name == "中国银行保险监督管理委员会重庆监管局"
 
 
 def test_open_world(registry: Registry) -> None:
@@ -133,6 +139,8 @@ def test_open_world(registry: Registry) -> None:
     assert registry.get(a.id) == a
     # in its jurisdiction, never a national body or the one entry with a similar name
     b = registry.resolve("市公路事业发展中心", "上饶市", open_world=True)
-    assert b is not None and b.name == "上饶市公路事业发展中心" and b.unresolved
+    assert b is not None
+    assert b.name == "上饶市公路事业发展中心"
+    assert b.unresolved
     # not a body's name: nothing
     assert registry.resolve("完成时限", "上饶市", open_world=True) is None
