@@ -10,6 +10,7 @@ the figures, the top unresolved names and the registry's size as Markdown;
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 import time
@@ -70,6 +71,55 @@ def measure(paths: list[Path]) -> dict[str, Any]:
     }
 
 
+#: Queries as users type them: canonical names, aliases with and without their place, a
+#: former name, bare names read in a jurisdiction (the second item).
+DUTY_QUERIES: tuple[tuple[str, str | None], ...] = (
+    ("国家发展改革委", None), ("发改委", None), ("能源局", None), ("交通部", None),
+    ("生态环境部", None), ("工业和信息化部", None), ("国家能源局", None), ("银保监会", None),
+    ("江西省发改委", None), ("江西省发展改革委", None), ("宁波市发改委", None),
+    ("甘肃省发改委", None), ("重庆市生态环境局", None), ("福建省工业和信息化厅", None),
+    ("湖北省发展改革委", None), ("山东省生态环境厅", None), ("天津市发展改革委", None),
+    ("发展改革委", "甘肃"), ("生态环境厅", "江苏"), ("能源局", "湖北"), ("市生态环境局", "辽源"),
+    ("省发展改革委", "四川"), ("住建厅", "广西"), ("市发改委", "宁波"),
+)
+
+
+def latency(store: Path, rounds: int = 10) -> dict[str, Any]:
+    """``duties`` (every query of DUTY_QUERIES) and ``who`` in process, after a warm-up."""
+    from policykg import api
+    from policykg.errors import QueryError
+
+    opened = api.open_store(store)
+
+    def one(fn: Any) -> tuple[float, float]:
+        w, c = time.perf_counter(), time.process_time()
+        fn()
+        return time.perf_counter() - w, time.process_time() - c
+
+    def duty(q: str, j: str | None) -> None:
+        with contextlib.suppress(QueryError):
+            api.duties(q, store=opened, jurisdiction=j)
+
+    for q, j in DUTY_QUERIES:  # warm-up: the store's index, the registry, the map
+        duty(q, j)
+    api.who("碳排放权交易", store=opened)
+    duties = [one(lambda q=q, j=j: duty(q, j)) for _ in range(rounds) for q, j in DUTY_QUERIES]
+    words = ("碳排放权交易", "节能降碳", "绿色建筑", "可再生能源", "新能源汽车", "储能")
+    who = [one(lambda w=w: api.who(w, store=opened)) for _ in range(rounds) for w in words]
+
+    def pct(xs: list[float], p: float) -> float:
+        xs = sorted(xs)
+        return 1000 * xs[min(len(xs) - 1, round(p / 100 * (len(xs) - 1)))]
+
+    out: dict[str, Any] = {"store": str(store)}
+    for label, times in (("duties", duties), ("who", who)):
+        out[label] = {"n": len(times),
+                      "p50_ms": round(pct([t[0] for t in times], 50), 3),
+                      "p95_ms": round(pct([t[0] for t in times], 95), 3),
+                      "cpu_p95_ms": round(pct([t[1] for t in times], 95), 3)}
+    return out
+
+
 def to_markdown(r: dict[str, Any]) -> str:
     """The figures as README tables."""
     reg = r["registry"]
@@ -96,7 +146,22 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.agencies", description=__doc__)
     ap.add_argument("paths", nargs="+", type=Path)
     ap.add_argument("--json", type=Path, help="also write the figures to this file")
+    ap.add_argument("--latency", action="store_true",
+                    help="PATHS are stores: time duties and who in process instead")
     args = ap.parse_args(argv)
+    if args.latency:
+        rows = [latency(p) for p in args.paths]
+        if args.json:
+            args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=1) + "\n",
+                                 encoding="utf-8")
+        lines = ["| store | duties p50 / p95 ms (CPU p95) | who p50 / p95 ms (CPU p95) |",
+                 "|---|---|---|"]
+        for r in rows:
+            d, w = r["duties"], r["who"]
+            lines.append(f"| {r['store']} | {d['p50_ms']} / {d['p95_ms']} ({d['cpu_p95_ms']}) "
+                         f"| {w['p50_ms']} / {w['p95_ms']} ({w['cpu_p95_ms']}) |")
+        sys.stdout.write("\n".join(lines) + "\n")
+        return 0
     result = measure(args.paths)
     if args.json:
         args.json.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n",

@@ -393,19 +393,60 @@ def who(text: str, *, store: str | os.PathLike[str] | Store | None = None, limit
 
     The ranking is ``search``'s: phrase matches first, then more of the query's words, then
     BM25; a query of several words needs most of them (量子计算 never matches on 计算 alone).
-    Filters apply to the task's document.
+    Filters apply to the task's document; ``jurisdiction`` (a fragment: 江西) and ``level``
+    (central, provincial, municipal, county) to the jurisdiction its document was read in.
+    An agency named in the query, by any alias with or without its place (江西省发改委 节能,
+    能源局 储能), keeps the tasks it leads or joins and the other words rank them.
     """
     from policykg.graph.lookup import DocumentFilter
+    from policykg.graph.search import Hit
     from policykg.graph.search import who as _who
     from policykg.loaders.nlp import segment
 
     corpus = _store(store).index()
-    wanted = DocumentFilter(doc=doc, kind=kind, genre=genre, level=level,
-                            jurisdiction=jurisdiction, since=since, until=until)
+    wanted = DocumentFilter(doc=doc, kind=kind, genre=genre, since=since, until=until)
     documents = wanted.apply(corpus.documents) if wanted else list(corpus.documents)
     keep = {d.id for d in documents}
-    tasks = [t for t in corpus.tasks if t.doc_id in keep]
-    return _who(segment(text), tasks, documents, limit=limit, query=text)
+    tasks = [t for t in _tasks_in(corpus.tasks, jurisdiction, level) if t.doc_id in keep]
+    words = segment(text)
+    names, rest = _agency_words(words, jurisdiction)
+    if names:
+        tasks = [t for t in tasks if names & {*t.lead, *t.participants}]
+        if not rest:
+            titles = {d.id: d.title for d in documents}
+            chosen = tasks if limit <= 0 else tasks[:limit]
+            return [Hit(task=t, score=1.0, title=titles.get(t.doc_id, "")) for t in chosen]
+        return _who(rest, tasks, documents, limit=limit, query="".join(rest))
+    return _who(words, tasks, documents, limit=limit, query=text)
+
+
+def _agency_words(words: Sequence[str],
+                  jurisdiction: str | None) -> tuple[set[str], list[str]]:
+    """The names (with former names) of an agency a query's words name, and the other words.
+
+    The longest run of adjacent words that names an agency counts (江西省 + 发改委).
+    """
+    from policykg.loaders.agencies import default_registry
+    from policykg.loaders.bureaus import looks_like_agency
+
+    n = len(words)
+    if not any(looks_like_agency("".join(words[:k + 1])) or looks_like_agency(w)
+               for k, w in enumerate(words)):
+        return set(), list(words)
+    registry = default_registry()
+    place = registry.jurisdiction(jurisdiction)
+    where = place.id if place is not None else None
+    for size in range(n, 0, -1):
+        for start in range(n - size + 1):
+            phrase = "".join(words[start:start + size]).strip()
+            if len(phrase) < 3 or not looks_like_agency(phrase):
+                continue
+            found = registry.query(phrase, where)
+            if found is not None:
+                names = {a.name for a in registry.lineage(found)}
+                rest = [w for w in (*words[:start], *words[start + size:]) if w.strip()]
+                return names, rest
+    return set(), list(words)
 
 
 def duties(agency: str, *, store: str | os.PathLike[str] | Store | None = None,

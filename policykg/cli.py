@@ -96,6 +96,13 @@ def _summary(result: pipeline.BuildResult, store: Path | None, out: TextIO) -> N
         f"agencies: {len(corpus.agencies)}, targets: {len(corpus.targets)}, "
         f"citations: {len(corpus.citations)}, sector tags: {len(corpus.sectors)}\n"
     )
+    open_world = [a for a in corpus.agencies if a.unresolved]
+    if open_world:
+        named = Counter(n for t in corpus.tasks for n in (*t.lead, *t.participants))
+        unresolved = sum(named[a.name] for a in open_world)
+        out.write(f"  unresolved agencies: {len(open_world)} ({unresolved} of "
+                  f"{sum(named.values())} mentions in tasks; policykg extract --kind agencies "
+                  f"lists them)\n")
     out.write(f"triples: {len(result.graph)}\n")
     codes = Counter(p.code for p in corpus.problems)
     by_code = ", ".join(f"{c}: {n}" for c, n in sorted(codes.items()))
@@ -195,7 +202,7 @@ _TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "documents": ("id", "kind", "date", "doc_number", "title", "start_line", "end_line"),
     "sections": ("doc_id", "marker", "heading", "start_line"),
     "tasks": ("id", "lead", "participants", "text", "start_line"),
-    "agencies": ("id", "name", "level", "jurisdiction", "parent"),
+    "agencies": ("id", "name", "level", "jurisdiction", "parent", "unresolved"),
     "targets": ("doc_id", "indicator", "value", "unit", "direction", "year", "line"),
     "citations": ("doc_id", "line", "cited_title", "cited_doc_id", "relation"),
     "problems": ("code", "file", "start_line", "message"),

@@ -101,3 +101,13 @@ def test_open_world_agency_listed(run: Run, store: Path) -> None:
     rail = agencies["中铁兰州局集团公司"]
     assert rail["unresolved"] is True
     assert agencies["甘肃省发展和改革委员会"]["unresolved"] is False
+
+
+def test_who_with_an_agency_in_the_query(store: Path) -> None:
+    # the agency by an alias with its place, the other words rank its tasks
+    hits = api.who("甘肃省发改委 铁路货运", store=store)
+    assert [(h.task.start_line, h.task.end_line) for h in hits] == [(15, 22)]
+    assert "甘肃省发展和改革委员会" in hits[0].task.lead
+    # a jurisdiction filter reads the task's place
+    assert api.who("铁路货运", store=store, jurisdiction="辽源") == []
+    assert api.who("铁路货运", store=store, level="provincial")
