@@ -106,12 +106,15 @@ class Bureaus:
         "bureaus",
         "by_alias",
         "committee",
+        "overrides",
         "zone_suffixes",
     )
 
     def __init__(self, bureaus: Iterable[Bureau], branches: Iterable[Branch],
-                 zone_suffixes: Iterable[str], committee: Iterable[str], amap: AdminMap) -> None:
+                 zone_suffixes: Iterable[str], committee: Iterable[str], amap: AdminMap,
+                 overrides: Mapping[tuple[str, str], str] | None = None) -> None:
         self.amap = amap
+        self.overrides = dict(overrides or {})
         self.bureaus = {b.id: b for b in bureaus}
         self.branches = tuple(branches)
         self.zone_suffixes = tuple(sorted(zone_suffixes, key=len, reverse=True))
@@ -147,7 +150,7 @@ class Bureaus:
         made = self._made.get(aid)
         if made is not None:
             return made
-        name = _fill(bureau.form(d), d)
+        name = _fill(self.overrides.get((d.code, bureau.id)) or bureau.form(d), d)
         if known is not None and name in known:
             # the registry lists this body under an id of its own (jiangsu-miit)
             return known[name]
@@ -193,8 +196,11 @@ class Bureaus:
                         continue
                     if br.bureau is not None:
                         return self.agency(d, self.bureaus[br.bureau], date, known)
-                    full = _fill(br.name, d, after=br.canon.get(after, after))
-                    aid = f"{d.id}-{br.id}"
+                    canon = br.canon.get(after, after)
+                    full = _fill(br.name, d, after=canon)
+                    # one branch body per printed kind (分行 and its 营业管理部 are two)
+                    kinds = {br.canon.get(a, a) for a in br.after}
+                    aid = f"{d.id}-{br.id}" + (f"-{_digest(canon)[:6]}" if len(kinds) > 1 else "")
                     made = self._made.get(aid)
                     if made is None:
                         made = Agency(id=aid, name=full, aliases=(name,), level=d.level,
@@ -340,8 +346,15 @@ def load_bureaus(amap: AdminMap | None = None) -> Bureaus:
                                name=str(e.get("name", "")), parent=e.get("parent"),
                                bureau=e.get("bureau")))
     zones = data.get("zones", {})
+    amap = amap or admin_map()
+    overrides: dict[tuple[str, str], str] = {}
+    for i, e in enumerate(data.get("override", [])):
+        where = f"[[override]] #{i + 1}"
+        if amap.get(e.get("division")) is None or e.get("bureau") not in ids or not e.get("name"):
+            raise RegistryError(f"{_LABEL}: {where}: needs a known division, bureau and a name")
+        overrides[(e["division"], e["bureau"])] = str(e["name"])
     return Bureaus(bureaus, branches, _strs(zones, "suffixes", "[zones]"),
-                   _strs(zones, "committee", "[zones]"), amap or admin_map())
+                   _strs(zones, "committee", "[zones]"), amap, overrides)
 
 
 def level_of(d: Division | None) -> Level:

@@ -50,6 +50,9 @@ def registry() -> Registry:
         # 57 成渝…联合行动方案
         pytest.param("人行重庆营管部", "重庆市", "中国人民银行重庆营业管理部", Level.PROVINCIAL,
                      id="pbc-business-dept"),
+        pytest.param("经济和信息化厅", "四川省", "四川省经济和信息化厅", Level.PROVINCIAL,
+                     id="override-sichuan"),
+        pytest.param("重庆市交通局", None, "重庆市交通局", Level.PROVINCIAL, id="override-cq"),
         # 451 德州市…规划
         pytest.param("人民银行德州市中心支行", "德州市", "中国人民银行德州中心支行",
                      Level.MUNICIPAL, id="pbc-city-suffix"),
@@ -144,3 +147,13 @@ def test_open_world(registry: Registry) -> None:
     assert b.unresolved
     # not a body's name: nothing
     assert registry.resolve("完成时限", "上饶市", open_world=True) is None
+
+
+def test_branch_kinds_are_distinct_bodies(registry: Registry) -> None:
+    # 113 武汉市…工作方案 prints 人民银行武汉分行营管部; 80 湖北省… prints 人行武汉分行
+    ops = registry.resolve("人民银行武汉分行营管部", "武汉市")
+    branch = registry.resolve("人行武汉分行", "湖北省")
+    assert ops is not None
+    assert branch is not None
+    assert (ops.name, branch.name) == ("中国人民银行武汉分行营业管理部", "中国人民银行武汉分行")
+    assert ops.id != branch.id
