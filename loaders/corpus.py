@@ -45,8 +45,18 @@ def _open_world(tasks: list[Task], doc: Document, registry: Registry) -> list[Ta
     for task in tasks:
         lead, participants = list(task.lead), list(task.participants)
         collective = list(task.collective)
+        seen: dict[str, int] = {}
         for name in task.unresolved:
-            agency = None
+            nth = seen[name] = seen.get(name, -1) + 1
+            agency = _shared_suffix(name, task.raw, registry, jid, nth)
+            if agency is not None:
+                # 市、区机管局: the 区 body's role is the 市 body's, else it takes part
+                nxt = _next_item(name, task.raw, nth)
+                peer = registry.resolve(nxt, jid) if nxt else None
+                target = lead if peer is not None and peer.name in lead else participants
+                if agency.name not in lead and agency.name not in participants:
+                    target.append(agency.name)
+                continue
             for other in others:
                 agency = registry.resolve(name, other, doc.date)
                 if agency is not None:
@@ -79,6 +89,50 @@ def _open_world(tasks: list[Task], doc: Document, registry: Registry) -> list[Ta
 _UNIT = re.compile(r"^[\u4e00-\u9fff]{1,10}(?:处|室|中心)$")
 # A relative name of the level below the document's (区财政局 in a city plan): every one of them.
 _LOWER = re.compile(r"^(?:区|县|县区|区县|县市区)(?!域)[\u4e00-\u9fff]{2,}")
+
+
+# Where a listed name ends in an annotation.
+_ITEM_END = re.compile(r"[、，,；;）)]|等|按|牵头|负责|配合")
+
+
+def _next_item(name: str, raw: str, nth: int = 0) -> str | None:
+    """The name printed right after the ``nth`` ``name、`` in an annotation, or None."""
+    at = -1
+    for _ in range(nth + 1):
+        at = raw.find(name + "、", at + 1)
+        if at < 0:
+            return None
+    rest = raw[at + len(name) + 1:]
+    end = _ITEM_END.search(rest)
+    return rest[: end.start()] if end else rest
+
+
+def _shared_suffix(name: str, raw: str, registry: Registry, jid: str | None,
+                   nth: int = 0) -> Agency | None:
+    """``甲、乙市人民政府`` / ``市、区机管局``: a bare place takes the next name's suffix.
+
+    ``name`` is a relative prefix (市, 区) or a division's name printed alone before ``、``;
+    the next name is a place and a body (区机管局): the body with ``name``'s place is meant.
+    """
+    places = ("省", "市", "区", "县", "州", "盟", "旗", "自治区")
+    if name not in places and registry.division(name) is None:
+        return None
+    nxt = _next_item(name, raw, nth)
+    if not nxt:
+        return None
+    cut = next((len(p) for p in sorted(places, key=len, reverse=True) if nxt.startswith(p)), 0)
+    if not cut:
+        d = registry.division(nxt)
+        if d is not None:
+            return None  # two places, no body
+        for k in range(len(nxt) - 2, 1, -1):
+            if registry.division(nxt[:k]) is not None:
+                cut = k
+                break
+    suffix = nxt[cut:]
+    if not cut or len(suffix) < 2:
+        return None
+    return registry.resolve(name + suffix, jid)
 
 
 def _issuing_body(doc: Document, registry: Registry, jid: str | None) -> Agency | None:

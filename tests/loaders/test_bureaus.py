@@ -5,6 +5,8 @@ Every name is printed in a dev-corpus PDF's annotations (file named in the id).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from policykg.loaders.agencies import Registry, load_registry
@@ -157,3 +159,16 @@ def test_branch_kinds_are_distinct_bodies(registry: Registry) -> None:
     assert branch is not None
     assert (ops.name, branch.name) == ("中国人民银行武汉分行营业管理部", "中国人民银行武汉分行")
     assert ops.id != branch.id
+
+
+def test_shared_suffix_and_lower_level_groups(fixtures_dir: Path) -> None:
+    # 202 上海市公共机构绿色低碳循环发展行动方案 p4-5: （责任单位：市、区机管局，市、区财政局，…）
+    from policykg.loaders.corpus import load
+
+    corpus = load([fixtures_dir / "agencies_shanghai_shared_suffix.txt"])
+    last = corpus.tasks[-1]
+    assert last.raw == "（责任单位：市、区机管局，市、区财政局，公共机构节能主管部门）"
+    assert last.participants == ("上海市机关事务管理局", "上海市财政局")
+    # the districts' bureaus are each district's: a group, not one body
+    assert last.collective[:2] == ("区机管局", "区财政局")
+    assert [t.jurisdiction for t in corpus.tasks] == ["上海市"] * 3
