@@ -46,8 +46,19 @@ def _open_world(tasks: list[Task], doc: Document, registry: Registry) -> list[Ta
         lead, participants = list(task.lead), list(task.participants)
         collective = list(task.collective)
         seen: dict[str, int] = {}
-        for name in task.unresolved:
-            nth = seen[name] = seen.get(name, -1) + 1
+        for printed in task.unresolved:
+            nth = seen[printed] = seen.get(printed, -1) + 1
+            # a name left glued to a connective (省海洋局等参与, 生态环境厅牵头): the name, with
+            # the role the connective gives (牵头 leads; 参与, 配合 and 负责 take part)
+            glued = _CONNECTIVE.match(printed)
+            name = glued.group("name") if glued else printed
+            if glued:
+                agency = registry.resolve(name, jid, doc.date)
+                if agency is not None:
+                    target = lead if "牵头" in glued.group("tail") else participants
+                    if agency.name not in lead and agency.name not in participants:
+                        target.append(agency.name)
+                    continue
             agency = _shared_suffix(name, task.raw, registry, jid, nth)
             if agency is not None:
                 # 市、区机管局: the 区 body's role is the 市 body's, else it takes part
@@ -90,6 +101,11 @@ _UNIT = re.compile(r"^[\u4e00-\u9fff]{1,10}(?:处|室|中心)$")
 # A relative name of the level below the document's (区财政局 in a city plan): every one of them.
 _LOWER = re.compile(r"^(?:区|县|县区|区县|县市区)(?!域)[\u4e00-\u9fff]{2,}")
 
+
+# A listed name with the connective the grammar left on it (省乡村振兴局等按职责分工负责).
+_CONNECTIVE = re.compile(
+    r"^(?P<name>[\u4e00-\u9fff（）()〔〕]{2,30}?)(?P<tail>等?(?:按(?:照)?职(?:责|能)分工负责|按分工负责|"
+    r"牵头负责|牵头|参与|配合|负责))$")
 
 # Where a listed name ends in an annotation.
 _ITEM_END = re.compile(r"[、，,；;）)]|等|按|牵头|负责|配合")
