@@ -13,6 +13,7 @@ MODULES = (
     "policykg.graph.fulltext",
     "policykg.graph.lookup",
     "policykg.graph.sparql",
+    "policykg.loaders.jurisdictions",
     "policykg.loaders.numerals",
 )
 
