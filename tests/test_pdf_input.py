@@ -176,3 +176,38 @@ def test_text_of_a_text_file_and_a_bad_pdf(run: Run) -> None:
     code, out, err = run("text", PDF / "bad_encrypted.pdf")
     assert code == 2
     assert "bad_encrypted.pdf" in _one_error_line(err)
+
+
+def test_progress_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from policykg import cli
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr("sys.stderr", io.StringIO())
+    assert cli._progress() is None
+    tty = Tty()
+    monkeypatch.setattr("sys.stderr", tty)
+    show = cli._progress()
+    assert show is not None
+    show(3, 364, "107、甘肃省.pdf")
+    assert tty.getvalue().endswith("[3/364] 107、甘肃省.pdf")
+    show(364, 364, "")
+    assert tty.getvalue().endswith("\r\x1b[K")
+
+
+def test_folder_progress_reports_every_file(tmp_path: Path) -> None:
+    from policykg.loaders.documents import load_documents
+
+    folder = _mixed_folder(tmp_path)
+    calls: list[tuple[int, int, str]] = []
+    loaded = load_documents([folder], progress=lambda d, t, f: calls.append((d, t, f)))
+    assert calls[0] == (0, 7, "218.pdf")
+    assert calls[-1] == (7, 7, "")
+    assert [c[2] for c in calls[:-1]] == [
+        "218.pdf", "bad_encrypted.pdf", "bad_scan_no_text.pdf", "bad_truncated.pdf",
+        "empty.pdf", "gansu/107.pdf", "guofa-2021-4.txt"]
+    assert {s.source_file: s.status for s in loaded.summaries}["notes.md"] == "ignored"

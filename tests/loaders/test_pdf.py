@@ -69,3 +69,13 @@ def test_empty_and_not_pdf() -> None:
     with pytest.raises(DamagedPdfError, match="not a PDF"):
         parse_pdf("碳达峰".encode(), "t.pdf")
     assert is_pdf(GANSU.read_bytes()[:1024])
+
+
+def test_private_use_glyphs_reported_with_page_qinghai() -> None:
+    # 108 青海 p4 (the table of contents): the leader dots are a private-use glyph
+    text = read_pdf(PDF / "qinghai_letterhead_lines.pdf")
+    (problem,) = text.problems
+    assert problem.code == "P001"
+    assert str(problem).startswith("qinghai_letterhead_lines.pdf:p2:19-30: P001 page 2: 151 ")
+    assert "U+1001BA×151" in problem.message
+    assert text.pages[1].lines[1].startswith("一、 总体要求 \U001001ba")
