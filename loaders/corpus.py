@@ -173,6 +173,7 @@ def load(paths: Sequence[Path], progress: Progress | None = None) -> Corpus:
     from policykg.loaders.agencies import load_registry, select_agencies
     from policykg.loaders.citations import find_citations
     from policykg.loaders.documents import load_documents
+    from policykg.loaders.inference import infer_metadata
     from policykg.loaders.issuers import resolve_issuers
     from policykg.loaders.targets import find_targets
     from policykg.loaders.tasks import find_tasks
@@ -196,6 +197,8 @@ def load(paths: Sequence[Path], progress: Progress | None = None) -> Corpus:
         problems += task_problems + target_problems
     citations, citation_problems = find_citations(documents)
     problems += citation_problems
+    # a 文号 or date the document does not print, as the documents citing it print it
+    documents = infer_metadata(documents, citations)
     problems = loaded.with_pages(problems)
     # only the agencies the corpus names (as issuer or responsible), with their parents
     named = [n for t in tasks for n in (*t.lead, *t.participants)]

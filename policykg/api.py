@@ -10,8 +10,10 @@ same parameters (``policykg who TEXT --limit 5`` is ``who("TEXT", limit=5)``).  
 >>> store = api.open_store(STORE)
 >>> [d.id for d in api.docs(kind="central_policy", store=store)][:3]
 ['p2-1.1', 'p2-1.2', 'p2-1.3']
->>> api.show("2030年前碳达峰行动方案", store=store).document.id
-'p2-1.4'
+>>> api.show("2030年前碳达峰行动方案", store=store).document.doc_number   # inferred
+'国发〔2021〕23号'
+>>> api.show("国发〔2021〕23号", store=store).document.inferred[0].doc_id   # cited so by
+'p3-c9-9.2'
 >>> hit = api.who("碳排放权交易", store=store)[0]
 >>> hit.task.doc_id, hit.task.participants[:2]
 ('p3-c3-3.7', ('生态环境部', '司法部'))

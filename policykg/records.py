@@ -19,6 +19,7 @@ __all__ = [
     "Direction",
     "DocKind",
     "Document",
+    "Inferred",
     "Level",
     "Paragraph",
     "Problem",
@@ -53,6 +54,7 @@ class DateSource(StrEnum):
     SIGN_OFF = "sign_off"
     TITLE = "title"
     BODY = "body"
+    CITED = "cited"  # not printed in the document: taken from a document citing it
 
 
 class Level(StrEnum):
@@ -162,6 +164,18 @@ class Section:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Inferred:
+    """A metadata value a document does not print, taken from a document that cites it."""
+
+    field: str  # "doc_number" or "date"
+    value: str
+    doc_id: str  # the citing document
+    file: str
+    line: int  # the citing line
+    text: str  # what it prints: 《title》（中发〔2021〕36号）
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Document:
     """One document of a compilation, or a policy text loaded on its own."""
 
@@ -184,6 +198,8 @@ class Document:
     sections: tuple[Section, ...] = ()
     paragraphs: tuple[Paragraph, ...] = ()
     issuer_ids: tuple[str, ...] = ()
+    #: values of ``doc_number`` / ``date`` not printed in the document itself (``Inferred``)
+    inferred: tuple[Inferred, ...] = ()
 
     @property
     def span(self) -> Span:

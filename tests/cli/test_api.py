@@ -163,6 +163,25 @@ def test_show_lists_what_a_document_cites_and_what_cites_it(run: Run,
             "count": 1} in data["implements"]
 
 
+def test_show_says_which_metadata_is_inferred_and_from_where(run: Run,
+                                                             store: api.Store) -> None:
+    # issue 10: the "1" showed no 文号 although p4-c6-6.4 cites it as 中发〔2021〕36号 (39302-4)
+    one = api.show("p2-1.3", store=store).document
+    assert (one.doc_number, one.date) == ("中发〔2021〕36号", "2021-09-22")
+    assert [(i.field, i.doc_id, i.line) for i in one.inferred] == [
+        ("doc_number", "p4-c6-6.4", 39302), ("date", "p5-c3-3.2", 42816)]
+    assert api.show("中发〔2021〕36号", store=store).document.id == "p2-1.3"
+    code, out, _ = run("show", "p2-1.3", "--store", store.path)
+    line = next(x for x in out.splitlines() if x.strip().startswith("doc_number:"))
+    assert code == 0
+    assert line.startswith(
+        "  doc_number: 中发〔2021〕36号  (inferred: cited so by p4-c6-6.4 line 39302:")
+    code, out, _ = run("show", "p2-1.3", "--format", "json", "--store", store.path)
+    assert json.loads(out)["inferred"]["doc_number"]["line"] == 39302
+    printed = api.show("p2-1.1", store=store).document
+    assert (printed.doc_number, printed.inferred) == ("国发〔2021〕4号", ())
+
+
 def test_docs_filters(run: Run, store: api.Store) -> None:
     ningxia = api.docs(store=store, jurisdiction="宁夏")
     assert ningxia
