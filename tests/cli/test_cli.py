@@ -383,9 +383,11 @@ def test_tree(run: Run, built_store: tuple[Path, str, str]) -> None:
     code, out, _ = run("tree", "--store", store)
     assert code == 0
     lines = out.splitlines()
-    # the "1": 中共中央 国务院…意见 (1.3 of part 2); the action plan (1.4) first under it
+    # the "1": 中共中央 国务院…意见 (1.3 of part 2), dated as p5-c3-3.2 prints it (line
+    # 42816: the "1" prints no date); the action plan (1.4) first under it
     assert lines[0] == (
-        "中共中央 国务院关于完整准确全面贯彻新发展理念做好碳达峰碳中和工作的意见  [p2-1.3]"
+        "中共中央 国务院关于完整准确全面贯彻新发展理念做好碳达峰碳中和工作的意见"
+        "  [p2-1.3 2021-09-22]"
     )
     assert lines[1] == "  2030年前碳达峰行动方案  [p2-1.4]"
     code, out, _ = run("tree", "--store", store, "--format", "json")
