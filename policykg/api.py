@@ -531,16 +531,20 @@ def search(text: str, *, store: str | os.PathLike[str] | Store | None = None,
     Raises:
         QueryError: nothing to search for, or a filter names no document.
     """
+    from policykg.graph.fulltext import query_terms
     from policykg.graph.fulltext import search as _search
     from policykg.graph.lookup import DocumentFilter
     from policykg.loaders.nlp import segment
 
+    tokens = segment(text)
+    if not query_terms(tokens):
+        raise QueryError(Errors.Q008.format(text=text))
     s = _store(store)
     wanted = DocumentFilter(doc=doc, kind=kind, genre=genre, level=level,
                             jurisdiction=jurisdiction, since=since, until=until)
     corpus = s.corpus()
     documents = wanted.apply(corpus.documents) if wanted else list(corpus.documents)
-    return _search(text, segment(text), documents, limit=limit)
+    return _search(text, tokens, documents, limit=limit)
 
 
 # ------------------------------------------------------------------ targets and tree

@@ -99,6 +99,12 @@ def test_search_ranks_phrase_matches_first_and_filters(store: api.Store) -> None
     assert all((docs[h.doc_id].date or "") >= "2022" for h in dated)
 
 
+def test_search_with_nothing_to_search_for_is_a_user_error(run: Run, store: api.Store) -> None:
+    code, out, err = run("search", "，。", "--store", store.path)
+    assert (code, out) == (2, "")
+    assert err.startswith("policykg: error: [Q008] nothing to search for")
+
+
 def test_search_jsonl(run: Run, store: api.Store) -> None:
     code, out, _ = run("search", "量子科技", "--format", "jsonl", "--store", store.path)
     row = json.loads(out.splitlines()[0])
