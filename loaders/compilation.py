@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from policykg.loaders.header import find_doc_number
 from policykg.loaders.lines import CleanedLines, display_width
+from policykg.loaders.numerals import parse_cn_int
 from policykg.records import Problem, SourceLine, Span
 
 __all__ = [
@@ -21,13 +22,9 @@ __all__ = [
     "Structure",
     "find_structure",
     "is_compilation",
-    "parse_cn_int",
 ]
 
 logger = logging.getLogger(__name__)
-
-_CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
-              "七": 7, "八": 8, "九": 9}
 
 # A part heading of the compilation, wrapped over two lines.
 # line 3151: "第二部分 党中央、国务院关于碳达" (+ line 3153 "峰碳中和政策").
@@ -72,21 +69,12 @@ URL_END_RE = re.compile(r"""(?:https?://\S+|\.s?html?|\.pdf|\d)[）)]$""", re.VE
 AGREEMENT_TITLE_RE = re.compile(r"""(?:公约|协定|议定书)""", re.VERBOSE)
 
 
-def parse_cn_int(text: str) -> int:
-    """Parse a small Chinese numeral (一 … 九十九) as used in part and chapter headings.
-
-    >>> parse_cn_int("十二"), parse_cn_int("七"), parse_cn_int("二十三")
-    (12, 7, 23)
-    """
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        return (_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (
-            _CN_DIGITS.get(ones, 0) if ones else 0
-        )
-    value = 0
-    for ch in text:
-        value = value * 10 + _CN_DIGITS.get(ch, 0)
-    return value
+def _cn_number(text: str) -> int | None:
+    """The number of 第X部分 / 第X章, or None for digits that make no number (第二二章)."""
+    try:
+        return parse_cn_int(text)
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -143,7 +131,7 @@ def _part_at(lines: tuple[SourceLine, ...], i: int, cleaned: CleanedLines) -> in
     number = lines[i].number
     if number not in cleaned.fresh and number not in cleaned.page_starts:
         return None
-    return parse_cn_int(m.group("num"))
+    return _cn_number(m.group("num"))
 
 
 def is_compilation(cleaned: CleanedLines) -> bool:
@@ -263,10 +251,11 @@ def find_structure(cleaned: CleanedLines) -> Structure:
         if state.part is not None and 3 <= state.part <= 5:
             cm = CHAPTER_RE.match(text)
             if cm and fresh(i) and i + 1 < n_lines:
-                num = parse_cn_int(cm.group("num"))
+                num = _cn_number(cm.group("num"))
                 nxt = DOC_START_RE.match(lines[i + 1].text)
                 if (
                     nxt
+                    and num is not None
                     and int(nxt.group("chapter")) == num
                     and (state.chapter_number or 0) < num
                 ):

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from policykg.display import width
 from policykg.records import Paragraph, SourceLine
 
 __all__ = [
@@ -178,15 +179,13 @@ class CleanedLines:
 
 
 def display_width(text: str) -> int:
-    """Return the width of ``text`` in half-width cells (CJK counts 2).
-
-    Counted from the UTF-8 length: characters of three bytes (CJK, full-width forms,
-    “ ” —) are set full width in the compilation, ASCII half width.
+    """Return the width of ``text`` in half-width cells: ``policykg.display.width``, the
+    project's one rule (CJK, full-width forms and Chinese punctuation count 2).
 
     >>> display_width("碳达峰 2030")
     11
     """
-    return len(text) + (len(text.encode("utf-8")) - len(text)) // 2
+    return width(text)
 
 
 def _split_lines(text: str) -> list[str]:

@@ -9,7 +9,14 @@ from __future__ import annotations
 import logging
 import re
 
-__all__ = ["CHINESE_NUMBER", "NUMBER", "is_number", "normalise_digits", "parse_number"]
+__all__ = [
+    "CHINESE_NUMBER",
+    "NUMBER",
+    "is_number",
+    "normalise_digits",
+    "parse_cn_int",
+    "parse_number",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -114,6 +121,23 @@ def _chinese_int(text: str) -> int:
         else:
             raise ValueError(f"not a number: {text!r}")
     return total + wan + section + (num or 0)
+
+
+def parse_cn_int(text: str) -> int:
+    """Parse a Chinese integer numeral: the project's one parser of them.
+
+    Headings (第十二章, （二十三）, 一百零五), amounts (两千三百万) and years written digit by
+    digit (二〇二五).
+
+    >>> parse_cn_int("十二"), parse_cn_int("二十三"), parse_cn_int("一百零五")
+    (12, 23, 105)
+    >>> parse_cn_int("两千三百万"), parse_cn_int("二〇二五")
+    (23000000, 2025)
+
+    Raises:
+        ValueError: not a Chinese numeral (十四五 names a plan period, not a number).
+    """
+    return _chinese_int(text)
 
 
 def parse_number(text: str) -> float:

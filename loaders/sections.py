@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from policykg.loaders.numerals import parse_cn_int
 from policykg.records import Paragraph, Section
 
 __all__ = ["ANNEX_RE", "CLAUSE_CHAPTER_RE", "CLAUSE_RE", "RANKS", "parse_sections", "split_marker"]
@@ -69,29 +70,11 @@ RANKS: dict[str, int] = {
     "pnum": 7,
 }
 
-_CN_VALUES = {"零": 0, "\u3007": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
-              "六": 6, "七": 7, "八": 8, "九": 9}
 
 # A heading runs to its first sentence or clause end: "（一）指导思想。以习近平…" (line 4552)
 # → "指导思想"; "第一条 为加强和规范…项目管理，保障…" (line 6674) → its first clause.
 _HEADING_END_RE = re.compile(r"[。；;！？：:，,]")
 _MAX_HEADING = 40
-
-
-def _cn_value(text: str) -> int:
-    """Parse a Chinese numeral below 1000 (一, 十二, 二十三, 一百零五)."""
-    total = 0
-    current = 0
-    for ch in text:
-        if ch == "百":
-            total += (current or 1) * 100
-            current = 0
-        elif ch == "十":
-            total += (current or 1) * 10
-            current = 0
-        else:
-            current = _CN_VALUES.get(ch, 0)
-    return total + current
 
 
 def split_marker(text: str) -> tuple[str, str, int, str] | None:
@@ -113,7 +96,10 @@ def split_marker(text: str) -> tuple[str, str, int, str] | None:
     if kind is None:
         return None
     raw = m.group(f"n_{kind}")
-    number = int(raw) if raw.isdigit() else _cn_value(raw)
+    try:
+        number = int(raw) if raw.isdigit() else parse_cn_int(raw)
+    except ValueError:  # digits with no place between them (二二): not a heading number
+        return None
     return kind, m.group(kind).strip(), number, text[m.end():]
 
 
