@@ -267,11 +267,14 @@ def cmd_show(args: argparse.Namespace) -> int:
         data["notice"] = None if info.notice is None else info.notice.doc_id
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return 0
+    from_notice = set(getattr(doc, "from_notice", ()) or ())
     for key, value in doc.to_json().items():
         note = ""
         if key in inferred:
             i = inferred[key]
             note = f"  (inferred: cited so by {i.doc_id} line {i.line}: {cut(i.text, 60)})"
+        elif key in from_notice and info.notice is not None:
+            note = f"  (from the covering notice {info.notice.doc_id})"
         print(f"{key:>12}: {_fmt(value)}{note}")
     print(f"{'source':>12}: {_doc_source(doc)}")
     print(f"{'counts':>12}: {len(doc.sections)} sections, {info.tasks} tasks, "
