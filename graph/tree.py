@@ -1,22 +1,26 @@
 """The "1+N" policy tree: every policy of the corpus placed in China's 双碳 policy system.
 
-The "1" (the CPC Central Committee and State Council opinion) is the root; the 2030 action
-plan sits under it; national sector plans and support policies are grouped by sector under
-the action plan; local policies hang under the national policy they say they carry out
-(implements citations). What the text does not say is curated in ``graph/data/one_plus_n.toml``.
-Speeches, excerpts, agreements and enterprise plans go to groups marked outside the system.
+The "1" (the CPC Central Committee and State Council opinion) is the root. Under it: the 2030
+action plan; the national sector plans and support policies grouped by sector (those issued
+before the "1" apart, as precursors); the local systems, one group per issuing jurisdiction,
+each with its own "1" (a 实施意见 carrying the national one out), its 碳达峰实施方案 and its
+other policies placed under what they say they implement (贯彻落实《…》); and the texts outside
+the system (speeches, agreements, enterprise plans, calls and meeting notices). Every node
+records its reason (in Chinese, shown to readers) and its basis (``BASES``). What the text does
+not say is curated in ``graph/data/one_plus_n.toml``.
 Takes records only: must not import ``loaders`` or ``viz``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 import re
 import tomllib
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
@@ -27,9 +31,11 @@ from policykg.graph.sectors import Sector, load_sectors, match_terms
 from policykg.records import Citation, Corpus, DocKind, Document, Relation, SectorTag
 
 __all__ = [
+    "BASES",
     "CURATED_PATH",
     "TreeNode",
     "build_tree",
+    "find_jurisdiction",
     "iter_nodes",
     "load_curated",
     "tree_to_json",
@@ -53,14 +59,42 @@ SUPPORT_FIRST = (
     "international-cooperation",
 )
 NATIONAL_KINDS = frozenset({DocKind.CENTRAL_POLICY, DocKind.MINISTRY_POLICY})
+#: Document levels (issue 11's ``Document.level``) of national issuers.
+NATIONAL_LEVELS = frozenset({"central", "ministry", "national"})
 _OUTSIDE: dict[DocKind, str] = {
     DocKind.SPEECH: "讲话与摘录（“1+N”之外）",
     DocKind.EXCERPT: "讲话与摘录（“1+N”之外）",
     DocKind.INTERNATIONAL_AGREEMENT: "国际协议（“1+N”之外）",
     DocKind.ENTERPRISE_PLAN: "企业行动方案（“1+N”之外）",
 }
-LOCAL_GROUP = "地方落实"
+_OUTSIDE_WHY: dict[DocKind, str] = {
+    DocKind.SPEECH: "讲话，不是政策文件，不属于“1+N”政策体系",
+    DocKind.EXCERPT: "讲话摘编，不是政策文件，不属于“1+N”政策体系",
+    DocKind.INTERNATIONAL_AGREEMENT: "国际协议，不属于我国“1+N”政策体系",
+    DocKind.ENTERPRISE_PLAN: "企业自身的行动方案，不是政府政策，不属于“1+N”政策体系",
+}
+LOCAL_GROUP = "地方“1+N”政策体系"
 OTHER_GROUP = "其他全国性政策"
+EARLY_GROUP = "先行政策（早于“1”印发）"
+GENRE_GROUP = "申报、会议通知与标准（“1+N”之外）"
+UNPLACED_GROUP = "未归类"
+NO_JURISDICTION = "地方（辖区未识别）"
+
+#: What a placement rests on (``TreeNode.basis``), in the order the rules are tried.
+BASES: dict[str, str] = {
+    "root": "the \"1\" (curated) or the root group",
+    "curated": "graph/data/one_plus_n.toml",
+    "implements": "an implements-citation in the preamble (贯彻落实《…》)",
+    "local_one": "a jurisdiction's own \"1\": title form and issuing jurisdiction",
+    "local_plan": "a jurisdiction's 碳达峰实施方案: title form and issuing jurisdiction",
+    "jurisdiction": "the issuing jurisdiction alone",
+    "sector_title": "the sector its title names",
+    "sector_body": "the sector its body names most often",
+    "date": "issued before the \"1\": a precursor, grouped by sector",
+    "kind": "its kind (speech, agreement, enterprise plan) or genre keeps it outside",
+    "group": "a group made by the rule named in its reason",
+    "none": "no rule placed it",
+}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -72,8 +106,13 @@ class TreeNode:
     reason: str
     children: tuple[TreeNode, ...] = ()
     date: str | None = None
-    #: False for the groups of texts outside the 1+N system proper (speeches, agreements …)
+    #: False for the texts outside the 1+N system proper (speeches, agreements, precursors …)
+    #: and for every node below them
     in_system: bool = True
+    #: what the placement rests on: a key of ``BASES``
+    basis: str = "none"
+    #: the issuing jurisdiction (None for national documents and most groups)
+    jurisdiction: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -84,7 +123,13 @@ class _Curated:
     one_reason: str
     plan_title: str
     plan_reason: str
+    one_date: str | None = None
+    plan_date: str | None = None
     placements: dict[str, dict[str, str]] = field(default_factory=dict)
+    one_titles: tuple[re.Pattern[str], ...] = ()
+    plan_titles: tuple[re.Pattern[str], ...] = ()
+    sector_words: tuple[str, ...] = ()
+    outside_genres: frozenset[str] = frozenset()
 
 
 #: Characters a title comparison ignores: spaces, 、, commas, quotes and every bracket.
@@ -114,30 +159,58 @@ def load_curated(path: Path = CURATED_PATH) -> _Curated:
             if "reason" not in item or not ({"group", "parent"} & item.keys()):
                 raise RegistryError(f"{path}: placement {i} needs reason and group or parent")
             placements[_key(item["title"])] = {k: str(v) for k, v in item.items()}
+        local = data.get("local", {})
         return _Curated(
             one_title=data["one"]["title"],
             one_reason=data["one"]["reason"],
             plan_title=data["action_plan"]["title"],
             plan_reason=data["action_plan"]["reason"],
+            one_date=data["one"].get("date"),
+            plan_date=data["action_plan"].get("date"),
             placements=placements,
+            one_titles=tuple(re.compile(p) for p in local.get("one_titles", [])),
+            plan_titles=tuple(re.compile(p) for p in local.get("plan_titles", [])),
+            sector_words=tuple(local.get("sector_words", [])),
+            outside_genres=frozenset(local.get("outside_genres", [])),
         )
     except KeyError as e:
         raise RegistryError(f"{path}: missing {e}") from e
+    except re.error as e:
+        raise RegistryError(f"{path}: bad title pattern ({e})") from e
+
+
+def _level(doc: Document) -> str | None:
+    """The document's issuer level (issue 11's ``Document.level``), if the loaders set it."""
+    value = getattr(doc, "level", None)
+    return None if value is None else str(value)
+
+
+def _genre(doc: Document) -> str | None:
+    value = getattr(doc, "genre", None)
+    return None if value is None else str(value)
+
+
+def is_national(doc: Document) -> bool:
+    """Whether a national body issued the document (by its level, else its kind)."""
+    level = _level(doc)
+    if level is not None:
+        return level in NATIONAL_LEVELS
+    return doc.kind in NATIONAL_KINDS and doc.jurisdiction is None
 
 
 def _find(documents: Sequence[Document], title: str) -> Document | None:
     """The national document with a title, if the corpus has it."""
     key = _key(title)
     for doc in documents:
-        if _key(doc.title) == key and doc.kind in NATIONAL_KINDS:
+        if _key(doc.title) == key and is_national(doc):
             return doc
     return None
 
 
 def _primary_sector(
     doc: Document, tags: Sequence[SectorTag], sectors: tuple[Sector, ...]
-) -> tuple[str | None, str]:
-    """Return a national document's group (a top-level sector) and why."""
+) -> tuple[str | None, str, str]:
+    """Return a document's group (a top-level sector), why, and the basis."""
     by_slug = {s.slug: s for s in sectors}
 
     def top(slug: str) -> str:
@@ -157,18 +230,18 @@ def _primary_sector(
     if in_title:
         support = [s for s in SUPPORT_FIRST if s in in_title]
         slug = support[0] if support else min(in_title, key=lambda s: in_title[s][0])
-        return slug, f"its title names the sector ({in_title[slug][1]})"
+        return slug, f"标题点明领域：“{in_title[slug][1]}”", "sector_title"
     # no sector in the title: the tagged sector with most evidence in the body
     body = "".join(p.text for p in doc.paragraphs)
     tagged = {top(t.sector) for t in tags if t.subject_id == doc.id}
     if not tagged:
-        return None, "no sector named in its title or body"
+        return None, "标题和正文均未点明领域", "sector_body"
     counts = {
         slug: sum(sum(match_terms(body, by_slug[s]).values()) for s in by_slug if top(s) == slug)
         for slug in tagged
     }
     slug = max(sorted(counts), key=lambda s: counts[s])
-    return slug, f"its body names this sector most often ({counts[slug]} mentions)"
+    return slug, f"正文最常提及该领域（{counts[slug]} 处）", "sector_body"
 
 
 #: Without headings, the opening lines of a document stand for its preamble.
@@ -207,12 +280,13 @@ class _Builder:
     docs: dict[str, Document]
     children: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     reasons: dict[str, str] = field(default_factory=dict)
-    groups: dict[str, tuple[str, str, bool]] = field(default_factory=dict)  # key → label, reason
-
+    bases: dict[str, str] = field(default_factory=dict)
+    #: key → label, reason, in_system, jurisdiction
+    groups: dict[str, tuple[str, str, bool, str | None]] = field(default_factory=dict)
     parents: dict[str, str] = field(default_factory=dict)
-    first: set[str] = field(default_factory=set)  # shown before their siblings (the plan)
+    first: dict[str, int] = field(default_factory=dict)  # shown before their siblings
 
-    def place(self, child: str, parent: str, reason: str) -> bool:
+    def place(self, child: str, parent: str, reason: str, basis: str) -> bool:
         """Put ``child`` (a doc id or group key) under ``parent``; refuse to make a cycle."""
         up: str | None = parent
         while up is not None:
@@ -222,84 +296,128 @@ class _Builder:
         self.children[parent].append(child)
         self.parents[child] = parent
         self.reasons[child] = reason
+        self.bases[child] = basis
         return True
 
-    def group(self, parent: str, label: str, reason: str, in_system: bool = True) -> str:
+    def group(
+        self,
+        parent: str,
+        label: str,
+        reason: str,
+        in_system: bool = True,
+        jurisdiction: str | None = None,
+    ) -> str:
         """Return the key of a group under ``parent``, creating it once."""
         key = f"group:{parent}/{label}"
         if key not in self.groups:
-            self.groups[key] = (label, reason, in_system)
-            self.place(key, parent, reason)
+            self.groups[key] = (label, reason, in_system, jurisdiction)
+            self.place(key, parent, reason, "group")
         return key
 
-    def node(self, key: str) -> TreeNode:
-        """Materialise the frozen subtree of ``key``."""
-        kids = tuple(self.node(k) for k in self._ordered(self.children.get(key, [])))
+    def node(self, key: str, in_system: bool = True) -> TreeNode:
+        """Materialise the frozen subtree of ``key``; ``in_system`` flows down."""
         if key in self.groups:
-            label, reason, in_system = self.groups[key]
+            label, reason, mine, jurisdiction = self.groups[key]
+            in_system = in_system and mine
+            kids = tuple(self.node(k, in_system) for k in self._ordered(self.children.get(key, [])))
             return TreeNode(
                 doc_id=None,
                 label=label,
                 reason=self.reasons.get(key, reason),
                 children=kids,
                 in_system=in_system,
+                basis=self.bases.get(key, "root"),
+                jurisdiction=jurisdiction,
             )
         doc = self.docs[key]
+        kids = tuple(self.node(k, in_system) for k in self._ordered(self.children.get(key, [])))
         return TreeNode(
             doc_id=doc.id,
             label=doc.title,
             reason=self.reasons.get(key, ""),
             children=kids,
             date=doc.date,
+            in_system=in_system,
+            basis=self.bases.get(key, "none"),
+            jurisdiction=doc.jurisdiction,
         )
 
     def _ordered(self, keys: list[str]) -> list[str]:
-        """Documents in source order, then groups in creation order, outside groups last."""
+        """Documents (designated ones first, then by date), groups, outside groups last."""
         docs = sorted(
             (k for k in keys if k in self.docs),
-            key=lambda k: (k not in self.first, self.docs[k].start_line),
+            key=lambda k: (
+                self.first.get(k, 9),
+                self.docs[k].date or "9999",
+                self.docs[k].file,
+                self.docs[k].start_line,
+            ),
         )
         groups = [k for k in keys if k in self.groups]
         inside = [k for k in groups if self.groups[k][2]]
         return docs + inside + [k for k in groups if not self.groups[k][2]]
 
 
-def _parent_of(
-    doc: Document,
-    implemented: list[Citation],
-    docs: dict[str, Document],
-    special: set[str],
-) -> tuple[Citation | None, Citation | None]:
-    """Return (the most specific implemented national policy, a local one) of a document."""
-    national = [
-        c for c in implemented if c.cited_doc_id and docs[c.cited_doc_id].kind in NATIONAL_KINDS
-    ]
-    specific = [c for c in national if c.cited_doc_id not in special]
-    best = specific[0] if specific else (national[-1] if national else None)
-    local = [
-        c
-        for c in implemented
-        if c.cited_doc_id
-        and docs[c.cited_doc_id].kind is DocKind.LOCAL_POLICY
-        and docs[c.cited_doc_id].jurisdiction == doc.jurisdiction
-    ]
-    return best, (local[0] if local else None)
+def _older(parent: Document, child: Document) -> bool:
+    """Return whether ``parent`` is not newer than ``child`` (unknown dates pass)."""
+    if parent.date is None or child.date is None:
+        return parent.id != child.id
+    n = min(len(parent.date), len(child.date))
+    return parent.date[:n] <= child.date[:n]
+
+
+def _before(doc: Document, anchor: Document | None) -> bool:
+    """Whether ``doc`` is dated strictly before ``anchor`` (unknown dates: no)."""
+    if anchor is None or doc.date is None or anchor.date is None:
+        return False
+    n = min(len(doc.date), len(anchor.date))
+    return doc.date[:n] < anchor.date[:n]
+
+
+def _cite(c: Citation, docs: dict[str, Document]) -> str:
+    cited = docs[c.cited_doc_id or ""]
+    return f"《{cited.title}》（{Path(docs[c.doc_id].file).name} 第 {c.line} 行）"
 
 
 def _where(c: Citation, docs: dict[str, Document]) -> str:
-    cited = docs[c.cited_doc_id or ""]
-    return f"implements 《{c.cited_title}》 ({cited.file}:{c.line})"
+    return "贯彻落实" + _cite(c, docs)
+
+
+def _title_rule(doc: Document, patterns: Sequence[re.Pattern[str]]) -> re.Pattern[str] | None:
+    key = _key(doc.title)
+    return next((p for p in patterns if p.search(key)), None)
+
+
+def _names_sector(doc: Document, curated: _Curated, sectors: tuple[Sector, ...]) -> bool:
+    """Whether a title names a sector or a special field (a sector plan, not the main one)."""
+    if any(w in doc.title for w in curated.sector_words):
+        return True
+    return any(match_terms(doc.title, s) for s in sectors)
+
+
+def _jurisdiction_of(doc: Document) -> str:
+    return doc.jurisdiction or NO_JURISDICTION
 
 
 def build_tree(
-    corpus: Corpus, sector_tags: Sequence[SectorTag], curated_path: Path = CURATED_PATH
+    corpus: Corpus,
+    sector_tags: Sequence[SectorTag],
+    curated_path: Path = CURATED_PATH,
+    jurisdiction_parents: Mapping[str, str] | None = None,
 ) -> TreeNode:
-    """Place every document of a corpus in the "1+N" tree.
+    """Place every document of a corpus in the "1+N" tree, each with its reason and basis.
+
+    The national "1" is the root; under it the 2030 action plan, the national sector groups
+    (precursors dated before the "1" in their own sub-group, outside the system), the local
+    systems by jurisdiction (each jurisdiction's "1", its 碳达峰实施方案, then its other
+    policies), and the groups outside the system (speeches, agreements, enterprise plans).
 
     Args:
-        corpus: documents and citations (``implements`` edges place local policies).
+        corpus: documents and citations (``implements`` edges place policies).
         sector_tags: sector tags of the documents (``graph.sectors.tag_sectors``).
         curated_path: the curated designations (default ``graph/data/one_plus_n.toml``).
+        jurisdiction_parents: a jurisdiction's enclosing one (杭州市 → 浙江省), if known: a
+            city's system then hangs inside its province's group.
 
     Returns:
         The root: the "1" when the corpus has it, else a group node.
@@ -311,104 +429,243 @@ def build_tree(
     b = _Builder(docs=docs)
     one = _find(corpus.documents, curated.one_title)
     plan = _find(corpus.documents, curated.plan_title)
+    # the curated dates stand in when the loaded text prints none (a day is never invented:
+    # they are the dates the two documents carry)
+    if one is not None and one.date is None and curated.one_date:
+        one = dataclasses.replace(one, date=curated.one_date)
+        docs[one.id] = one
+    if plan is not None and plan.date is None and curated.plan_date:
+        plan = dataclasses.replace(plan, date=curated.plan_date)
+        docs[plan.id] = plan
     root = one.id if one else "group:root"
     if one is None:
-        b.groups[root] = ("“1+N”政策体系", "the corpus holds no \"1\" opinion", True)
+        why_root = "语料中没有“1”（中共中央 国务院意见），以分组为根"
+        b.groups[root] = ("“1+N”政策体系", why_root, True, None)
+        b.bases[root] = "root"
     else:
         b.reasons[one.id] = curated.one_reason
-    hub = root
+        b.bases[one.id] = "root"
     if plan is not None:
-        b.place(plan.id, root, curated.plan_reason)
-        b.first.add(plan.id)
-        hub = plan.id
+        b.place(plan.id, root, curated.plan_reason, "curated")
+        b.first[plan.id] = 0
     special = {d.id for d in (one, plan) if d is not None}
     implemented = _implements(corpus.citations, docs)
     placed: set[str] = set(special)
-    deferred: list[Document] = []
+    national: list[Document] = []
+    local: list[Document] = []
 
     for doc in corpus.documents:
         if doc.id in placed:
             continue
+        genre = _genre(doc)
         if doc.kind in _OUTSIDE:
-            label = _OUTSIDE[doc.kind]
-            group = b.group(root, label, f"{doc.kind}: outside the 1+N system proper", False)
-            b.place(doc.id, group, f"a text of kind {doc.kind}, kept outside the 1+N system")
-        elif doc.kind in NATIONAL_KINDS:
-            deferred.append(doc)
+            group = b.group(root, _OUTSIDE[doc.kind], "“1+N”政策体系之外的文本", False)
+            b.place(doc.id, group, _OUTSIDE_WHY[doc.kind], "kind")
+        elif genre is not None and genre in curated.outside_genres:
+            group = b.group(root, GENRE_GROUP, "“1+N”政策体系之外的文本", False)
+            b.place(doc.id, group, f"文种为“{genre}”：申报、会议通知或标准，不是政策", "kind")
+        elif is_national(doc):
+            national.append(doc)
             continue
         else:
-            continue  # local policies after every national one is placed
+            local.append(doc)
+            continue
         placed.add(doc.id)
 
-    # national policies: curated, else under a national policy they carry out, else by sector
-    for doc in deferred:
+    def sector_group(slug: str | None) -> str:
+        if slug is None:
+            return b.group(root, OTHER_GROUP, "标题和正文均未点明领域的全国性政策")
+        sector = by_slug[slug]
+        return b.group(root, sector.label_zh, f"领域分组：{sector.label_zh}")
+
+    # national policies: curated, else under a national policy they carry out, else by sector;
+    # a policy issued before the "1" joins its sector's precursors, outside the system
+    for doc in national:
         pick = curated.placements.get(_key(doc.title))
+        placed.add(doc.id)
         if pick is not None and pick.get("parent") == "one":
-            b.place(doc.id, root, pick["reason"])
-        elif pick is not None and pick.get("group") in by_slug:
-            slug = pick["group"]
-            group = b.group(hub, by_slug[slug].label_zh, _group_reason(by_slug[slug]))
-            b.place(doc.id, group, pick["reason"])
+            b.place(doc.id, root, pick["reason"], "curated")
+            b.first[doc.id] = 1
+            continue
+        early = _before(doc, one)
+        if pick is not None and pick.get("group") in by_slug:
+            slug: str | None = pick["group"]
+            why, basis = pick["reason"], "curated"
         else:
             best, _ = _parent_of(doc, implemented.get(doc.id, []), docs, special)
-            if not (
-                best is not None
-                and best.cited_doc_id not in special
-                and _older(docs[best.cited_doc_id or ""], doc)
-                and b.place(doc.id, best.cited_doc_id or "", _where(best, docs))
+            # a precursor's successors stay in the system: they go by sector, naming it
+            cited = docs[best.cited_doc_id or ""] if best is not None else None
+            if (
+                not early
+                and best is not None
+                and cited is not None
+                and not _before(cited, one)
+                and _older(cited, doc)
+                and b.place(doc.id, cited.id, _where(best, docs), "implements")
             ):
-                found, why = _primary_sector(doc, sector_tags, sectors)
-                if found is None:
-                    group = b.group(hub, OTHER_GROUP, "national policies with no sector named")
-                else:
-                    group = b.group(hub, by_slug[found].label_zh, _group_reason(by_slug[found]))
-                b.place(doc.id, group, why)
-        placed.add(doc.id)
+                continue
+            slug, why, basis = _primary_sector(doc, sector_tags, sectors)
+            if best is not None and cited is not None and _before(cited, one) and not early:
+                why += f"；所贯彻落实的{_cite(best, docs)}是早于“1”的先行政策"
+        group = sector_group(slug)
+        if early and one is not None:
+            early_why = f"早于“1”（{one.date}）印发的本领域政策：先行政策，不属于“1+N”"
+            group = b.group(group, EARLY_GROUP, early_why, False)
+            why = (
+                f"印发于 {doc.date}，早于“1”（{one.date}），不是落实“1”的文件；"
+                f"按领域归入先行政策：{why}"
+            )
+            basis = "date"
+        b.place(doc.id, group, why, basis)
 
-    # local policies: under the national policy they carry out (a provincial one when they
-    # only cite the "1" or the action plan besides), else by jurisdiction under the plan
-    for doc in corpus.documents:
-        if doc.id in placed or doc.kind is not DocKind.LOCAL_POLICY:
-            continue
-        best, local = _parent_of(doc, implemented.get(doc.id, []), docs, special)
-        placed.add(doc.id)
-        if (
-            best is not None
-            and best.cited_doc_id not in special
-            and b.place(doc.id, best.cited_doc_id or "", _where(best, docs))
-        ):
-            continue
-        if local is not None and b.place(doc.id, local.cited_doc_id or "", _where(local, docs)):
-            continue
-        where = doc.jurisdiction or "地方"
-        parent = best.cited_doc_id if best is not None and best.cited_doc_id else hub
-        local_group = b.group(parent, LOCAL_GROUP, "local policies carrying it out")
-        group = b.group(local_group, where, f"local policies of {where}")
-        reason = (
-            _where(best, docs)
-            if best is not None
-            else f"a local policy of {where} citing no national policy it carries out"
-        )
-        b.place(doc.id, group, reason)
+    _place_local(b, local, implemented, docs, root, curated, sectors, jurisdiction_parents or {})
+    placed.update(d.id for d in local)
 
     missing = [d.id for d in corpus.documents if d.id not in placed]
-    if missing:  # a kind this module does not know: keep it visible
-        group = b.group(root, "未归类", "documents of no known kind", False)
+    if missing:  # kept visible rather than dropped
+        group = b.group(root, UNPLACED_GROUP, "没有适用的归入规则", False)
         for doc_id in missing:
-            b.place(doc_id, group, "no placement rule")
+            b.place(doc_id, group, "没有适用的归入规则", "none")
     return b.node(root)
 
 
-def _older(parent: Document, child: Document) -> bool:
-    """Return whether ``parent`` is not newer than ``child`` (unknown dates pass)."""
-    if parent.date is None or child.date is None:
-        return parent.start_line != child.start_line
-    n = min(len(parent.date), len(child.date))
-    return parent.date[:n] <= child.date[:n]
+def _parent_of(
+    doc: Document,
+    implemented: list[Citation],
+    docs: dict[str, Document],
+    special: set[str],
+) -> tuple[Citation | None, Citation | None]:
+    """Return (the most specific implemented national policy, a same-jurisdiction one)."""
+    national = [
+        c for c in implemented if c.cited_doc_id and is_national(docs[c.cited_doc_id])
+    ]
+    specific = [c for c in national if c.cited_doc_id not in special]
+    best = specific[0] if specific else (national[-1] if national else None)
+    local = [
+        c
+        for c in implemented
+        if c.cited_doc_id
+        and not is_national(docs[c.cited_doc_id])
+        and docs[c.cited_doc_id].jurisdiction == doc.jurisdiction
+    ]
+    return best, (local[-1] if local else None)
 
 
-def _group_reason(sector: Sector) -> str:
-    return f"sector group: {sector.label_en} ({sector.label_zh})"
+def _place_local(
+    b: _Builder,
+    local: list[Document],
+    implemented: dict[str, list[Citation]],
+    docs: dict[str, Document],
+    root: str,
+    curated: _Curated,
+    sectors: tuple[Sector, ...],
+    parents: Mapping[str, str],
+) -> None:
+    """Place local policies in their jurisdiction's own "1+N" system under the national "1"."""
+    top = b.group(root, LOCAL_GROUP, "省、市按本地“1+N”体系贯彻落实国家“1+N”：按发文辖区分组")
+    by_jur: dict[str, list[Document]] = defaultdict(list)
+    for doc in local:
+        by_jur[_jurisdiction_of(doc)].append(doc)
+
+    made: dict[str, str] = {}
+
+    def jur_group(name: str) -> str:
+        if name in made:
+            return made[name]
+        chain = [name]
+        while chain[-1] in parents and parents[chain[-1]] not in chain and len(chain) < 5:
+            chain.append(parents[chain[-1]])
+        parent = top
+        for i, part in enumerate(reversed(chain)):
+            if part in made:
+                parent = made[part]
+                continue
+            why = f"发文辖区：{part}" + ("" if i == 0 else f"（属于{chain[len(chain) - i]}）")
+            made[part] = b.group(parent, part, why, jurisdiction=part)
+            parent = made[part]
+        return made[name]
+
+    for name in sorted(by_jur):
+        members = sorted(by_jur[name], key=lambda d: (d.date or "9999", d.file, d.start_line))
+        group = jur_group(name)
+        known = name != NO_JURISDICTION
+        ones = [d for d in members if known and _title_rule(d, curated.one_titles)]
+        # the jurisdiction's "1": one that implements the national "1" first, else the earliest
+        ones.sort(key=lambda d: not any(docs[c.cited_doc_id or ""].id == root
+                                        for c in implemented.get(d.id, [])))
+        my_one = ones[0] if ones else None
+        plans = [
+            d for d in members
+            if known and d is not my_one and _title_rule(d, curated.plan_titles)
+            and not _names_sector(d, curated, sectors)
+        ]
+        my_plan = plans[0] if plans else None
+        if my_one is not None:
+            cites_one = [c for c in implemented.get(my_one.id, []) if c.cited_doc_id == root]
+            why = f"{name}的“1”：标题为贯彻新发展理念、做好碳达峰碳中和工作的实施意见"
+            if cites_one:
+                why += "；" + _where(cites_one[0], docs)
+            b.place(my_one.id, group, why, "local_one")
+            b.first[my_one.id] = 0
+        if my_plan is not None:
+            anchor = my_one if my_one is not None and _older(my_one, my_plan) else None
+            why = f"{name}的碳达峰实施方案：标题为“碳达峰实施方案”且未限定领域"
+            b.place(my_plan.id, anchor.id if anchor else group, why, "local_plan")
+            b.first[my_plan.id] = 0
+        for doc in members:
+            if doc is my_one or doc is my_plan:
+                continue
+            _place_one_local(b, doc, implemented.get(doc.id, []), docs, group, name,
+                             my_one, my_plan)
+
+
+def _place_one_local(
+    b: _Builder,
+    doc: Document,
+    implemented: list[Citation],
+    docs: dict[str, Document],
+    group: str,
+    name: str,
+    my_one: Document | None,
+    my_plan: Document | None,
+) -> None:
+    """Place one local policy: under what it implements in its jurisdiction, else its "1"."""
+    national = [c for c in implemented if c.cited_doc_id and is_national(docs[c.cited_doc_id])]
+    also = ("；并" + _where(national[0], docs)) if national else ""
+    same = [
+        c for c in implemented
+        if c.cited_doc_id and not is_national(docs[c.cited_doc_id])
+        and _jurisdiction_of(docs[c.cited_doc_id]) == name
+        and _older(docs[c.cited_doc_id], doc)
+    ]
+    for c in reversed(same):  # the most specific is cited last (…《实施意见》和《实施方案》)
+        if b.place(doc.id, c.cited_doc_id or "", _where(c, docs), "implements"):
+            return
+    for anchor, what in ((my_plan, "碳达峰实施方案"), (my_one, "“1”")):
+        if anchor is not None and _older(anchor, doc) and not _before(doc, anchor):
+            why = f"{name}的政策，归入本辖区{what}之下（同一辖区、不早于该文件）{also}"
+            if b.place(doc.id, anchor.id, why, "jurisdiction"):
+                return
+    if my_one is not None and _before(doc, my_one):
+        why = (
+            f"{name}的政策，印发于 {doc.date}，早于本辖区的“1”（{my_one.date}），"
+            f"不作为其下级{also}"
+        )
+    elif name == NO_JURISDICTION:
+        why = f"地方政策，发文辖区未识别{also}"
+    else:
+        why = f"{name}的政策{also}" if also else f"{name}的政策，未说明落实的文件"
+    b.place(doc.id, group, why, "jurisdiction")
+
+
+def find_jurisdiction(node: TreeNode, name: str) -> TreeNode | None:
+    """Return the group of one jurisdiction's local system (its name or a unique fragment)."""
+    groups = [n for _, n in iter_nodes(node) if n.doc_id is None and n.jurisdiction]
+    exact = [n for n in groups if n.jurisdiction == name]
+    if exact:
+        return exact[0]
+    partial = [n for n in groups if name in (n.jurisdiction or "")]
+    return partial[0] if len(partial) == 1 else None
 
 
 def iter_nodes(node: TreeNode, depth: int = 0) -> Iterator[tuple[int, TreeNode]]:
@@ -426,6 +683,8 @@ def tree_to_json(node: TreeNode) -> dict[str, Any]:
         "date": node.date,
         "reason": node.reason,
         "in_system": node.in_system,
+        "basis": node.basis,
+        "jurisdiction": node.jurisdiction,
         "children": [tree_to_json(c) for c in node.children],
     }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -10,6 +11,9 @@ import pytest
 from policykg.errors import RegistryError
 from policykg.graph.sectors import tag_sectors
 from policykg.graph.tree import (
+    BASES,
+    EARLY_GROUP,
+    LOCAL_GROUP,
     TreeNode,
     build_tree,
     iter_nodes,
@@ -97,23 +101,32 @@ def test_the_one_is_the_root_and_the_plan_under_it(small: Corpus) -> None:
 def test_national_plans_grouped_by_sector(small: Corpus) -> None:
     root = build_tree(small, tag_sectors(small))
     path = _find(root, "p3-c4-4.5")
-    assert [n.doc_id or n.label for n in path] == ["p2-1.3", "p2-1.4", "工业", "p3-c4-4.5"]
-    assert "钢铁" in path[-1].reason
-    assert [n.label for n in _find(root, "p3-c1-1.7")][2] == "能源电力"
+    assert [n.doc_id or n.label for n in path] == ["p2-1.3", "工业", "p3-c4-4.5"]
+    assert path[-1].reason == "标题点明领域：“钢铁”"
+    assert path[-1].basis == "sector_title"
+    assert [n.label for n in _find(root, "p3-c1-1.7")][1] == "能源电力"
 
 
-def test_local_policy_under_its_national_parent(small: Corpus) -> None:
+def test_local_policy_in_its_jurisdiction_naming_its_national_parent(small: Corpus) -> None:
     root = build_tree(small, tag_sectors(small))
     path = _find(root, "p4-c6-6.2")
-    assert path[-2].doc_id == "p3-c1-1.7"
-    assert "implements" in path[-1].reason
-    assert ":38557" in path[-1].reason
+    assert [n.doc_id or n.label for n in path] == [
+        "p2-1.3", LOCAL_GROUP, "内蒙古自治区", "p4-c6-6.2"
+    ]
+    assert path[-1].basis == "jurisdiction"
+    assert path[-1].reason == (
+        "内蒙古自治区的政策；并贯彻落实《关于严格能效约束推动重点领域节能降碳的若干意见》"
+        "（compilation-2022.txt 第 38557 行）"
+    )
 
 
 def test_local_implementation_of_the_one(small: Corpus) -> None:
     root = build_tree(small, tag_sectors(small))
     path = _find(root, "p4-c3-3.2")
-    assert [n.doc_id or n.label for n in path] == ["p2-1.3", "地方落实", "江苏省", "p4-c3-3.2"]
+    assert [n.doc_id or n.label for n in path] == ["p2-1.3", LOCAL_GROUP, "江苏省", "p4-c3-3.2"]
+    assert path[-1].basis == "local_one"
+    assert "第 32635 行" in path[-1].reason
+    assert path[2].jurisdiction == "江苏省"
 
 
 def test_speech_outside_the_system(small: Corpus) -> None:
@@ -121,12 +134,46 @@ def test_speech_outside_the_system(small: Corpus) -> None:
     path = _find(root, "p1-1.1")
     assert path[1].doc_id is None
     assert not path[1].in_system
+    assert not path[2].in_system  # the speech itself, not only its group
+    assert path[2].basis == "kind"
+    assert "不属于" in path[2].reason
+
+
+def test_a_policy_older_than_the_one_is_a_precursor_not_its_child(small: Corpus) -> None:
+    # 关于统筹和加强应对气候变化与生态环境保护相关工作的指导意见 (2021-01-09, line 18245)
+    early = _doc("p3-c3-3.2", "关于统筹和加强应对气候变化与生态环境保护相关工作的指导意见", 18245,
+                 DocKind.MINISTRY_POLICY, date="2021-01-09")
+    wind = _doc("p3-c1-1.1", "关于引导加大金融支持力度 促进风电和光伏发电等行业健康有序发展的通知",
+                7000, DocKind.MINISTRY_POLICY, date="2021-02-24")
+    corpus = Corpus(documents=(*small.documents, early, wind), citations=small.citations)
+    root = build_tree(corpus, tag_sectors(corpus))
+    for doc_id, sector in (("p3-c3-3.2", "减污降碳"), ("p3-c1-1.1", "绿色金融")):
+        path = _find(root, doc_id)
+        assert [n.doc_id or n.label for n in path] == ["p2-1.3", sector, EARLY_GROUP, doc_id]
+        assert not path[-1].in_system and not path[-2].in_system
+        assert path[-1].basis == "date"
+        assert "早于“1”（2021-09-22）" in path[-1].reason
+    for _, node in iter_nodes(root):  # no in-system document sits under a newer one
+        for child in node.children:
+            if node.date and child.date and child.in_system:
+                assert child.date >= node.date, (node.label, child.label)
+
+
+def test_every_reason_is_chinese_and_every_node_has_a_basis(small: Corpus) -> None:
+    root = build_tree(small, tag_sectors(small))
+    for depth, node in iter_nodes(root):
+        assert node.basis in BASES
+        assert re.search("[\u4e00-\u9fff]", node.reason), node.reason
+        assert not re.search("[A-Za-z]{4,}", re.sub(r"（[^（]*\.txt", "", node.reason)), node.reason
 
 
 def test_json_and_text(small: Corpus) -> None:
     root = build_tree(small, tag_sectors(small))
     data = tree_to_json(root)
-    assert set(data) == {"doc_id", "label", "date", "reason", "in_system", "children"}
+    assert set(data) == {
+        "doc_id", "label", "date", "reason", "in_system", "basis", "jurisdiction", "children"
+    }
+    assert data["basis"] == "root"
     assert data["children"][0]["doc_id"] == "p2-1.4"
     lines = tree_to_text(root)
     assert lines[0] == f"{ONE}  [p2-1.3 2021-09-22]"
@@ -198,13 +245,18 @@ def test_every_national_sector_plan_placed_in_the_system(
             walk(child)
 
     walk(root)
-    assert national <= inside
-    plan = root.children[0]
-    under_plan = {n.doc_id for _, n in iter_nodes(plan) if n.doc_id}
-    for title in ("关于促进钢铁工业高质量发展的指导意见", "关于推动城乡建设绿色发展的意见",
-                  "财政支持做好碳达峰碳中和工作的意见", "高等学校碳中和科技创新行动计划"):
+    early = {d.id for d in corpus.documents if d.id in national and (d.date or "9") < "2021-09-22"}
+    assert len(early) >= 10  # the precursors, outside the system with their reason
+    assert national - early <= inside
+    assert not early & inside - {"p2-1.1"}  # 国发〔2021〕4号 is curated under the "1"
+    for title, parent in (
+        ("关于促进钢铁工业高质量发展的指导意见", "工业"),
+        ("关于推动城乡建设绿色发展的意见", "城乡建设"),
+        ("财政支持做好碳达峰碳中和工作的意见", PLAN),  # line 27197: 落实《2030年前碳达峰行动方案》
+        ("高等学校碳中和科技创新行动计划", "科技创新"),
+    ):
         doc = next(d for d in corpus.documents if d.title == title)
-        assert doc.id in under_plan, title
+        assert _find(root, doc.id)[-2].label == parent, title
 
 
 def test_corpus_without_the_one_gets_a_group_root() -> None:
@@ -215,5 +267,5 @@ def test_corpus_without_the_one_gets_a_group_root() -> None:
     root = build_tree(corpus, tag_sectors(corpus))
     assert root.doc_id is None
     assert [n.label for n in _find(root, "beijing")] == [
-        "“1+N”政策体系", "地方落实", "北京市", doc.title
+        "“1+N”政策体系", LOCAL_GROUP, "北京市", doc.title
     ]

@@ -1,0 +1,133 @@
+"""Local "1+N" systems placed by evidence, on real excerpts of five jurisdictions' policies.
+
+The fixture ``site_corpus/`` holds short excerpts of nine dev-corpus PDFs (national, 浙江,
+杭州, 江西, 重庆; see tests/data/README.md). The issuing jurisdiction and level of each file
+are what its title and sign-off print (read by hand below), so the placements are checked
+whatever the loaders' jurisdiction rules do.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from policykg.graph.sectors import tag_sectors
+from policykg.graph.tree import (
+    LOCAL_GROUP,
+    TreeNode,
+    build_tree,
+    find_jurisdiction,
+    iter_nodes,
+    tree_to_text,
+)
+from policykg.loaders.corpus import load
+from policykg.records import Corpus, DocKind
+
+FIXTURE = Path(__file__).resolve().parents[1] / "data" / "fixtures" / "site_corpus"
+
+#: file stem → the jurisdiction its title or sign-off prints (None: a national body)
+PRINTED_JURISDICTION: dict[str, str | None] = {
+    "01-zhongfa-2021-36": None,  # 中共中央 国务院
+    "02-guofa-2021-23": None,  # 国务院
+    "03-buildings-peak": None,  # 住房和城乡建设部 国家发展改革委 (file 296)
+    "04-zhejiang-one": "浙江省",  # 浙江省委省政府
+    "05-zhejiang-tech": "浙江省",  # 浙江省碳达峰碳中和科技创新行动方案
+    "06-hangzhou-one": "杭州市",  # 中共杭州市委 杭州市人民政府
+    "07-hangzhou-tech": "杭州市",  # 杭州市科学技术局
+    "08-jiangxi-one": "江西省",  # 中共江西省委、江西省人民政府
+    "09-yufubanfa-2022-79": "重庆市",  # 重庆市人民政府办公厅
+}
+
+
+@pytest.fixture(scope="module")
+def local_corpus() -> Corpus:
+    """The fixture loaded by the loaders, with each document's printed jurisdiction."""
+    corpus = load([FIXTURE])
+    docs = []
+    for doc in corpus.documents:
+        jurisdiction = PRINTED_JURISDICTION[doc.id]
+        kind = doc.kind if jurisdiction is None else DocKind.LOCAL_POLICY
+        docs.append(dataclasses.replace(doc, jurisdiction=jurisdiction, kind=kind))
+    corpus = dataclasses.replace(corpus, documents=tuple(docs))
+    return dataclasses.replace(corpus, sectors=tuple(tag_sectors(corpus)))
+
+
+@pytest.fixture(scope="module")
+def local_tree(local_corpus: Corpus) -> TreeNode:
+    return build_tree(local_corpus, local_corpus.sectors, jurisdiction_parents={"杭州市": "浙江省"})
+
+
+def _path(root: TreeNode, doc_id: str) -> list[TreeNode]:
+    for _, node in iter_nodes(root):
+        if node.doc_id == doc_id:
+            break
+    else:
+        raise AssertionError(f"{doc_id} not in the tree")
+    parents = {id(c): n for _, n in iter_nodes(root) for c in n.children}
+    path = [node]
+    while id(path[-1]) in parents:
+        path.append(parents[id(path[-1])])
+    return path[::-1]
+
+
+def _labels(path: list[TreeNode]) -> list[str]:
+    return [n.doc_id or n.label for n in path]
+
+
+def test_every_document_placed_once(local_corpus: Corpus, local_tree: TreeNode) -> None:
+    placed = [n.doc_id for _, n in iter_nodes(local_tree) if n.doc_id]
+    assert sorted(placed) == sorted(d.id for d in local_corpus.documents)
+
+
+def test_a_province_one_under_its_jurisdiction_by_its_citation(local_tree: TreeNode) -> None:
+    path = _path(local_tree, "04-zhejiang-one")
+    assert _labels(path) == ["01-zhongfa-2021-36", LOCAL_GROUP, "浙江省", "04-zhejiang-one"]
+    assert path[-1].basis == "local_one"
+    # line 2: 为贯彻落实《中共中央国务院关于完整准确全面贯彻新发展理念做好碳达峰碳中和工作的意见》
+    assert "贯彻落实《中共中央 国务院关于完整准确全面贯彻新发展理念" in path[-1].reason
+    assert "04-zhejiang-one.txt 第 2 行" in path[-1].reason
+    jiangxi = _path(local_tree, "08-jiangxi-one")
+    assert _labels(jiangxi)[1:] == [LOCAL_GROUP, "江西省", "08-jiangxi-one"]
+    assert "08-jiangxi-one.txt 第 3 行" in jiangxi[-1].reason
+
+
+def test_a_province_plan_under_its_one(local_tree: TreeNode) -> None:
+    path = _path(local_tree, "05-zhejiang-tech")
+    assert _labels(path)[-2:] == ["04-zhejiang-one", "05-zhejiang-tech"]
+    assert path[-1].basis == "jurisdiction"
+    assert path[-1].reason.startswith("浙江省的政策，归入本辖区“1”之下")
+
+
+def test_a_city_system_inside_its_province(local_tree: TreeNode) -> None:
+    one = _path(local_tree, "06-hangzhou-one")
+    assert _labels(one)[1:] == [LOCAL_GROUP, "浙江省", "杭州市", "06-hangzhou-one"]
+    assert one[-1].basis == "local_one"  # its title; its text cites no document by title
+    tech = _path(local_tree, "07-hangzhou-tech")
+    assert _labels(tech)[-2:] == ["06-hangzhou-one", "07-hangzhou-tech"]
+    assert find_jurisdiction(local_tree, "杭州市") is one[-2]
+    assert find_jurisdiction(local_tree, "杭州") is one[-2]
+
+
+def test_a_municipality_policy_by_jurisdiction(local_tree: TreeNode) -> None:
+    path = _path(local_tree, "09-yufubanfa-2022-79")
+    assert _labels(path)[1:] == [LOCAL_GROUP, "重庆市", "09-yufubanfa-2022-79"]
+    assert path[-1].basis == "jurisdiction"
+
+
+def test_a_national_sector_plan_under_the_plan_it_implements(local_tree: TreeNode) -> None:
+    path = _path(local_tree, "03-buildings-peak")
+    # line 2: 根据《…意见》、《2030年前碳达峰行动方案》，制定本实施方案
+    assert _labels(path) == ["01-zhongfa-2021-36", "02-guofa-2021-23", "03-buildings-peak"]
+    assert path[-1].basis == "implements"
+
+
+def test_a_jurisdiction_subtree_as_text(local_tree: TreeNode) -> None:
+    node = find_jurisdiction(local_tree, "浙江省")
+    assert node is not None
+    assert [line.strip() for line in tree_to_text(node)][:2] == [
+        "浙江省",
+        "浙江省委省政府关于完整准确全面贯彻新发展理念做好碳达峰碳中和工作的实施意见  [04-zhejiang-one]",
+    ]
+    assert find_jurisdiction(local_tree, "广东省") is None
