@@ -176,3 +176,89 @@ def first_paint(page: Path, timeout: float = 120.0) -> dict[str, Any]:
         "navigate_to_ready_s": t_ready - t_nav,
         "wall_s": t_ready - t0,
     }
+
+
+class Browser:
+    """One headless Chromium on a DevTools pipe, for screenshots and paint timings of pages.
+
+    ``with Browser() as b: tab = b.open(path, 1400, 900)``; ``tab.evaluate(js)``,
+    ``tab.wait(js)``, ``tab.screenshot()`` (PNG bytes of the viewport).
+    """
+
+    def __init__(self) -> None:
+        self.profile = tempfile.mkdtemp(prefix="bench-chromium-")
+        to_r, self._to_w = os.pipe()
+        self._from_r, from_w = os.pipe()
+
+        def child_fds() -> None:
+            read_end, write_end = os.dup(to_r), os.dup(from_w)
+            os.dup2(read_end, 3)
+            os.dup2(write_end, 4)
+
+        self.proc = subprocess.Popen(
+            [CHROMIUM, *FLAGS, f"--user-data-dir={self.profile}", "about:blank"],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            close_fds=False, preexec_fn=child_fds,
+        )
+        os.close(to_r)
+        os.close(from_w)
+        self.pipe = _Pipe(self._to_w, self._from_r)
+
+    def __enter__(self) -> Browser:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            self.pipe.send("Browser.close")
+            self.proc.wait(timeout=10)
+        except (OSError, subprocess.TimeoutExpired):
+            self.proc.kill()
+            self.proc.wait()
+        os.close(self._to_w)
+        os.close(self._from_r)
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+    def open(self, url: str, width: int = 1400, height: int = 900) -> Tab:
+        """Open ``url`` in a new tab of the given viewport and wait for its load event."""
+        target = self.pipe.call("Target.createTarget", {"url": "about:blank"})["targetId"]
+        session = self.pipe.call(
+            "Target.attachToTarget", {"targetId": target, "flatten": True}
+        )["sessionId"]
+        tab = Tab(self.pipe, session)
+        tab.call("Page.enable")
+        tab.call("Emulation.setDeviceMetricsOverride",
+                 {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+        tab.t_navigate = time.perf_counter()
+        tab.call("Page.navigate", {"url": url})
+        tab.wait("document.readyState === 'complete'")
+        return tab
+
+
+class Tab:
+    """A page of a ``Browser``."""
+
+    def __init__(self, pipe: _Pipe, session: str) -> None:
+        self.pipe, self.session = pipe, session
+        self.t_navigate = 0.0
+
+    def call(self, method: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
+        return self.pipe.call(method, params, session=self.session)
+
+    def evaluate(self, expression: str) -> Any:
+        result = self.call("Runtime.evaluate", {"expression": expression, "returnByValue": True})
+        if "exceptionDetails" in result:
+            raise RuntimeError(f"{expression}: {result['exceptionDetails']}")
+        return result["result"].get("value")
+
+    def wait(self, expression: str, timeout: float = 120.0) -> bool:
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            if self.evaluate(expression) is True:
+                return True
+            time.sleep(0.05)
+        return False
+
+    def screenshot(self) -> bytes:
+        import base64
+
+        return base64.b64decode(self.call("Page.captureScreenshot", {"format": "png"})["data"])

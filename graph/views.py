@@ -80,7 +80,9 @@ class NodeAttrs(TypedDict, total=False):
     - ``task``: ``doc_id``, ``section`` (heading path joined by " / "), ``source``,
       ``sectors``;
     - ``group`` (a node of the "1+N" tree that is not a document) and tree nodes: ``reason``,
-      and ``in_system`` (False under the speech, agreement and enterprise-plan groups);
+      ``basis`` (what the placement rests on, ``graph.tree.BASES``), ``in_system`` (False
+      under the speech, agreement, enterprise-plan and precursor groups) and, for the groups
+      of local systems, ``jurisdiction``;
     - ``agency_ego``'s centre agency: ``ego`` = True.
     """
 
@@ -103,6 +105,7 @@ class NodeAttrs(TypedDict, total=False):
     section: str
     reason: str
     in_system: bool
+    basis: str
     ego: bool
 
 
@@ -405,6 +408,9 @@ def _tree(corpus: Corpus, tags: Sequence[SectorTag], root: TreeLike) -> nx.DiGra
                 attrs = NodeAttrs(kind="group", label=node.label, title=node.label)
             attrs["reason"] = node.reason
             attrs["in_system"] = in_system
+            attrs["basis"] = str(getattr(node, "basis", "") or "")
+            if getattr(node, "jurisdiction", None):
+                attrs["jurisdiction"] = str(getattr(node, "jurisdiction", ""))
             g.add_node(key, **attrs)
         if parent is not None and parent != key:
             g.add_edge(parent, key, relation="child", reason=node.reason)

@@ -78,6 +78,7 @@ __all__ = [
     "search",
     "serve",
     "show",
+    "site",
     "sparql",
     "sparql_rdflib",
     "targets",
@@ -585,10 +586,23 @@ def targets(*, store: str | os.PathLike[str] | Store | None = None, year: int | 
     ]
 
 
-def tree(*, store: str | os.PathLike[str] | Store | None = None) -> dict[str, Any]:
+def tree(*, store: str | os.PathLike[str] | Store | None = None,
+         jurisdiction: str | None = None) -> dict[str, Any]:
     """The "1+N" policy tree as nested dicts (``doc_id``, ``label``, ``date``, ``reason``,
-    ``children``)."""
+    ``basis``, ``in_system``, ``jurisdiction``, ``children``), or one jurisdiction's local
+    system (a name or a unique fragment: 江苏).
+
+    Raises:
+        InputError: no local system of that jurisdiction in the tree.
+    """
     data: dict[str, Any] = pipeline.read_json(_store(store).path, "tree.json")
+    if jurisdiction:
+        from policykg.graph.tree import jurisdiction_json
+
+        found = jurisdiction_json(data, jurisdiction)
+        if found is None:
+            raise InputError(f"no local system of jurisdiction {jurisdiction!r} in the tree")
+        return found
     return data
 
 
@@ -712,6 +726,16 @@ def push(endpoint: str, *, store: str | os.PathLike[str] | Store | None = None,
 
     return _push(_store(store).path / "graph.nt", endpoint, graph_iri=graph,
                  timeout=timeout, deadline=deadline)
+
+
+def site(output: str | os.PathLike[str], *,
+         store: str | os.PathLike[str] | Store | None = None) -> list[Path]:
+    """Write the static, offline site (document list, document and agency pages, views).
+
+    Returns:
+        The written files, relative to ``output``.
+    """
+    return pipeline.write_site(_store(store).path, Path(output))
 
 
 def viz(kind: str, output: str | os.PathLike[str], *, name: str | None = None,

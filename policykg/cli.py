@@ -390,14 +390,15 @@ def cmd_targets(args: argparse.Namespace) -> int:
 
 def cmd_tree(args: argparse.Namespace) -> int:
     """Print the "1+N" policy tree."""
-    tree = api.tree(store=_open(args))
+    tree = api.tree(store=_open(args), jurisdiction=args.jurisdiction)
     if args.format == "json":
         print(json.dumps(tree, ensure_ascii=False, indent=2))
         return 0
 
     def walk(node: dict[str, Any], depth: int) -> None:
         meta = " ".join(x for x in (node.get("doc_id"), node.get("date")) if x)
-        print(f"{'  ' * depth}{node['label']}" + (f"  [{meta}]" if meta else ""))
+        outside = "" if node.get("in_system", True) else "  （“1+N”之外）"
+        print(f"{'  ' * depth}{node['label']}" + (f"  [{meta}]" if meta else "") + outside)
         for child in node.get("children", []):
             walk(child, depth + 1)
 
@@ -500,6 +501,14 @@ def _add_doc_filters(sp: argparse.ArgumentParser, *, doc: bool = True) -> None:
     sp.add_argument("--until", metavar="DATE", help="dated on or before")
 
 
+def cmd_site(args: argparse.Namespace) -> int:
+    """Write the static site: document list, document and agency pages, the views."""
+    written = api.site(args.output, store=_open(args))
+    print(f"wrote {len(written)} files into {args.output} (open {args.output}/index.html)",
+          file=sys.stderr)
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="policykg",
@@ -579,6 +588,8 @@ def _parser() -> argparse.ArgumentParser:
 
     sp = add("tree", cmd_tree, 'print the "1+N" policy tree')
     sp.add_argument("--format", choices=("text", "json"), default="text")
+    sp.add_argument("--jurisdiction", metavar="J",
+                    help="only one jurisdiction's local system (a name or a unique fragment)")
 
     sp = add("sparql", cmd_sparql, "run a SPARQL query (prefixes predeclared)")
     sp.add_argument("query", nargs="?", metavar="QUERY")
@@ -612,6 +623,9 @@ def _parser() -> argparse.ArgumentParser:
                     help="time one request may take, connect to last byte (default 120)")
     sp.add_argument("--deadline", type=float, default=3600.0, metavar="SECONDS",
                     help="time the whole push may take (default 3600; 0: no bound)")
+
+    sp = add("site", cmd_site, "write the static, offline policy browser into a folder")
+    sp.add_argument("-o", "--output", required=True, metavar="DIR")
 
     sp = add("viz", cmd_viz, "write interactive HTML views")
     sp.add_argument("kind", choices=VIZ_KINDS)

@@ -271,3 +271,18 @@ def write_views(store_dir: Path, kind: str, name: str | None, output: Path) -> l
         "targets": len(corpus.targets),
     }
     return write_all(graphs, output, figures)
+
+
+def write_site(store_dir: Path, output: Path) -> list[Path]:
+    """Write the static site (document list, document and agency pages, views) of a store."""
+    from policykg.graph.sectors import load_sectors
+    from policykg.graph.tree import build_tree, tree_to_json
+    from policykg.graph.views import to_networkx
+    from policykg.viz.site import SITE_VIEWS, write_site as _write
+
+    corpus = read_corpus(store_dir)
+    tree = build_tree(corpus, corpus.sectors)
+    graphs = {k: to_networkx(corpus, k, sector_tags=corpus.sectors, tree=tree)
+              for k in SITE_VIEWS}
+    labels = {s.slug: s.label_zh for s in load_sectors()}
+    return _write(output, corpus, tree=tree_to_json(tree), graphs=graphs, sector_labels=labels)

@@ -98,9 +98,21 @@ PLACEHOLDER = re.compile(r"""@@ (?P<name>PKG_[A-Z_]+) @@""", re.VERBOSE)
 _FORCES: dict[str, dict[str, float]] = {
     "coresponsibility": {"gravitationalConstant": -150, "springLength": 160, "avoidOverlap": 0.6},
 }
-_LARGE = 400
-_TREE_FIT_ALL = 80  # a larger tree opens on its levels 0 to _TREE_FIT_LEVEL
-_TREE_FIT_LEVEL = 2  # nodes above which labels, smoothing and improvedLayout cost too much
+_LARGE = 400  # nodes above which smoothing, hover and improvedLayout cost too much
+#: a tree of more nodes opens on its root and first level, and expands on click
+TREE_OPEN_ALL = 60
+#: the smallest label size on screen (px) at the first zoom of every view
+MIN_FONT_PX = 11
+#: a dense view of more nodes than ``SLICE_MIN`` opens on a slice: the kinds of node it
+#: ranks (by tasks or links), the widths offered (0: everything) and whether the chosen
+#: nodes bring their neighbours (an agency its tasks)
+SLICE_MIN = 60
+SLICES: dict[str, dict[str, Any]] = {
+    "coresponsibility": {"kinds": ["agency"], "sizes": [25, 60, 0], "neighbours": False},
+    "responsibility": {"kinds": ["agency"], "sizes": [5, 15, 0], "neighbours": True},
+    "citations": {"kinds": ["policy", "external_policy"], "sizes": [30, 80, 0],
+                  "neighbours": False},
+}
 _LABEL_MAX = 18
 _TASK_LABEL_MAX = 10
 _TOOLTIP_MAX = 400
@@ -242,10 +254,15 @@ def _vis_node(
     sectors = _as_list(attrs.get("sectors"))
     if sectors:
         node["sectors"] = sectors
+    if kind == "agency" and attrs.get("jurisdiction"):
+        node["jurisdiction"] = str(attrs["jurisdiction"])
+    for key in ("href", "ref"):  # the node's page in a site, and its record id
+        if attrs.get(key):
+            node[key] = str(attrs[key])
     if kind == "agency" and view != "tree":
         node["value"] = max(int(attrs.get("tasks") or 0), 1)
     if kind == "task":
-        node["font"] = {"size": 10}
+        node["font"] = {"size": 12}
     elif kind == "external_policy":
         node["font"] = {"color": FADED}
     elif kind == "group":
@@ -295,7 +312,8 @@ def _options(view: str, n_nodes: int) -> dict[str, Any]:
             "scaling": {
                 "min": 8,
                 "max": 40,
-                "label": {"enabled": True, "min": 12, "max": 36, "drawThreshold": 6},
+                # vis-network skips labels under drawThreshold - 1 px on screen
+                "label": {"enabled": True, "min": 12, "max": 22, "drawThreshold": MIN_FONT_PX},
             },
         },
         "edges": {
@@ -388,6 +406,41 @@ def _filters_html(graph: nx.Graph[Any], view: str) -> str:
             f"{options}</select></label>"
         )
     return "\n    ".join(parts)
+
+
+def _slice_html(graph: nx.Graph[Any], sliced: Mapping[str, Any] | None) -> str:
+    """Return the controls that widen a sliced view: how many, or which jurisdiction."""
+    if not sliced:
+        return ""
+    kinds = set(sliced["kinds"])
+    noun = "个部门" if kinds == {"agency"} else "份文件"
+    total = sum(1 for _, a in graph.nodes(data=True) if a.get("kind") in kinds)
+    options = "".join(
+        f'<option value="{n}">{"全部" if n == 0 else f"前 {n} {noun}"}'
+        f"（共 {total}）</option>" if n == 0 else f'<option value="{n}">前 {n} {noun}</option>'
+        for n in sliced["sizes"]
+        if n == 0 or n < total
+    )
+    parts = [f'<label>显示 <select id="pkg-slice">{options}</select></label>']
+    places = Counter(
+        str(a["jurisdiction"])
+        for _, a in graph.nodes(data=True)
+        if a.get("kind") == "agency" and a.get("jurisdiction")
+    )
+    if "agency" in kinds and places:
+        choices = "".join(
+            f'<option value="{html.escape(j)}">{html.escape(j)}（{n}）</option>'
+            for j, n in sorted(places.items(), key=lambda item: (-item[1], item[0]))
+        )
+        national = sum(
+            1 for _, a in graph.nodes(data=True)
+            if a.get("kind") == "agency" and not a.get("jurisdiction")
+        )
+        parts.append(
+            '<label>辖区 <select id="pkg-jurisdiction"><option value="*">不限</option>'
+            f'<option value="">全国（中央部门，{national}）</option>{choices}</select></label>'
+        )
+    return "\n    ".join(parts) + "\n    "
 
 
 def legend_html(rows: list[tuple[str, str, str]]) -> str:
@@ -488,21 +541,27 @@ def render(graph: nx.Graph[Any], view: str, *, title: str, index_href: str | Non
     for u, v, attrs in graph.edges(data=True):
         edge = _vis_edge(attrs, directed=graph.is_directed(), faded=u in external or v in external)
         net.edges.append({"from": ids[u], "to": ids[v], **edge})
-    net.options = _options(view, n_nodes)
+    opts = _options(view, n_nodes)
+    net.options = opts
 
     page = net.generate_html(name=f"{view}.html")
+    sliced = SLICES.get(view) if n_nodes > SLICE_MIN else None
     view_json = {
         "name": view,
         "physics": view != "tree" and n_nodes > 0,
         "faded": FADED,
         "nodes": n_nodes,
+        "minFont": MIN_FONT_PX,
+        "treeOpenAll": TREE_OPEN_ALL,
+        "slice": sliced,
+        "iterations": opts["physics"].get("stabilization", {}).get("iterations", 300),
     }
     nav = f'<a href="{html.escape(index_href)}">← 总览</a>' if index_href else ""
     fills = {
         "PKG_TITLE": html.escape(title),
         "PKG_VIEW_NAME": view,
         "PKG_NAV": nav,
-        "PKG_FILTERS": _filters_html(graph, view),
+        "PKG_FILTERS": _slice_html(graph, sliced) + _filters_html(graph, view),
         "PKG_HINT": html.escape(VIEW_HINTS[view]),
         "PKG_LEGEND": legend_html(graph_legend(graph)),
         "PKG_CSS": page_css(),

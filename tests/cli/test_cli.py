@@ -401,6 +401,23 @@ def test_tree(run: Run, built_store: tuple[Path, str, str]) -> None:
 
     ids = doc_ids(root)
     assert "p2-1.1" in ids
+
+    def nodes(node: dict[str, Any]) -> list[dict[str, Any]]:
+        return [node] + [n for child in node["children"] for n in nodes(child)]
+
+    assert all(n["basis"] for n in nodes(root))
+    # speeches are outside the system, and so is every speech, not only their group
+    speeches = [n for n in nodes(root) if n.get("doc_id", "") and n["doc_id"].startswith("p1-")]
+    assert speeches and not any(n["in_system"] for n in speeches)
+    code, out, _ = run("tree", "--store", store, "--jurisdiction", "江苏")
+    assert code == 0
+    # line 32629: 江苏's own "1", which implements the national one (line 32635)
+    assert out.splitlines()[:2] == [
+        "江苏省", "  关于推动高质量发展做好碳达峰碳中和工作的实施意见  [p4-c3-3.2 2022-01-15]"
+    ]
+    code, _, err = run("tree", "--store", store, "--jurisdiction", "广东省")
+    assert code == 2
+    assert "广东省" in err
     assert len(ids) == len(set(ids)), "a policy stands once in the tree"
 
 
