@@ -37,6 +37,7 @@ __all__ = [
     "build_tree",
     "find_jurisdiction",
     "iter_nodes",
+    "jurisdiction_json",
     "load_curated",
     "tree_to_json",
     "tree_to_text",
@@ -433,10 +434,8 @@ def build_tree(
     # they are the dates the two documents carry)
     if one is not None and one.date is None and curated.one_date:
         one = dataclasses.replace(one, date=curated.one_date)
-        docs[one.id] = one
     if plan is not None and plan.date is None and curated.plan_date:
         plan = dataclasses.replace(plan, date=curated.plan_date)
-        docs[plan.id] = plan
     root = one.id if one else "group:root"
     if one is None:
         why_root = "语料中没有“1”（中共中央 国务院意见），以分组为根"
@@ -665,6 +664,25 @@ def find_jurisdiction(node: TreeNode, name: str) -> TreeNode | None:
     if exact:
         return exact[0]
     partial = [n for n in groups if name in (n.jurisdiction or "")]
+    return partial[0] if len(partial) == 1 else None
+
+
+def jurisdiction_json(tree: Mapping[str, Any], name: str) -> dict[str, Any] | None:
+    """Return one jurisdiction's group of a tree as JSON (``tree_to_json``), by name or fragment.
+
+    A fragment must match one jurisdiction only (杭州 → 杭州市); None when none or several do.
+    """
+    groups: list[dict[str, Any]] = []
+    stack = [dict(tree)]
+    while stack:
+        node = stack.pop()
+        if node.get("doc_id") is None and node.get("jurisdiction"):
+            groups.append(node)
+        stack.extend(node.get("children", []))
+    exact = [g for g in groups if g["jurisdiction"] == name]
+    if exact:
+        return exact[0]
+    partial = [g for g in groups if name in g["jurisdiction"]]
     return partial[0] if len(partial) == 1 else None
 
 

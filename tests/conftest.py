@@ -68,6 +68,52 @@ def compilation_corpus() -> Corpus:
     return load([COMPILATION])
 
 
+#: ``site_corpus/`` file stem → the jurisdiction its title or sign-off prints (None: national);
+#: read by hand, so tests of the tree and the site do not depend on the loaders' rules
+PRINTED_JURISDICTION: dict[str, str | None] = {
+    "01-zhongfa-2021-36": None,  # 中共中央 国务院
+    "02-guofa-2021-23": None,  # 国务院
+    "03-buildings-peak": None,  # 住房和城乡建设部 国家发展改革委 (file 296)
+    "04-zhejiang-one": "浙江省",  # 浙江省委省政府
+    "05-zhejiang-tech": "浙江省",  # 浙江省碳达峰碳中和科技创新行动方案
+    "06-hangzhou-one": "杭州市",  # 中共杭州市委 杭州市人民政府
+    "07-hangzhou-tech": "杭州市",  # 杭州市科学技术局
+    "08-jiangxi-one": "江西省",  # 中共江西省委、江西省人民政府
+    "09-yufubanfa-2022-79": "重庆市",  # 重庆市人民政府办公厅
+    "10-ningxia-buildings": "宁夏回族自治区",  # 中共宁夏回族自治区委员会办公厅 …
+}
+
+
+@pytest.fixture(scope="session")
+def multi_jurisdiction_corpus() -> Corpus:
+    """``site_corpus/`` (five jurisdictions) through the loaders, sector-tagged, with each
+    document's printed jurisdiction (local documents as ``local_policy``)."""
+    import dataclasses
+
+    from policykg.graph.sectors import tag_sectors
+    from policykg.loaders.corpus import load
+    from policykg.records import DocKind
+
+    from policykg.loaders.agencies import load_registry
+    from policykg.loaders.tasks import find_tasks
+
+    corpus = load([FIXTURES / "site_corpus"])
+    registry = load_registry()
+    docs, tasks = [], []
+    for doc in corpus.documents:
+        jurisdiction = PRINTED_JURISDICTION[doc.id]
+        kind = doc.kind if jurisdiction is None else DocKind.LOCAL_POLICY
+        doc = dataclasses.replace(doc, jurisdiction=jurisdiction, kind=kind)
+        docs.append(doc)
+        tasks += find_tasks(doc, registry)[0]  # names resolve in the printed jurisdiction
+    named = {name for t in tasks for name in (*t.lead, *t.participants)}
+    agencies = tuple(a for a in registry.agencies if a.id in named or a.name in named)
+    corpus = dataclasses.replace(corpus, documents=tuple(docs), tasks=tuple(tasks),
+                                 agencies=tuple(sorted({*corpus.agencies, *agencies},
+                                                       key=lambda a: a.id)))
+    return dataclasses.replace(corpus, sectors=tuple(tag_sectors(corpus)))
+
+
 @pytest.fixture(scope="session")
 def fixtures_dir() -> Path:
     """The folder of small excerpt fixtures."""

@@ -408,7 +408,8 @@ def test_tree(run: Run, built_store: tuple[Path, str, str]) -> None:
     assert all(n["basis"] for n in nodes(root))
     # speeches are outside the system, and so is every speech, not only their group
     speeches = [n for n in nodes(root) if n.get("doc_id", "") and n["doc_id"].startswith("p1-")]
-    assert speeches and not any(n["in_system"] for n in speeches)
+    assert speeches
+    assert not any(n["in_system"] for n in speeches)
     code, out, _ = run("tree", "--store", store, "--jurisdiction", "江苏")
     assert code == 0
     # line 32629: 江苏's own "1", which implements the national one (line 32635)

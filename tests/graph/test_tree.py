@@ -150,7 +150,8 @@ def test_a_policy_older_than_the_one_is_a_precursor_not_its_child(small: Corpus)
     for doc_id, sector in (("p3-c3-3.2", "减污降碳"), ("p3-c1-1.1", "绿色金融")):
         path = _find(root, doc_id)
         assert [n.doc_id or n.label for n in path] == ["p2-1.3", sector, EARLY_GROUP, doc_id]
-        assert not path[-1].in_system and not path[-2].in_system
+        assert not path[-1].in_system
+        assert not path[-2].in_system
         assert path[-1].basis == "date"
         assert "早于“1”（2021-09-22）" in path[-1].reason
     for _, node in iter_nodes(root):  # no in-system document sits under a newer one
@@ -161,7 +162,7 @@ def test_a_policy_older_than_the_one_is_a_precursor_not_its_child(small: Corpus)
 
 def test_every_reason_is_chinese_and_every_node_has_a_basis(small: Corpus) -> None:
     root = build_tree(small, tag_sectors(small))
-    for depth, node in iter_nodes(root):
+    for _, node in iter_nodes(root):
         assert node.basis in BASES
         assert re.search("[\u4e00-\u9fff]", node.reason), node.reason
         assert not re.search("[A-Za-z]{4,}", re.sub(r"（[^（]*\.txt", "", node.reason)), node.reason

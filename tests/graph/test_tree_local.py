@@ -1,19 +1,15 @@
 """Local "1+N" systems placed by evidence, on real excerpts of five jurisdictions' policies.
 
 The fixture ``site_corpus/`` holds short excerpts of nine dev-corpus PDFs (national, 浙江,
-杭州, 江西, 重庆; see tests/data/README.md). The issuing jurisdiction and level of each file
-are what its title and sign-off print (read by hand below), so the placements are checked
+杭州, 江西, 重庆; see tests/data/README.md). The issuing jurisdiction of each file is what its
+title and sign-off print (read by hand, ``tests/conftest.py``), so the placements are checked
 whatever the loaders' jurisdiction rules do.
 """
 
 from __future__ import annotations
 
-import dataclasses
-from pathlib import Path
-
 import pytest
 
-from policykg.graph.sectors import tag_sectors
 from policykg.graph.tree import (
     LOCAL_GROUP,
     TreeNode,
@@ -22,41 +18,16 @@ from policykg.graph.tree import (
     iter_nodes,
     tree_to_text,
 )
-from policykg.loaders.corpus import load
-from policykg.records import Corpus, DocKind
-
-FIXTURE = Path(__file__).resolve().parents[1] / "data" / "fixtures" / "site_corpus"
-
-#: file stem → the jurisdiction its title or sign-off prints (None: a national body)
-PRINTED_JURISDICTION: dict[str, str | None] = {
-    "01-zhongfa-2021-36": None,  # 中共中央 国务院
-    "02-guofa-2021-23": None,  # 国务院
-    "03-buildings-peak": None,  # 住房和城乡建设部 国家发展改革委 (file 296)
-    "04-zhejiang-one": "浙江省",  # 浙江省委省政府
-    "05-zhejiang-tech": "浙江省",  # 浙江省碳达峰碳中和科技创新行动方案
-    "06-hangzhou-one": "杭州市",  # 中共杭州市委 杭州市人民政府
-    "07-hangzhou-tech": "杭州市",  # 杭州市科学技术局
-    "08-jiangxi-one": "江西省",  # 中共江西省委、江西省人民政府
-    "09-yufubanfa-2022-79": "重庆市",  # 重庆市人民政府办公厅
-}
+from policykg.records import Corpus
 
 
 @pytest.fixture(scope="module")
-def local_corpus() -> Corpus:
-    """The fixture loaded by the loaders, with each document's printed jurisdiction."""
-    corpus = load([FIXTURE])
-    docs = []
-    for doc in corpus.documents:
-        jurisdiction = PRINTED_JURISDICTION[doc.id]
-        kind = doc.kind if jurisdiction is None else DocKind.LOCAL_POLICY
-        docs.append(dataclasses.replace(doc, jurisdiction=jurisdiction, kind=kind))
-    corpus = dataclasses.replace(corpus, documents=tuple(docs))
-    return dataclasses.replace(corpus, sectors=tuple(tag_sectors(corpus)))
-
-
-@pytest.fixture(scope="module")
-def local_tree(local_corpus: Corpus) -> TreeNode:
-    return build_tree(local_corpus, local_corpus.sectors, jurisdiction_parents={"杭州市": "浙江省"})
+def local_tree(multi_jurisdiction_corpus: Corpus) -> TreeNode:
+    return build_tree(
+        multi_jurisdiction_corpus,
+        multi_jurisdiction_corpus.sectors,
+        jurisdiction_parents={"杭州市": "浙江省"},
+    )
 
 
 def _path(root: TreeNode, doc_id: str) -> list[TreeNode]:
@@ -76,9 +47,11 @@ def _labels(path: list[TreeNode]) -> list[str]:
     return [n.doc_id or n.label for n in path]
 
 
-def test_every_document_placed_once(local_corpus: Corpus, local_tree: TreeNode) -> None:
+def test_every_document_placed_once(
+    multi_jurisdiction_corpus: Corpus, local_tree: TreeNode
+) -> None:
     placed = [n.doc_id for _, n in iter_nodes(local_tree) if n.doc_id]
-    assert sorted(placed) == sorted(d.id for d in local_corpus.documents)
+    assert sorted(placed) == sorted(d.id for d in multi_jurisdiction_corpus.documents)
 
 
 def test_a_province_one_under_its_jurisdiction_by_its_citation(local_tree: TreeNode) -> None:
@@ -116,6 +89,13 @@ def test_a_municipality_policy_by_jurisdiction(local_tree: TreeNode) -> None:
     assert path[-1].basis == "jurisdiction"
 
 
+def test_an_autonomous_region_policy_by_jurisdiction(local_tree: TreeNode) -> None:
+    path = _path(local_tree, "10-ningxia-buildings")
+    assert _labels(path)[1:] == [LOCAL_GROUP, "宁夏回族自治区", "10-ningxia-buildings"]
+    # its 中办发〔2021〕37号 is not in the fixture: no local "1", no national parent
+    assert path[-1].reason == "宁夏回族自治区的政策，未说明落实的文件"
+
+
 def test_a_national_sector_plan_under_the_plan_it_implements(local_tree: TreeNode) -> None:
     path = _path(local_tree, "03-buildings-peak")
     # line 2: 根据《…意见》、《2030年前碳达峰行动方案》，制定本实施方案
@@ -128,6 +108,7 @@ def test_a_jurisdiction_subtree_as_text(local_tree: TreeNode) -> None:
     assert node is not None
     assert [line.strip() for line in tree_to_text(node)][:2] == [
         "浙江省",
-        "浙江省委省政府关于完整准确全面贯彻新发展理念做好碳达峰碳中和工作的实施意见  [04-zhejiang-one]",
+        "浙江省委省政府关于完整准确全面贯彻新发展理念做好碳达峰碳中和工作的实施意见"
+        "  [04-zhejiang-one]",
     ]
     assert find_jurisdiction(local_tree, "广东省") is None

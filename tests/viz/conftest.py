@@ -264,7 +264,7 @@ def open_page(chromium_binary: str, private_dir: Path) -> Iterator[Callable[...,
     procs: list[subprocess.Popen[bytes]] = []
     sockets: list[_WebSocket] = []
 
-    def opener(path: Path, fragment: str = "") -> Page:
+    def opener(path: Path, fragment: str = "", size: tuple[int, int] = (1280, 800)) -> Page:
         user_dir = private_dir / f"chromium-profile-{len(procs)}"
         user_dir.mkdir()
         proc = subprocess.Popen(
@@ -286,7 +286,7 @@ def open_page(chromium_binary: str, private_dir: Path) -> Iterator[Callable[...,
             page.call(f"{domain}.enable")
         page.call(
             "Emulation.setDeviceMetricsOverride",
-            {"width": 1280, "height": 800, "deviceScaleFactor": 1, "mobile": False},
+            {"width": size[0], "height": size[1], "deviceScaleFactor": 1, "mobile": False},
         )
         target_url = page.url + (f"#{quote(fragment)}" if fragment else "")
         navigation = page.call("Page.navigate", {"url": target_url})

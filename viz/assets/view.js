@@ -233,7 +233,6 @@
       progress.querySelector("span").textContent = Math.round(100 * p.iterations / p.total) + "%";
     });
   }
-  arrange(isTree ? roots[0] : undefined, ready);
 
   // --- focus, expand, collapse -----------------------------------------------------------------
   function walk(graph, start, keep) {
@@ -437,4 +436,6 @@
     setStatus();
   });
   setStatus();
+  // last: with physics off, vis-network draws synchronously and ready() reads all of the above
+  arrange(isTree ? roots[0] : undefined, ready);
 })();
