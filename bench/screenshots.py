@@ -32,14 +32,14 @@ def main(argv: list[str]) -> int:
         for name, rel in PAGES:
             page = site / rel
             if not page.exists():
-                print(f"skipped {rel}: not in the site", file=sys.stderr)  # noqa: T201
+                print(f"skipped {rel}: not in the site", file=sys.stderr)
                 continue
             tab = browser.open(page.resolve().as_uri())
             tab.wait("document.body.getAttribute('data-ready') === '1'")
             tmp = out / (name + ".tmp")
             tmp.write_bytes(tab.screenshot())
             tmp.replace(out / name)
-            print(f"wrote {out / name}", file=sys.stderr)  # noqa: T201
+            print(f"wrote {out / name}", file=sys.stderr)
     return 0
 
 

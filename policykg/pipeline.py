@@ -278,7 +278,8 @@ def write_site(store_dir: Path, output: Path) -> list[Path]:
     from policykg.graph.sectors import load_sectors
     from policykg.graph.tree import build_tree, tree_to_json
     from policykg.graph.views import to_networkx
-    from policykg.viz.site import SITE_VIEWS, write_site as _write
+    from policykg.viz.site import SITE_VIEWS
+    from policykg.viz.site import write_site as _write
 
     corpus = read_corpus(store_dir)
     tree = build_tree(corpus, corpus.sectors)
