@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench gold clean venv
+.PHONY: demo screenshots test lint bench gold clean venv
 
 venv: $(STAMP)
 
@@ -17,7 +17,11 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/policykg build
-	$(BIN)/policykg viz all -o build/
+	$(BIN)/policykg site -o build
+
+# the first paint (1400×900, headless Chromium) of each kind of page of the demo site
+screenshots: demo
+	$(BIN)/python -m bench.screenshots build docs/img
 
 test: $(STAMP)
 	$(BIN)/ruff check .

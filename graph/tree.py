@@ -517,7 +517,8 @@ def build_tree(
             basis = "date"
         b.place(doc.id, group, why, basis)
 
-    _place_local(b, local, implemented, docs, root, curated, sectors, jurisdiction_parents or {})
+    _place_local(b, local, implemented, docs, root, curated, sectors, jurisdiction_parents or {},
+                 one)
     placed.update(d.id for d in local)
 
     missing = [d.id for d in corpus.documents if d.id not in placed]
@@ -559,8 +560,13 @@ def _place_local(
     curated: _Curated,
     sectors: tuple[Sector, ...],
     parents: Mapping[str, str],
+    one: Document | None,
 ) -> None:
-    """Place local policies in their jurisdiction's own "1+N" system under the national "1"."""
+    """Place local policies in their jurisdiction's own "1+N" system under the national "1".
+
+    A local policy issued before the national "1" goes to its jurisdiction's precursor group,
+    outside the system, saying so.
+    """
     top = b.group(root, LOCAL_GROUP, "省、市按本地“1+N”体系贯彻落实国家“1+N”：按发文辖区分组")
     by_jur: dict[str, list[Document]] = defaultdict(list)
     for doc in local:
@@ -613,6 +619,13 @@ def _place_local(
             b.first[my_plan.id] = 0
         for doc in members:
             if doc is my_one or doc is my_plan:
+                continue
+            if one is not None and _before(doc, one):
+                early = b.group(group, EARLY_GROUP,
+                                f"早于“1”（{one.date}）印发的本辖区政策：先行政策，不属于“1+N”",
+                                False, jurisdiction=None)
+                why = f"{name}的政策，印发于 {doc.date}，早于“1”（{one.date}），不是落实“1”的文件"
+                b.place(doc.id, early, why, "date")
                 continue
             _place_one_local(b, doc, implemented.get(doc.id, []), docs, group, name,
                              my_one, my_plan)

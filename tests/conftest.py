@@ -91,11 +91,10 @@ def multi_jurisdiction_corpus() -> Corpus:
     import dataclasses
 
     from policykg.graph.sectors import tag_sectors
-    from policykg.loaders.corpus import load
-    from policykg.records import DocKind
-
     from policykg.loaders.agencies import load_registry
+    from policykg.loaders.corpus import load
     from policykg.loaders.tasks import find_tasks
+    from policykg.records import DocKind
 
     corpus = load([FIXTURES / "site_corpus"])
     registry = load_registry()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 
 from policykg.graph.tree import (
+    EARLY_GROUP,
     LOCAL_GROUP,
     TreeNode,
     build_tree,
@@ -94,6 +95,23 @@ def test_an_autonomous_region_policy_by_jurisdiction(local_tree: TreeNode) -> No
     assert _labels(path)[1:] == [LOCAL_GROUP, "宁夏回族自治区", "10-ningxia-buildings"]
     # its 中办发〔2021〕37号 is not in the fixture: no local "1", no national parent
     assert path[-1].reason == "宁夏回族自治区的政策，未说明落实的文件"
+
+
+def test_a_local_policy_older_than_the_one_is_a_precursor(
+    multi_jurisdiction_corpus: Corpus,
+) -> None:
+    import dataclasses
+
+    docs = tuple(
+        dataclasses.replace(d, date="2021-05-20") if d.id == "05-zhejiang-tech" else d
+        for d in multi_jurisdiction_corpus.documents
+    )
+    corpus = dataclasses.replace(multi_jurisdiction_corpus, documents=docs)
+    path = _path(build_tree(corpus, corpus.sectors), "05-zhejiang-tech")
+    assert _labels(path)[1:] == [LOCAL_GROUP, "浙江省", EARLY_GROUP, "05-zhejiang-tech"]
+    assert not path[-1].in_system
+    assert path[-1].basis == "date"
+    assert "早于“1”（2021-09-22）" in path[-1].reason
 
 
 def test_a_national_sector_plan_under_the_plan_it_implements(local_tree: TreeNode) -> None:

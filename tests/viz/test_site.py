@@ -87,7 +87,8 @@ def _check_links(site: Path) -> int:
     for page, parser in parsed.items():
         for ref in parser.refs:
             parts = urlsplit(ref)
-            assert not parts.scheme and not parts.netloc, f"{page.name}: {ref} leaves the site"
+            assert not parts.scheme, f"{page.name}: {ref} leaves the site"
+            assert not parts.netloc, f"{page.name}: {ref} leaves the site"
             target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
             assert target.is_file(), f"{page.relative_to(site)}: {ref} does not exist"
             assert site.resolve() in target.parents, f"{page.name}: {ref} leaves the site"
