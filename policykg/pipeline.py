@@ -85,6 +85,23 @@ class BuildResult:
         return graph
 
 
+def jurisdiction_parents(corpus: Corpus) -> dict[str, str]:
+    """Each document jurisdiction's enclosing ones (西湖区 → 杭州市 → 浙江省)."""
+    from policykg.loaders.jurisdictions import admin_map
+
+    amap = admin_map()
+    out: dict[str, str] = {}
+    for name in sorted({d.jurisdiction for d in corpus.documents if d.jurisdiction}):
+        division = amap.lookup(name)
+        if division is None:
+            continue
+        child_name = name
+        for up in amap.ancestors(division):
+            out[child_name] = up.name
+            child_name = up.name
+    return out
+
+
 def load_corpus(paths: Sequence[Path], progress: Progress | None = None) -> Corpus:
     """Parse input files or folders into records (documents, tasks, targets, citations)."""
     from policykg.loaders.corpus import load
@@ -107,7 +124,7 @@ def _records(paths: Sequence[Path], timings: dict[str, float],
     timings["parse_extract"] = t1 - t0
     tags = tuple(tag_sectors(corpus))
     corpus = dataclasses.replace(corpus, sectors=tags)
-    tree = build_tree(corpus, tags)
+    tree = build_tree(corpus, tags, jurisdiction_parents=jurisdiction_parents(corpus))
     timings["sectors_tree"] = time.perf_counter() - t1
     return corpus, tree
 
@@ -250,7 +267,7 @@ def write_views(store_dir: Path, kind: str, name: str | None, output: Path) -> l
     from policykg.viz.pages import write_all, write_view
 
     corpus = read_corpus(store_dir)
-    tree = build_tree(corpus, corpus.sectors)
+    tree = build_tree(corpus, corpus.sectors, jurisdiction_parents=jurisdiction_parents(corpus))
     if kind == "agency":
         if name is None:
             raise InputError("'viz agency' needs an agency name")
@@ -282,7 +299,7 @@ def write_site(store_dir: Path, output: Path) -> list[Path]:
     from policykg.viz.site import write_site as _write
 
     corpus = read_corpus(store_dir)
-    tree = build_tree(corpus, corpus.sectors)
+    tree = build_tree(corpus, corpus.sectors, jurisdiction_parents=jurisdiction_parents(corpus))
     graphs = {k: to_networkx(corpus, k, sector_tags=corpus.sectors, tree=tree)
               for k in SITE_VIEWS}
     labels = {s.slug: s.label_zh for s in load_sectors()}

@@ -527,7 +527,9 @@ def test_viz_tree(run: Run, built_store: tuple[Path, str, str], tmp_path: Path) 
     assert f"wrote {page}" in err
     html = page.read_text(encoding="utf-8")
     assert html.lstrip().lower().startswith("<!doctype html") or "<html" in html[:500].lower()
-    assert "2030年前碳达峰行动方案" in html
+    data = html.split('<script id="pkg-data" type="application/json">', 1)[1]
+    nodes = json.loads(data.split("</script>", 1)[0])["nodes"]
+    assert "2030年前碳达峰行动方案" in {n["label"] for n in nodes}
 
 
 @pytest.mark.slow
