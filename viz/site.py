@@ -362,7 +362,8 @@ def _meta_rows(ix: _Index, doc: Document) -> list[tuple[str, str, str]]:
         value = "".join(
             f'<span class="tag">{_e(ix.sector_labels.get(s, s))}</span>' for s, _ in tags
         )
-        terms = "、".join(sorted({t for _, ts in tags for t in ts}))
+        words = sorted({t for _, ts in tags for t in ts})
+        terms = "、".join(words[:12]) + (f" 等 {len(words)} 个" if len(words) > 12 else "")
         rows.append(("领域", value, f"推断：据文中词语（{terms}）"))
     if doc.url:
         rows.append(("来源网址", _e(doc.url), "印于原文"))
