@@ -89,6 +89,10 @@ class Branch:
     bureau: str | None
 
 
+# Abbreviated zone kinds and their official forms (辽源高新区 -> 辽源高新技术产业开发区).
+_ZONE_FORMS = (("高新区", "高新技术产业开发区"), ("经开区", "经济技术开发区"))
+
+
 def _fill(pattern: str, d: Division, **extra: str) -> str:
     stem = d.stems[0] if d.stems else d.name
     if "{" not in pattern:
@@ -102,6 +106,7 @@ class Bureaus:
     __slots__ = (
         "_made",
         "amap",
+        "below",
         "branches",
         "bureaus",
         "by_alias",
@@ -112,9 +117,11 @@ class Bureaus:
 
     def __init__(self, bureaus: Iterable[Bureau], branches: Iterable[Branch],
                  zone_suffixes: Iterable[str], committee: Iterable[str], amap: AdminMap,
-                 overrides: Mapping[tuple[str, str], str] | None = None) -> None:
+                 overrides: Mapping[tuple[str, str], str] | None = None,
+                 below: Mapping[tuple[str, str], str] | None = None) -> None:
         self.amap = amap
         self.overrides = dict(overrides or {})
+        self.below = dict(below or {})
         self.bureaus = {b.id: b for b in bureaus}
         self.branches = tuple(branches)
         self.zone_suffixes = tuple(sorted(zone_suffixes, key=len, reverse=True))
@@ -150,7 +157,7 @@ class Bureaus:
         made = self._made.get(aid)
         if made is not None:
             return made
-        name = _fill(self.overrides.get((d.code, bureau.id)) or bureau.form(d), d)
+        name = _fill(self._form(d, bureau), d, province=self.amap.province(d).label)
         if known is not None and name in known:
             # the registry lists this body under an id of its own (jiangsu-miit)
             return known[name]
@@ -168,9 +175,25 @@ class Bureaus:
         self._made[aid] = agency
         return agency
 
+    def _form(self, d: Division, bureau: Bureau) -> str:
+        """The name's tail for ``d``: its own override, its province's naming, or the level's."""
+        own = self.overrides.get((d.code, bureau.id))
+        if own is not None:
+            return own
+        for a in self.amap.ancestors(d):
+            inherited = self.below.get((a.code, bureau.id))
+            if inherited is not None:
+                return inherited
+        return bureau.form(d)
+
     def zone(self, d: Division, zone: str) -> Agency:
         """The management committee of a development zone of division ``d``."""
-        full = zone if self.amap.read_prefix(zone, d) is not None else d.label + zone
+        for short, full_form in _ZONE_FORMS:
+            if zone.endswith(short):
+                zone = zone[: -len(short)] + full_form
+                break
+        stem = d.stems[0] if d.stems else d.name
+        full = zone if self.amap.read_prefix(zone, d) is not None else stem + zone
         name = full + "管理委员会"
         aid = f"{d.id}-zone-{_digest(name)}"
         made = self._made.get(aid)
@@ -246,7 +269,7 @@ class Bureaus:
                     if got is not None:
                         return got
         b = self.by_alias.get(name)
-        if b is not None and b.bare:
+        if b is not None and b.bare and _fits(home, name):
             return self.agency(home, b, date, known)
         zone = self._zone_name(name)
         if zone is not None:
@@ -259,11 +282,13 @@ class Bureaus:
             # a district or county named in its city's list: its people's government
             return self.agency(d, self.bureaus["gov"], date, known)
         b = self.by_alias.get(rest)
-        if b is not None:
+        if b is not None and (explicit or _fits(d, rest)):
             return self.agency(d, b, date, known)
         zone = self._zone_name(rest)
         if zone is not None and explicit:
-            return self.zone(d, rest if zone == rest else zone)
+            # 辽源高新区管委会: the zone keeps the place printed before it
+            stem = d.stems[0] if d.stems else d.name
+            return self.zone(d, stem + zone)
         return None
 
     def _zone_name(self, name: str) -> str | None:
@@ -276,6 +301,11 @@ class Bureaus:
         if len(base) >= 3 and base.endswith(self.zone_suffixes):
             return base
         return None
+
+
+def _fits(d: Division, alias: str) -> bool:
+    """A 厅 is a province's (or region's): 经济和信息化厅 in a Chongqing plan is not Chongqing's."""
+    return not alias.endswith("厅") or (d.rank == "province" and not d.is_municipality)
 
 
 def _aliases(d: Division, aliases: Iterable[str]) -> tuple[str, ...]:
@@ -348,13 +378,19 @@ def load_bureaus(amap: AdminMap | None = None) -> Bureaus:
     zones = data.get("zones", {})
     amap = amap or admin_map()
     overrides: dict[tuple[str, str], str] = {}
+    below: dict[tuple[str, str], str] = {}
     for i, e in enumerate(data.get("override", [])):
         where = f"[[override]] #{i + 1}"
         if amap.get(e.get("division")) is None or e.get("bureau") not in ids or not e.get("name"):
             raise RegistryError(f"{_LABEL}: {where}: needs a known division, bureau and a name")
-        overrides[(e["division"], e["bureau"])] = str(e["name"])
+        key = (e["division"], e["bureau"])
+        if key in overrides:
+            raise RegistryError(f"{_LABEL}: {where}: {key} is overridden twice")
+        overrides[key] = str(e["name"])
+        if e.get("below"):
+            below[key] = str(e["below"])
     return Bureaus(bureaus, branches, _strs(zones, "suffixes", "[zones]"),
-                   _strs(zones, "committee", "[zones]"), amap, overrides)
+                   _strs(zones, "committee", "[zones]"), amap, overrides, below)
 
 
 def level_of(d: Division | None) -> Level:

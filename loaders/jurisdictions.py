@@ -413,7 +413,9 @@ def admin_map() -> AdminMap:
         level = {"province": Level.PROVINCIAL, "prefecture": Level.MUNICIPAL}.get(
             rank, Level.COUNTY)
         label_name = name
-        if rank == "county" and parent and rows[parent][1] in ("直辖市", *_PREFECTURE_TYPES):
+        # a city's district is named with its city (上海市浦东新区, 杭州市余杭区); counties,
+        # county-level cities and banners go by their own name (金堂县, 彭州市)
+        if dtype == "市辖区" and parent and rows[parent][1] in ("直辖市", *_PREFECTURE_TYPES):
             label_name = rows[parent][0] + name
         divisions.append(Division(
             code=code, id=lex.ids.get(code, f"cn{code}"), name=name, type=dtype, rank=rank,

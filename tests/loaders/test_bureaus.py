@@ -55,26 +55,29 @@ def registry() -> Registry:
         pytest.param("经济和信息化厅", "四川省", "四川省经济和信息化厅", Level.PROVINCIAL,
                      id="override-sichuan"),
         pytest.param("重庆市交通局", None, "重庆市交通局", Level.PROVINCIAL, id="override-cq"),
+        # 186 成都市…行动方案: a province's naming followed by its cities (经济和信息化局)
+        pytest.param("市经信局", "成都市", "成都市经济和信息化局", Level.MUNICIPAL,
+                     id="override-below"),
         # 451 德州市…规划
-        pytest.param("人民银行德州市中心支行", "德州市", "中国人民银行德州中心支行",
+        pytest.param("人民银行德州市中心支行", "德州市", "中国人民银行德州市中心支行",
                      Level.MUNICIPAL, id="pbc-city-suffix"),
         # 347 山东省绿色低碳转型2022年行动计划
-        pytest.param("国网山东省电力公司", "山东省", "国网山东省电力有限公司", Level.PROVINCIAL,
+        pytest.param("国网山东省电力公司", "山东省", "国网山东省电力公司", Level.PROVINCIAL,
                      id="state-grid"),
         pytest.param("宁夏税务局", None, "国家税务总局宁夏回族自治区税务局", Level.PROVINCIAL,
                      id="tax-short-name"),
         # 357 辽源市…实施方案: a zone's management committee
-        pytest.param("辽源高新区管委会", "辽源市", "辽源市高新区管理委员会", Level.MUNICIPAL,
-                     id="zone"),
+        pytest.param("辽源高新区管委会", "辽源市", "辽源高新技术产业开发区管理委员会",
+                     Level.MUNICIPAL, id="zone"),
         # 185/186 成都市…: counties named in a city's list are their governments
-        pytest.param("金堂县", "成都市", "成都市金堂县人民政府", Level.COUNTY, id="county-gov"),
-        pytest.param("大邑县政府", "成都市", "成都市大邑县人民政府", Level.COUNTY,
+        pytest.param("金堂县", "成都市", "金堂县人民政府", Level.COUNTY, id="county-gov"),
+        pytest.param("大邑县政府", "成都市", "大邑县人民政府", Level.COUNTY,
                      id="county-gov-short"),
         pytest.param("区发展改革局", "杭州市余杭区", "杭州市余杭区发展和改革局", Level.COUNTY,
                      id="district-bureau"),
         pytest.param("市生态环境局", "杭州市余杭区", "杭州市生态环境局", Level.MUNICIPAL,
                      id="city-prefix-in-district"),
-        pytest.param("省委宣传部", "湖北省", "中共湖北省委员会宣传部", Level.PROVINCIAL,
+        pytest.param("省委宣传部", "湖北省", "中共湖北省委宣传部", Level.PROVINCIAL,
                      id="party-department"),
         # national names stay national in a local document
         pytest.param("国家发展改革委", "重庆市", "国家发展和改革委员会", Level.CENTRAL,
@@ -172,3 +175,11 @@ def test_shared_suffix_and_lower_level_groups(fixtures_dir: Path) -> None:
     # the districts' bureaus are each district's: a group, not one body
     assert last.collective[:2] == ("区机管局", "区财政局")
     assert [t.jurisdiction for t in corpus.tasks] == ["上海市"] * 3
+
+
+def test_a_hall_is_a_province_s(registry: Registry) -> None:
+    # 57 成渝…: 经济和信息化厅 after 四川省能源局 is Sichuan's; Chongqing has no 厅
+    assert registry.resolve("经济和信息化厅", "重庆市") is None
+    a = registry.resolve("经济和信息化厅", "四川省")
+    assert a is not None
+    assert a.name == "四川省经济和信息化厅"
