@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from policykg.errors import RegistryError
-from policykg.ontology import SECTORS_PATH
 from policykg.records import Corpus, Document, SectorTag, Target, Task
 
 __all__ = [
@@ -52,13 +51,25 @@ class Sector:
     terms: tuple[str, ...]
 
 
-@functools.cache
-def load_sectors(path: Path = SECTORS_PATH) -> tuple[Sector, ...]:
-    """Read the sector scheme (once per path).
+def _default_path() -> Path:
+    # imported here: policykg.ontology imports rdflib (200 ms), which a cold ``who`` or
+    # ``targets --sector`` must not pay just to name this file
+    from policykg.ontology import SECTORS_PATH
+
+    return SECTORS_PATH
+
+
+def load_sectors(path: Path | None = None) -> tuple[Sector, ...]:
+    """Read the sector scheme (``ontology/sectors.ttl`` unless ``path``), once per path.
 
     Raises:
         RegistryError: the file is missing, is not Turtle, or a concept has no terms.
     """
+    return _load_sectors(path or _default_path())
+
+
+@functools.cache
+def _load_sectors(path: Path) -> tuple[Sector, ...]:
     from rdflib import Graph, Literal, URIRef
     from rdflib.namespace import RDF, SKOS
     from rdflib.plugins.parsers.notation3 import BadSyntax
@@ -182,7 +193,7 @@ def _iter_tags(
         yield from tag_text(target.id, target.indicator, sectors)
 
 
-def tag_sectors(corpus: Corpus, path: Path = SECTORS_PATH) -> list[SectorTag]:
+def tag_sectors(corpus: Corpus, path: Path | None = None) -> list[SectorTag]:
     """Return the sector tags of every document, task and target of a corpus.
 
     Documents need a title hit or ``DOC_MIN_HITS`` dense body hits; tasks are tagged from
