@@ -10,6 +10,7 @@ Must not import ``loaders`` or ``viz``.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from typing import Final
@@ -54,6 +55,7 @@ _SAFE_ASCII: Final = frozenset(
 _UNSAFE: Final = re.compile(r"[^A-Za-z0-9\-._~\x80-\U0010FFFF]|\s")
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the same ids recur in many triples
 def segment(value: str | int) -> str:
     """Return ``value`` as one IRI path segment.
 
