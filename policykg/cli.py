@@ -103,7 +103,7 @@ def _summary(result: pipeline.BuildResult, store: Path | None, out: TextIO) -> N
         out.write(f"  unresolved agencies: {len(open_world)} ({unresolved} of "
                   f"{sum(named.values())} mentions in tasks; policykg extract --kind agencies "
                   f"lists them)\n")
-    out.write(f"triples: {len(result.graph)}\n")
+    out.write(f"triples: {result.triples}\n")
     codes = Counter(p.code for p in corpus.problems)
     by_code = ", ".join(f"{c}: {n}" for c, n in sorted(codes.items()))
     out.write(f"problems: {len(corpus.problems)}" + (f" ({by_code})" if by_code else "") + "\n")

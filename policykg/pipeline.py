@@ -61,12 +61,14 @@ class BuildResult:
     """Everything one build produced, with the time each stage took.
 
     ``ntriples`` is the graph as sorted N-Triples: the text, or the store's ``graph.nt``;
-    ``graph`` reads it into an ``rdflib.Graph`` on first use (the build itself needs none).
+    ``graph`` reads it into an ``rdflib.Graph`` on first use (the build itself needs none;
+    ``triples`` is its size without reading it).
     """
 
     corpus: Corpus
     tree: TreeNode
     ntriples: str | Path
+    triples: int
     validation: ValidationReport | None
     timings: dict[str, float]
     _cache: dict[str, Any] = dataclasses.field(default_factory=dict, repr=False, compare=False)
@@ -146,8 +148,8 @@ def build(paths: Sequence[Path], *, validate: bool = True,
 
         report = shacl_validate(text)
         timings["validate"] = time.perf_counter() - t1
-    return BuildResult(corpus=corpus, tree=tree, ntriples=text, validation=report,
-                       timings=timings)
+    return BuildResult(corpus=corpus, tree=tree, ntriples=text, triples=text.count("\n"),
+                       validation=report, timings=timings)
 
 
 def build_store(paths: Sequence[Path], store_dir: Path, *, validate: bool = True,
@@ -168,7 +170,7 @@ def build_store(paths: Sequence[Path], store_dir: Path, *, validate: bool = True
     store_dir.parent.mkdir(parents=True, exist_ok=True)
     nt = store_dir.with_name(f".{store_dir.name}.nt-{os.getpid()}")
     try:
-        write_sorted(corpus_lines(corpus, corpus.sectors, tree), nt)
+        triples = write_sorted(corpus_lines(corpus, corpus.sectors, tree), nt)
         t1 = time.perf_counter()
         timings["rdf"] = t1 - t0
         report = None
@@ -190,7 +192,7 @@ def build_store(paths: Sequence[Path], store_dir: Path, *, validate: bool = True
     finally:
         nt.unlink(missing_ok=True)
     return BuildResult(corpus=corpus, tree=tree, ntriples=store_dir / "graph.nt",
-                       validation=report, timings=timings)
+                       triples=triples, validation=report, timings=timings)
 
 
 def _check_store_target(store_dir: Path) -> None:
