@@ -273,6 +273,11 @@ class Bureaus:
             return self.agency(home, b, date, known)
         zone = self._zone_name(name)
         if zone is not None:
+            # 市辽源高新区管委会 (a prefix carried over a list): the zone as printed after it
+            for p in sorted(home.prefixes, key=len, reverse=True):
+                if zone.startswith(p) and self.amap.read_prefix(zone[len(p):], home):
+                    zone = zone[len(p):]
+                    break
             return self.zone(home, zone)
         return None
 

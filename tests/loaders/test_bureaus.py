@@ -69,6 +69,8 @@ def registry() -> Registry:
         # 357 辽源市…实施方案: a zone's management committee
         pytest.param("辽源高新区管委会", "辽源市", "辽源高新技术产业开发区管理委员会",
                      Level.MUNICIPAL, id="zone"),
+        pytest.param("市辽源高新区管委会", "辽源市", "辽源高新技术产业开发区管理委员会",
+                     Level.MUNICIPAL, id="zone-after-carried-prefix"),
         # 185/186 成都市…: counties named in a city's list are their governments
         pytest.param("金堂县", "成都市", "金堂县人民政府", Level.COUNTY, id="county-gov"),
         pytest.param("大邑县政府", "成都市", "大邑县人民政府", Level.COUNTY,
@@ -77,7 +79,7 @@ def registry() -> Registry:
                      id="district-bureau"),
         pytest.param("市生态环境局", "杭州市余杭区", "杭州市生态环境局", Level.MUNICIPAL,
                      id="city-prefix-in-district"),
-        pytest.param("省委宣传部", "湖北省", "中共湖北省委宣传部", Level.PROVINCIAL,
+        pytest.param("省委宣传部", "湖北省", "中共湖北省委员会宣传部", Level.PROVINCIAL,
                      id="party-department"),
         # national names stay national in a local document
         pytest.param("国家发展改革委", "重庆市", "国家发展和改革委员会", Level.CENTRAL,
