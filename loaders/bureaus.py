@@ -275,8 +275,10 @@ class Bureaus:
         if zone is not None:
             # 市辽源高新区管委会 (a prefix carried over a list): the zone as printed after it
             for p in sorted(home.prefixes, key=len, reverse=True):
-                if zone.startswith(p) and self.amap.read_prefix(zone[len(p):], home):
-                    zone = zone[len(p):]
+                rest = zone[len(p):]
+                if zone.startswith(p) and (self.amap.read_prefix(rest, home)
+                                           or self._zone_name(rest) is not None):
+                    zone = rest
                     break
             return self.zone(home, zone)
         return None

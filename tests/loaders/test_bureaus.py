@@ -71,6 +71,9 @@ def registry() -> Registry:
                      Level.MUNICIPAL, id="zone"),
         pytest.param("市辽源高新区管委会", "辽源市", "辽源高新技术产业开发区管理委员会",
                      Level.MUNICIPAL, id="zone-after-carried-prefix"),
+        # 500 青岛市…三年行动计划: 西海岸新区管委 after 市…、
+        pytest.param("市西海岸新区管委", "青岛市", "青岛西海岸新区管理委员会", Level.MUNICIPAL,
+                     id="zone-named-without-place"),
         # 185/186 成都市…: counties named in a city's list are their governments
         pytest.param("金堂县", "成都市", "金堂县人民政府", Level.COUNTY, id="county-gov"),
         pytest.param("大邑县政府", "成都市", "大邑县人民政府", Level.COUNTY,
