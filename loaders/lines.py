@@ -352,6 +352,8 @@ def join_paragraphs(lines: Sequence[SourceLine], width: int | None = None) -> li
     prev_width = 0
     in_url = False
 
+    first_page: int | None = None
+
     def flush() -> None:
         nonlocal texts, offsets, length
         if texts:
@@ -361,6 +363,7 @@ def join_paragraphs(lines: Sequence[SourceLine], width: int | None = None) -> li
                     start_line=offsets[0][1],
                     end_line=offsets[-1][1],
                     offsets=tuple(offsets),
+                    page=first_page,
                 )
             )
         texts, offsets, length = [], [], 0
@@ -412,6 +415,7 @@ def join_paragraphs(lines: Sequence[SourceLine], width: int | None = None) -> li
                 length += 1
         if not texts:
             in_url = url
+            first_page = line.page
         offsets.append((length, line.number))
         texts.append(text)
         length += len(text)

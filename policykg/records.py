@@ -133,13 +133,15 @@ class Paragraph:
 
     ``offsets`` holds, for each joined source line, the character offset in
     ``text`` where it starts and its source line number, so any character maps
-    back to its source line with ``line_at``.
+    back to its source line with ``line_at``. ``page`` is the PDF page of the first line
+    (None for text files), as in ``Span``.
     """
 
     text: str
     start_line: int
     end_line: int
     offsets: tuple[tuple[int, int], ...]
+    page: int | None = None
 
     def line_at(self, offset: int) -> int:
         """Return the source line of the character at ``offset``."""

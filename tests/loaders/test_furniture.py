@@ -155,3 +155,14 @@ def test_bare_table_numbers_off_the_page_sequence_stay() -> None:
     cleaned = clean_pdf(PdfText(file="t.pdf", pages=pages))
     assert [s.text for s in cleaned.lines if s.text.isdigit()] == ["41", "42", "43", "44"]
     assert len(cleaned.artifacts) == 4
+
+
+def test_paragraphs_of_a_pdf_know_their_page() -> None:
+    from policykg.loaders.documents import load_documents
+
+    (doc,) = load_documents([PDF / "coal_glued_page_numbers.pdf"]).documents
+    # page 1 holds lines 1-18; the paragraph 12-19 runs over the page break and is given
+    # the page of its first line, as a span is
+    assert [(p.start_line, p.end_line, p.page) for p in doc.paragraphs[3:6]] == [
+        (11, 11, 1), (12, 19, 1), (20, 20, 2)]
+    assert all(p.page == (1 if p.start_line <= 18 else 2) for p in doc.paragraphs)
