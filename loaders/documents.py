@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from policykg.errors import EmptyInputError, InputError
+from policykg.errors import EmptyInputError, InputError, NotAPolicyTextError
 from policykg.loaders.compilation import Block, find_structure, is_compilation
 from policykg.loaders.header import read_header
 from policykg.loaders.lines import CleanedLines, join_paragraphs
@@ -312,6 +312,14 @@ def _load_documents(paths: Sequence[Path], progress: Progress | None) -> LoadedD
             # the CLI prints these from the summaries; with nothing read, it gets only the error
             log = logger.warning if not documents else logger.info
             log("skipped %s: %s", summary.source_file, summary.detail)
+    if not documents and not errors:
+        # every file was read, yet none holds a document (headings alone, say)
+        read = [s.source_file or "input" for s in summaries if s.status != "skipped"]
+        first = read[0] if read else "input"
+        raise NotAPolicyTextError(
+            f"no policy document found in {', '.join(read[:3])}"
+            + (f" and {len(read) - 3} more files" if len(read) > 3 else ""),
+            Span(file=Path(first).name, start_line=1, end_line=1))
     if not documents:
         reasons = ", ".join(f"{r}: {n}" for r, n in sorted(Counter(e.reason for e in errors)
                                                           .items()))
