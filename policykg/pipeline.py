@@ -87,6 +87,23 @@ class BuildResult:
         return graph
 
 
+def tree_corpus(corpus: Corpus) -> Corpus:
+    """The corpus the "1+N" tree places: a document the loaders left without a jurisdiction
+    takes the one its agencies are resolved in (``loaders.agencies.document_jurisdiction``:
+    its chapter, title or printed issuer), so a provincial 实施意见 is not taken as national."""
+    from policykg.loaders.agencies import default_registry, document_jurisdiction
+
+    registry = default_registry()
+    docs = []
+    for doc in corpus.documents:
+        if doc.jurisdiction is None:
+            found = document_jurisdiction(doc, registry)
+            if found is not None:
+                doc = dataclasses.replace(doc, jurisdiction=found.name)
+        docs.append(doc)
+    return dataclasses.replace(corpus, documents=tuple(docs))
+
+
 def jurisdiction_parents(corpus: Corpus) -> dict[str, str]:
     """Each document jurisdiction's enclosing ones (西湖区 → 杭州市 → 浙江省)."""
     from policykg.loaders.jurisdictions import admin_map
@@ -126,7 +143,8 @@ def _records(paths: Sequence[Path], timings: dict[str, float],
     timings["parse_extract"] = t1 - t0
     tags = tuple(tag_sectors(corpus))
     corpus = dataclasses.replace(corpus, sectors=tags)
-    tree = build_tree(corpus, tags, jurisdiction_parents=jurisdiction_parents(corpus))
+    placed = tree_corpus(corpus)
+    tree = build_tree(placed, tags, jurisdiction_parents=jurisdiction_parents(placed))
     timings["sectors_tree"] = time.perf_counter() - t1
     return corpus, tree
 
@@ -269,7 +287,9 @@ def write_views(store_dir: Path, kind: str, name: str | None, output: Path) -> l
     from policykg.viz.pages import write_all, write_view
 
     corpus = read_corpus(store_dir)
-    tree = build_tree(corpus, corpus.sectors, jurisdiction_parents=jurisdiction_parents(corpus))
+    placed = tree_corpus(corpus)
+    tree = build_tree(placed, corpus.sectors,
+                      jurisdiction_parents=jurisdiction_parents(placed))
     if kind == "agency":
         if name is None:
             raise InputError("'viz agency' needs an agency name")
@@ -300,8 +320,10 @@ def write_site(store_dir: Path, output: Path) -> list[Path]:
     from policykg.viz.site import SITE_VIEWS
     from policykg.viz.site import write_site as _write
 
-    corpus = read_corpus(store_dir)
-    tree = build_tree(corpus, corpus.sectors, jurisdiction_parents=jurisdiction_parents(corpus))
+    # the site lists each document under the jurisdiction the tree places it in
+    corpus = tree_corpus(read_corpus(store_dir))
+    tree = build_tree(corpus, corpus.sectors,
+                      jurisdiction_parents=jurisdiction_parents(corpus))
     graphs = {k: to_networkx(corpus, k, sector_tags=corpus.sectors, tree=tree)
               for k in SITE_VIEWS}
     labels = {s.slug: s.label_zh for s in load_sectors()}

@@ -130,3 +130,25 @@ def test_a_jurisdiction_subtree_as_text(local_tree: TreeNode) -> None:
         "  [04-zhejiang-one]",
     ]
     assert find_jurisdiction(local_tree, "广东省") is None
+
+
+def test_the_pipeline_gives_the_tree_the_jurisdiction_agencies_are_read_in() -> None:
+    from pathlib import Path
+
+    from policykg import pipeline
+    from policykg.graph.sectors import tag_sectors
+    from policykg.loaders.corpus import load
+
+    fixture = Path(__file__).resolve().parents[1] / "data" / "fixtures" / "site_corpus"
+    corpus = load([fixture])
+    placed = pipeline.tree_corpus(corpus)
+    jurisdiction = {d.id: d.jurisdiction for d in placed.documents}
+    assert jurisdiction["01-zhongfa-2021-36"] is None  # 中共中央 国务院
+    assert jurisdiction["04-zhejiang-one"] == "浙江省"  # its title: 浙江省委省政府关于…
+    assert jurisdiction["08-jiangxi-one"] == "江西省"
+    assert jurisdiction["06-hangzhou-one"] == "杭州市"
+    root = build_tree(placed, tag_sectors(placed),
+                      jurisdiction_parents=pipeline.jurisdiction_parents(placed))
+    path = _path(root, "06-hangzhou-one")
+    assert _labels(path)[1:] == [LOCAL_GROUP, "浙江省", "杭州市", "06-hangzhou-one"]
+    assert path[-1].basis == "local_one"
