@@ -219,7 +219,7 @@ def _frame(title: str, body: str, *, up: str, views: Sequence[str], script: bool
 <title>{_e(title)} · 双碳政策知识图谱</title>
 <link rel="stylesheet" href="{up}assets/site.css">
 </head>
-<body>
+<body{"" if script else ' data-ready="1"'}>
 <header class="site-bar"><b>双碳政策知识图谱</b>{" ".join(nav)}</header>
 <main class="site-main">
 {body}
