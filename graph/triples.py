@@ -133,6 +133,7 @@ PKG_ASSIGNED, PKG_STATED = _pkg("assignedBy"), _pkg("statedIn")
 PKG_LEAD, PKG_PARTICIPANT = _pkg("leadAgency"), _pkg("participantAgency")
 PKG_UNRESOLVED, PKG_COLLECTIVE = _pkg("unresolvedAgency"), _pkg("collective")
 PKG_ANNOTATION, PKG_ETAL = _pkg("annotation"), _pkg("etAl")
+PKG_LEAD_BASIS = _pkg("leadBasis")
 PKG_INDICATOR, PKG_VALUE, PKG_VALUE_MAX = _pkg("indicator"), _pkg("value"), _pkg("valueMax")
 PKG_UNIT, PKG_DIRECTION, PKG_APPROX = _pkg("unit"), _pkg("direction"), _pkg("approx")
 PKG_TARGET_YEAR, PKG_BASE_YEAR = _pkg("targetYear"), _pkg("baseYear")
@@ -373,6 +374,8 @@ def task_triples(
                 yield _t(t, prop, _i(iris.agency_iri(agency_id)))
     for name in task.unresolved:
         yield _t(t, PKG_UNRESOLVED, lang_literal(name))
+    if task.lead_basis is not None:
+        yield _t(t, PKG_LEAD_BASIS, literal(str(task.lead_basis)))
     for group in task.collective:
         yield _t(t, PKG_COLLECTIVE, lang_literal(group))
     yield _t(t, PKG_ETAL, _bool(task.etc))

@@ -1,26 +1,38 @@
-"""Tasks: the items of a policy that assign work, with the agencies responsible.
+"""Tasks: the items of a policy that assign work, with the bodies responsible.
 
-Reads the responsibility annotations the compilation prints after an item —
-（A、B牵头，C、D等按职责分工负责）, （责任单位：A，B、C）, （牵头单位：A；配合单位：B）,
-（A、B负责）, bare 责任单位： lines — on ``Document.paragraphs`` (wrapped and page-broken
-lines already joined), and resolves every name in the document's jurisdiction.
+Reads responsibility annotations in every form the corpus prints —
+（A、B牵头，C、D等按职责分工负责）, （X牵头，Y配合）, （责任单位：A，B、C）, (责任单位:…), ［…］,
+（牵头单位：A；配合单位：B）, labels on their own lines, bare lists after a sentence （A、B、C）,
+notes such as 下同 / 以下…不再列出 — on ``Document.paragraphs`` (wrapped and page-broken
+lines already joined), and resolves every name in the document's jurisdiction.  The words
+of the grammar are data (``lexicons/annotations.toml``); an unknown connective degrades to
+"names found, role unknown".
+
+Lead only where the text marks it (牵头, 牵头单位, 会同) or where the document states its own
+convention (排在第一位的为牵头单位, 逗号前为牵头单位); a comma alone never marks a lead.
 
 Must not import rdflib, networkx, pyvis, spaCy or jieba.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
-from collections.abc import Sequence
+import tomllib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
+from importlib import resources
 
 from policykg.loaders.agencies import Registry, document_jurisdiction
-from policykg.records import Agency, Document, Paragraph, Problem, Span, Task
+from policykg.records import Agency, Document, LeadBasis, Paragraph, Problem, Span, Task
 
 __all__ = [
     "Annotation",
+    "Convention",
     "RawRoles",
+    "document_convention",
     "find_annotations",
     "find_tasks",
     "parse_annotation",
@@ -29,45 +41,73 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-_OPEN = "（(\u3014["
-_CLOSE = "）)\u3015]"
+_OPEN = "（(\u3014[［〈【"
+_CLOSE = "）)\u3015]］〉】"
+#: brackets an annotation may stand in: （…） (…) ［…］ […] 【…】
+_ANN_OPEN = "（(［[【"
 
-# A label that opens a labelled annotation:
-# line 31052: （责任单位：市发展改革委，市科委、中关村管委会，…）
-# line 33837: （牵头单位：市发改委、市经信局；配合单位：市生态环境局、…）
-# line 33432: （责任部门：自然处，完成期限：12月底）
-LABEL = re.compile(
-    r"""
-    (?P<label>牵头单位|配合单位|责任单位|责任部门|完成期限|完成时限)
-    \s*[：:]
-    """,
-    re.VERBOSE,
-)
 
-# The role a clause ends with, and a 等 before it:
-# line 6260: 国家发展改革委牵头，国家统计局、国家能源局等按职责分工负责
-# line 10946: …国家粮食和储备局等部门按职责分工负责
-# line 19690: 生态环境部牵头负责;  line 29600: 各相关部门按分工负责
-# line 6013: 地方各级人民政府负责落实;  line 41128: 宁东管委会具体落实
-ROLE_SUFFIX = re.compile(
-    r"""
-    (?P<etc>等(?:有关|相关)?(?:部门|单位)?)?
-    (?P<kind>牵头负责|负责牵头|牵头|按照?职责分工负责|按分工负责|分工负责|负责落实|具体落实|负责)
-    $
-    """,
-    re.VERBOSE,
-)
+class Convention(StrEnum):
+    """A document's own statement of which listed unit leads."""
 
-# A clause that only says later items are not annotated again:
-# line 6015: 以下均需地方各级人民政府落实，不再列出;  line 41128: 以下任务不再列出
-SKIP_CLAUSE = re.compile(r"^(?:以下.*|不再列出)$")
+    FIRST = "first"  # 排在第一位的为牵头单位, 列首位的为牵头单位
+    COMMA = "comma"  # 逗号前为牵头单位
+
+
+def _alternation(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+@dataclass(frozen=True, slots=True)
+class _Grammar:
+    """The regular expressions built from ``lexicons/annotations.toml``."""
+
+    label: re.Pattern[str]
+    label_roles: dict[str, str]
+    ending: re.Pattern[str]
+    ending_roles: dict[str, str]
+    skip: re.Pattern[str]
+    convention: re.Pattern[str]
+    convention_kinds: dict[str, Convention]
+    suffix: re.Pattern[str]
+    bare_label: re.Pattern[str]
+
+
+@functools.cache
+def _grammar() -> _Grammar:
+    text = resources.files("policykg.loaders.lexicons").joinpath("annotations.toml").read_text(
+        encoding="utf-8")
+    data = tomllib.loads(text)
+    label_roles = {w: role for role, words in data["labels"].items() for w in words}
+    ending_roles = {w: role for role, words in data["endings"].items() for w in words}
+    kinds = {w: Convention(kind) for kind, words in data["conventions"].items() for w in words}
+    # any short label ending in 单位/部门 is a label too: its role is unknown
+    label = re.compile(
+        rf"(?P<label>{_alternation(label_roles)}|[\u4e00-\u9fff]{{1,6}}(?:单位|部门))\s*[：:]")
+    ending = re.compile(
+        rf"(?P<etc>等(?:有关|相关)?(?:部门|单位)?)?(?P<kind>{_alternation(ending_roles)})$")
+    skip = re.compile(rf"^(?:{_alternation(data['clauses']['skip'])})")
+    convention = re.compile(rf"(?P<kind>{_alternation(kinds)})[^，。；）)]{{0,12}}?为牵头")
+    suffix = re.compile(rf"(?:{_alternation(data['names']['suffixes'])})(?:[（(][^）)]*[）)])?$")
+    bare = [w for w, r in label_roles.items() if r != "other"]
+    bare_label = re.compile(rf"(?P<label>{_alternation(bare)})\s*[：:]")
+    return _Grammar(label=label, label_roles=label_roles, ending=ending,
+                    ending_roles=ending_roles, skip=skip, convention=convention,
+                    convention_kinds=kinds, suffix=suffix, bare_label=bare_label)
+
 
 # The closing clause of the Inner Mongolia 6.2 annotations, after a list with no role verb:
 # line 38655: （自治区发展改革委、工信厅、能源局，按照部门职责分工持续推进）
-# line 38707: （…，各盟市政府有关部门，按照部门职责分工，按实施方案计划分年度实施）
-# line 38674: （…市场监管局，按照部门职责分工 2022年 2月底前）
-BY_DUTIES = re.compile(r"^按照?(?:部门)?职责分工")
-PLAN_CLAUSE = re.compile(r"^按实施方案")
+BY_DUTIES = re.compile(r"^按照?(?:部门)?职[责能]分工")
+
+# X会同Y: X leads (国家发展改革委会同有关部门负责)
+WITH = re.compile(r"会同")
+
+# A bracket holding only a note about the annotations, dropped before reading names:
+# （排在第一为牵头单位，下同）;
+# 〈含开发区、风景区管委会，以下工作任务均需各区人民政府落实，不再列出〉
+NOTE_BRACKET = re.compile(
+    r"[（(〈［\[][^（(〈［\[）)〉］\]]*?(?:为牵头|下同|不再列出)[^）)〉］\]]*[）)〉］\]]")
 
 # The start of an item inside a paragraph, where an unclosed annotation must stop:
 # line 40579: （责任单位：…宁东能源化工基地管委会，各地 / 3.严格控制煤炭消费。 (the closing
@@ -91,27 +131,14 @@ ITEM_MARKER = re.compile(
     re.VERBOSE,
 )
 
-# A bare 责任单位 line (no brackets), at a paragraph start or after a sentence:
-# line 39045: 责任单位：自治区发展改革委、能源局、工业和信息化厅，各盟行政公署、市人民政府
-# Where an annotation may start: a full-width bracket or a bare label (skips the rest).
-_ANNOTATION_AT = re.compile(r"""（ | 责任单位 | 牵头单位""", re.VERBOSE)
-
-BARE_LABEL = re.compile(
-    r"""
-    (?:^|(?<=[。；！？”]))\s*
-    (?P<label>责任单位|牵头单位)\s*[：:]
-    """,
-    re.VERBOSE,
-)
-
 # Where a list joins a group with 和 rather than 、:
 # line 37134: 省工业强省建设工作领导小组相关成员单位和各市、县[区]人民政府
 # line 37200: 省生态环境厅等部门和各市、县[区]人民政府
-# (the text prints the 区 in tortoise-shell brackets)
 LIST_AND = re.compile(r"(?P<etc>等(?:有关|相关)?(?:部门|单位))?和(?=各|相关|有关)")
 
 _MAX_BODY = 400
 _MAX_WALK = 12
+_MAX_NAME = 40
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -131,10 +158,11 @@ class RawRoles:
     lead: tuple[str, ...] = ()
     participants: tuple[str, ...] = ()
     etc: bool = False
+    basis: LeadBasis | None = None
 
     @property
     def names(self) -> tuple[tuple[str, bool], ...]:
-        """Every name in printed order with whether it is marked lead."""
+        """Every name in printed order with whether it is lead."""
         return tuple((n, True) for n in self.lead) + tuple((n, False) for n in self.participants)
 
 
@@ -201,97 +229,201 @@ def _depth_at(text: str, pos: int) -> int:
     return depth
 
 
-def parse_annotation(body: str) -> RawRoles:
+def _looks_like_name(name: str) -> bool:
+    """Whether ``name`` ends the way the name of a body ends (局, 委, 政府（管委会）, 公司 …)."""
+    return len(name) <= _MAX_NAME and bool(_grammar().suffix.search(name))
+
+
+def _cut_unknown_tail(name: str) -> str:
+    """Cut an unknown connective after the last name ending: 市发改委协同推进 → 市发改委."""
+    if _looks_like_name(name):
+        return name
+    g = _grammar()
+    for end in range(len(name) - 1, 0, -1):
+        if _depth_at(name, end) == 0 and g.suffix.search(name[:end]):
+            return name[:end]
+    return name
+
+
+@dataclass(slots=True)
+class _Item:
+    name: str
+    role: str | None  # "lead", "participant" or None (unmarked)
+    segment: int  # which ；-segment or label section
+    group: int  # which ，-group inside it
+
+
+def document_convention(texts: Iterable[str]) -> Convention | None:
+    """Return the convention a document states for its lists (逗号前为牵头单位 …), if any.
+
+    >>> document_convention(["（排在第一为牵头单位，下同）"])
+    <Convention.FIRST: 'first'>
+    """
+    g = _grammar()
+    for text in texts:
+        m = g.convention.search(re.sub(r"\s+", "", text))
+        if m is not None:
+            return g.convention_kinds[m.group("kind")]
+    return None
+
+
+def parse_annotation(body: str, convention: Convention | None = None) -> RawRoles:
     """Read the names and roles of an annotation body (the text inside its brackets).
 
-    Lead only where the text marks it: 牵头 / 牵头单位, or the units before the first comma of
-    a 责任单位 list.
+    Lead only where the text marks it — 牵头 / 牵头单位 / 会同 — or by the document's stated
+    ``convention``; a comma alone marks nothing.
 
-    >>> parse_annotation("国家发展改革委牵头，国家统计局、国家能源局等按职责分工负责")
-    RawRoles(lead=('国家发展改革委',), participants=('国家统计局', '国家能源局'), etc=True)
-    >>> parse_annotation("责任单位：市发展改革委，市科委、中关村管委会")
-    RawRoles(lead=('市发展改革委',), participants=('市科委', '中关村管委会'), etc=False)
+    >>> parse_annotation("国家发展改革委牵头，国家统计局、国家能源局等按职责分工负责").lead
+    ('国家发展改革委',)
+    >>> parse_annotation("责任单位：市发展改革委，市科委、中关村管委会").participants
+    ('市发展改革委', '市科委', '中关村管委会')
     """
-    text = re.sub(r"\s+", "", body).strip("。；，")
-    lead: list[str] = []
-    part: list[str] = []
+    g = _grammar()
+    text = NOTE_BRACKET.sub("", re.sub(r"\s+", "", body)).strip("。；;，,")
+    items: list[_Item] = []
     etc = False
-    labels = list(LABEL.finditer(text))
-    if labels and labels[0].start() == 0:
-        for k, m in enumerate(labels):
-            end = labels[k + 1].start() if k + 1 < len(labels) else len(text)
-            content = text[m.end():end].strip("；;，,。 ")
-            label = m.group("label")
-            if label.startswith("完成"):
-                continue
-            if label == "牵头单位":
-                names, e = split_names(content.replace("，", "、"))
-                lead += names
-            elif label == "配合单位":
-                names, e = split_names(content.replace("，", "、"))
-                part += names
-            else:  # 责任单位 / 责任部门: the units before the first comma lead, if any comma
-                groups = [g for g in _top_level_split(content, "，,") if g.strip()]
-                e = False
-                for g, group in enumerate(groups):
-                    names, ge = split_names(group)
-                    e = e or ge
-                    (lead if g == 0 and len(groups) > 1 else part).extend(names)
-            etc = etc or e
-        return RawRoles(lead=tuple(lead), participants=tuple(part), etc=etc)
-    for clause in _top_level_split(text, "，,。；;"):
-        clause = clause.strip()
-        if not clause or SKIP_CLAUSE.match(clause) or BY_DUTIES.match(clause) or (
-            PLAN_CLAUSE.match(clause)
-        ):
+    segment = 0
+    for sentence in _top_level_split(text, "；;。"):
+        if not sentence.strip("，,"):
             continue
-        suffix = ROLE_SUFFIX.search(clause)
-        is_lead = False
-        if suffix is not None:
-            is_lead = "牵头" in suffix.group("kind")
-            etc = etc or bool(suffix.group("etc"))
-            clause = clause[:suffix.start()]
+        # a label opens a section with its own role; text before the first label has none
+        cuts = [m for m in g.label.finditer(sentence) if not _depth_at(sentence, m.start())
+                and (m.start() == 0 or sentence[m.start() - 1] in "，,")]
+        bounds: list[tuple[int, int, str | None]] = (
+            [(0, 0, None)] if not cuts or cuts[0].start() > 0 else [])
+        bounds += [(m.start(), m.end(), m.group("label")) for m in cuts]
+        for k, (_, content_start, label) in enumerate(bounds):
+            stop = bounds[k + 1][0] if k + 1 < len(bounds) else len(sentence)
+            content = sentence[content_start:stop].strip("，,：: ")
+            label_role = g.label_roles.get(label, "unmarked") if label else "unmarked"
+            if label_role == "other" or not content:
+                continue
+            etc = _read_clauses(content, label_role, segment, items) or etc
+            segment += 1
+    lead_marked = any(i.role == "lead" for i in items)
+    basis: LeadBasis | None = LeadBasis.MARKED if lead_marked else None
+    if not lead_marked and convention is not None:
+        _apply_convention(items, convention)
+        if any(i.role == "lead" for i in items):
+            basis = LeadBasis.STATED_CONVENTION
+    return RawRoles(
+        lead=tuple(i.name for i in items if i.role == "lead"),
+        participants=tuple(i.name for i in items if i.role != "lead"),
+        etc=etc,
+        basis=basis,
+    )
+
+
+def _read_clauses(content: str, label_role: str, segment: int, items: list[_Item]) -> bool:
+    """Append the names of one label section (or unlabelled sentence); return its 等."""
+    g = _grammar()
+    etc = False
+    default = None if label_role == "unmarked" else label_role
+    for group, clause in enumerate(_top_level_split(content, "，,")):
+        clause = clause.strip()
+        if not clause or g.skip.match(clause) or BY_DUTIES.match(clause) or (
+                g.convention.search(clause)):
+            continue
         clause = re.sub(r"^由", "", clause)
+        role = default
+        ending = g.ending.search(clause)
+        known = ending is not None
+        if ending is not None:
+            kind = g.ending_roles[ending.group("kind")]
+            role = None if kind == "unmarked" else kind
+            etc = etc or bool(ending.group("etc"))
+            clause = clause[:ending.start()]
+        with_ = WITH.search(clause)
+        if with_ is not None and not _depth_at(clause, with_.start()):
+            # X会同Y(负责): X leads, Y takes part
+            left, e1 = split_names(clause[:with_.start()])
+            right, e2 = split_names(clause[with_.end():])
+            etc = etc or e1 or e2
+            items += [_Item(n, "lead", segment, group) for n in left]
+            items += [_Item(_cut_unknown_tail(n), "participant", segment, group) for n in right]
+            continue
         names, e = split_names(clause)
         etc = etc or e
-        (lead if is_lead else part).extend(names)
-    return RawRoles(lead=tuple(lead), participants=tuple(part), etc=etc)
+        if names and not known:
+            names[-1] = _cut_unknown_tail(names[-1])
+        items += [_Item(n, role, segment, group) for n in names]
+    return etc
+
+
+def _apply_convention(items: list[_Item], convention: Convention) -> None:
+    """Mark the leads of unmarked lists by the document's own convention."""
+    seen: set[int] = set()
+    for item in items:
+        if item.role is not None:
+            continue
+        if convention is Convention.FIRST:
+            if item.segment not in seen:
+                item.role = "lead"
+        elif item.group == 0:
+            item.role = "lead"
+        seen.add(item.segment)
 
 
 # --------------------------------------------------------------------------- finding
 
 
-def _looks_like_annotation(body: str) -> bool:
-    """Whether a bracketed text is a responsibility annotation (not 以下简称…, not a note)."""
-    text = re.sub(r"\s+", "", body)
+def _looks_like_annotation(body: str, *, after_sentence: bool = False) -> bool:
+    """Whether a bracketed text is a responsibility annotation (not 以下简称…, not a note).
+
+    ``after_sentence``: the bracket follows a sentence's end, where a bare list of bodies
+    （市发展改革委、市经济信息委、市能源局） is an annotation too.
+    """
+    g = _grammar()
+    text = NOTE_BRACKET.sub("", re.sub(r"\s+", "", body)).strip("。；;，,")
     if not text or len(text) > _MAX_BODY:
         return False
-    label = LABEL.match(text)
-    if label is not None and not label.group("label").startswith("完成"):
+    label = g.label.match(text)
+    if label is not None and g.label_roles.get(label.group("label"), "unmarked") != "other":
         return True
     clauses = _top_level_split(text, "，,。；;")
     if len(clauses) > 1 and "。" not in text and any(BY_DUTIES.match(c) for c in clauses[1:]):
         return True
-    return bool(ROLE_SUFFIX.search(clauses[0])) and len(clauses[0]) <= 200
+    first = re.sub(r"^由", "", clauses[0])
+    ending = g.ending.search(first)
+    if ending is not None and len(first) <= 200:
+        if "负责" in ending.group("kind") or "牵头" in ending.group("kind"):
+            return True
+        names, _ = split_names(first[:ending.start()])
+        return bool(names) and _looks_like_name(names[0])
+    if after_sentence and "。" not in text:
+        names = [n for c in clauses for n in split_names(c)[0]]
+        return bool(names) and all(_looks_like_name(n) for n in names)
+    return False
+
+
+def _trigger() -> re.Pattern[str]:
+    g = _grammar()
+    labels = _alternation(w for w, r in g.label_roles.items() if r != "other")
+    return re.compile(rf"[{re.escape(_ANN_OPEN)}]|{labels}")
 
 
 def find_annotations(text: str) -> list[Annotation]:
     """Find the responsibility annotations of one paragraph's text, in order."""
+    g = _grammar()
+    trigger = _trigger()
     found: list[Annotation] = []
     n = len(text)
     i = 0
-    while (at := _ANNOTATION_AT.search(text, i)) is not None:
+    while (at := trigger.search(text, i)) is not None:
         i = at.start()
-        if text[i] == "（":
+        if text[i] in _ANN_OPEN:
             end, closed = _match_bracket(text, i)
             body = text[i + 1:end - 1] if closed else text[i + 1:end]
-            if _looks_like_annotation(body):
+            before = text[:i].rstrip()
+            after_sentence = not before or before[-1] in "。；;！？”"
+            if _looks_like_annotation(body, after_sentence=after_sentence):
                 found.append(Annotation(raw=text[i:end], body=body, start=i, end=end))
                 i = end
                 continue
             i += 1
             continue
-        m = BARE_LABEL.match(text, i) if text.startswith(("责任单位", "牵头单位"), i) else None
+        before = text[:i].rstrip()
+        m = g.bare_label.match(text, i) if not before or before[-1] in "。；;！？”" else None
         if m is not None:
             stop = ITEM_START.search(text, m.end())
             end = stop.start() if stop else n
@@ -432,46 +564,77 @@ def find_tasks(doc: Document, registry: Registry) -> tuple[list[Task], list[Prob
 
     paragraphs = doc.paragraphs
     found = [find_annotations(p.text) for p in paragraphs]
+    convention = document_convention(p.text for p in paragraphs)
     tasks: list[Task] = []
     problems: list[Problem] = []
-    for pi, (p, anns) in enumerate(zip(paragraphs, found, strict=True)):
-        prev_end = 0
-        for ann in anns:
-            start, text = _task_text(paragraphs, found, pi, prev_end, ann)
-            prev_end = ann.end
-            body = ann.body
-            for raw, fixed in registry.corrections:
-                body = body.replace(raw, fixed)
-            roles = parse_annotation(body)
-            res = _resolve_roles(roles, registry, jid, prefixes)
-            end_line = p.line_at(max(ann.end - 1, 0))
-            span = Span(file=doc.file, start_line=p.line_at(ann.start), end_line=end_line)
-            if not roles.names:
-                problems.append(Problem(code="A001", span=span,
-                                        message=f"annotation not parsed: {ann.raw}",
-                                        excerpt=ann.raw))
-                continue
-            for name in res.unresolved:
-                problems.append(Problem(code="A002", span=span,
-                                        message=f"agency not resolved: {name}",
-                                        excerpt=ann.raw))
-            tasks.append(Task(
-                id=f"{doc.id}-t{len(tasks) + 1}",
-                doc_id=doc.id,
-                text=text,
-                section=_section_path(doc, start),
-                lead=tuple(res.lead),
-                participants=tuple(res.participants),
-                collective=tuple(res.collective),
-                etc=roles.etc,
-                jurisdiction=j.name if j else None,
-                raw=ann.raw,
-                start_line=start,
-                end_line=end_line,
-                unresolved=tuple(res.unresolved),
-            ))
+    for unit in _units(paragraphs, found):
+        pi, ann = unit[0]
+        last_pi, last = unit[-1]
+        p = paragraphs[pi]
+        start, text = _task_text(paragraphs, found, pi, unit.prev_end, ann)
+        raw = "".join(a.raw for _, a in unit)
+        body = "；".join(a.body for _, a in unit)
+        for wrong, fixed in registry.corrections:
+            body = body.replace(wrong, fixed)
+        roles = parse_annotation(body, convention)
+        res = _resolve_roles(roles, registry, jid, prefixes)
+        end_line = paragraphs[last_pi].line_at(max(last.end - 1, 0))
+        span = Span(file=doc.file, start_line=p.line_at(ann.start), end_line=end_line)
+        if not roles.names:
+            problems.append(Problem(code="A001", span=span,
+                                    message=f"annotation not parsed: {raw}", excerpt=raw))
+            continue
+        for name in res.unresolved:
+            problems.append(Problem(code="A002", span=span,
+                                    message=f"agency not resolved: {name}", excerpt=raw))
+        tasks.append(Task(
+            id=f"{doc.id}-t{len(tasks) + 1}",
+            doc_id=doc.id,
+            text=text,
+            section=_section_path(doc, start),
+            lead=tuple(res.lead),
+            participants=tuple(res.participants),
+            collective=tuple(res.collective),
+            etc=roles.etc,
+            jurisdiction=j.name if j else None,
+            raw=raw,
+            start_line=start,
+            end_line=end_line,
+            unresolved=tuple(res.unresolved),
+            lead_basis=roles.basis if res.lead else None,
+        ))
     logger.debug("%s: %d tasks, %d problems", doc.id, len(tasks), len(problems))
     return tasks, problems
+
+
+class _Unit(list[tuple[int, Annotation]]):
+    """The annotations that make one task: one, or label lines that follow each other."""
+
+    prev_end: int = 0
+
+
+def _is_bare(ann: Annotation) -> bool:
+    return ann.raw[:1] not in _ANN_OPEN
+
+
+def _units(paragraphs: Sequence[Paragraph], found: Sequence[Sequence[Annotation]]) -> list[_Unit]:
+    """Group annotations into tasks: label lines on consecutive paragraphs (牵头单位：… /
+    配合单位：…) are one annotation."""
+    units: list[_Unit] = []
+    open_label = -1  # the paragraph whose bare label reached its end, still open
+    for pi, (p, anns) in enumerate(zip(paragraphs, found, strict=True)):
+        prev_end = 0
+        for k, ann in enumerate(anns):
+            if (k == 0 and open_label == pi - 1 and _is_bare(ann)
+                    and not p.text[:ann.start].strip()):
+                units[-1].append((pi, ann))
+            else:
+                unit = _Unit([(pi, ann)])
+                unit.prev_end = prev_end
+                units.append(unit)
+            prev_end = ann.end
+        open_label = pi if anns and _is_bare(anns[-1]) and not p.text[anns[-1].end:].strip() else -1
+    return units
 
 
 def _task_text(

@@ -44,6 +44,7 @@ class PKG(DefinedNamespace):
     assignedBy: URIRef  # task or target → the policy that states it
     statedIn: URIRef  # task or target → the section it appears in
     leadAgency: URIRef  # task → lead (牵头) agency
+    leadBasis: URIRef  # task → why its lead is lead: "marked" or "stated_convention"
     participantAgency: URIRef  # task → participating agency
     collective: URIRef  # task → collective responsible party (各地区各部门 …), a literal
     annotation: URIRef  # task → the raw responsibility annotation （XX牵头，YY参与）

@@ -20,6 +20,7 @@ __all__ = [
     "DocKind",
     "Document",
     "Inferred",
+    "LeadBasis",
     "Level",
     "Paragraph",
     "Problem",
@@ -73,6 +74,15 @@ class Role(StrEnum):
 
     LEAD = "lead"
     PARTICIPANT = "participant"
+
+
+class LeadBasis(StrEnum):
+    """Why a task's lead agencies are lead."""
+
+    #: the text marks them: 牵头, 牵头单位, 作为牵头单位, 会同
+    MARKED = "marked"
+    #: the document states its own convention (排在第一位的为牵头单位, 逗号前为牵头单位)
+    STATED_CONVENTION = "stated_convention"
 
 
 class Relation(StrEnum):
@@ -275,9 +285,11 @@ class Task:
     start_line: int
     end_line: int
     unresolved: tuple[str, ...] = ()
+    #: why ``lead`` is lead; None when the task has no lead
+    lead_basis: LeadBasis | None = None
 
     def to_json(self) -> dict[str, Any]:
-        """The task's interface fields (issue 3 contract)."""
+        """The task's interface fields (issue 3 contract, and issue 12's ``lead_basis``)."""
         return {
             "id": self.id,
             "doc_id": self.doc_id,
@@ -291,6 +303,7 @@ class Task:
             "raw": self.raw,
             "start_line": self.start_line,
             "end_line": self.end_line,
+            "lead_basis": None if self.lead_basis is None else str(self.lead_basis),
         }
 
 

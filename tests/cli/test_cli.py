@@ -25,12 +25,13 @@ ROOT = Path(__file__).resolve().parents[2]
 COMPILATION = ROOT / "data" / "compilation-2022.txt"
 GOLD_DOCUMENTS = ROOT / "tests" / "data" / "gold" / "documents.jsonl"
 
-#: The interface fields of each record kind, in order (issues 2, 3 and 4).
+#: The interface fields of each record kind, in order (issues 2, 3 and 4; issue 12 adds a
+#: task's ``lead_basis`` at the end).
 FIELDS: dict[str, tuple[str, ...]] = {
     "documents": ("id", "part", "chapter", "seq", "kind", "title", "doc_number", "date",
                   "date_source", "year", "issuers", "url", "start_line", "end_line"),
     "tasks": ("id", "doc_id", "text", "section", "lead", "participants", "collective", "etc",
-              "jurisdiction", "raw", "start_line", "end_line"),
+              "jurisdiction", "raw", "start_line", "end_line", "lead_basis"),
     "agencies": ("id", "name", "aliases", "level", "jurisdiction", "parent", "unresolved",
                  "predecessor"),
     "targets": ("id", "doc_id", "indicator", "value", "unit", "direction", "approx", "year",

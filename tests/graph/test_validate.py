@@ -55,7 +55,7 @@ agency:交通运输部 a org:Organization ; skos:prefLabel "交通运输部"@zh 
 <https://w3id.org/policykg/task/t1> a pkg:Task ; pkg:assignedBy doc:p2-1.6 ;
     pkg:statedIn <https://w3id.org/policykg/doc/p2-1.6/section/s3> ;
     dcterms:description "推动绿色铁路、绿色公路、绿色港口、绿色航道、绿色机场建设。"@zh ;
-    pkg:leadAgency agency:交通运输部 ; pkg:etAl true ;
+    pkg:leadAgency agency:交通运输部 ; pkg:etAl true ; pkg:leadBasis "marked" ;
     pkg:sector <https://w3id.org/policykg/sector/transport> ; prov:wasDerivedFrom src:6056-6096 .
 <https://w3id.org/policykg/sector/transport> a skos:Concept ; skos:prefLabel "交通运输"@zh .
 <https://w3id.org/policykg/target/g1> a pkg:Target ; pkg:assignedBy doc:p2-1.6 ;
@@ -122,6 +122,8 @@ BROKEN = [
                  "TaskShape", id="task-names-nobody"),
     pytest.param("pkg:leadAgency agency:交通运输部 ;", 'pkg:leadAgency "交通运输部" ;',
                  "TaskShape", id="task-lead-is-a-literal"),
+    pytest.param('pkg:leadBasis "marked"', 'pkg:leadBasis "comma"',
+                 "TaskShape", id="task-lead-basis-not-marked-nor-convention"),
     pytest.param('pkg:targetYear "2025"^^xsd:gYear', 'pkg:targetYear "2025-01-01"^^xsd:date',
                  "TargetShape", id="target-year-invented-day"),
     pytest.param('pkg:direction "reach"', 'pkg:direction "up"', "TargetShape", id="target-bad-direction"),

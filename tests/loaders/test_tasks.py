@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from policykg.loaders.tasks import (
     parse_annotation,
     split_names,
 )
-from policykg.records import DocKind, Document, Paragraph, Task
+from policykg.records import DocKind, Document, LeadBasis, Paragraph, Task
 
 CHAPTERS = {
     None: (2, None),
@@ -79,8 +80,8 @@ def _fixture_document(fixtures_dir: Path, name: str, where: str | None) -> Docum
                      RawRoles(participants=("生态环境部", "人民银行", "银保监会", "证监会")),
                      id="line29619-按分工负责"),
         pytest.param("责任单位：市发展改革委，市科委、中关村管委会",
-                     RawRoles(lead=("市发展改革委",), participants=("市科委", "中关村管委会")),
-                     id="责任单位-lead-before-comma"),
+                     RawRoles(participants=("市发展改革委", "市科委", "中关村管委会")),
+                     id="责任单位-a-comma-alone-marks-no-lead"),
         pytest.param("责任单位：省经信厅、省发展改革委、省生态环境厅",
                      RawRoles(participants=("省经信厅", "省发展改革委", "省生态环境厅")),
                      id="责任单位-no-comma-all-participants"),
@@ -122,6 +123,8 @@ def _fixture_document(fixtures_dir: Path, name: str, where: str | None) -> Docum
     ],
 )
 def test_parse_annotation(body: str, expected: RawRoles) -> None:
+    if expected.lead:
+        expected = dataclasses.replace(expected, basis=LeadBasis.MARKED)
     assert parse_annotation(body) == expected
 
 
@@ -178,14 +181,16 @@ def test_find_annotations(text: str, raws: list[str]) -> None:
         pytest.param(
             "一、扩展绿色技术创新重点领域。（责任单位：市发展改革委，市科委、中关村管委会，"
             "市经济和信息化局，市住房城乡建设委，市生态环境局，市市场监管局，市知识产权局等）",
-            "北京市", ("北京市发展和改革委员会",),
-            ("北京市科学技术委员会", "中关村科技园区管理委员会", "北京市经济和信息化局",
+            "北京市", (),
+            ("北京市发展和改革委员会", "北京市科学技术委员会", "中关村科技园区管理委员会",
+             "北京市经济和信息化局",
              "北京市住房和城乡建设委员会", "北京市生态环境局", "北京市市场监督管理局",
              "北京市知识产权局"), (), True, id="line31052-责任单位-several-commas"),
         pytest.param(
             "四、强化技术应用效果第三方检测评价支持。（责任单位：市发展改革，委市科委、中关村管委会）",
-            "北京市", ("北京市发展和改革委员会",),
-            ("北京市科学技术委员会", "中关村科技园区管理委员会"), (), False,
+            "北京市", (),
+            ("北京市发展和改革委员会", "北京市科学技术委员会", "中关村科技园区管理委员会"),
+            (), False,
             id="line31099-misprint-corrected"),
         pytest.param(
             "七、完善绿色金融支持。（责任单位：市金融监管局、人民银行营业管理部、北京银保监局、"
@@ -201,10 +206,10 @@ def test_find_annotations(text: str, raws: list[str]) -> None:
         pytest.param(
             "（五）支持氢能项目。责任单位：自治区能源局、发展改革委、工业和信息化厅、财政厅、"
             "自然资源厅，内蒙古电力（集团）公司、国网蒙东电力公司，各盟行政公署、市人民政府",
-            "内蒙古",
+            "内蒙古", (),
             ("内蒙古自治区能源局", "内蒙古自治区发展和改革委员会", "内蒙古自治区工业和信息化厅",
-             "内蒙古自治区财政厅", "内蒙古自治区自然资源厅"),
-            ("内蒙古电力（集团）有限责任公司", "国网内蒙古东部电力有限公司"),
+             "内蒙古自治区财政厅", "内蒙古自治区自然资源厅",
+             "内蒙古电力（集团）有限责任公司", "国网内蒙古东部电力有限公司"),
             ("各盟行政公署、市人民政府",), False, id="line39184-brackets-and-各-group"),
         pytest.param(
             "1.科学推进。（牵头单位：市发改委；配合单位：市经信局、市市场监管局、市生态环境局、"
@@ -295,8 +300,11 @@ def test_label_broken_over_lines(registry: Registry, fixtures_dir: Path) -> None
     assert problems == []
     assert len(tasks) == 2
     assert tasks[0].raw.startswith("（责任单位：")  # printed 责任单 / 位 over two lines
-    assert tasks[0].lead == ("宁夏回族自治区发展和改革委员会", "宁夏回族自治区工业和信息化厅",
-                             "宁夏宁东能源化工基地管理委员会")
+    # a comma alone marks no lead (issue 12): all are participants, in printed order
+    assert tasks[0].lead == ()
+    assert tasks[0].participants == ("宁夏回族自治区发展和改革委员会",
+                                     "宁夏回族自治区工业和信息化厅",
+                                     "宁夏宁东能源化工基地管理委员会")
     assert tasks[0].collective == ("各地级市",)
 
 
@@ -312,7 +320,8 @@ def test_bare_label_after_sub_items_reaches_back_to_its_item(
     assert second.text.startswith("（四）推广氢能多领域应用。1.化工冶金领域。")
     assert "3.分布式供能领域。" in second.text
     assert (second.start_line, second.end_line) == (16, 51)
-    assert second.participants == ("内蒙古军区",)
+    assert second.participants[-1] == "内蒙古军区"
+    assert second.lead == ()
     assert second.collective == ("各盟行政公署、市人民政府",)
 
 
