@@ -172,11 +172,12 @@ def load(paths: Sequence[Path], progress: Progress | None = None) -> Corpus:
     """
     from policykg.loaders.agencies import load_registry, select_agencies
     from policykg.loaders.citations import find_citations
-    from policykg.loaders.documents import load_documents
+    from policykg.loaders.documents import iter_input_files, load_documents
     from policykg.loaders.inference import infer_metadata
     from policykg.loaders.issuers import resolve_issuers
+    from policykg.loaders.tables import TableRow, pdf_tables
     from policykg.loaders.targets import find_targets
-    from policykg.loaders.tasks import find_tasks
+    from policykg.loaders.tasks import find_tasks, label_roles
 
     loaded = load_documents(paths, progress)
     registry = load_registry()
@@ -184,11 +185,25 @@ def load(paths: Sequence[Path], progress: Progress | None = None) -> Corpus:
     documents: list[Document] = []
     tasks: list[Task] = []
     targets: list[Target] = []
+    # responsibility tables are read from a PDF's cells, once per file
+    pdfs = {p.name: p for p in iter_input_files(paths) if p.suffix.lower() == ".pdf"}
+    tables: dict[str, tuple[list[TableRow], dict[int, tuple[int, int]]]] = {}
     for doc in loaded.documents:
         issuer_ids, issuer_problems = resolve_issuers(doc, registry)
         doc = dataclasses.replace(doc, issuer_ids=tuple(issuer_ids))
         problems += issuer_problems
-        found_tasks, task_problems = find_tasks(doc, registry)
+        rows: list[TableRow] = []
+        page_lines: dict[int, tuple[int, int]] = {}
+        pdf = pdfs.get(Path(doc.file).name)
+        if pdf is not None:
+            if pdf.name not in tables:
+                tables[pdf.name] = pdf_tables(pdf, label_roles())
+            all_rows, page_lines = tables[pdf.name]
+            rows = [r for r in all_rows
+                    if doc.start_line <= page_lines[r.page][1]
+                    and page_lines[r.page][0] <= doc.end_line]
+        found_tasks, task_problems = find_tasks(doc, registry, table_rows=rows,
+                                                page_lines=page_lines)
         found_tasks = _open_world(found_tasks, doc, registry)
         found_targets, target_problems = find_targets(doc)
         documents.append(doc)

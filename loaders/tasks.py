@@ -16,26 +16,32 @@ Must not import rdflib, networkx, pyvis, spaCy or jieba.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 import re
 import tomllib
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from enum import StrEnum
 from importlib import resources
 
 from policykg.loaders.agencies import Registry, document_jurisdiction
+from policykg.loaders.tables import TableRow
 from policykg.records import Agency, Document, LeadBasis, Paragraph, Problem, Span, Task
 
 __all__ = [
     "Annotation",
+    "BodyLead",
     "Convention",
     "RawRoles",
     "document_convention",
     "find_annotations",
+    "find_body_leads",
     "find_tasks",
+    "label_roles",
     "parse_annotation",
+    "read_annotations",
     "split_names",
 ]
 
@@ -43,8 +49,8 @@ logger = logging.getLogger(__name__)
 
 _OPEN = "（(\u3014[［〈【"
 _CLOSE = "）)\u3015]］〉】"
-#: brackets an annotation may stand in: （…） (…) ［…］ […] 【…】
-_ANN_OPEN = "（(［[【"
+#: brackets an annotation may stand in: （…） (…) ［…］ […] 【…】 〔…〕
+_ANN_OPEN = "（(［[【〔"
 
 
 class Convention(StrEnum):
@@ -71,6 +77,7 @@ class _Grammar:
     convention_kinds: dict[str, Convention]
     suffix: re.Pattern[str]
     bare_label: re.Pattern[str]
+    with_stop: re.Pattern[str]
 
 
 @functools.cache
@@ -91,9 +98,11 @@ def _grammar() -> _Grammar:
     suffix = re.compile(rf"(?:{_alternation(data['names']['suffixes'])})(?:[（(][^）)]*[）)])?$")
     bare = [w for w, r in label_roles.items() if r != "other"]
     bare_label = re.compile(rf"(?P<label>{_alternation(bare)})\s*[：:]")
+    with_stop = re.compile(_alternation(data["body"]["verbs"]))
     return _Grammar(label=label, label_roles=label_roles, ending=ending,
                     ending_roles=ending_roles, skip=skip, convention=convention,
-                    convention_kinds=kinds, suffix=suffix, bare_label=bare_label)
+                    convention_kinds=kinds, suffix=suffix, bare_label=bare_label,
+                    with_stop=with_stop)
 
 
 # The closing clause of the Inner Mongolia 6.2 annotations, after a list with no role verb:
@@ -102,6 +111,25 @@ BY_DUTIES = re.compile(r"^按照?(?:部门)?职[责能]分工")
 
 # X会同Y: X leads (国家发展改革委会同有关部门负责)
 WITH = re.compile(r"会同")
+
+# Leads written in the body of an item (names up to the clause's start; X leads, Y takes part):
+# line 38645: 自治区发展改革委牵头负责重点领域在建、拟建项目的节能降碳行动工作；
+#             自治区工信厅牵头负责…
+# line 32009: 市生态环境局作为牵头单位，负责碳普惠机制的总体设计和协调推进
+# 由省发展改革委牵头，会同…;  line 7740: 园区循环化发展工程由国家发展改革委会同工业和信息化部…
+BODY_LEAD = re.compile(
+    r"""
+    (?:由(?P<by>[^，。；：、（）()]{2,30}?)牵头)
+    | (?P<duty>[^，。；：（）()]{2,60}?)(?:牵头负责|负责牵头|作为牵头单位|牵头组织|牵头)(?![单部])
+    | (?P<lead>[^，。；：（）()]{2,60}?)会同(?P<with>[^，。；：（）()]{2,80})
+    """,
+    re.VERBOSE,
+)
+# words around the lead's names in a clause: 园区循环化发展工程由… ; …委要会同
+_BEFORE_LEAD = re.compile(r"^.*由")
+_AFTER_LEAD = re.compile(r"(?:要|应|将|应当|负责|具体|继续|共同|统一|主要)+$")
+# a level prefix a body's name starts with, in running text (市生态环境局, 省发展改革委, 国家能源局)
+_LEVEL_PREFIX = re.compile(r"^(?:国家|国务院|中央|中国|省|市|区|县|自治区|州|盟|旗|全国)")
 
 # A bracket holding only a note about the annotations, dropped before reading names:
 # （排在第一为牵头单位，下同）;
@@ -136,6 +164,9 @@ ITEM_MARKER = re.compile(
 # line 37200: 省生态环境厅等部门和各市、县[区]人民政府
 LIST_AND = re.compile(r"(?P<etc>等(?:有关|相关)?(?:部门|单位))?和(?=各|相关|有关)")
 
+#: the label a table column's cells are read under, by the column's role
+_COLUMN_LABEL = {"lead": "牵头单位", "participant": "配合单位", "unmarked": "责任单位"}
+
 _MAX_BODY = 400
 _MAX_WALK = 12
 _MAX_NAME = 40
@@ -159,10 +190,14 @@ class RawRoles:
     participants: tuple[str, ...] = ()
     etc: bool = False
     basis: LeadBasis | None = None
+    #: every name in printed order with whether it is lead (when known)
+    printed: tuple[tuple[str, bool], ...] = field(default=(), compare=False, repr=False)
 
     @property
     def names(self) -> tuple[tuple[str, bool], ...]:
         """Every name in printed order with whether it is lead."""
+        if self.printed:
+            return self.printed
         return tuple((n, True) for n in self.lead) + tuple((n, False) for n in self.participants)
 
 
@@ -227,6 +262,11 @@ def _depth_at(text: str, pos: int) -> int:
         elif ch in _CLOSE and depth:
             depth -= 1
     return depth
+
+
+def label_roles() -> dict[str, str]:
+    """The role of each label word of the lexicon (牵头单位 → lead, 配合单位 → participant …)."""
+    return dict(_grammar().label_roles)
 
 
 def _looks_like_name(name: str) -> bool:
@@ -311,6 +351,7 @@ def parse_annotation(body: str, convention: Convention | None = None) -> RawRole
         participants=tuple(i.name for i in items if i.role != "lead"),
         etc=etc,
         basis=basis,
+        printed=tuple((i.name, i.role == "lead") for i in items),
     )
 
 
@@ -455,6 +496,60 @@ def _match_bracket(text: str, start: int) -> tuple[int, bool]:
     return len(text), False
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BodyLead:
+    """A lead written in an item's running text (offsets into the paragraph's text)."""
+
+    start: int
+    end: int
+    sentence_start: int
+    sentence_end: int
+    roles: RawRoles
+    #: an X会同Y clause (it marks a lead; alone it does not make a task)
+    with_clause: bool = False
+
+
+def find_body_leads(
+    text: str, is_body: Callable[[str], bool], *, with_clauses: bool = True
+) -> list[BodyLead]:
+    """Find the leads a paragraph writes in its running text: 由X牵头, X牵头负责,
+    X作为牵头单位 and (if ``with_clauses``) X会同Y; X leads, Y takes part.
+
+    ``is_body(name)`` says whether a printed name denotes a body (it resolves, or carries a
+    level prefix such as 市 / 省 / 国家); a clause whose X is not all bodies is no lead
+    (由建设单位牵头, 由我部牵头).
+    """
+    g = _grammar()
+    out: list[BodyLead] = []
+    for m in BODY_LEAD.finditer(text):
+        if _depth_at(text, m.start()):
+            continue
+        x = m.group("by") or m.group("duty") or m.group("lead") or ""
+        if m.group("lead") is not None and not with_clauses:
+            continue
+        x = _AFTER_LEAD.sub("", _BEFORE_LEAD.sub("", x)).strip()
+        lead, etc = split_names(x)
+        if not lead or not all(_looks_like_name(n) and is_body(n) for n in lead):
+            continue
+        part: list[str] = []
+        if m.group("with") is not None:
+            y = m.group("with")
+            stop = g.with_stop.search(y)
+            part, e2 = split_names(y[:stop.start()] if stop else y)
+            part = [n for n in part if is_body(n)]
+            etc = etc or e2
+        starts = [k + 1 for k in (text.rfind(c, 0, m.start()) for c in "。；;！") if k >= 0]
+        ends = [k + 1 for k in (text.find(c, m.end()) for c in "。；;！") if k >= 0]
+        out.append(BodyLead(
+            start=m.start(), end=m.end(),
+            sentence_start=max(starts, default=0), sentence_end=min(ends, default=len(text)),
+            roles=RawRoles(lead=tuple(lead), participants=tuple(part), etc=etc,
+                           basis=LeadBasis.MARKED),
+            with_clause=m.group("lead") is not None,
+        ))
+    return out
+
+
 # --------------------------------------------------------------------------- resolving
 
 
@@ -546,11 +641,35 @@ def _section_path(doc: Document, line: int) -> tuple[str, ...]:
     return best.path if best is not None else ()
 
 
-def find_tasks(doc: Document, registry: Registry) -> tuple[list[Task], list[Problem]]:
+def read_annotations(doc: Document) -> list[tuple[int, str, RawRoles]]:
+    """Every annotation of a document as printed: (first line, raw text, names with roles),
+    before any name is resolved."""
+    paragraphs = doc.paragraphs
+    found = [find_annotations(p.text) for p in paragraphs]
+    convention = document_convention(p.text for p in paragraphs)
+    out = []
+    for unit in _units(paragraphs, found):
+        pi, ann = unit[0]
+        body = "；".join(a.body for _, a in unit)
+        out.append((paragraphs[pi].line_at(ann.start), "".join(a.raw for _, a in unit),
+                    parse_annotation(body, convention)))
+    return out
+
+
+def find_tasks(
+    doc: Document,
+    registry: Registry,
+    *,
+    table_rows: Sequence[TableRow] = (),
+    page_lines: Mapping[int, tuple[int, int]] | None = None,
+) -> tuple[list[Task], list[Problem]]:
     """Extract the tasks of a document with their lead, participants and group phrases.
 
-    Names that do not resolve are kept as written in ``Task.unresolved`` and reported as
-    Problem A002; an annotation without any name is reported as A001.
+    ``table_rows`` are the rows of the document's responsibility tables (``loaders.tables``,
+    read from a PDF's cells); each becomes a task spanning its page's lines (``page_lines``:
+    page → first and last line). Names that do not resolve are kept as written in
+    ``Task.unresolved`` and reported as Problem A002; an annotation without any name is
+    reported as A001.
     """
     j = document_jurisdiction(doc, registry)
     jid = j.id if j else None
@@ -567,6 +686,17 @@ def find_tasks(doc: Document, registry: Registry) -> tuple[list[Task], list[Prob
     convention = document_convention(p.text for p in paragraphs)
     tasks: list[Task] = []
     problems: list[Problem] = []
+
+    def is_body(name: str) -> bool:
+        return bool(_LEVEL_PREFIX.match(name)) or registry.is_collective(name) or (
+            registry.resolve(name, jid) is not None)
+
+    body_leads = [
+        [b for b in find_body_leads(p.text, is_body)
+         if not any(a.start <= b.start < a.end or b.start <= a.start < b.end for a in anns)]
+        for p, anns in zip(paragraphs, found, strict=True)
+    ]
+    used: set[tuple[int, int]] = set()
     for unit in _units(paragraphs, found):
         pi, ann = unit[0]
         last_pi, last = unit[-1]
@@ -578,6 +708,22 @@ def find_tasks(doc: Document, registry: Registry) -> tuple[list[Task], list[Prob
             body = body.replace(wrong, fixed)
         roles = parse_annotation(body, convention)
         res = _resolve_roles(roles, registry, jid, prefixes)
+        # leads the item's own text marks (line 38645: X牵头负责…；Y牵头负责…) lead its task
+        # when the annotation marks none
+        marked: list[str] = []
+        for k in range(pi, -1, -1):
+            if paragraphs[k].end_line < start:
+                break
+            for b, lead in enumerate(body_leads[k]):
+                if k == pi and not unit.prev_end <= lead.start < ann.start:
+                    continue
+                used.add((k, b))
+                marked += _resolve_roles(lead.roles, registry, jid, prefixes).lead
+        if marked and not res.lead:
+            res.lead = [n for n in res.participants if n in marked]
+            res.participants = [n for n in res.participants if n not in marked]
+            if res.lead:
+                roles = dataclasses.replace(roles, basis=LeadBasis.MARKED)
         end_line = paragraphs[last_pi].line_at(max(last.end - 1, 0))
         span = Span(file=doc.file, start_line=p.line_at(ann.start), end_line=end_line)
         if not roles.names:
@@ -601,6 +747,52 @@ def find_tasks(doc: Document, registry: Registry) -> tuple[list[Task], list[Prob
             start_line=start,
             end_line=end_line,
             unresolved=tuple(res.unresolved),
+            lead_basis=roles.basis if res.lead else None,
+        ))
+    # leads written in an item with no annotation make a task of their own (not X会同Y alone:
+    # in running text it mostly states procedure, as in regulations' articles)
+    for k, leads in enumerate(body_leads):
+        p = paragraphs[k]
+        for b, lead in enumerate(leads):
+            if (k, b) in used or lead.with_clause:
+                continue
+            res = _resolve_roles(lead.roles, registry, jid, prefixes)
+            raw = p.text[lead.start:lead.end]
+            span = Span(file=doc.file, start_line=p.line_at(lead.start),
+                        end_line=p.line_at(lead.end - 1))
+            for name in res.unresolved:
+                problems.append(Problem(code="A002", span=span,
+                                        message=f"agency not resolved: {name}", excerpt=raw))
+            first = p.line_at(lead.sentence_start)
+            tasks.append(Task(
+                id=f"{doc.id}-t{len(tasks) + 1}", doc_id=doc.id,
+                text=p.text[lead.sentence_start:lead.sentence_end].strip(),
+                section=_section_path(doc, first), lead=tuple(res.lead),
+                participants=tuple(res.participants), collective=tuple(res.collective),
+                etc=lead.roles.etc, jurisdiction=j.name if j else None, raw=raw,
+                start_line=first, end_line=p.line_at(max(lead.sentence_end - 1, 0)),
+                unresolved=tuple(res.unresolved),
+                lead_basis=LeadBasis.MARKED if res.lead else None,
+            ))
+    for row in table_rows:
+        top, bottom = (page_lines or {}).get(row.page, (doc.start_line, doc.end_line))
+        raw = "；".join(f"{_COLUMN_LABEL[role]}：{cell}" for role, cell in row.units)
+        roles = parse_annotation(raw, convention)
+        res = _resolve_roles(roles, registry, jid, prefixes)
+        span = Span(file=doc.file, start_line=top, end_line=bottom)
+        if not roles.names:
+            problems.append(Problem(code="A001", span=span,
+                                    message=f"table row not parsed: {raw}", excerpt=raw))
+            continue
+        for name in res.unresolved:
+            problems.append(Problem(code="A002", span=span,
+                                    message=f"agency not resolved: {name}", excerpt=raw))
+        tasks.append(Task(
+            id=f"{doc.id}-t{len(tasks) + 1}", doc_id=doc.id, text=row.text,
+            section=_section_path(doc, top), lead=tuple(res.lead),
+            participants=tuple(res.participants), collective=tuple(res.collective),
+            etc=roles.etc, jurisdiction=j.name if j else None, raw=raw, start_line=top,
+            end_line=bottom, unresolved=tuple(res.unresolved),
             lead_basis=roles.basis if res.lead else None,
         ))
     logger.debug("%s: %d tasks, %d problems", doc.id, len(tasks), len(problems))

@@ -45,6 +45,7 @@ class Gold:
     collective: tuple[str, ...]
     etc: bool
     sample: str
+    note: str = ""
 
     def triples(self) -> set[Triple]:
         """The (line, agency, role) triples this annotation asserts."""
@@ -68,6 +69,7 @@ def _load_gold() -> list[Gold]:
                 collective=tuple(d["collective"]),
                 etc=d["etc"],
                 sample=d["sample"],
+                note=d.get("note", ""),
             )
         )
     return rows
@@ -126,8 +128,9 @@ def test_gold_roles_are_consistent(gold: Gold) -> None:
     assert not set(gold.collective) & set(names)
     assert gold.etc == ("等" in gold.raw)
     if gold.lead:
-        # issue 12: a comma alone never marks a lead (the compilation states no convention)
-        assert "牵头" in gold.raw, "a lead needs 牵头 / 牵头单位 / 会同"
+        # issue 12: a comma alone never marks a lead (the compilation states no convention);
+        # a lead the item's own text marks (X牵头负责…, X会同Y…) is noted as a body lead
+        assert "牵头" in gold.raw or "body lead" in gold.note, "a lead needs 牵头 / 会同"
     if gold.line >= 30298:
         assert gold.jurisdiction is not None
     else:

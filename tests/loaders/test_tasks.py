@@ -381,8 +381,13 @@ def test_compilation_tasks_are_complete_and_stable(
     registry: Registry,
 ) -> None:
     tasks, _ = compilation_tasks
-    # 262 annotations in parts 2-4 (tests/data/gold/README_samples.md) and 33432 责任部门
-    assert len(tasks) == 263
+    # 262 annotations in parts 2-4 (tests/data/gold/README_samples.md), 33432 责任部门, and two
+    # leads written in an item without annotation (issue 12): 8011 国家发展改革委、国家能源局负责
+    # 牵头构建…, 32007 市生态环境局作为牵头单位
+    assert len(tasks) == 265
+    body = [(t.start_line, t.lead, t.lead_basis) for t in tasks if not t.raw.startswith(("（", "责"))]
+    assert body == [(8011, ("国家发展和改革委员会", "国家能源局"), LeadBasis.MARKED),
+                    (32007, ("上海市生态环境局",), LeadBasis.MARKED)]
     assert len({t.id for t in tasks}) == len(tasks)
     assert all(t.lead or t.participants or t.collective for t in tasks)
     assert all(t.text for t in tasks)
