@@ -385,7 +385,8 @@ def test_compilation_tasks_are_complete_and_stable(
     # leads written in an item without annotation (issue 12): 8011 国家发展改革委、国家能源局负责
     # 牵头构建…, 32007 市生态环境局作为牵头单位
     assert len(tasks) == 265
-    body = [(t.start_line, t.lead, t.lead_basis) for t in tasks if not t.raw.startswith(("（", "责"))]
+    body = [(t.start_line, t.lead, t.lead_basis)
+            for t in tasks if not t.raw.startswith(("（", "责"))]
     assert body == [(8011, ("国家发展和改革委员会", "国家能源局"), LeadBasis.MARKED),
                     (32007, ("上海市生态环境局",), LeadBasis.MARKED)]
     assert len({t.id for t in tasks}) == len(tasks)
