@@ -39,6 +39,7 @@ __all__ = [
     "find_annotations",
     "find_body_leads",
     "find_tasks",
+    "is_body_name",
     "label_roles",
     "parse_annotation",
     "read_annotations",
@@ -167,6 +168,14 @@ LIST_AND = re.compile(r"(?P<etc>等(?:有关|相关)?(?:部门|单位))?和(?=�
 #: the label a table column's cells are read under, by the column's role
 _COLUMN_LABEL = {"lead": "牵头单位", "participant": "配合单位", "unmarked": "责任单位"}
 
+# a group after 等 that ends a body's name: 等省有关部门, 等省直有关部门, 等有关单位
+ETC_GROUP = re.compile(r"等(?:[省市区县州]直?)?(?:有关|相关|其他)(?:部门|单位|方面)")
+# a government named only by its level, which a preceding 各 governs: 市政府, 县〔区〕人民政府
+GENERIC_GOVERNMENT = re.compile(r"^[省市县区州盟旗（）()〔〕、]{1,8}(?:人民政府|政府|行政公署)$")
+_GROUP_TAILS = frozenset({"单位", "部门", "机构"})
+# a later sentence of an annotation that is only a note: 以下均需各市人民政府落实，不再列出
+NOTE_SENTENCE = re.compile(r"不再列出")
+
 _MAX_BODY = 400
 _MAX_WALK = 12
 _MAX_NAME = 40
@@ -231,7 +240,7 @@ def split_names(text: str) -> tuple[list[str], bool]:
     >>> split_names("内蒙古电力（集团）公司、国网蒙东电力公司")
     (['内蒙古电力（集团）公司', '国网蒙东电力公司'], False)
     >>> split_names("省科技厅等部门和各市、县（区）人民政府")
-    (['省科技厅', '各市', '县（区）人民政府'], True)
+    (['省科技厅', '各市、县（区）人民政府'], True)
     """
     etc = False
     names: list[str] = []
@@ -247,8 +256,19 @@ def split_names(text: str) -> tuple[list[str], bool]:
         pieces.append(part[last:])
         for piece in pieces:
             name = piece.strip()
+            group = ETC_GROUP.search(name)
+            if group is not None and not _depth_at(name, group.start()):
+                # 省住房城乡建设厅等省有关部门 (347 p2): the body, then a group it heads
+                name, etc = name[:group.start()], True
             if name.endswith("等"):
                 name, etc = name[:-1], True
+            if name in _GROUP_TAILS:
+                etc = True  # 等省有关部门、单位 (347 p4): the tail of the group
+                continue
+            if names and names[-1].startswith("各") and GENERIC_GOVERNMENT.match(name):
+                # 各区、市政府 (青岛 500), 各市、县〔区〕人民政府 (line 37134): one group
+                names[-1] += "、" + name
+                continue
             if name:
                 names.append(name)
     return names, etc
@@ -323,8 +343,8 @@ def parse_annotation(body: str, convention: Convention | None = None) -> RawRole
     items: list[_Item] = []
     etc = False
     segment = 0
-    for sentence in _top_level_split(text, "；;。"):
-        if not sentence.strip("，,"):
+    for k, sentence in enumerate(_top_level_split(text, "；;。")):
+        if not sentence.strip("，,") or (k and NOTE_SENTENCE.search(sentence)):
             continue
         # a label opens a section with its own role; text before the first label has none
         cuts = [m for m in g.label.finditer(sentence) if not _depth_at(sentence, m.start())
@@ -431,7 +451,7 @@ def _looks_like_annotation(body: str, *, after_sentence: bool = False) -> bool:
             return True
         names, _ = split_names(first[:ending.start()])
         return bool(names) and _looks_like_name(names[0])
-    if after_sentence and "。" not in text:
+    if after_sentence and "。" not in text and not g.skip.match(text):
         names = [n for c in clauses for n in split_names(c)[0]]
         return bool(names) and all(_looks_like_name(n) for n in names)
     return False
@@ -641,18 +661,77 @@ def _section_path(doc: Document, line: int) -> tuple[str, ...]:
     return best.path if best is not None else ()
 
 
-def read_annotations(doc: Document) -> list[tuple[int, str, RawRoles]]:
-    """Every annotation of a document as printed: (first line, raw text, names with roles),
-    before any name is resolved."""
+def is_body_name(name: str, registry: Registry, jurisdiction: str | None) -> bool:
+    """Whether a name printed in running text denotes a body: it carries a level prefix
+    (市 / 省 / 国家 …), names a group, or resolves in the registry."""
+    return bool(_LEVEL_PREFIX.match(name)) or registry.is_collective(name) or (
+        registry.resolve(name, jurisdiction) is not None)
+
+
+def read_annotations(
+    doc: Document,
+    is_body: Callable[[str], bool] | None = None,
+    table_rows: Sequence[TableRow] = (),
+) -> list[tuple[int, str, RawRoles]]:
+    """Everything that assigns a task in a document, as printed, before any name is resolved:
+    (first line, raw text, names with roles) of each annotation, of each lead written in an
+    item without annotation (when ``is_body`` says which printed names are bodies) and of each
+    table row (its line is 0: a row has its page, not a line)."""
     paragraphs = doc.paragraphs
     found = [find_annotations(p.text) for p in paragraphs]
     convention = document_convention(p.text for p in paragraphs)
     out = []
+    used: set[tuple[int, int]] = set()
+    leads = _body_leads(paragraphs, found, is_body) if is_body is not None else []
     for unit in _units(paragraphs, found):
         pi, ann = unit[0]
-        body = "；".join(a.body for _, a in unit)
+        body = "；".join(a.body for _, a in unit if a.body)
         out.append((paragraphs[pi].line_at(ann.start), "".join(a.raw for _, a in unit),
                     parse_annotation(body, convention)))
+        if leads:
+            start, _ = _task_text(paragraphs, found, pi, unit.prev_end, ann)
+            used |= set(_item_body_leads(paragraphs, leads, pi, start, unit.prev_end, ann))
+    for k, in_paragraph in enumerate(leads):
+        for b, lead in enumerate(in_paragraph):
+            if (k, b) not in used and not lead.with_clause:
+                p = paragraphs[k]
+                out.append((p.line_at(lead.start), p.text[lead.start:lead.end], lead.roles))
+    for row in table_rows:
+        raw = "；".join(f"{_COLUMN_LABEL[role]}：{cell}" for role, cell in row.units)
+        out.append((0, raw, parse_annotation(raw, convention)))
+    return out
+
+
+def _body_leads(
+    paragraphs: Sequence[Paragraph],
+    found: Sequence[Sequence[Annotation]],
+    is_body: Callable[[str], bool],
+) -> list[list[BodyLead]]:
+    """The body leads of each paragraph, outside its annotations."""
+    return [
+        [b for b in find_body_leads(p.text, is_body)
+         if not any(a.start <= b.start < a.end or b.start <= a.start < b.end for a in anns)]
+        for p, anns in zip(paragraphs, found, strict=True)
+    ]
+
+
+def _item_body_leads(
+    paragraphs: Sequence[Paragraph],
+    body_leads: Sequence[Sequence[BodyLead]],
+    pi: int,
+    start: int,
+    prev_end: int,
+    ann: Annotation,
+) -> list[tuple[int, int]]:
+    """The (paragraph, index) of the body leads in the text an annotation attaches to."""
+    out = []
+    for k in range(pi, -1, -1):
+        if paragraphs[k].end_line < start:
+            break
+        for b, lead in enumerate(body_leads[k]):
+            if k == pi and not prev_end <= lead.start < ann.start:
+                continue
+            out.append((k, b))
     return out
 
 
@@ -688,14 +767,9 @@ def find_tasks(
     problems: list[Problem] = []
 
     def is_body(name: str) -> bool:
-        return bool(_LEVEL_PREFIX.match(name)) or registry.is_collective(name) or (
-            registry.resolve(name, jid) is not None)
+        return is_body_name(name, registry, jid)
 
-    body_leads = [
-        [b for b in find_body_leads(p.text, is_body)
-         if not any(a.start <= b.start < a.end or b.start <= a.start < b.end for a in anns)]
-        for p, anns in zip(paragraphs, found, strict=True)
-    ]
+    body_leads = _body_leads(paragraphs, found, is_body)
     used: set[tuple[int, int]] = set()
     for unit in _units(paragraphs, found):
         pi, ann = unit[0]
@@ -703,7 +777,7 @@ def find_tasks(
         p = paragraphs[pi]
         start, text = _task_text(paragraphs, found, pi, unit.prev_end, ann)
         raw = "".join(a.raw for _, a in unit)
-        body = "；".join(a.body for _, a in unit)
+        body = "；".join(a.body for _, a in unit if a.body)
         for wrong, fixed in registry.corrections:
             body = body.replace(wrong, fixed)
         roles = parse_annotation(body, convention)
@@ -711,14 +785,9 @@ def find_tasks(
         # leads the item's own text marks (line 38645: X牵头负责…；Y牵头负责…) lead its task
         # when the annotation marks none
         marked: list[str] = []
-        for k in range(pi, -1, -1):
-            if paragraphs[k].end_line < start:
-                break
-            for b, lead in enumerate(body_leads[k]):
-                if k == pi and not unit.prev_end <= lead.start < ann.start:
-                    continue
-                used.add((k, b))
-                marked += _resolve_roles(lead.roles, registry, jid, prefixes).lead
+        for k, b in _item_body_leads(paragraphs, body_leads, pi, start, unit.prev_end, ann):
+            used.add((k, b))
+            marked += _resolve_roles(body_leads[k][b].roles, registry, jid, prefixes).lead
         if marked and not res.lead:
             res.lead = [n for n in res.participants if n in marked]
             res.participants = [n for n in res.participants if n not in marked]
@@ -810,13 +879,20 @@ def _is_bare(ann: Annotation) -> bool:
 
 
 def _units(paragraphs: Sequence[Paragraph], found: Sequence[Sequence[Annotation]]) -> list[_Unit]:
-    """Group annotations into tasks: label lines on consecutive paragraphs (牵头单位：… /
-    配合单位：…) are one annotation."""
+    """Group annotations into tasks.
+
+    Label lines on consecutive paragraphs (牵头单位：… / 配合单位：…) are one annotation, and a
+    bracket left open at a paragraph's end goes on into the next paragraphs up to its closing
+    bracket (70 河北 p2: （责任单位： / 省 / 生态环境厅、…）).
+    """
     units: list[_Unit] = []
     open_label = -1  # the paragraph whose bare label reached its end, still open
+    consumed: dict[int, int] = {}  # paragraph → offset up to which a continuation took it
     for pi, (p, anns) in enumerate(zip(paragraphs, found, strict=True)):
-        prev_end = 0
+        prev_end = consumed.get(pi, 0)
         for k, ann in enumerate(anns):
+            if ann.start < consumed.get(pi, 0):
+                continue
             if (k == 0 and open_label == pi - 1 and _is_bare(ann)
                     and not p.text[:ann.start].strip()):
                 units[-1].append((pi, ann))
@@ -824,9 +900,38 @@ def _units(paragraphs: Sequence[Paragraph], found: Sequence[Sequence[Annotation]
                 unit = _Unit([(pi, ann)])
                 unit.prev_end = prev_end
                 units.append(unit)
+                if ann.end == len(p.text) and not _is_bare(ann):
+                    _continue(unit, paragraphs, pi, consumed)
             prev_end = ann.end
         open_label = pi if anns and _is_bare(anns[-1]) and not p.text[anns[-1].end:].strip() else -1
     return units
+
+
+def _continue(unit: _Unit, paragraphs: Sequence[Paragraph], pi: int,
+              consumed: dict[int, int]) -> None:
+    """Extend a bracket annotation left open at its paragraph's end into the next paragraphs."""
+    first_pi, ann = unit[0]
+    depth = sum(ch in _OPEN for ch in ann.raw) - sum(ch in _CLOSE for ch in ann.raw)
+    if depth <= 0:
+        return
+    parts: list[tuple[int, Annotation]] = []
+    for k in range(pi + 1, min(pi + 5, len(paragraphs))):
+        text = paragraphs[k].text
+        if ITEM_MARKER.match(text):
+            return
+        for end, ch in enumerate(text, start=1):
+            depth += (ch in _OPEN) - (ch in _CLOSE)
+            if depth == 0:
+                parts.append((k, Annotation(raw=text[:end], body="", start=0, end=end)))
+                body = ann.body + "".join(a.raw for _, a in parts)[:-1]
+                unit[0] = (first_pi, Annotation(raw=ann.raw, body=body, start=ann.start,
+                                                end=ann.end))
+                unit.extend(parts)
+                consumed[k] = end
+                for j, _ in parts[:-1]:
+                    consumed[j] = len(paragraphs[j].text)
+                return
+        parts.append((k, Annotation(raw=text, body="", start=0, end=len(text))))
 
 
 def _task_text(

@@ -117,8 +117,8 @@ def _fixture_document(fixtures_dir: Path, name: str, where: str | None) -> Docum
         pytest.param("省工业和信息化厅牵头，省工业强省建设工作领导小组相关成员单位和各市、"
                      "县〔区〕人民政府按职责分工负责",
                      RawRoles(lead=("省工业和信息化厅",),
-                              participants=("省工业强省建设工作领导小组相关成员单位", "各市",
-                                            "县〔区〕人民政府")),
+                              participants=("省工业强省建设工作领导小组相关成员单位",
+                                            "各市、县〔区〕人民政府")),
                      id="line37154-和各-splits-groups"),
     ],
 )
