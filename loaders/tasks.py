@@ -77,6 +77,7 @@ class _Grammar:
     convention: re.Pattern[str]
     convention_kinds: dict[str, Convention]
     suffix: re.Pattern[str]
+    bare_suffix: re.Pattern[str]
     bare_label: re.Pattern[str]
     with_stop: re.Pattern[str]
 
@@ -100,9 +101,11 @@ def _grammar() -> _Grammar:
     bare = [w for w, r in label_roles.items() if r != "other"]
     bare_label = re.compile(rf"(?P<label>{_alternation(bare)})\s*[：:]")
     with_stop = re.compile(_alternation(data["body"]["verbs"]))
+    bare_suffix = re.compile(rf"(?:{_alternation(data['names']['bare_list_suffixes'])})$")
     return _Grammar(label=label, label_roles=label_roles, ending=ending,
                     ending_roles=ending_roles, skip=skip, convention=convention,
-                    convention_kinds=kinds, suffix=suffix, bare_label=bare_label,
+                    convention_kinds=kinds, suffix=suffix, bare_suffix=bare_suffix,
+                    bare_label=bare_label,
                     with_stop=with_stop)
 
 
@@ -453,7 +456,8 @@ def _looks_like_annotation(body: str, *, after_sentence: bool = False) -> bool:
         return bool(names) and _looks_like_name(names[0])
     if after_sentence and "。" not in text and not g.skip.match(text):
         names = [n for c in clauses for n in split_names(c)[0]]
-        return bool(names) and all(_looks_like_name(n) for n in names)
+        return bool(names) and all(len(n) <= _MAX_NAME and g.bare_suffix.search(n)
+                                   for n in names)
     return False
 
 
@@ -476,7 +480,7 @@ def find_annotations(text: str) -> list[Annotation]:
             end, closed = _match_bracket(text, i)
             body = text[i + 1:end - 1] if closed else text[i + 1:end]
             before = text[:i].rstrip()
-            after_sentence = not before or before[-1] in "。；;！？”"
+            after_sentence = bool(before) and before[-1] in "。；;！？”"
             if _looks_like_annotation(body, after_sentence=after_sentence):
                 found.append(Annotation(raw=text[i:end], body=body, start=i, end=end))
                 i = end

@@ -1,6 +1,6 @@
 """Gold check of responsibility extraction on the development corpus's PDFs (issue 12).
 
-``tests/data/gold/pdf_annotations.jsonl`` holds 208 annotations of 12 PDFs of
+``tests/data/gold/pdf_annotations.jsonl`` holds 222 annotations of 12 PDFs of
 ``../shared/corpus/dual-carbon/`` (how they were drawn: ``tests/data/gold/README_pdf.md``),
 each with its names as printed and their roles; ``pdf_aliases.tsv`` gives each printed name's
 canonical (official full) name. The fast tests check the gold files themselves; the tests that
@@ -142,17 +142,10 @@ def _pdf(file: str) -> Any:
 
 
 def _documents(file: str, workdir: Path) -> list[Any]:
-    """The documents of one PDF as the text loader reads its text layer.
-
-    Page-number lines are blanked (line numbers kept) until the PDF loader of issue 11
-    removes page furniture itself.
-    """
+    """The documents of one PDF as the loaders read it (line numbers those of loaders.pdf)."""
     from policykg.loaders.documents import load_documents
 
-    lines = ["" if PAGE_NUMBER.match(t) else t for t in _pdf(file).text.split("\n")]
-    plain = workdir / (file.split("、", 1)[0] + ".txt")
-    plain.write_text("\n".join(lines), encoding="utf-8")
-    return list(load_documents([plain]).documents)
+    return list(load_documents([CORPUS / file]).documents)
 
 
 def _tables(file: str) -> tuple[list[Any], dict[int, tuple[int, int]]]:
