@@ -452,8 +452,9 @@ def _looks_like_annotation(body: str, *, after_sentence: bool = False) -> bool:
     if ending is not None and len(first) <= 200:
         if "负责" in ending.group("kind") or "牵头" in ending.group("kind"):
             return True
+        # a weaker ending (配合, 参与, 落实) needs a body's name before it: not 【社会参与】
         names, _ = split_names(first[:ending.start()])
-        return bool(names) and _looks_like_name(names[0])
+        return bool(names) and bool(g.bare_suffix.search(names[0]))
     if after_sentence and "。" not in text and not g.skip.match(text):
         names = [n for c in clauses for n in split_names(c)[0]]
         return bool(names) and all(len(n) <= _MAX_NAME and g.bare_suffix.search(n)
