@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from policykg.loaders.source import Progress
-from policykg.records import Agency, Corpus, Document, Problem, Target, Task
+from policykg.records import Agency, Corpus, Document, LeadBasis, Problem, Target, Task
 
 if TYPE_CHECKING:
     from policykg.loaders.agencies import Registry
@@ -86,12 +86,16 @@ def _open_world(tasks: list[Task], doc: Document, registry: Registry) -> list[Ta
                 agency = registry.resolve(name, jid, doc.date, open_world=True)
             if agency is None or agency.name in lead or agency.name in participants:
                 continue
-            marked = re.search(re.escape(name) + r"[^、，,；;：:）)]{0,12}?牵头", task.raw)
+            # lead where the text marks it or the document's stated convention makes it
+            marked = printed in task.unresolved_lead or re.search(
+                re.escape(name) + r"[^、，,；;：:）)]{0,12}?牵头", task.raw)
             (lead if marked else participants).append(agency.name)
         if (lead, participants, collective) != (
                 list(task.lead), list(task.participants), list(task.collective)):
             task = dataclasses.replace(task, lead=tuple(lead), participants=tuple(participants),
-                                       collective=tuple(collective))
+                                       collective=tuple(collective),
+                                       lead_basis=(task.lead_basis or LeadBasis.MARKED)
+                                       if lead else None)
         out.append(task)
     return out
 

@@ -172,7 +172,8 @@ LIST_AND = re.compile(r"(?P<etc>等(?:有关|相关)?(?:部门|单位))?和(?=�
 _COLUMN_LABEL = {"lead": "牵头单位", "participant": "配合单位", "unmarked": "责任单位"}
 
 # a group after 等 that ends a body's name: 等省有关部门, 等省直有关部门, 等有关单位
-ETC_GROUP = re.compile(r"等(?:[省市区县州]直?)?(?:有关|相关|其他)(?:部门|单位|方面)")
+# (495 山西: 省文旅厅等行业主管部门)
+ETC_GROUP = re.compile(r"等[\u4e00-\u9fff]{0,8}?(?:部门|单位|机构|方面)$")
 # a government named only by its level, which a preceding 各 governs: 市政府, 县〔区〕人民政府
 GENERIC_GOVERNMENT = re.compile(r"^[省市县区州盟旗（）()〔〕、]{1,8}(?:人民政府|政府|行政公署)$")
 _GROUP_TAILS = frozenset({"单位", "部门", "机构"})
@@ -584,6 +585,7 @@ class _Resolved:
     participants: list[str]
     collective: list[str]
     unresolved: list[str]
+    unresolved_lead: list[str] = dataclasses.field(default_factory=list)
 
 
 def _resolve_roles(
@@ -592,6 +594,7 @@ def _resolve_roles(
     """Resolve printed names in order, carrying a jurisdiction prefix over a list."""
     out = _Resolved([], [], [], [])
     carry: str | None = None
+    place: str | None = None
     items = list(roles.names)
     k = 0
     while k < len(items):
@@ -609,13 +612,22 @@ def _resolve_roles(
             out.collective.append("、".join(group))
             continue
         agency = None
+        # a name that names its own place (四川省能源局 in a Chongqing document) sets the place
+        # of the relative names after it: 四川省能源局、经济和信息化厅 (成渝 57 p3)
+        own = _leading_place(name, registry)
+        if own is not None:
+            place = own
+        elif place is not None:
+            agency = registry.resolve(name, place)
         prefix = _explicit_prefix(name, registry, jid, prefixes)
-        if prefix is None and carry is not None:
+        if agency is None and prefix is None and carry is not None:
             agency = registry.resolve(carry + name, jid)
         if agency is None:
             agency = registry.resolve(name, jid)
         if agency is None:
             out.unresolved.append(name)
+            if is_lead:
+                out.unresolved_lead.append(name)
             continue
         if prefix is not None:
             carry = prefix
@@ -624,6 +636,21 @@ def _resolve_roles(
             target.append(agency.name)
     # an agency printed both as lead and as participant (line 34088) keeps both roles
     return out
+
+
+# the end of a place's name at the start of a body's name (四川省, 重庆市, 广西壮族自治区)
+_PLACE_END = re.compile(r"(?:省|市|自治区|区|县|州|盟|旗)")
+
+
+def _leading_place(name: str, registry: Registry) -> str | None:
+    """The division a name starts with, if it is not the whole name (四川省能源局 → 四川省)."""
+    for m in sorted(_PLACE_END.finditer(name, 0, min(len(name) - 1, 12)),
+                    key=lambda m: -m.end()):
+        if m.end() >= 3:
+            d = registry.division(name[:m.end()])
+            if d is not None and d.name == name[:m.end()]:
+                return d.id
+    return None
 
 
 def _explicit_prefix(
@@ -821,7 +848,8 @@ def find_tasks(
             start_line=start,
             end_line=end_line,
             unresolved=tuple(res.unresolved),
-            lead_basis=roles.basis if res.lead else None,
+            unresolved_lead=tuple(res.unresolved_lead),
+            lead_basis=roles.basis if res.lead or res.unresolved_lead else None,
         ))
     # leads written in an item with no annotation make a task of their own (not X会同Y alone:
     # in running text it mostly states procedure, as in regulations' articles)
@@ -846,7 +874,8 @@ def find_tasks(
                 etc=lead.roles.etc, jurisdiction=j.name if j else None, raw=raw,
                 start_line=first, end_line=p.line_at(max(lead.sentence_end - 1, 0)),
                 unresolved=tuple(res.unresolved),
-                lead_basis=LeadBasis.MARKED if res.lead else None,
+                unresolved_lead=tuple(res.unresolved_lead),
+                lead_basis=LeadBasis.MARKED if res.lead or res.unresolved_lead else None,
             ))
     for row in table_rows:
         top, bottom = (page_lines or {}).get(row.page, (doc.start_line, doc.end_line))
@@ -867,7 +896,8 @@ def find_tasks(
             participants=tuple(res.participants), collective=tuple(res.collective),
             etc=roles.etc, jurisdiction=j.name if j else None, raw=raw, start_line=top,
             end_line=bottom, unresolved=tuple(res.unresolved),
-            lead_basis=roles.basis if res.lead else None,
+            unresolved_lead=tuple(res.unresolved_lead),
+            lead_basis=roles.basis if res.lead or res.unresolved_lead else None,
         ))
     logger.debug("%s: %d tasks, %d problems", doc.id, len(tasks), len(problems))
     return tasks, problems

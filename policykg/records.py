@@ -287,6 +287,9 @@ class Task:
     unresolved: tuple[str, ...] = ()
     #: why ``lead`` is lead; None when the task has no lead
     lead_basis: LeadBasis | None = None
+    #: the names of ``unresolved`` the text (or the document's convention) marks as lead, so
+    #: that an open-world agency made of one keeps its role
+    unresolved_lead: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """The task's interface fields (issue 3 contract, and issue 12's ``lead_basis``)."""
