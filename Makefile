@@ -36,7 +36,8 @@ gold: $(STAMP)
 	$(BIN)/python -m pytest -q -s -p no:cacheprovider tests/loaders/test_gold_documents.py \
 		tests/loaders/test_gold_tasks.py tests/loaders/test_gold_targets.py \
 		tests/loaders/test_gold_citations.py tests/loaders/test_gold_second_samples.py \
-		tests/loaders/test_gold_pdf_tasks.py
+		tests/loaders/test_gold_pdf_tasks.py \
+		tests/loaders/test_gold_official.py -rxX
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run

@@ -463,6 +463,10 @@ def build_tree(
         elif genre is not None and genre in curated.outside_genres:
             group = b.group(root, GENRE_GROUP, "“1+N”政策体系之外的文本", False)
             b.place(doc.id, group, f"文种为“{genre}”：申报、会议通知或标准，不是政策", "kind")
+        elif getattr(doc, "notice_of", ()):
+            # a covering notice: the document it publishes is placed, not the notice (issue 11)
+            group = b.group(root, GENRE_GROUP, "“1+N”政策体系之外的文本", False)
+            b.place(doc.id, group, "印发通知：所印发的文件在体系中，通知本身不是政策", "kind")
         elif is_national(doc):
             national.append(doc)
             continue

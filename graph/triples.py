@@ -139,6 +139,10 @@ PKG_UNIT, PKG_DIRECTION, PKG_APPROX = _pkg("unit"), _pkg("direction"), _pkg("app
 PKG_TARGET_YEAR, PKG_BASE_YEAR = _pkg("targetYear"), _pkg("baseYear")
 PKG_TREE_PARENT = _pkg("treeParent")
 PKG_OPEN_WORLD = _pkg("unresolved")
+# the official-document model (issue 11)
+PKG_GENRE, PKG_ISSUER_LEVEL = _pkg("genre"), _pkg("issuerLevel")
+PKG_OFFICIAL_TYPE, PKG_PUBLISHES = _pkg("officialType"), _pkg("publishes")
+PKG_FROM_NOTICE = _pkg("takenFromNotice")
 
 # Document.date as the loaders give it: "2022-01-30" (signed "2022年 1月 30日" at line 16506),
 # or a partial "2022-01" / "2022".
@@ -285,6 +289,16 @@ def document_triples(doc: Document) -> Iterator[str]:
         yield _t(d, PKG_SEQ, literal(doc.seq))
     if doc.url:
         yield _t(d, DCT_SOURCE, typed_literal(doc.url, XSD_ANYURI))
+    if doc.genre is not None:
+        yield _t(d, PKG_GENRE, literal(str(doc.genre)))
+    if doc.level is not None:
+        yield _t(d, PKG_ISSUER_LEVEL, literal(str(doc.level)))
+    if doc.official_type is not None:
+        yield _t(d, PKG_OFFICIAL_TYPE, literal(str(doc.official_type)))
+    for attached in doc.notice_of:
+        yield _t(d, PKG_PUBLISHES, _i(iris.doc_iri(attached)))
+    for taken in doc.from_notice:
+        yield _t(d, PKG_FROM_NOTICE, literal(taken))
     yield from _jurisdiction(d, doc.jurisdiction)
     yield from _provenance(d, doc.span)
 

@@ -317,6 +317,8 @@ class _Index:
     by_number: dict[str, list[Document]]
     # the documents whose title keys are near a key, by key (many titles are cited often)
     near_key: dict[str, dict[str, Document]] = field(default_factory=dict)
+    # a covering notice's id -> the one document it publishes (citations resolve to that)
+    published: dict[str, Document] = field(default_factory=dict)
 
     @classmethod
     def build(cls, documents: Sequence[Document]) -> _Index:
@@ -328,7 +330,17 @@ class _Index:
                 by_key[key].append(doc)
             if doc.doc_number:
                 by_number[normalise_doc_number(doc.doc_number)].append(doc)
-        return cls(dict(by_key), dict(by_number))
+        by_id = {doc.id: doc for doc in documents}
+        published = {doc.id: by_id[doc.notice_of[0]] for doc in documents
+                     if len(doc.notice_of) == 1 and doc.notice_of[0] in by_id}
+        return cls(dict(by_key), dict(by_number), published=published)
+
+    def _published(self, doc: Document | None, citing: Document) -> Document | None:
+        """A covering notice cited stands for the one document it publishes (issue 11)."""
+        if doc is None:
+            return None
+        target = self.published.get(doc.id)
+        return target if target is not None and target.id != citing.id else doc
 
     def resolve(self, title: str, citing: Document) -> Document | None:
         """Return the document a title names, as seen from ``citing``, or None.
@@ -343,12 +355,12 @@ class _Index:
                 seen[doc.id] = doc
         found = _choose(list(seen.values()), title, citing)
         if found is not None:
-            return found
+            return self._published(found, citing)
         near: dict[str, Document] = {}
         for key in keys:
             if len(key) >= _FUZZY_MIN:
                 near.update(self._near(key))
-        return _choose(list(near.values()), title, citing)
+        return self._published(_choose(list(near.values()), title, citing), citing)
 
     def _near(self, key: str) -> dict[str, Document]:
         """Return the documents (by id) with a title key at most two edits from ``key``."""
@@ -364,7 +376,7 @@ class _Index:
     def resolve_number(self, number: str, citing: Document) -> Document | None:
         """Return the document with a 发文字号, as seen from ``citing``, or None."""
         found = self.by_number.get(normalise_doc_number(number), [])
-        return _choose(found, number, citing)
+        return self._published(_choose(found, number, citing), citing)
 
 
 def _choose(candidates: list[Document], title: str, citing: Document) -> Document | None:

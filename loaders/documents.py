@@ -19,7 +19,15 @@ from pathlib import Path
 from policykg.errors import EmptyInputError, InputError, NotAPolicyTextError
 from policykg.loaders.compilation import Block, find_structure, is_compilation
 from policykg.loaders.header import read_header
-from policykg.loaders.lines import CleanedLines, join_paragraphs
+from policykg.loaders.lines import CleanedLines, FurnitureKind, join_paragraphs
+from policykg.loaders.official import (
+    OfficialDocument,
+    classify_genre,
+    document_jurisdiction,
+    issuer_level,
+    official_type,
+    read_official,
+)
 from policykg.loaders.sections import parse_sections
 from policykg.loaders.source import (
     InputFile,
@@ -28,9 +36,19 @@ from policykg.loaders.source import (
     collect_inputs,
     read_cleaned,
 )
-from policykg.records import BuildSummary, DocKind, Document, Paragraph, Problem, Span
+from policykg.records import (
+    BuildSummary,
+    DocKind,
+    Document,
+    Genre,
+    IssuerLevel,
+    Paragraph,
+    Problem,
+    SourceLine,
+    Span,
+)
 
-__all__ = ["LoadedDocuments", "iter_input_files", "load_documents"]
+__all__ = ["LoadedDocuments", "iter_input_files", "load_documents", "official_documents"]
 
 logger = logging.getLogger(__name__)
 
@@ -165,12 +183,13 @@ def _compilation_documents(
         problems.extend(header.problems)
         doc_id = _block_id(block, previous_seq)
         paragraphs = tuple(join_paragraphs(block.lines))
+        kind = _kind(block.part, header.title)
         doc = Document(
             id=doc_id,
             part=block.part,
             chapter=block.chapter,
             seq=block.seq,
-            kind=_kind(block.part, header.title),
+            kind=kind,
             title=header.title,
             doc_number=header.doc_number,
             date=header.date,
@@ -187,6 +206,10 @@ def _compilation_documents(
                 block.end_line,
             ),
             paragraphs=paragraphs,
+            source_file=cleaned.source_file or cleaned.file,
+            genre=_compilation_genre(kind, header.title, header.issuers),
+            official_type=official_type(header.title),
+            level=_compilation_level(kind, _jurisdiction(block), header.issuers),
         )
         documents.append(doc)
         doc_lines += len(block.lines)
@@ -194,6 +217,35 @@ def _compilation_documents(
             previous_seq = block.seq
     problems.extend(_cut_short(documents))
     return documents, problems, doc_lines, list(structure.unexplained)
+
+
+_KIND_GENRES = {
+    DocKind.SPEECH: Genre.SPEECH,
+    DocKind.EXCERPT: Genre.SPEECH,
+    DocKind.ENTERPRISE_PLAN: Genre.PLAN,
+    DocKind.INTERNATIONAL_AGREEMENT: Genre.AGREEMENT,
+}
+
+
+def _compilation_genre(kind: DocKind, title: str, issuers: Sequence[str]) -> Genre:
+    """A compilation document's genre: from its part (speeches, enterprise plans,
+    agreements), else from its title."""
+    return _KIND_GENRES.get(kind) or classify_genre(title, issuers)
+
+
+def _compilation_level(kind: DocKind, jurisdiction: str | None, issuers: Sequence[str]
+                       ) -> IssuerLevel | None:
+    """A compilation document's issuer level: from its part, for part 4 from its issuers or
+    chapter."""
+    if kind is DocKind.CENTRAL_POLICY:
+        return IssuerLevel.CENTRAL
+    if kind is DocKind.MINISTRY_POLICY:
+        return IssuerLevel.MINISTRY
+    if kind is DocKind.ENTERPRISE_PLAN:
+        return IssuerLevel.ENTERPRISE
+    if kind is DocKind.LOCAL_POLICY:
+        return issuer_level([*issuers, *([jurisdiction] if jurisdiction else [])])
+    return None
 
 
 def _body(paragraphs: tuple[Paragraph, ...], title_end: int) -> tuple[Paragraph, ...]:
@@ -288,7 +340,8 @@ def _load_documents(paths: Sequence[Path], progress: Progress | None) -> LoadedD
         if cleaned.pages is None and is_compilation(cleaned):
             docs, found, doc_lines, unexplained = _compilation_documents(cleaned)
         else:
-            docs, found, doc_lines, unexplained = _single_document(cleaned)
+            docs, found, doc_lines, unexplained = _single_document(cleaned,
+                                                                   cleaned.source_file)
         problems.extend(found)
         problems.extend(_twice(docs, documents))
         for doc in docs:
@@ -330,10 +383,14 @@ def _load_documents(paths: Sequence[Path], progress: Progress | None) -> LoadedD
 
 
 def _twice(docs: Sequence[Document], earlier: Sequence[Document]) -> Iterator[Problem]:
-    """Yield L005 for each document whose title and 文号 an earlier file already gave."""
-    known = {(d.title, d.doc_number): d for d in earlier if d.title}
+    """Yield L005 for each document whose title, 文号 and jurisdiction an earlier file gave.
+
+    Two cities publish plans of one title (234 梧州, 353 天水: 关于加快建立健全绿色低碳循环
+    发展经济体系实施方案): the jurisdiction tells them apart.
+    """
+    known = {(d.title, d.doc_number, d.jurisdiction): d for d in earlier if d.title}
     for doc in docs:
-        first = known.get((doc.title, doc.doc_number))
+        first = known.get((doc.title, doc.doc_number, doc.jurisdiction))
         if first is not None and first.file != doc.file:
             yield Problem(
                 code="L005",
@@ -395,42 +452,139 @@ def _single_kind(
     return DocKind.CENTRAL_POLICY, None
 
 
+_LEVEL_KINDS = {
+    IssuerLevel.CENTRAL: DocKind.CENTRAL_POLICY,
+    IssuerLevel.MINISTRY: DocKind.MINISTRY_POLICY,
+    IssuerLevel.PROVINCIAL: DocKind.LOCAL_POLICY,
+    IssuerLevel.MUNICIPAL: DocKind.LOCAL_POLICY,
+    IssuerLevel.COUNTY: DocKind.LOCAL_POLICY,
+    IssuerLevel.ENTERPRISE: DocKind.ENTERPRISE_PLAN,
+}
+
+
+def _official_kind(found: OfficialDocument, jurisdiction: str | None) -> tuple[
+        DocKind, IssuerLevel | None]:
+    """A document's kind from its genre and issuer level (or jurisdiction when no issuer)."""
+    level = found.level
+    if level is None and jurisdiction is not None:
+        level = issuer_level([jurisdiction])
+    if found.genre is Genre.SPEECH:
+        return DocKind.SPEECH, level
+    if level is None:
+        kind, _ = _single_kind(found.title, found.issuers, found.doc_number)
+        return kind, level
+    if jurisdiction is None and level in (IssuerLevel.PROVINCIAL, IssuerLevel.MUNICIPAL,
+                                          IssuerLevel.COUNTY):
+        return DocKind.LOCAL_POLICY, level
+    return _LEVEL_KINDS.get(level, DocKind.MINISTRY_POLICY), level
+
+
 def _single_document(
-    cleaned: CleanedLines,
+    cleaned: CleanedLines, source_file: str | None = None,
 ) -> tuple[list[Document], list[Problem], int, list[int]]:
-    lines = cleaned.lines
-    header = read_header(lines)
-    doc_id = _slug(cleaned.file)
-    paragraphs = tuple(join_paragraphs(lines))
-    kind, jurisdiction = _single_kind(header.title, header.issuers, header.doc_number)
-    doc = Document(
-        id=doc_id,
-        part=None,
-        chapter=None,
-        seq=None,
-        kind=kind,
-        jurisdiction=jurisdiction,
-        title=header.title,
-        doc_number=header.doc_number,
-        date=header.date,
-        date_source=header.date_source,
-        year=header.year,
-        issuers=header.issuers,
-        url=header.url,
-        start_line=lines[0].number,
-        end_line=lines[-1].number,
-        file=cleaned.file,
-        sections=parse_sections(
-            doc_id, _body(paragraphs, lines[header.title_lines - 1].number), lines[-1].number
-        ),
-        paragraphs=paragraphs,
-    )
-    problems = list(header.problems)
-    span = Span(file=cleaned.file, start_line=lines[0].number, end_line=lines[-1].number)
-    if header.title.endswith("。") or len(header.title) > 100:
-        problems.append(Problem(code="D001", span=span, message="title not found",
-                                excerpt=header.title))
-    if header.date is None:
-        problems.append(Problem(code="D001", span=span, message="date not found",
-                                excerpt=header.title))
-    return [doc], problems, len(lines), []
+    """Read a file holding official documents (one, or a notice and its attachments)."""
+    letterheads = [(f.line, f.text) for f in cleaned.furniture
+                   if f.kind is FurnitureKind.LETTERHEAD]
+    documents, problems = official_documents(cleaned.lines, cleaned.file, source_file,
+                                             letterheads)
+    return documents, problems, len(cleaned.lines), []
+
+
+def official_documents(
+    lines: Sequence[SourceLine], file: str, source_file: str | None = None,
+    letterheads: Sequence[tuple[int, str]] = (),
+) -> tuple[list[Document], list[Problem]]:
+    """Read the official documents of one file's kept lines (text or PDF, furniture gone).
+
+    Args:
+        lines: the file's kept lines in order (a PDF's carry their page).
+        file: the file name used in provenance.
+        source_file: the path relative to the input root (default: ``file``).
+        letterheads: (line, text) of the letterheads set aside as page furniture.
+
+    Returns:
+        The documents (a covering notice and what it publishes are linked) and D001
+        problems for a title or date not found.
+    """
+    hints = [m.group(1) for m in re.finditer(r"《([^《》]{4,80})》", Path(file).stem)]
+    found = read_official(lines, hints, letterheads)
+    base = _slug(file)
+    ids = _official_ids(base, found)
+    documents: list[Document] = []
+    problems: list[Problem] = []
+    for k, part in enumerate(found):
+        doc_lines = lines[part.start:part.end]
+        doc_id = ids[k]
+        paragraphs = tuple(join_paragraphs(doc_lines))
+        jurisdiction, _ = document_jurisdiction(part.evidence, part.doc_number)
+        kind, level = _official_kind(part, jurisdiction)
+        title_end = doc_lines[max(part.title_lines, 1) - 1].number
+        first_page, last_page = doc_lines[0].page, doc_lines[-1].page
+        documents.append(Document(
+            id=doc_id,
+            part=None,
+            chapter=None,
+            seq=None,
+            kind=kind,
+            jurisdiction=jurisdiction,
+            title=part.title,
+            doc_number=part.doc_number,
+            date=part.date,
+            date_source=part.date_source,
+            year=int(part.date[:4]) if part.date else _number_year(part.doc_number),
+            issuers=part.issuers,
+            url=None,
+            start_line=doc_lines[0].number,
+            end_line=doc_lines[-1].number,
+            file=file,
+            sections=parse_sections(
+                doc_id, _body(paragraphs, title_end), doc_lines[-1].number
+            ),
+            paragraphs=paragraphs,
+            source_file=source_file or file,
+            genre=part.genre,
+            official_type=part.official_type,
+            level=level,
+            notice_of=tuple(ids[i] for i in part.notice_of),
+            attached_to=None if part.attached_to is None else ids[part.attached_to],
+            from_notice=part.from_notice,
+            pages=None if first_page is None or last_page is None else (first_page, last_page),
+            official=part.elements,
+        ))
+        span = Span(file=file, start_line=doc_lines[0].number,
+                    end_line=doc_lines[-1].number, page=first_page)
+        if not part.title or part.title.endswith("。") or len(part.title) > 100:
+            problems.append(Problem(code="D001", span=span, message="title not found",
+                                    excerpt=part.title or doc_lines[0].text))
+        if part.date is None and not part.notice_of:
+            problems.append(Problem(code="D001", span=span, message="date not found",
+                                    excerpt=part.title or doc_lines[0].text))
+    if len(documents) == 1:
+        # a lone document keeps the old reading of a web copy's source address
+        header = read_header(lines)
+        if header.url is not None:
+            documents[0] = _with_url(documents[0], header.url)
+    return documents, problems
+
+
+def _with_url(doc: Document, url: str) -> Document:
+    import dataclasses
+
+    return dataclasses.replace(doc, url=url)
+
+
+def _number_year(doc_number: str | None) -> int | None:
+    m = None if doc_number is None else re.search(r"〔(\d{4})〕", doc_number)
+    return None if m is None else int(m.group(1))
+
+
+def _official_ids(base: str, found: Sequence[OfficialDocument]) -> list[str]:
+    """Ids of a file's documents: a published document takes the file's slug, its covering
+    notice ``<slug>-notice``; a bundle's later documents ``<slug>-2``, ``<slug>-3`` …"""
+    if len(found) == 1:
+        return [base]
+    if found[0].notice_of:
+        ids = [f"{base}-notice"]
+        ids += [base if k == 1 else f"{base}-{k}" for k in range(1, len(found))]
+        return ids
+    return [base if k == 0 else f"{base}-{k + 1}" for k in range(len(found))]

@@ -11,13 +11,15 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from policykg.loaders.lines import display_width, join_text
+from policykg.loaders.lines import display_width, join_text, normalise_doc_number
+from policykg.loaders.numerals import normalise_digits
 from policykg.records import DateSource, Problem, SourceLine
 
 __all__ = [
     "Header",
     "find_doc_number",
     "is_agency_line",
+    "parse_any_date",
     "parse_date",
     "read_header",
     "split_agencies",
@@ -33,6 +35,23 @@ DOC_NUMBER_RE = re.compile(
         (?P<number>[\u4e00-\u9fff]{1,12}\s*[〔\[［【(（]\s*(?P<year>\d{4})\s*[〕\]］】)）]
                    \s*第?\s*\d{1,4}\s*号)
         \s*[）)]?$""",
+    re.VERBOSE,
+)
+
+# A 签发人 after a 文号 on the same line: "京技管[2021]115号 签发人：袁立洪".
+_SIGNATORY_TAIL_RE = re.compile(r"""\s+签\s*发\s*人\s*[：:].*$""", re.VERBOSE)
+
+# A date written in Chinese numerals: "二〇二二年三月二十四日", "二○二一年十二月".
+CN_DATE_RE = re.compile(
+    r"""^[（(]?\s*(?P<year>[〇○零Ｏ一二三四五六七八九]{4})\s*年
+        \s*(?:(?P<month>[一二三四五六七八九十]{1,2})\s*月
+        \s*(?:(?P<day>[一二三四五六七八九十]{1,3})\s*日)?)?\s*[）)]?$""",
+    re.VERBOSE,
+)
+
+# Other date shapes of labelled fields: "2021.09.22", "2022-01-26", "2022/3/24".
+DOTTED_DATE_RE = re.compile(
+    r"""^(?P<year>\d{4})\s*[.\-/]\s*(?P<month>\d{1,2})(?:\s*[.\-/]\s*(?P<day>\d{1,2}))?$""",
     re.VERBOSE,
 )
 
@@ -164,17 +183,68 @@ def _iso(year: str, month: str | None, day: str | None) -> str | None:
 
 
 def find_doc_number(text: str) -> tuple[str, int] | None:
-    """Return the 发文字号 of a line holding only one (spaces removed) and its year.
+    """Return the 发文字号 of a line holding only one (normalised) and its year.
+
+    A 签发人 printed after it on the same line is ignored.
 
     >>> find_doc_number("发改产业〔2021〕1464 号")
     ('发改产业〔2021〕1464号', 2021)
     >>> find_doc_number("（苏政发〔2022〕8号）")
     ('苏政发〔2022〕8号', 2022)
+    >>> find_doc_number("京技管[2021]115号 签发人：袁立洪")
+    ('京技管〔2021〕115号', 2021)
     """
-    m = DOC_NUMBER_RE.match(text.strip())
+    t = normalise_digits(_SIGNATORY_TAIL_RE.sub("", text.strip()))
+    m = DOC_NUMBER_RE.match(t)
     if m is None:
         return None
-    return re.sub(r"\s+", "", m.group("number")), int(m.group("year"))
+    return normalise_doc_number(m.group("number")), int(m.group("year"))
+
+
+def _cn_int(text: str) -> int | None:
+    digits = "〇一二三四五六七八九"
+    if text == "十":
+        return 10
+    if text.startswith("十"):
+        text = "一" + text
+    if text.endswith("十"):
+        text = text + "〇"
+    text = text.replace("十", "")
+    try:
+        return int("".join(str(digits.index(c)) for c in text))
+    except ValueError:
+        return None
+
+
+def parse_any_date(text: str) -> str | None:
+    """Return the ISO date of a date printed in Arabic or Chinese numerals, or None.
+
+    A day or month not printed is never invented.
+
+    >>> parse_any_date("二〇二二年三月二十四日"), parse_any_date("二○二一年十二月")
+    ('2022-03-24', '2021-12')
+    >>> parse_any_date("2021.09.22"), parse_any_date("2021 年 10 月 18 日")
+    ('2021-09-22', '2021-10-18')
+    >>> parse_any_date("２０２１年１２月３０日"), parse_any_date("2022 年 04 月")
+    ('2021-12-30', '2022-04')
+    """
+    t = re.sub(r"(?<=[\d年月])\s+(?=[\d年月日])", "", normalise_digits(text.strip()))
+    iso = parse_date(t)
+    if iso is not None:
+        return iso
+    m = DOTTED_DATE_RE.match(t)
+    if m is not None:
+        return _iso(m.group("year"), m.group("month"), m.group("day"))
+    m = CN_DATE_RE.match(t)
+    if m is None:
+        return None
+    year = "".join(str("〇一二三四五六七八九".index(c)) if c in "一二三四五六七八九" else "0"
+                   for c in m.group("year"))
+    month = None if m.group("month") is None else _cn_int(m.group("month"))
+    day = None if m.group("day") is None else _cn_int(m.group("day"))
+    if (m.group("month") and month is None) or (m.group("day") and day is None):
+        return None
+    return _iso(year, None if month is None else str(month), None if day is None else str(day))
 
 
 def split_agencies(text: str) -> list[str]:

@@ -67,6 +67,11 @@ class PKG(DefinedNamespace):
     seq: URIRef  # the document's sequence label in the compilation
     kind: URIRef  # DocKind
     dateSource: URIRef  # where the date was read
+    genre: URIRef  # Genre: plan, opinion, call, meeting, standard …
+    issuerLevel: URIRef  # IssuerLevel of a document's issuer
+    officialType: URIRef  # 公文种类 (通知, 意见 …)
+    publishes: URIRef  # a covering notice publishes its attached document
+    takenFromNotice: URIRef  # a field an attached document takes from its notice
     depth: URIRef  # a section's heading level (1 = top)
     treeParent: URIRef  # policy → the policy it is placed under in the "1+N" system
 

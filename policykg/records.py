@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import Any
 
 __all__ = [
+    "NON_POLICY_GENRES",
     "Agency",
     "BuildSummary",
     "Citation",
@@ -21,7 +22,11 @@ __all__ = [
     "Document",
     "Inferred",
     "LeadBasis",
+    "Genre",
+    "IssuerLevel",
     "Level",
+    "OfficialElements",
+    "OfficialType",
     "Paragraph",
     "Problem",
     "Relation",
@@ -56,6 +61,66 @@ class DateSource(StrEnum):
     TITLE = "title"
     BODY = "body"
     CITED = "cited"  # not printed in the document: taken from a document citing it
+    #: an attached policy takes the date of the notice that publishes it
+    COVERING_NOTICE = "covering_notice"
+    #: only the 版记's 印发日期 is printed
+    PRINTED = "printed"
+
+
+class Genre(StrEnum):
+    """What a document is, read from its title and issuer (issue 11)."""
+
+    PLAN = "plan"  # 方案, 计划, 行动计划, 工作要点, 任务清单
+    DEVELOPMENT_PLAN = "development_plan"  # 规划, 纲要, 战略
+    OPINION = "opinion"  # 意见, 实施意见, 指导意见
+    MEASURES = "measures"  # 办法, 规定, 细则, 规则, 措施, 政策, 规程
+    NOTICE = "notice"  # 通知, 公告, 通告, 函 with policy content
+    CALL = "call"  # call for projects: 申报, 征集, 遴选, 推荐, 揭榜挂帅, 申报指南
+    MEETING = "meeting"  # meeting or training notice: 召开…会议, 培训, 宣传周, 竞赛
+    STANDARD = "standard"  # standard, 技术规范, 技术指南, 核算方法, 目录, 标杆水平
+    WHITE_PAPER = "white_paper"  # 白皮书
+    SPEECH = "speech"  # 讲话, 致辞
+    LAW = "law"  # 法, 条例, 决定 of a people's congress
+    DECISION = "decision"  # 决定 of a Party committee or government
+    AGREEMENT = "agreement"  # international agreements (compilation part 6)
+    OTHER = "other"
+
+
+#: Genres that load and are labelled but are not policies: kept out of the "1+N" tree and
+#: out of policy counts.
+NON_POLICY_GENRES = frozenset({Genre.CALL, Genre.MEETING, Genre.STANDARD})
+
+
+class OfficialType(StrEnum):
+    """The 15 公文种类 of the 党政机关公文处理工作条例 (2012), art. 8."""
+
+    RESOLUTION = "决议"
+    DECISION = "决定"
+    ORDER = "命令"
+    COMMUNIQUE = "公报"
+    ANNOUNCEMENT = "公告"
+    PUBLIC_NOTICE = "通告"
+    OPINION = "意见"
+    NOTICE = "通知"
+    CIRCULAR = "通报"
+    REPORT = "报告"
+    REQUEST = "请示"
+    REPLY = "批复"
+    MOTION = "议案"
+    LETTER = "函"
+    MINUTES = "纪要"
+
+
+class IssuerLevel(StrEnum):
+    """The level of a document's issuer."""
+
+    CENTRAL = "central"  # 中共中央, 国务院, 全国人大 and their offices
+    MINISTRY = "ministry"  # ministries, commissions and national bureaus
+    PROVINCIAL = "provincial"  # provinces, autonomous regions, municipalities
+    MUNICIPAL = "municipal"  # prefecture-level cities, 盟, 州
+    COUNTY = "county"  # districts, counties, county-level cities, development zones
+    ENTERPRISE = "enterprise"
+    OTHER = "other"
 
 
 class Level(StrEnum):
@@ -188,6 +253,29 @@ class Inferred:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class OfficialElements:
+    """The GB/T 9704-2012 elements a document prints beside its title, 文号, date, issuers.
+
+    版头: 份号, 密级 (and 保密期限), 紧急程度, 发文机关标志 (letterhead), 签发人; 主体: 主送机关
+    (addressees), 附件说明, 附注; 版记: 抄送机关, 印发机关和印发日期.  A field not printed
+    is None or empty; ``lines`` maps each element found to its first source line.
+    """
+
+    copy_number: str | None = None
+    secrecy: str | None = None
+    urgency: str | None = None
+    letterhead: str | None = None
+    signatories: tuple[str, ...] = ()
+    addressees: str | None = None
+    attachment_notes: tuple[str, ...] = ()
+    note: str | None = None
+    copied_to: str | None = None
+    printed_by: str | None = None
+    printed_date: str | None = None
+    lines: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Document:
     """One document of a compilation, or a policy text loaded on its own."""
 
@@ -212,6 +300,27 @@ class Document:
     issuer_ids: tuple[str, ...] = ()
     #: values of ``doc_number`` / ``date`` not printed in the document itself (``Inferred``)
     inferred: tuple[Inferred, ...] = ()
+    #: the input file's path relative to the input root (a folder given, or the file's own
+    #: folder); ``file`` is its name as reported in spans
+    source_file: str | None = None
+    genre: Genre | None = None
+    official_type: OfficialType | None = None
+    level: IssuerLevel | None = None
+    #: a covering notice: the ids of the documents it publishes (关于印发《X》的通知 → X)
+    notice_of: tuple[str, ...] = ()
+    #: an attached document: the id of the notice that publishes it
+    attached_to: str | None = None
+    #: fields taken from the covering notice because the attached text does not print them
+    #: (``doc_number``, ``issuers``, ``date``)
+    from_notice: tuple[str, ...] = ()
+    #: first and last page of a document read from a PDF
+    pages: tuple[int, int] | None = None
+    official: OfficialElements | None = None
+
+    @property
+    def is_policy(self) -> bool:
+        """False for calls, meeting notices, standards and covering notices."""
+        return not self.notice_of and self.genre not in NON_POLICY_GENRES
 
     @property
     def span(self) -> Span:
@@ -235,6 +344,15 @@ class Document:
             "url": self.url,
             "start_line": self.start_line,
             "end_line": self.end_line,
+            "jurisdiction": self.jurisdiction,
+            "source_file": self.source_file,
+            "genre": None if self.genre is None else str(self.genre),
+            "official_type": None if self.official_type is None else str(self.official_type),
+            "level": None if self.level is None else str(self.level),
+            "notice_of": list(self.notice_of),
+            "attached_to": self.attached_to,
+            "from_notice": list(self.from_notice),
+            "pages": None if self.pages is None else list(self.pages),
         }
 
 

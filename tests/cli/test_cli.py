@@ -29,7 +29,10 @@ GOLD_DOCUMENTS = ROOT / "tests" / "data" / "gold" / "documents.jsonl"
 #: task's ``lead_basis`` at the end).
 FIELDS: dict[str, tuple[str, ...]] = {
     "documents": ("id", "part", "chapter", "seq", "kind", "title", "doc_number", "date",
-                  "date_source", "year", "issuers", "url", "start_line", "end_line"),
+                  "date_source", "year", "issuers", "url", "start_line", "end_line",
+                  # issue 11: the official-document model
+                  "jurisdiction", "source_file", "genre", "official_type", "level", "notice_of",
+                  "attached_to", "from_notice", "pages"),
     "tasks": ("id", "doc_id", "text", "section", "lead", "participants", "collective", "etc",
               "jurisdiction", "raw", "start_line", "end_line", "lead_basis"),
     "agencies": ("id", "name", "aliases", "level", "jurisdiction", "parent", "unresolved",
@@ -55,6 +58,15 @@ GUOFA_4: dict[str, Any] = {
     "url": "http://www.gov.cn/zhengce/content/2021-02/22/content_5588274.htm",
     "start_line": 3154,
     "end_line": 3606,
+    "jurisdiction": None,
+    "source_file": "compilation-2022.txt",
+    "genre": "opinion",
+    "official_type": "意见",
+    "level": "central",
+    "notice_of": [],
+    "attached_to": None,
+    "from_notice": [],
+    "pages": None,
 }
 NDRC = "国家发展和改革委员会"
 # the annotation of 1.6 （六）完善市场化机制, lines 6366-6385: no lead, six participants
