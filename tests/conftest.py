@@ -100,7 +100,8 @@ def multi_jurisdiction_corpus() -> Corpus:
     registry = load_registry()
     docs, tasks = [], []
     for doc in corpus.documents:
-        jurisdiction = PRINTED_JURISDICTION[doc.id]
+        # by file: a covering notice and the plan it publishes are two documents (issue 11)
+        jurisdiction = PRINTED_JURISDICTION[Path(doc.file).stem]
         kind = doc.kind if jurisdiction is None else DocKind.LOCAL_POLICY
         doc = dataclasses.replace(doc, jurisdiction=jurisdiction, kind=kind)
         docs.append(doc)
