@@ -10,7 +10,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -40,11 +39,16 @@ def small_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_ctrl_c_during_a_build_is_exit_130_and_one_line(tmp_path: Path) -> None:
-    proc = _cli("build", "--store", tmp_path / "store", stdout=subprocess.DEVNULL)
-    time.sleep(2.5)  # inside the parse of the bundled compilation
-    proc.send_signal(signal.SIGINT)
+    proc = _cli("-v", "build", "--store", tmp_path / "store", stdout=subprocess.DEVNULL)
+    assert proc.stderr is not None
+    said = []
+    for raw in proc.stderr:  # wait until the build is under way: the parse is logged
+        said.append(raw.decode("utf-8", "replace"))
+        if " documents" in said[-1]:
+            break
+    proc.send_signal(signal.SIGINT)  # the graph, validation and store stages are still ahead
     _, err = proc.communicate(timeout=120)
-    text = err.decode()
+    text = "".join(said) + err.decode("utf-8", "replace")
     assert proc.returncode == 130, text
     assert "Traceback" not in text
     assert text.strip().splitlines()[-1] == "policykg: interrupted"

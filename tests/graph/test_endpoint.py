@@ -304,7 +304,7 @@ def test_serve_runs_until_stopped_and_takes_the_server_down(
                             env={**os.environ, "PYTHONPATH": str(root)})
     try:
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120  # spawning the query workers is slow on a busy machine
         while True:
             try:
                 assert _count(base) == FIXTURE_TRIPLES
