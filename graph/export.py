@@ -20,6 +20,7 @@ from rdflib.namespace import RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from policykg.errors import GraphError
+from policykg.fsio import atomic_write, write_bytes, write_text
 from policykg.ontology import ELI, PREFIXES
 
 __all__ = ["FORMATS", "export", "qname", "sorted_ntriples"]
@@ -95,14 +96,13 @@ def _nodes_and_edges(
 
 def _write_csv(graph: rdflib.Graph, folder: Path) -> list[Path]:
     nodes, edges = _nodes_and_edges(graph)
-    folder.mkdir(parents=True, exist_ok=True)
     node_path, edge_path = folder / "nodes.csv", folder / "edges.csv"
-    with node_path.open("w", encoding="utf-8", newline="") as f:
+    with atomic_write(node_path, "w", newline="") as f:
         w = csv.writer(f)
         w.writerow(["Id", "Label", "Type"])
         for node_id, a in nodes.items():
             w.writerow([node_id, a["label"], a["type"]])
-    with edge_path.open("w", encoding="utf-8", newline="") as f:
+    with atomic_write(edge_path, "w", newline="") as f:
         w = csv.writer(f)
         w.writerow(["Source", "Target", "Label"])
         w.writerows(edges)
@@ -118,8 +118,8 @@ def _write_graphml(graph: rdflib.Graph, path: Path) -> list[Path]:
         nxg.add_node(node_id, label=a["label"], type=a["type"])
     for s, o, p in edges:
         nxg.add_edge(s, o, key=p, label=p)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    nx.write_graphml(nxg, str(path), encoding="utf-8")
+    with atomic_write(path, "wb") as f:
+        nx.write_graphml(nxg, f, encoding="utf-8")
     return [path]
 
 
@@ -143,17 +143,17 @@ def export(source: Any, fmt: str, path: Path) -> list[Path]:
             return _write_csv(graph, path)
         if fmt == "graphml":
             return _write_graphml(graph, path)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        # every file goes to a temporary sibling first: a full disk keeps the previous export
         if fmt == "nt":
-            path.write_text(sorted_ntriples(graph), encoding="utf-8", newline="\n")
+            write_text(path, sorted_ntriples(graph))
         elif fmt == "jsonld":
             # compact JSON-LD with the project prefixes as its @context
-            graph.serialize(destination=str(path), format="json-ld", encoding="utf-8",
-                            context=dict(PREFIXES), auto_compact=True)
+            write_bytes(path, graph.serialize(format="json-ld", encoding="utf-8",
+                                              context=dict(PREFIXES), auto_compact=True))
         else:
             for prefix, ns in PREFIXES.items():
                 graph.bind(prefix, ns, override=True)
-            graph.serialize(destination=str(path), format=fmt, encoding="utf-8")
+            write_bytes(path, graph.serialize(format=fmt, encoding="utf-8"))
     except OSError as e:
         raise GraphError(f"{path}: cannot write ({e})") from e
     logger.info("exported %d triples as %s to %s", len(graph), fmt, path)

@@ -22,10 +22,11 @@ FORBIDDEN: dict[str, set[str]] = {
     "policykg.records": {"*"},
     "policykg.errors": {"*"},
     "policykg.recordio": {"*"},
+    "policykg.fsio": {"*"},
     "policykg.pipeline": {"policykg.cli", "policykg.api"},
     "policykg.api": {"policykg.cli"},
 }
-STDLIB_OK = {"policykg.records", "policykg.errors"}
+STDLIB_OK = {"policykg.records", "policykg.errors", "policykg.fsio"}
 NLP_ONLY = {"spacy", "jieba"}
 
 

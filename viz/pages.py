@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from policykg.errors import StoreError
+from policykg.fsio import write_text
 from policykg.viz.render import (
     DEFAULT_TITLES,
     EXTERNAL_REF,
@@ -54,13 +54,8 @@ def view_title(graph: nx.Graph[Any], view: str) -> str:
 
 
 def _write(path: Path, text: str) -> Path:
-    """Write ``text`` to ``path`` (UTF-8), creating its folder."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    except OSError as e:
-        raise StoreError(f"{path}: cannot write ({e})") from e
-    return path
+    """Write ``text`` to ``path`` (UTF-8) through a temporary file, creating its folder."""
+    return write_text(path, text)
 
 
 def write_view(
