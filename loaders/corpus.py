@@ -1,24 +1,44 @@
 """Run every extractor over loaded documents and gather one ``Corpus``.
 
+The work splits in two: what depends on one input file alone (``read_file`` then
+``extract``: documents, issuers, tasks, targets; the unit of the build cache and of the
+process pool) and what needs them all (``assemble``: ids unique across files, repeated
+documents, citations, the agencies named).  ``load`` runs both in one process.
 Must not import rdflib, networkx, pyvis or anything from ``graph``/``viz``.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
+import gc
+import hashlib
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from policykg.loaders.source import Progress
-from policykg.records import Agency, Corpus, Document, LeadBasis, Problem, Target, Task
+from policykg.errors import InputError
+from policykg.loaders.source import InputFile, Progress
+from policykg.records import (
+    Agency,
+    BuildSummary,
+    Corpus,
+    Document,
+    LeadBasis,
+    Problem,
+    Target,
+    Task,
+)
 
 if TYPE_CHECKING:
     from policykg.loaders.agencies import Registry
+    from policykg.loaders.documents import LoadedDocuments
 
-__all__ = ["load"]
+__all__ = ["Extracted", "FileRecords", "assemble", "extract", "extractor_version",
+           "file_records", "load", "load_file", "registry"]
 
 logger = logging.getLogger(__name__)
 
@@ -169,60 +189,222 @@ def _issuing_body(doc: Document, registry: Registry, jid: str | None) -> Agency 
     return None
 
 
-def load(paths: Sequence[Path], progress: Progress | None = None) -> Corpus:
-    """Load files or folders and extract documents, tasks, targets and citations.
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Extracted:
+    """What the extractors found in one document."""
 
-    ``progress(done, total, file)`` is called as input files are read.
+    issuer_ids: tuple[str, ...]
+    tasks: tuple[Task, ...]
+    targets: tuple[Target, ...]
+    problems: tuple[Problem, ...]
+    #: the agencies it names, with their parents: made from templates or the open world in
+    #: this process's registry, they travel with the records (pool workers, the cache)
+    agencies: tuple[Agency, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FileRecords:
+    """The records of one input file before ``assemble``; ids unique within the file only.
+
+    ``corpus.problems`` holds the file's loading problems first (``load_problems`` of
+    them), then the extractors' problems.
     """
-    from policykg.loaders.agencies import load_registry, select_agencies
-    from policykg.loaders.citations import find_citations
-    from policykg.loaders.documents import iter_input_files, load_documents
-    from policykg.loaders.inference import infer_metadata
+
+    corpus: Corpus
+    load_problems: int
+    #: For a PDF, the first line number of each of its pages.
+    page_lines: tuple[int, ...] = ()
+
+
+@functools.cache
+def registry() -> Registry:
+    """The agency registry, loaded once per process (and shared by forked workers)."""
+    from policykg.loaders.agencies import load_registry
+
+    return load_registry()
+
+
+def extract(docs: Sequence[Document], source: Path | None = None) -> list[Extracted]:
+    """Resolve issuers and find tasks and targets in each document (in order).
+
+    ``source``: the file the documents come from; a PDF's responsibility tables are read
+    from its cells.
+    """
     from policykg.loaders.issuers import resolve_issuers
     from policykg.loaders.tables import TableRow, pdf_tables
     from policykg.loaders.targets import find_targets
     from policykg.loaders.tasks import find_tasks, label_roles
 
-    loaded = load_documents(paths, progress)
-    registry = load_registry()
-    problems: list[Problem] = list(loaded.problems)
-    documents: list[Document] = []
-    tasks: list[Task] = []
-    targets: list[Target] = []
-    # responsibility tables are read from a PDF's cells, once per file
-    pdfs = {p.name: p for p in iter_input_files(paths) if p.suffix.lower() == ".pdf"}
-    tables: dict[str, tuple[list[TableRow], dict[int, tuple[int, int]]]] = {}
-    for doc in loaded.documents:
-        issuer_ids, issuer_problems = resolve_issuers(doc, registry)
+    reg = registry()
+    out: list[Extracted] = []
+    tables = None
+    if source is not None and source.suffix.lower() == ".pdf" and docs:
+        tables = pdf_tables(source, label_roles())  # once per file (or chunk of it)
+    for doc in docs:
+        issuer_ids, issuer_problems = resolve_issuers(doc, reg)
         doc = dataclasses.replace(doc, issuer_ids=tuple(issuer_ids))
-        problems += issuer_problems
         rows: list[TableRow] = []
         page_lines: dict[int, tuple[int, int]] = {}
-        pdf = pdfs.get(Path(doc.file).name)
-        if pdf is not None:
-            if pdf.name not in tables:
-                tables[pdf.name] = pdf_tables(pdf, label_roles())
-            all_rows, page_lines = tables[pdf.name]
+        if tables is not None:
+            all_rows, page_lines = tables
             rows = [r for r in all_rows
                     if doc.start_line <= page_lines[r.page][1]
                     and page_lines[r.page][0] <= doc.end_line]
-        found_tasks, task_problems = find_tasks(doc, registry, table_rows=rows,
+        found_tasks, task_problems = find_tasks(doc, reg, table_rows=rows,
                                                 page_lines=page_lines)
-        found_tasks = _open_world(found_tasks, doc, registry)
+        found_tasks = _open_world(found_tasks, doc, reg)
         found_targets, target_problems = find_targets(doc)
-        documents.append(doc)
-        tasks += found_tasks
-        targets += found_targets
-        problems += task_problems + target_problems
+        named = [n for t in found_tasks for n in (*t.lead, *t.participants)] + list(issuer_ids)
+        out.append(Extracted(
+            issuer_ids=tuple(issuer_ids), tasks=tuple(found_tasks),
+            targets=tuple(found_targets),
+            problems=(*issuer_problems, *task_problems, *target_problems),
+            agencies=_made_agencies(reg, named)))
+    return out
+
+
+def _made_agencies(reg: Registry, named: Sequence[str]) -> tuple[Agency, ...]:
+    """The agencies of ``named`` the registry made (templates, open world), with the made
+    parents they hang from.
+
+    Only what exists already: looking an agency up may load the bureau templates, and
+    resolution must not depend on when that happened.
+    """
+    made = {a.id: a for a in reg.made()}
+    if not made:
+        return ()
+    by_name = {a.name: a for a in made.values()}
+    chosen: dict[str, Agency] = {}
+    todo = [made.get(n) or by_name.get(n) for n in named]
+    while todo:
+        a = todo.pop()
+        if a is None or a.id in chosen:
+            continue
+        chosen[a.id] = a
+        todo += [made.get(k) for k in (a.parent, a.predecessor) if k]
+    return tuple(chosen[k] for k in sorted(chosen))
+
+
+def file_records(loaded: LoadedDocuments, extracted: Sequence[Extracted]) -> FileRecords:
+    """The records of one file from its loaded documents and what ``extract`` found in them."""
+    documents = tuple(dataclasses.replace(d, issuer_ids=e.issuer_ids)
+                      for d, e in zip(loaded.documents, extracted, strict=True))
+    agencies = {a.id: a for e in extracted for a in e.agencies}
+    corpus = Corpus(
+        documents=documents,
+        agencies=tuple(agencies[k] for k in sorted(agencies)),
+        tasks=tuple(t for e in extracted for t in e.tasks),
+        targets=tuple(t for e in extracted for t in e.targets),
+        problems=(*loaded.problems, *(p for e in extracted for p in e.problems)),
+        summary=loaded.summaries,
+    )
+    problems = loaded.with_pages(corpus.problems)  # the extractors' problems get pages too
+    pages = next(iter(loaded.page_lines.values()), ())
+    return FileRecords(corpus=dataclasses.replace(corpus, problems=tuple(problems)),
+                       load_problems=len(loaded.problems), page_lines=pages)
+
+
+def load_file(f: InputFile) -> FileRecords:
+    """Read one input file and run the per-document extractors over it.
+
+    Raises:
+        InputError: the file cannot be used.
+    """
+    from policykg.loaders.documents import read_file
+
+    loaded = read_file(f)
+    return file_records(loaded, extract(loaded.documents, f.path))
+
+
+def _renamed_parts(
+    records: FileRecords, seen: set[str], exclude: Collection[str]
+) -> tuple[Corpus, int]:
+    """The file's records with each document id made unique across files (tasks, targets
+    and sections follow their document), the excluded documents and their problems left
+    out; and how many of the problems are loading problems."""
+    from policykg.loaders.documents import rename_document, unique_id
+
+    part = records.corpus
+    renames: dict[str, str] = {}
+    documents: list[Document] = []
+    dropped: list[Document] = []
+    for doc in part.documents:
+        new_id = unique_id(doc.id, seen)
+        if new_id in exclude:
+            renames[doc.id] = ""
+            dropped.append(doc)
+            continue
+        renames[doc.id] = new_id
+        documents.append(rename_document(doc, new_id))
+
+    def kept(p: Problem) -> bool:
+        return not any(p.span.file == d.file and d.start_line <= p.span.start_line <= d.end_line
+                       for d in dropped)
+
+    load_problems = [p for p in part.problems[: records.load_problems] if kept(p)]
+    problems = (*load_problems, *(p for p in part.problems[records.load_problems:] if kept(p)))
+
+    def moved(item_id: str, old: str) -> str:
+        return renames[old] + item_id[len(old):]
+
+    tasks = tuple(t if renames[t.doc_id] == t.doc_id else
+                  dataclasses.replace(t, id=moved(t.id, t.doc_id), doc_id=renames[t.doc_id])
+                  for t in part.tasks if renames.get(t.doc_id))
+    targets = tuple(t if renames[t.doc_id] == t.doc_id else
+                    dataclasses.replace(t, id=moved(t.id, t.doc_id), doc_id=renames[t.doc_id])
+                    for t in part.targets if renames.get(t.doc_id))
+    corpus = dataclasses.replace(part, documents=tuple(documents), tasks=tasks,
+                                 targets=targets, problems=problems)
+    return corpus, len(load_problems)
+
+
+def assemble(parts: Sequence[FileRecords | BuildSummary], *,
+             exclude: Collection[str] = ()) -> Corpus:
+    """Gather the records of every file (in input order) into one ``Corpus``.
+
+    Document ids are made unique across files (``-2``, ``-3``… in input order), the same
+    document in two files is reported (L005), citations are resolved over all documents,
+    and the agencies named are selected from the registry.
+
+    Args:
+        parts: per input file in order, its ``FileRecords``, or the ``BuildSummary`` of a
+            file not read (ignored or skipped), kept for the line account.
+        exclude: ids of documents to leave out (``policykg remove``).
+    """
+    from policykg.loaders.citations import find_citations
+    from policykg.loaders.documents import LoadedDocuments, find_repeats
+    from policykg.loaders.inference import infer_metadata
+
+    seen: set[str] = set()
+    load_problems: list[Problem] = []
+    found_problems: list[Problem] = []
+    documents: list[Document] = []
+    tasks: list[Task] = []
+    targets: list[Target] = []
+    summaries: list[BuildSummary] = []
+    page_lines: dict[str, tuple[int, ...]] = {}
+    for part in parts:
+        if isinstance(part, BuildSummary):
+            summaries.append(part)
+            continue
+        corpus, n_load = _renamed_parts(part, seen, exclude)
+        load_problems += corpus.problems[:n_load]
+        load_problems += find_repeats(corpus.documents, documents)
+        found_problems += corpus.problems[n_load:]
+        documents += corpus.documents
+        tasks += corpus.tasks
+        targets += corpus.targets
+        summaries += part.corpus.summary
+        if part.page_lines:
+            page_lines.update((s.file, part.page_lines) for s in part.corpus.summary)
     citations, citation_problems = find_citations(documents)
-    problems += citation_problems
     # a 文号 or date the document does not print, as the documents citing it print it
     documents = infer_metadata(documents, citations)
-    problems = loaded.with_pages(problems)
+    pages = LoadedDocuments(documents=(), page_lines=page_lines)
     # only the agencies the corpus names (as issuer or responsible), with their parents
     named = [n for t in tasks for n in (*t.lead, *t.participants)]
     named += [i for d in documents for i in d.issuer_ids]
-    agencies: tuple[Agency, ...] = tuple(select_agencies(registry, named))
+    agencies = _named_agencies(named, parts)
     logger.info("loaded %d documents, %d tasks, %d targets, %d citations",
                 len(documents), len(tasks), len(targets), len(citations))
     return Corpus(
@@ -231,6 +413,82 @@ def load(paths: Sequence[Path], progress: Progress | None = None) -> Corpus:
         tasks=tuple(tasks),
         targets=tuple(targets),
         citations=tuple(citations),
-        problems=tuple(problems),
-        summary=tuple(loaded.summaries),
+        problems=(*load_problems, *found_problems, *pages.with_pages(citation_problems)),
+        summary=tuple(summaries),
     )
+
+
+def _named_agencies(named: Sequence[str],
+                    parts: Sequence[FileRecords | BuildSummary]) -> tuple[Agency, ...]:
+    """The agencies named, with their parents and predecessors, sorted by id (as
+    ``agencies.select_agencies``), also finding those made while extracting a file (from
+    templates or the open world, here, in a worker or in an earlier build)."""
+    reg = registry()
+    made = {a.id: a for p in parts if not isinstance(p, BuildSummary) for a in p.corpus.agencies}
+    made_names = {a.name: a for a in made.values()}
+
+    def find(key: str) -> Agency | None:
+        return reg.get(key) or reg.by_name(key) or made.get(key) or made_names.get(key)
+
+    chosen: dict[str, Agency] = {}
+    todo = [find(key) for key in named]
+    while todo:
+        a = todo.pop()
+        if a is None or a.id in chosen:
+            continue
+        chosen[a.id] = a
+        todo += [find(k) for k in (a.parent, a.predecessor) if k]
+    return tuple(chosen[k] for k in sorted(chosen))
+
+
+def load(paths: Sequence[Path], progress: Progress | None = None) -> Corpus:
+    """Load files or folders and extract documents, tasks, targets and citations.
+
+    ``progress(done, total, file)`` is called as input files are read.
+    """
+    from policykg.loaders.documents import check_loaded, skipped, try_read
+    from policykg.loaders.source import collect_inputs
+
+    # the records pile up and stay alive: pause the cyclic GC (see load_documents)
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        inputs = collect_inputs(paths)
+        results = []
+        for done, f in enumerate(inputs.files):
+            if progress is not None:
+                progress(done, len(inputs.files), f.source_file)
+            results.append(try_read(f))
+        if progress is not None:
+            progress(len(inputs.files), len(inputs.files), "")
+        check_loaded(inputs, results)
+        parts: list[FileRecords | BuildSummary] = [
+            skipped(f, "ignored", "not a .pdf or .txt file") for f in inputs.ignored]
+        for f, r in zip(inputs.files, results, strict=True):
+            if isinstance(r, InputError):
+                parts.append(skipped(f, "skipped", r.reason, r.message))
+            else:
+                parts.append(file_records(r, extract(r.documents, f.path)))
+        return assemble(parts)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def extractor_version() -> str:
+    """The version the build cache is keyed by: the project's, and a digest of the loaders.
+
+    The digest covers every source and lexicon file of ``loaders/`` and the record modules,
+    so that a changed rule invalidates cached records even before a release bumps
+    ``__version__``.
+    """
+    from policykg import __version__, recordio, records
+
+    root = Path(__file__).resolve().parent
+    files = sorted(p for p in root.rglob("*")
+                   if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc")
+    files += [Path(records.__file__), Path(recordio.__file__)]
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+    return f"{__version__}+{digest.hexdigest()[:12]}"

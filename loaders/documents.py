@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import gc
+import hashlib
 import logging
 import re
 from collections import Counter
@@ -31,6 +32,7 @@ from policykg.loaders.official import (
 from policykg.loaders.sections import parse_sections
 from policykg.loaders.source import (
     InputFile,
+    InputFiles,
     Progress,
     check_policy_text,
     collect_inputs,
@@ -48,7 +50,21 @@ from policykg.records import (
     Span,
 )
 
-__all__ = ["LoadedDocuments", "iter_input_files", "load_documents", "official_documents"]
+__all__ = [
+    "LoadedDocuments",
+    "check_loaded",
+    "combine",
+    "file_doc_id",
+    "find_repeats",
+    "iter_input_files",
+    "load_documents",
+    "official_documents",
+    "read_file",
+    "rename_document",
+    "skipped",
+    "try_read",
+    "unique_id",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -122,6 +138,50 @@ def iter_input_files(paths: Sequence[Path]) -> list[Path]:
 def _slug(name: str) -> str:
     slug = _SLUG_RE.sub("-", Path(name).stem.lower()).strip("-")
     return slug or "doc"
+
+
+def file_doc_id(name: str) -> str:
+    """The id of a single-document file: its name as a slug, unique for any set of names.
+
+    A name that is its own slug keeps it; any other name (capitals, spaces, ``_``, CJK
+    punctuation) gets the first 8 hex digits of its SHA-1 after ``--``, which a slug never
+    holds, so ``x y.txt``, ``x-y.txt`` and ``X_Y.txt`` get three ids that do not depend
+    on which other files are loaded.
+
+    >>> file_doc_id("x-y.txt"), file_doc_id("x y.txt"), file_doc_id("X_Y.txt")
+    ('x-y', 'x-y--e3c8d72d', 'x-y--b06b1656')
+    """
+    slug = _slug(name)
+    if slug == Path(name).stem:
+        return slug
+    return f"{slug}--{hashlib.sha1(name.encode('utf-8')).hexdigest()[:8]}"
+
+
+def unique_id(doc_id: str, seen: set[str]) -> str:
+    """``doc_id``, or ``doc_id-2``, ``-3``… if taken; the result is added to ``seen``."""
+    candidate, k = doc_id, 2
+    while candidate in seen:
+        candidate = f"{doc_id}-{k}"
+        k += 1
+    seen.add(candidate)
+    return candidate
+
+
+def rename_document(doc: Document, doc_id: str) -> Document:
+    """``doc`` under a new id, its sections' ids (``<doc_id>/s<n>``) renamed with it."""
+    if doc_id == doc.id:
+        return doc
+    sections = tuple(
+        dataclasses.replace(
+            s, id=_renamed(s.id, doc.id, doc_id), doc_id=doc_id,
+            parent_id=None if s.parent_id is None else _renamed(s.parent_id, doc.id, doc_id))
+        for s in doc.sections
+    )
+    return dataclasses.replace(doc, id=doc_id, sections=sections)
+
+
+def _renamed(item_id: str, old: str, new: str) -> str:
+    return new + item_id[len(old):] if item_id.startswith(old) else item_id
 
 
 def _block_id(block: Block, previous_seq: str | None) -> str:
@@ -300,89 +360,132 @@ def load_documents(paths: Sequence[Path], progress: Progress | None = None) -> L
             gc.enable()
 
 
-def _skipped(f: InputFile, status: str, reason: str, detail: str = "") -> BuildSummary:
+def skipped(f: InputFile, status: str, reason: str, detail: str = "") -> BuildSummary:
+    """The summary of a file the build did not read (``ignored`` or ``skipped``)."""
     return BuildSummary(file=f.path.name, total_lines=0, blank_lines=0, artifact_lines=0,
                         structure_lines=0, document_lines=0, unexplained_lines=0,
                         source_file=f.source_file, status=status, reason=reason, detail=detail)
 
 
+def read_file(f: InputFile) -> LoadedDocuments:
+    """Load one input file: its documents (ids unique within it), problems and line account.
+
+    Depends on the file's name and bytes only (the unit of the build cache and pool); its
+    problems carry their PDF page.
+
+    Raises:
+        InputError: the file cannot be used (empty, binary, not a policy, a bad PDF).
+    """
+    cleaned, read_problems = read_cleaned(f)
+    check_policy_text("\n".join(s.text for s in cleaned.lines), f.path.name)
+    if not cleaned.lines:
+        raise EmptyInputError(f"empty input: {f.path}",
+                              Span(file=f.path.name, start_line=1, end_line=1))
+    if cleaned.pages is None and is_compilation(cleaned):
+        docs, found, doc_lines, unexplained = _compilation_documents(cleaned)
+    else:
+        docs, found, doc_lines, unexplained = _single_document(cleaned, cleaned.source_file)
+    seen: set[str] = set()
+    documents = tuple(rename_document(d, unique_id(d.id, seen)) for d in docs)
+    logger.info("%s: %d documents", f.source_file, len(docs))
+    loaded = LoadedDocuments(
+        documents=documents, summaries=(_summary(cleaned, doc_lines, len(unexplained)),),
+        page_lines={cleaned.file: cleaned.page_lines} if cleaned.page_lines else {})
+    return dataclasses.replace(
+        loaded, problems=tuple(loaded.with_pages([*read_problems, *found])))
+
+
+def check_loaded(inputs: InputFiles, results: Sequence[LoadedDocuments | InputError],
+                 *, read: int | None = None) -> None:
+    """Apply the folder rules to the outcome of each input file.
+
+    A named file alone that cannot be read raises its own error; in a folder such a file
+    is skipped (one warning each, unless nothing was read). Nothing read at all raises.
+
+    Args:
+        inputs: the files (``collect_inputs``).
+        results: per file of ``inputs.files``, its documents or the error that stopped it.
+        read: how many documents were read (default: those of ``results``).
+
+    Raises:
+        InputError: as above.
+    """
+    alone = len(inputs.files) == 1 and not inputs.from_folder
+    errors = [r for r in results if isinstance(r, InputError)]
+    if alone and errors:
+        raise errors[0]
+    n_docs = read if read is not None else sum(
+        len(r.documents) for r in results if not isinstance(r, InputError))
+    if not n_docs and len(errors) == 1:
+        raise errors[0]
+    for f, r in zip(inputs.files, results, strict=True):
+        if isinstance(r, InputError):
+            # the CLI prints these from the summaries; with nothing read, it gets the error
+            (logger.warning if n_docs else logger.info)("skipped %s: %s", f.source_file,
+                                                        r.message)
+    if not n_docs and not errors:
+        # every file was read, yet none holds a document (headings alone, say)
+        read_names = [f.source_file or "input" for f in inputs.files]
+        first = read_names[0] if read_names else "input"
+        raise NotAPolicyTextError(
+            f"no policy document found in {', '.join(read_names[:3])}"
+            + (f" and {len(read_names) - 3} more files" if len(read_names) > 3 else ""),
+            Span(file=Path(first).name, start_line=1, end_line=1))
+    if not n_docs:
+        reasons = ", ".join(f"{r}: {n}" for r, n in sorted(Counter(e.reason for e in errors)
+                                                          .items()))
+        raise InputError(f"nothing could be read: {len(errors)} files skipped ({reasons})")
+
+
+def try_read(f: InputFile) -> LoadedDocuments | InputError:
+    """``read_file``, with the error that stops a file returned instead of raised."""
+    try:
+        return read_file(f)
+    except InputError as e:
+        return e
+
+
 def _load_documents(paths: Sequence[Path], progress: Progress | None) -> LoadedDocuments:
     """Load every input file in order (the body of ``load_documents``)."""
-    documents: list[Document] = []
-    problems: list[Problem] = []
-    summaries: list[BuildSummary] = []
-    seen: set[str] = set()
-    page_lines: dict[str, tuple[int, ...]] = {}
     inputs = collect_inputs(paths)
     for f in inputs.ignored:
         logger.info("ignored %s: not a .pdf or .txt file", f.source_file)
-        summaries.append(_skipped(f, "ignored", "not a .pdf or .txt file"))
-    # one named file that cannot be read is an error of its own; in a folder, a skip
-    alone = len(inputs.files) == 1 and not inputs.from_folder
-    errors: list[InputError] = []
+    results: list[LoadedDocuments | InputError] = []
     total = len(inputs.files)
     for done, f in enumerate(inputs.files):
         if progress is not None:
             progress(done, total, f.source_file)
-        try:
-            cleaned, read_problems = read_cleaned(f)
-            check_policy_text("\n".join(s.text for s in cleaned.lines), f.path.name)
-            if not cleaned.lines:
-                raise EmptyInputError(f"empty input: {f.path}",
-                                      Span(file=f.path.name, start_line=1, end_line=1))
-        except InputError as e:
-            if alone:
-                raise
-            errors.append(e)
-            summaries.append(_skipped(f, "skipped", e.reason, e.message))
-            continue
-        problems.extend(read_problems)
-        if cleaned.pages is None and is_compilation(cleaned):
-            docs, found, doc_lines, unexplained = _compilation_documents(cleaned)
-        else:
-            docs, found, doc_lines, unexplained = _single_document(cleaned,
-                                                                   cleaned.source_file)
-        problems.extend(found)
-        problems.extend(_twice(docs, documents))
-        for doc in docs:
-            doc_id = doc.id
-            k = 2
-            while doc_id in seen:
-                doc_id = f"{doc.id}-{k}"
-                k += 1
-            seen.add(doc_id)
-            documents.append(doc if doc_id == doc.id else _with_id(doc, doc_id))
-        summaries.append(_summary(cleaned, doc_lines, len(unexplained)))
-        if cleaned.page_lines:
-            page_lines[cleaned.file] = cleaned.page_lines
-        logger.info("%s: %d documents", f.source_file, len(docs))
+        results.append(try_read(f))
     if progress is not None:
         progress(total, total, "")
-    if not documents and len(errors) == 1:
-        raise errors[0]
-    for summary in summaries:
-        if summary.status == "skipped":
-            # the CLI prints these from the summaries; with nothing read, it gets only the error
-            log = logger.warning if not documents else logger.info
-            log("skipped %s: %s", summary.source_file, summary.detail)
-    if not documents and not errors:
-        # every file was read, yet none holds a document (headings alone, say)
-        read = [s.source_file or "input" for s in summaries if s.status != "skipped"]
-        first = read[0] if read else "input"
-        raise NotAPolicyTextError(
-            f"no policy document found in {', '.join(read[:3])}"
-            + (f" and {len(read) - 3} more files" if len(read) > 3 else ""),
-            Span(file=Path(first).name, start_line=1, end_line=1))
-    if not documents:
-        reasons = ", ".join(f"{r}: {n}" for r, n in sorted(Counter(e.reason for e in errors)
-                                                          .items()))
-        raise InputError(f"nothing could be read: {len(errors)} files skipped ({reasons})")
+    check_loaded(inputs, results)
+    return combine(inputs, results)
+
+
+def combine(inputs: InputFiles,
+            results: Sequence[LoadedDocuments | InputError]) -> LoadedDocuments:
+    """The documents of all files in order, ids unique across files, repeats reported (L005);
+    summaries: ignored files first, then each file read or skipped."""
+    documents: list[Document] = []
+    problems: list[Problem] = []
+    summaries = [skipped(f, "ignored", "not a .pdf or .txt file") for f in inputs.ignored]
+    seen: set[str] = set()
+    page_lines: dict[str, tuple[int, ...]] = {}
+    for f, r in zip(inputs.files, results, strict=True):
+        if isinstance(r, InputError):
+            summaries.append(skipped(f, "skipped", r.reason, r.message))
+            continue
+        problems.extend(r.problems)
+        problems.extend(find_repeats(r.documents, documents))
+        documents.extend(rename_document(d, unique_id(d.id, seen)) for d in r.documents)
+        summaries.extend(r.summaries)
+        page_lines.update(r.page_lines)
     loaded = LoadedDocuments(documents=tuple(documents), summaries=tuple(summaries),
                              page_lines=page_lines)
     return dataclasses.replace(loaded, problems=tuple(loaded.with_pages(problems)))
 
 
-def _twice(docs: Sequence[Document], earlier: Sequence[Document]) -> Iterator[Problem]:
+def find_repeats(docs: Sequence[Document], earlier: Sequence[Document]) -> Iterator[Problem]:
     """Yield L005 for each document whose title, 文号 and jurisdiction an earlier file gave.
 
     Two cities publish plans of one title (234 梧州, 353 天水: 关于加快建立健全绿色低碳循环
@@ -419,21 +522,6 @@ def _cut_short(documents: Sequence[Document]) -> Iterator[Problem]:
             f"sentence end",
             excerpt=text[-40:],
         )
-
-
-def _with_id(doc: Document, doc_id: str) -> Document:
-    """The document under another id, its sections re-keyed with it (their ids start with
-    the document's): a second file's p2-1.6 must not share the first one's section IRIs."""
-
-    def rekey(section_id: str) -> str:
-        return doc_id + section_id[len(doc.id):] if section_id.startswith(doc.id) else section_id
-
-    sections = tuple(
-        dataclasses.replace(s, id=rekey(s.id), doc_id=doc_id,
-                            parent_id=None if s.parent_id is None else rekey(s.parent_id))
-        for s in doc.sections
-    )
-    return dataclasses.replace(doc, id=doc_id, sections=sections)
 
 
 def _single_kind(
@@ -508,7 +596,7 @@ def official_documents(
     """
     hints = [m.group(1) for m in re.finditer(r"《([^《》]{4,80})》", Path(file).stem)]
     found = read_official(lines, hints, letterheads)
-    base = _slug(file)
+    base = file_doc_id(file)
     ids = _official_ids(base, found)
     documents: list[Document] = []
     problems: list[Problem] = []

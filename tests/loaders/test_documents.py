@@ -20,7 +20,7 @@ def test_single_web_copied_notice(fixtures_dir: Path) -> None:
     loaded = load_documents([fixtures_dir / "loader_single_notice.txt"])
     (doc,) = loaded.documents
     # built from compilation lines 3154-3606 (国发〔2021〕4号), one paragraph per line
-    assert doc.id == "loader-single-notice"
+    assert doc.id == "loader-single-notice--c1fabd6f"  # "_" is not in a slug: the name's hash
     assert (doc.part, doc.chapter, doc.seq) == (None, None, None)
     assert doc.title == "关于加快建立健全绿色低碳循环发展经济体系的指导意见"
     assert doc.doc_number == "国发〔2021〕4号"
@@ -56,7 +56,11 @@ def test_gbk_file_loads_and_is_reported(fixtures_dir: Path) -> None:
 def test_same_names_get_distinct_ids(fixtures_dir: Path) -> None:
     path = fixtures_dir / "loader_single_notice.txt"
     loaded = load_documents([path, path])
-    assert [d.id for d in loaded.documents] == ["loader-single-notice", "loader-single-notice-2"]
+    first = "loader-single-notice--c1fabd6f"
+    assert [d.id for d in loaded.documents] == [first, f"{first}-2"]
+    # the second copy's sections follow its id: no section IRI is shared
+    assert [s.id for s in loaded.documents[1].sections][:2] == [f"{first}-2/s1", f"{first}-2/s2"]
+    assert {s.doc_id for s in loaded.documents[1].sections} == {f"{first}-2"}
 
 
 def test_missing_path_is_an_input_error(tmp_path: Path) -> None:
