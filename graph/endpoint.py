@@ -117,10 +117,11 @@ def store_location(store_dir: Path) -> Path:
     Raises:
         StoreError: neither holds an Oxigraph (RocksDB) store.
     """
-    for candidate in (store_dir / "oxigraph", store_dir):
-        if (candidate / "CURRENT").is_file():
-            return candidate
-    raise StoreError(f"{store_dir}: no Oxigraph store here (run 'policykg build')")
+    from policykg.graph.store import has_store, oxigraph_location
+
+    if has_store(store_dir) or not (store_dir / "CURRENT").is_file():
+        return oxigraph_location(store_dir)
+    return store_dir  # a bare Oxigraph folder
 
 
 def is_loopback(host: str) -> bool:

@@ -1,41 +1,72 @@
-"""The store directory: records, sorted N-Triples and a pyoxigraph on-disk store, swapped in whole.
+"""The store directory: its whole layout, the writer lock, the atomic swap and its recovery.
 
-Layout (ARCHITECTURE.md)::
+Layout (ARCHITECTURE.md); no other module spells these names::
 
-    manifest.json   records/*.jsonl + records/corpus.json   oxigraph/   graph.nt   tree.json
+    manifest.json   records/ (policykg.recordio)   graph.nt   oxigraph/   tree.json
+    cache/<key>.json                  per-input-file records, reused by the next build
 
-``write_store`` builds everything into a new sibling directory, then renames it into place
-(the old store is renamed aside first and removed after), so an interrupted build never
-leaves a half-written current store.  ``open_store`` opens the pyoxigraph store read-only
-and gives rdflib's API over it (through oxrdflib) plus the records.
-Must not import ``loaders`` or ``viz``; pyoxigraph and oxrdflib are imported inside functions.
+Beside the store ``S`` in its parent folder: ``.S.lock`` (the writer lock, kept),
+``.S.new-<pid>`` (a build in progress), ``.S.nt-<pid>`` (its sorted N-Triples before they
+move in) and ``.S.old-<pid>`` (the previous store during a swap).
+
+``write_store`` builds everything into ``.S.new-<pid>``, writing ``manifest.json`` last (so a
+folder with a manifest is complete), then swaps: ``S`` → ``.S.old-<pid>``, the new folder →
+``S``, the old one removed.  A process killed between the two renames leaves no ``S``: the
+next command (reader or writer) finishes the swap (or, with no complete new folder, puts the
+old store back), says so on stderr through the log, and removes stale folders
+(``recover``).  Writers hold an exclusive ``flock`` on ``.S.lock`` for the whole build; a
+second writer fails at once with a clear message.  Readers take no lock: a swap is two
+renames of complete folders, and a reader that finds no store while a writer holds the lock
+waits for the swap to end.
+Must not import ``loaders`` or ``viz``; rdflib, pyoxigraph and oxrdflib load inside functions,
+so that ``who`` can check a store without them.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
 import shutil
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Final
-
-import rdflib
+from typing import TYPE_CHECKING, Any, Final
 
 from policykg import __version__
 from policykg.errors import StoreError
-from policykg.graph.export import sorted_ntriples
-from policykg.recordio import read_corpus, read_records, write_records
+from policykg.fsio import fsync_dir, write_text
+from policykg.recordio import RECORDS, read_corpus, read_records, write_records
 from policykg.records import Corpus, SectorTag
 
+if TYPE_CHECKING:
+    import rdflib
+
 __all__ = [
+    "CACHE",
     "MANIFEST",
+    "NTRIPLES",
+    "OXIGRAPH",
     "STORE_FORMAT",
+    "SWAP_STEPS",
+    "TREE",
     "OpenStore",
+    "cache_get",
+    "check_store",
+    "check_target",
+    "has_store",
     "load_oxigraph",
+    "lock_store",
+    "ntriples_path",
     "open_store",
+    "oxigraph_location",
+    "read_manifest",
+    "read_tree",
+    "records_dir",
+    "recover",
+    "store_path",
     "write_store",
 ]
 
@@ -44,9 +75,293 @@ logger = logging.getLogger(__name__)
 #: Bumped when the store layout changes incompatibly.
 STORE_FORMAT: Final = 1
 MANIFEST: Final = "manifest.json"
-_NT: Final = "graph.nt"
-_OXIGRAPH: Final = "oxigraph"
-_TREE: Final = "tree.json"
+NTRIPLES: Final = "graph.nt"
+OXIGRAPH: Final = "oxigraph"
+TREE: Final = "tree.json"
+CACHE: Final = "cache"
+
+#: The points of ``write_store`` where ``$POLICYKG_TEST_PAUSE_AT`` can stop a process (the
+#: crash-consistency test kills it there): each write into the new folder, then each step
+#: of the swap.
+SWAP_STEPS: Final = (
+    "records", "ntriples", "oxigraph", "tree", "cache", "manifest",
+    "old-aside", "new-in", "old-removed",
+)
+_PAUSE_AT: Final = "POLICYKG_TEST_PAUSE_AT"
+_PAUSE_FILE: Final = "POLICYKG_TEST_PAUSE_FILE"
+#: How long a reader waits for a running swap to put a store in place.
+_SWAP_WAIT_S: Final = 30.0
+
+
+def _step(name: str) -> None:
+    """Test hook: stop here (signal the test through a file) if ``$POLICYKG_TEST_PAUSE_AT``."""
+    if os.environ.get(_PAUSE_AT) != name:
+        return
+    marker = os.environ.get(_PAUSE_FILE)
+    if marker:
+        Path(marker).write_text(name, encoding="utf-8")
+    time.sleep(600)
+
+
+def store_path(store_dir: Path | str) -> Path:
+    """The store's absolute path (``.`` and ``..`` resolved, so the folder has a name).
+
+    Raises:
+        StoreError: the path names the file-system root.
+    """
+    path = Path(os.path.abspath(Path(store_dir).expanduser()))
+    if not path.name:
+        raise StoreError(f"{store_dir}: cannot hold a store (no folder name)")
+    return path
+
+
+def _sibling(store_dir: Path, tag: str) -> Path:
+    return store_dir.with_name(f".{store_dir.name}.{tag}")
+
+
+def _siblings(store_dir: Path, tag: str) -> list[Path]:
+    """The ``.S.<tag>-<pid>`` folders beside the store, newest first."""
+    prefix = f".{store_dir.name}.{tag}-"
+    try:
+        found = [p for p in store_dir.parent.iterdir() if p.name.startswith(prefix)]
+    except OSError:
+        return []
+    return sorted(found, key=_mtime, reverse=True)
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def ntriples_path(store_dir: Path) -> Path:
+    """The sorted N-Triples file of a store (what ``push`` and bulk loaders read)."""
+    return Path(store_dir) / NTRIPLES
+
+
+def has_store(store_dir: Path) -> bool:
+    """Whether ``store_dir`` holds a complete store (its manifest is written last)."""
+    return (Path(store_dir) / MANIFEST).is_file()
+
+
+# --- the writer lock ---------------------------------------------------------------------
+
+
+_HELD: dict[Path, int] = {}  # store → how many nested lock_store of this process hold it
+
+
+@contextlib.contextmanager
+def lock_store(store_dir: Path, *, wait: float = 0.0) -> Iterator[Path]:
+    """Hold the writer lock of ``store_dir`` (re-entrant within a process); recover first.
+
+    Args:
+        store_dir: the store.
+        wait: seconds to wait for another writer (0: fail at once).
+
+    Yields:
+        The store's absolute path.
+
+    Raises:
+        StoreError: another process is writing the store, or the lock cannot be taken.
+    """
+    path = store_path(store_dir)
+    if path in _HELD:
+        _HELD[path] += 1
+        try:
+            yield path
+        finally:
+            _HELD[path] -= 1
+        return
+    fd = _acquire(path, wait)
+    _HELD[path] = 1
+    try:
+        recover(path, locked=True)
+        yield path
+    finally:
+        del _HELD[path]
+        os.close(fd)  # closing the file releases the flock
+
+
+def _acquire(path: Path, wait: float) -> int:
+    import fcntl
+
+    lock = _sibling(path, "lock")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o666)
+    except OSError as e:
+        raise StoreError(f"{path}: cannot take the store's lock {lock.name} ({e.strerror})") from e
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            break
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                holder = _holder(fd)
+                os.close(fd)
+                raise StoreError(
+                    f"{path}: another policykg process{holder} is writing this store; "
+                    "try again when it has finished"
+                ) from None
+            time.sleep(0.05)
+        except OSError as e:
+            os.close(fd)
+            raise StoreError(f"{path}: cannot take the store's lock ({e.strerror})") from e
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+    return fd
+
+
+def _holder(fd: int) -> str:
+    try:
+        pid = os.pread(fd, 32, 0).decode("ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return ""
+    return f" (pid {pid})" if pid.isdigit() else ""
+
+
+def _try_lock(path: Path) -> int | None:
+    """The writer lock's descriptor if no writer holds it now; None if one does (or no lock)."""
+    import fcntl
+
+    try:
+        fd = os.open(_sibling(path, "lock"), os.O_RDWR | os.O_CREAT, 0o666)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
+
+
+# --- recovery ----------------------------------------------------------------------------
+
+
+def recover(store_dir: Path, *, locked: bool = False) -> list[str]:
+    """Finish or undo a swap a killed process left half done; remove stale temporary folders.
+
+    Without ``locked`` the writer lock is tried first, and nothing is touched while another
+    process holds it.  Each action is logged as a warning (stderr in the CLI) and returned.
+    """
+    path = store_path(store_dir)
+    prefix = f".{path.name}."
+    try:
+        names = [n for n in os.listdir(path.parent) if n.startswith(prefix)]
+    except OSError:
+        return []
+    if not any(n[len(prefix):].startswith(("new-", "old-", "nt-")) for n in names):
+        return []  # the common case: one listing of the parent, nothing to repair
+    news, olds = _siblings(path, "new"), _siblings(path, "old")
+    fd = None
+    if not locked and path not in _HELD:
+        fd = _try_lock(path)
+        if fd is None:
+            return []  # a writer is at work: its folders are not stale
+        news, olds = _siblings(path, "new"), _siblings(path, "old")
+    try:
+        for stale in _siblings(path, "nt"):  # a build's N-Triples before it moved in
+            stale.unlink(missing_ok=True)
+        return _recover(path, news, olds)
+    finally:
+        if fd is not None:
+            os.close(fd)
+
+
+def _recover(path: Path, news: list[Path], olds: list[Path]) -> list[str]:
+    done: list[str] = []
+    if not path.exists():
+        complete = [n for n in news if has_store(n)]
+        if complete:
+            os.replace(complete[0], path)
+            news.remove(complete[0])
+            done.append(f"{path}: finished an interrupted store swap (the new build is in place)")
+        elif olds:
+            os.replace(olds[0], path)
+            olds.remove(olds[0])
+            done.append(f"{path}: restored the previous store after an interrupted swap")
+        fsync_dir(path.parent)
+    for stale in (*news, *olds):
+        shutil.rmtree(stale, ignore_errors=True)
+        done.append(f"{path}: removed the stale temporary folder {stale.name}")
+    for message in done:
+        logger.warning("%s", message)
+    return done
+
+
+def check_store(store_dir: Path) -> Path:
+    """The store a reader may use: recovered if a swap was interrupted; its absolute path.
+
+    A store being swapped in by a live writer is waited for (a few milliseconds).
+
+    Raises:
+        StoreError: no store there.
+    """
+    path = store_path(store_dir)
+    recover(path)
+    if has_store(path):
+        return path
+    deadline = time.monotonic() + _SWAP_WAIT_S
+    while _siblings(path, "old") and time.monotonic() < deadline:
+        time.sleep(0.05)  # a writer is between the two renames of its swap
+        recover(path)
+        if has_store(path):
+            return path
+    if path.exists() and not path.is_dir():
+        raise StoreError(f"{path}: exists and is not a store directory")
+    raise StoreError(f"{path}: no policykg store here (run 'policykg build')")
+
+
+# --- reading -----------------------------------------------------------------------------
+
+
+def read_manifest(store_dir: Path) -> dict[str, Any]:
+    """The store's manifest.
+
+    Raises:
+        StoreError: no store, a damaged manifest or a store of another format.
+    """
+    path = Path(store_dir) / MANIFEST
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as e:
+        raise StoreError(f"{store_dir}: no policykg store here (run 'policykg build')") from e
+    except (OSError, UnicodeDecodeError, ValueError) as e:
+        raise StoreError(f"{path}: damaged manifest ({e})") from e
+    if not isinstance(manifest, dict) or manifest.get("format") != STORE_FORMAT:
+        raise StoreError(
+            f"{path}: not a store of format {STORE_FORMAT} (rebuild with 'policykg build')"
+        )
+    return manifest
+
+
+def read_tree(store_dir: Path) -> Any:
+    """The "1+N" tree of a store as JSON data.
+
+    Raises:
+        StoreError: the tree is missing or damaged.
+    """
+    path = Path(store_dir) / TREE
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as e:
+        raise StoreError(f"{path}: cannot read ({e})") from e
+
+
+def cache_get(store_dir: Path, key: str) -> Any | None:
+    """One per-file cache entry of the store as JSON data; None if absent or unreadable."""
+    path = Path(store_dir) / CACHE / f"{key}.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError, ValueError) as e:
+        logger.warning("%s: damaged cache entry, reading the input again (%s)", path, e)
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +378,7 @@ class OpenStore:
         Oxigraph gives plain literals back as ``xsd:string``-typed (the same term in RDF 1.1);
         use ``memory_graph`` where rdflib's term equality matters.
         """
+        import rdflib
         from oxrdflib import OxigraphStore
         from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
@@ -73,6 +389,8 @@ class OpenStore:
 
     def memory_graph(self) -> rdflib.Graph:
         """The graph read from ``graph.nt`` into rdflib's in-memory store (exact terms)."""
+        import rdflib
+
         g = rdflib.Graph()
         for prefix, ns in _prefixes().items():
             g.bind(prefix, ns, override=True)
@@ -93,7 +411,12 @@ class OpenStore:
     @property
     def ntriples_path(self) -> Path:
         """The sorted N-Triples file of the graph."""
-        return self.path / _NT
+        return ntriples_path(self.path)
+
+    @property
+    def oxigraph_path(self) -> Path:
+        """The pyoxigraph (RocksDB) folder of the graph."""
+        return self.path / OXIGRAPH
 
     def __len__(self) -> int:
         return len(self.store)
@@ -103,6 +426,45 @@ def _prefixes() -> dict[str, str]:
     from policykg.ontology import PREFIXES
 
     return dict(PREFIXES)
+
+
+def open_store(store_dir: Path) -> OpenStore:
+    """Open a store directory: the Oxigraph store read-only, the manifest, the records.
+
+    Raises:
+        StoreError: no store there, or the store is damaged (any failure to open it).
+    """
+    import pyoxigraph
+
+    path = check_store(store_dir)
+    manifest = read_manifest(path)
+    ox_dir = path / OXIGRAPH
+    if not ox_dir.is_dir():
+        raise StoreError(f"{ox_dir}: the Oxigraph store is missing (rebuild with 'policykg build')")
+    try:
+        store = pyoxigraph.Store.read_only(str(ox_dir))
+    except (OSError, RuntimeError, ValueError) as e:
+        # RocksDB reports a garbage CURRENT or a corrupt .sst as a RuntimeError
+        first = str(e).splitlines()[0] if str(e) else type(e).__name__
+        raise StoreError(f"{ox_dir}: damaged Oxigraph store ({first}); rebuild with "
+                         "'policykg build'") from e
+    return OpenStore(path=path, store=store, manifest=manifest)
+
+
+def oxigraph_location(store_dir: Path) -> Path:
+    """The Oxigraph folder of a store, for a server to open.
+
+    Raises:
+        StoreError: no store, or no Oxigraph folder in it.
+    """
+    path = check_store(store_dir)
+    ox_dir = path / OXIGRAPH
+    if not (ox_dir / "CURRENT").is_file():
+        raise StoreError(f"{path}: no Oxigraph store here (run 'policykg build')")
+    return ox_dir
+
+
+# --- writing -----------------------------------------------------------------------------
 
 
 def load_oxigraph(nt_path: Path, oxigraph_dir: Path) -> int:
@@ -118,28 +480,46 @@ def load_oxigraph(nt_path: Path, oxigraph_dir: Path) -> int:
     return size
 
 
-def _is_store(path: Path) -> bool:
-    return (path / MANIFEST).is_file()
-
-
 def _check_target(store_dir: Path) -> None:
     if store_dir.exists() and not store_dir.is_dir():
         raise StoreError(f"{store_dir}: exists and is not a directory")
-    if store_dir.is_dir() and any(store_dir.iterdir()) and not _is_store(store_dir):
+    if store_dir.is_dir() and not has_store(store_dir) and any(store_dir.iterdir()):
         raise StoreError(
             f"{store_dir}: not empty and not a policykg store; refusing to replace it"
         )
 
 
+def check_target(store_dir: Path) -> Path:
+    """Refuse, before any work, a target that is a file or a folder holding something else.
+
+    Returns:
+        The store's absolute path.
+
+    Raises:
+        StoreError: the target cannot become a store.
+    """
+    path = store_path(store_dir)
+    _check_target(path)
+    return path
+
+
 def _swap(new: Path, store_dir: Path) -> None:
-    """Put ``new`` in place of ``store_dir``: old aside, new in, old removed."""
-    old = store_dir.with_name(f".{store_dir.name}.old-{os.getpid()}")
+    """Put the complete folder ``new`` in place of ``store_dir``: old aside, new in, old removed.
+
+    A kill anywhere in here leaves either ``store_dir``, or ``new`` complete and the old store
+    aside: ``recover`` finishes the swap.  An exception puts the previous store back.
+    """
+    old = _sibling(store_dir, f"old-{os.getpid()}")
     if old.exists():
         shutil.rmtree(old)
+    fsync_dir(new)
     if store_dir.exists():
         os.replace(store_dir, old)
+        _step("old-aside")
     try:
         os.replace(new, store_dir)
+        fsync_dir(store_dir.parent)
+        _step("new-in")
     except BaseException:
         # an error or a Ctrl-C between the two renames: put the previous store back
         if old.exists() and not store_dir.exists():
@@ -147,101 +527,137 @@ def _swap(new: Path, store_dir: Path) -> None:
         raise
     if old.exists():
         shutil.rmtree(old, ignore_errors=True)
+    _step("old-removed")
 
 
 def write_store(
     store_dir: Path,
     corpus: Corpus,
-    graph: rdflib.Graph | Path,
+    graph: rdflib.Graph | Path | None = None,
     sector_tags: Iterable[SectorTag] = (),
     tree_json: Any = None,
     summary: Any = None,
     *,
     inputs: Sequence[str] = (),
+    ntriples: str | None = None,
+    files: Sequence[Mapping[str, Any]] = (),
+    cache: Mapping[str, Any] = {},
+    extra: Mapping[str, Any] = {},
 ) -> Path:
     """Write records, graph and Oxigraph store into ``store_dir``, swapped in atomically.
+
+    Holds the store's writer lock throughout (re-entrant: a caller may hold it already).
 
     Args:
         store_dir: the store directory (created, or replaced if it holds a store).
         corpus: the records.
         graph: the RDF graph of the records: an ``rdflib.Graph``, or a sorted N-Triples file
-            (``graph.triples.write_sorted``), moved into the store.
+            (``graph.triples.write_sorted``), moved into the store (or give ``ntriples``).
         sector_tags: sector tags to store (default ``corpus.sectors``).
         tree_json: the "1+N" tree as JSON-ready data, written to ``tree.json``.
         summary: extra JSON-ready build summary for the manifest.
-        inputs: the input paths, recorded in the manifest.
+        inputs: the input paths, recorded (by name) in the manifest.
+        ntriples: the graph as sorted N-Triples text, instead of ``graph``.
+        files: one JSON-ready entry per input file (name, hash, cache key) for the manifest.
+        cache: per-file cache entries to keep: key → JSON-ready data, or None to keep the
+            current store's entry of that key.
+        extra: further manifest fields.
 
     Returns:
         ``store_dir``.
 
     Raises:
-        StoreError: the directory cannot be written, or is something other than a store.
+        StoreError: the directory cannot be written, is something other than a store, or
+            another process is writing it.
     """
-    store_dir = Path(store_dir)
-    _check_target(store_dir)
-    new = store_dir.with_name(f".{store_dir.name}.new-{os.getpid()}")
+    with lock_store(store_dir) as path:
+        _check_target(path)
+        triples = _write_new(path, corpus, graph, sector_tags, tree_json, summary, inputs,
+                             ntriples, files, cache, extra)
+    logger.info("wrote store %s: %d triples", path, triples)
+    return Path(store_dir)
+
+
+def _write_new(
+    path: Path, corpus: Corpus, graph: rdflib.Graph | Path | None,
+    sector_tags: Iterable[SectorTag],
+    tree_json: Any, summary: Any, inputs: Sequence[str], ntriples: str | None,
+    files: Sequence[Mapping[str, Any]], cache: Mapping[str, Any], extra: Mapping[str, Any],
+) -> int:
+    """Build the new folder and swap it in; return the number of triples."""
+    new = _sibling(path, f"new-{os.getpid()}")
     try:
         if new.exists():
             shutil.rmtree(new)
         new.mkdir(parents=True)
         counts = write_records(new, corpus, sector_tags)
-        nt = new / _NT
+        _step("records")
         if isinstance(graph, Path):
-            shutil.move(graph, nt)  # a rename when it sits beside the store, as the build's does
+            shutil.move(graph, new / NTRIPLES)  # a rename when it sits beside the store
         else:
-            nt.write_text(sorted_ntriples(graph), encoding="utf-8", newline="\n")
-        triples = load_oxigraph(nt, new / _OXIGRAPH)
+            if ntriples is None:
+                from policykg.graph.export import sorted_ntriples
+
+                if graph is None:
+                    raise ValueError("write_store needs a graph or its N-Triples")
+                ntriples = sorted_ntriples(graph)
+            _plain(new / NTRIPLES, ntriples)
+        _step("ntriples")
+        triples = load_oxigraph(new / NTRIPLES, new / OXIGRAPH)
+        _step("oxigraph")
         if tree_json is not None:
-            (new / _TREE).write_text(
-                json.dumps(tree_json, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
-            )
+            _plain(new / TREE, json.dumps(tree_json, ensure_ascii=False, indent=1) + "\n")
+        _step("tree")
+        _write_cache(path, new, cache)
+        _step("cache")
         manifest = {
             "format": STORE_FORMAT,
             "version": __version__,
             "inputs": [Path(p).name for p in inputs],
             "counts": {**counts, "triples": triples},
             "summary": summary if summary is not None else [asdict(b) for b in corpus.summary],
+            **({"files": list(files)} if files else {}),
+            **extra,
         }
-        (new / MANIFEST).write_text(
-            json.dumps(manifest, ensure_ascii=False, indent=1, default=str) + "\n",
-            encoding="utf-8",
-        )
-        _swap(new, store_dir)
+        # the manifest last, flushed to disk: a folder with a manifest is a complete store
+        write_text(new / MANIFEST,
+                   json.dumps(manifest, ensure_ascii=False, indent=1, default=str) + "\n")
+        _step("manifest")
+        _swap(new, path)
     except OSError as e:
         shutil.rmtree(new, ignore_errors=True)
-        raise StoreError(f"{store_dir}: cannot write the store ({e})") from e
+        raise StoreError(f"{path}: cannot write the store ({e.strerror or e})") from e
     except BaseException:
         shutil.rmtree(new, ignore_errors=True)
         raise
-    logger.info("wrote store %s: %d triples", store_dir, triples)
-    return store_dir
+    return triples
 
 
-def open_store(store_dir: Path) -> OpenStore:
-    """Open a store directory: the Oxigraph store read-only, the manifest, the records.
+def _plain(path: Path, text: str) -> None:
+    # inside the new folder a plain write is enough: nothing reads the folder before the
+    # manifest (written through fsio, flushed) marks it complete
+    with path.open("w", encoding="utf-8", newline="\n") as f:
+        f.write(text)
 
-    Raises:
-        StoreError: no store there, or the store is damaged.
-    """
-    import pyoxigraph
 
-    store_dir = Path(store_dir)
-    manifest_path = store_dir / MANIFEST
-    if not manifest_path.is_file():
-        raise StoreError(f"{store_dir}: no policykg store here (run 'policykg build')")
-    try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as e:
-        raise StoreError(f"{manifest_path}: damaged manifest ({e})") from e
-    if not isinstance(manifest, dict) or manifest.get("format") != STORE_FORMAT:
-        raise StoreError(
-            f"{manifest_path}: not a store of format {STORE_FORMAT} (rebuild with 'policykg build')"
-        )
-    ox_dir = store_dir / _OXIGRAPH
-    if not ox_dir.is_dir():
-        raise StoreError(f"{ox_dir}: the Oxigraph store is missing (rebuild with 'policykg build')")
-    try:
-        store = pyoxigraph.Store.read_only(str(ox_dir))
-    except OSError as e:
-        raise StoreError(f"{ox_dir}: cannot open the Oxigraph store ({e})") from e
-    return OpenStore(path=store_dir, store=store, manifest=manifest)
+def _write_cache(current: Path, new: Path, cache: Mapping[str, Any]) -> None:
+    """Write the new per-file cache entries; link the kept ones from the current store."""
+    if not cache:
+        return
+    folder = new / CACHE
+    folder.mkdir()
+    for key, data in sorted(cache.items()):
+        target = folder / f"{key}.json"
+        if data is None:
+            source = current / CACHE / f"{key}.json"
+            try:
+                os.link(source, target)  # entries never change once written: share them
+            except OSError:
+                shutil.copyfile(source, target)
+        else:
+            _plain(target, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+
+
+def records_dir(store_dir: Path) -> Path:
+    """The records folder of a store (its files are ``policykg.recordio``'s)."""
+    return Path(store_dir) / RECORDS

@@ -165,19 +165,22 @@ def open_store(path: str | os.PathLike[str] | Store | None = None, *,
 
     Args:
         path: the store folder, or an already opened ``Store`` (returned as it is).
-        build_missing: build the bundled compilation there when no store is there yet.
+        build_missing: at the default location (no ``path``, no ``$POLICYKG_STORE``), build
+            the bundled compilation there when no store is there yet.
 
     Raises:
-        StoreError: the folder holds something that is not a store, or no store and
-            ``build_missing`` is False.
+        StoreError: no store in a folder named by ``path`` or ``$POLICYKG_STORE`` (or at
+            the default location with ``build_missing`` False), or a damaged store.
     """
     if isinstance(path, Store):
         return path
-    folder = Path(path) if path is not None else pipeline.default_store()
+    named = pipeline.explicit_store(None if path is None else str(path))
+    if named is not None:
+        # a store the user names must exist: no bundled build into someone's folder
+        return Store(pipeline.check_store(named), built=False)
+    folder = pipeline.default_store()
     built = pipeline.ensure_store(folder) if build_missing else False
-    if not built and not build_missing:
-        pipeline.read_index(folder)  # raises StoreError when there is no store
-    return Store(folder, built=built)
+    return Store(pipeline.check_store(folder), built=built)
 
 
 def _store(store: str | os.PathLike[str] | Store | None) -> Store:
@@ -189,14 +192,20 @@ def _store(store: str | os.PathLike[str] | Store | None) -> Store:
 
 def build(inputs: Sequence[str | os.PathLike[str]] = (), *,
           store: str | os.PathLike[str] | None = None, validate: bool = True,
-          progress: pipeline.Progress | None = None) -> pipeline.BuildResult:
+          progress: pipeline.Progress | None = None, jobs: int | None = None,
+          allow_invalid: bool = False) -> pipeline.BuildResult:
     """Parse ``inputs`` (default: the bundled compilation), validate, write the store.
+
+    Files unchanged since the store's last build come from its cache; ``jobs`` processes
+    (default: every core) read the others; a graph that does not conform replaces a
+    conforming store only with ``allow_invalid``.
 
     ``progress(done, total, current_file)`` is called as files are read.
     """
     paths = [Path(p) for p in inputs] or [pipeline.bundled_input()]
     folder = Path(store) if store is not None else pipeline.default_store()
-    result = pipeline.build_store(paths, folder, validate=validate, progress=progress)
+    result = pipeline.build_store(paths, folder, validate=validate, progress=progress,
+                                  jobs=jobs, allow_invalid=allow_invalid)
     pipeline.prepare_search()  # once per machine, so that even the first 'who' is fast
     return result
 
@@ -595,7 +604,7 @@ def tree(*, store: str | os.PathLike[str] | Store | None = None,
     Raises:
         InputError: no local system of that jurisdiction in the tree.
     """
-    data: dict[str, Any] = pipeline.read_json(_store(store).path, "tree.json")
+    data: dict[str, Any] = pipeline.read_tree(_store(store).path)
     if jurisdiction:
         from policykg.graph.tree import jurisdiction_json
 
@@ -723,8 +732,9 @@ def push(endpoint: str, *, store: str | os.PathLike[str] | Store | None = None,
         StoreError: the server cannot be reached, refuses, fails or is too slow.
     """
     from policykg.graph.push import push as _push
+    from policykg.graph.store import ntriples_path
 
-    return _push(_store(store).path / "graph.nt", endpoint, graph_iri=graph,
+    return _push(ntriples_path(_store(store).path), endpoint, graph_iri=graph,
                  timeout=timeout, deadline=deadline)
 
 

@@ -181,21 +181,63 @@ def _report_files(corpus: Corpus) -> None:
                   file=sys.stderr)
 
 
-def cmd_build(args: argparse.Namespace) -> int:
-    """Build the inputs (default: the bundled compilation) into the store."""
-    store = Path(args.store) if args.store else pipeline.default_store()
-    result = api.build(args.inputs, store=store, validate=not args.no_validate,
-                       progress=_progress())
+def _report(result: pipeline.BuildResult, store: Path, args: argparse.Namespace) -> int:
+    """Print what a store command did; return its exit code."""
+    if result.up_to_date:
+        counts = result.manifest.get("counts", {})
+        shown = ", ".join(f"{k}: {counts[k]}" for k in ("documents", "tasks", "triples")
+                          if k in counts)
+        print(f"store is up to date (no input changed): {shown}")
+        print(f"store: {store}")
+        return 0
     _report_files(result.corpus)
     _summary(result, store, sys.stdout)
+    print(f"read: {len(result.reread)} of {len(result.manifest.get('files', []))} input files"
+          " (the others from the store's cache)")
     for problem in result.corpus.problems[: args.show_problems]:
         print(str(problem), file=sys.stderr)
     if result.validation is not None and not result.validation.conforms:
         print(result.validation.text, file=sys.stderr)
+        if not result.stored:
+            print(f"policykg: the new graph does not conform; the store in {store} is kept as "
+                  "it was (--allow-invalid replaces it)", file=sys.stderr)
         return 1
     if args.strict and (result.corpus.problems or _skipped_any(result.corpus)):
         return 1
     return 0
+
+
+def _jobs(args: argparse.Namespace) -> int:
+    if args.jobs is not None and args.jobs < 1:
+        from policykg.errors import InputError
+
+        raise InputError(f"--jobs must be 1 or more, not {args.jobs}")
+    return int(args.jobs or pipeline.default_jobs())
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    """Build the inputs (default: the bundled compilation) into the store."""
+    store = Path(args.store) if args.store else pipeline.default_store()
+    result = api.build(args.inputs, store=store, validate=not args.no_validate,
+                       progress=_progress(), jobs=_jobs(args), allow_invalid=args.allow_invalid)
+    return _report(result, store, args)
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    """Add input files to the store (or replace those of the same name)."""
+    store = Path(args.store) if args.store else pipeline.default_store()
+    result = pipeline.add_to_store([Path(p) for p in args.inputs], store,
+                                   validate=not args.no_validate, jobs=_jobs(args),
+                                   allow_invalid=args.allow_invalid, progress=_progress())
+    return _report(result, store, args)
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    """Remove documents from the store by id."""
+    store = Path(args.store) if args.store else pipeline.default_store()
+    result = pipeline.remove_from_store(args.doc_ids, store, validate=not args.no_validate,
+                                        allow_invalid=args.allow_invalid)
+    return _report(result, store, args)
 
 
 _TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -509,6 +551,18 @@ def cmd_site(args: argparse.Namespace) -> int:
     return 0
 
 
+def _store_options(sp: argparse.ArgumentParser, *, jobs: bool = True) -> None:
+    """The options of the commands that write the store."""
+    if jobs:
+        sp.add_argument("--jobs", "-j", type=int, metavar="N",
+                        help="processes that read and extract files (default: all cores)")
+    else:
+        sp.set_defaults(jobs=1)
+    sp.add_argument("--allow-invalid", action="store_true",
+                    help="replace a conforming store even if the new graph does not conform "
+                         "to the SHACL shapes (default: keep the store, exit 1)")
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="policykg",
@@ -535,6 +589,23 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--no-validate", action="store_true", help="skip SHACL validation")
     sp.add_argument("--show-problems", type=int, default=20, metavar="N",
                     help="print the first N problems on stderr (default 20)")
+    _store_options(sp)
+
+    sp = add("add", cmd_add, "add input files to the store (or replace those of the same name)")
+    sp.add_argument("inputs", nargs="+", metavar="FILE", help="files or folders")
+    sp.add_argument("--strict", action="store_true", help="exit 1 if any problem is reported")
+    sp.add_argument("--no-validate", action="store_true", help="skip SHACL validation")
+    sp.add_argument("--show-problems", type=int, default=20, metavar="N",
+                    help="print the first N problems on stderr (default 20)")
+    _store_options(sp)
+
+    sp = add("remove", cmd_remove, "remove documents from the store by id")
+    sp.add_argument("doc_ids", nargs="+", metavar="DOC_ID")
+    sp.add_argument("--strict", action="store_true", help="exit 1 if any problem is reported")
+    sp.add_argument("--no-validate", action="store_true", help="skip SHACL validation")
+    sp.add_argument("--show-problems", type=int, default=20, metavar="N",
+                    help="print the first N problems on stderr (default 20)")
+    _store_options(sp, jobs=False)
 
     sp = add("extract", cmd_extract, "parse FILE_OR_DIR and print records", store=False)
     sp.add_argument("input", metavar="FILE_OR_DIR")

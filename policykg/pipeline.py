@@ -6,34 +6,46 @@ benchmarks call it. Must not import ``policykg.cli``.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import hashlib
 import logging
+import multiprocessing
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from policykg.errors import InputError, StoreError
-from policykg.records import Corpus
+from policykg.records import BuildSummary, Corpus
 
 if TYPE_CHECKING:
     import rdflib
 
     from policykg.graph.tree import TreeNode
     from policykg.graph.validate import ValidationReport
+    from policykg.loaders.corpus import FileRecords
+    from policykg.loaders.documents import LoadedDocuments
+    from policykg.loaders.source import InputFile, InputFiles
 
 __all__ = [
     "BuildResult",
+    "add_to_store",
     "build",
     "build_store",
     "bundled_input",
+    "check_store",
+    "default_jobs",
     "default_store",
     "ensure_store",
+    "explicit_store",
     "load_corpus",
     "prepare_search",
     "read_corpus",
     "read_index",
+    "read_tree",
+    "remove_from_store",
 ]
 
 logger = logging.getLogger(__name__)
@@ -56,30 +68,55 @@ def default_store() -> Path:
     return Path(env) if env else Path.cwd() / ".policykg"
 
 
+def explicit_store(named: str | None) -> Path | None:
+    """The store the user named (``--store``, else ``$POLICYKG_STORE``); None if neither.
+
+    A named store must exist for reading; only the default location gets the bundled
+    compilation built into it on first use.
+    """
+    if named:
+        return Path(named)
+    env = os.environ.get(STORE_ENV)
+    return Path(env) if env else None
+
+
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class BuildResult:
     """Everything one build produced, with the time each stage took.
 
     ``ntriples`` is the graph as sorted N-Triples: the text, or the store's ``graph.nt``;
-    ``graph`` reads it into an ``rdflib.Graph`` on first use (the build itself needs none;
-    ``triples`` is its size without reading it).
+    ``graph`` reads it into an ``rdflib.Graph`` on first use (the build itself needs none).
+    A store command (``build_store``, ``add_to_store``, ``remove_from_store``) also says
+    which input files it read (the others came from the store's cache), whether the store
+    was already up to date (then nothing was built: ``corpus`` is empty, ``tree`` and
+    ``ntriples`` are None; ``manifest`` has the counts), and whether the store was written.
     """
 
     corpus: Corpus
-    tree: TreeNode
-    ntriples: str | Path
-    triples: int
+    tree: TreeNode | None
+    ntriples: str | Path | None
     validation: ValidationReport | None
     timings: dict[str, float]
+    reread: tuple[str, ...] = ()
+    up_to_date: bool = False
+    stored: bool = False
+    manifest: dict[str, Any] = dataclasses.field(default_factory=dict)
+    triples: int = 0
     _cache: dict[str, Any] = dataclasses.field(default_factory=dict, repr=False, compare=False)
 
     @property
     def graph(self) -> rdflib.Graph:
-        """The graph as an ``rdflib.Graph`` (parsed once, on first use)."""
+        """The graph as an ``rdflib.Graph`` (parsed once, on first use).
+
+        Raises:
+            StoreError: nothing was built (the store was up to date, or was kept).
+        """
         if "graph" not in self._cache:
             from policykg.graph.build import graph_from_ntriples
 
             text = self.ntriples
+            if text is None:
+                raise StoreError("nothing was built: no graph to read")
             if isinstance(text, Path):
                 text = text.read_text(encoding="utf-8")
             self._cache["graph"] = graph_from_ntriples(text)
@@ -131,115 +168,481 @@ def load_corpus(paths: Sequence[Path], progress: Progress | None = None) -> Corp
     return load(paths, progress=progress)
 
 
-def _records(paths: Sequence[Path], timings: dict[str, float],
-             progress: Progress | None = None) -> tuple[Corpus, TreeNode]:
-    """Load, tag sectors and place in the tree: the records of a build."""
-    from policykg.graph.sectors import tag_sectors
-    from policykg.graph.tree import build_tree
-
-    t0 = time.perf_counter()
-    corpus = load_corpus(paths, progress)
-    t1 = time.perf_counter()
-    timings["parse_extract"] = t1 - t0
-    tags = tuple(tag_sectors(corpus))
-    corpus = dataclasses.replace(corpus, sectors=tags)
-    placed = tree_corpus(corpus)
-    tree = build_tree(placed, tags, jurisdiction_parents=jurisdiction_parents(placed))
-    timings["sectors_tree"] = time.perf_counter() - t1
-    return corpus, tree
+def default_jobs() -> int:
+    """The default ``--jobs``: every core this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
 
 
-def build(paths: Sequence[Path], *, validate: bool = True,
-          progress: Progress | None = None) -> BuildResult:
+def build(paths: Sequence[Path], *, validate: bool = True, progress: Progress | None = None,
+          jobs: int = 1) -> BuildResult:
     """Run every stage on ``paths`` and return the records, tree and RDF graph (in memory)."""
     from policykg.graph.triples import ntriples_text
+    from policykg.loaders.corpus import assemble
 
     timings: dict[str, float] = {}
-    corpus, tree = _records(paths, timings, progress)
     t0 = time.perf_counter()
-    text = ntriples_text(corpus, corpus.sectors, tree)
+    inputs, files = _inputs_for(paths, "")
+    corpus = assemble(_load_parts(inputs, files, {}, jobs, progress))
+    timings["parse_extract"] = time.perf_counter() - t0
+    corpus, tree = _sectors_tree(corpus, timings)
     t1 = time.perf_counter()
-    timings["rdf"] = t1 - t0
+    text = ntriples_text(corpus, corpus.sectors, tree)
+    t2 = time.perf_counter()
+    timings["rdf"] = t2 - t1
     report = None
     if validate:
         from policykg.graph.validate import validate as shacl_validate
 
         report = shacl_validate(text)
-        timings["validate"] = time.perf_counter() - t1
-    return BuildResult(corpus=corpus, tree=tree, ntriples=text, triples=text.count("\n"),
-                       validation=report, timings=timings)
+        timings["validate"] = time.perf_counter() - t2
+    return BuildResult(corpus=corpus, tree=tree, ntriples=text, validation=report,
+                       timings=timings, triples=text.count("\n"))
 
 
-def build_store(paths: Sequence[Path], store_dir: Path, *, validate: bool = True,
-                progress: Progress | None = None) -> BuildResult:
-    """Build ``paths`` and write the result into ``store_dir`` (atomically swapped in).
+def _sectors_tree(corpus: Corpus, timings: dict[str, float]) -> tuple[Corpus, TreeNode]:
+    """Tag sectors and place the documents in the "1+N" tree."""
+    from policykg.graph.sectors import tag_sectors
+    from policykg.graph.tree import build_tree
 
-    The triples go straight from the records to a sorted N-Triples file (streamed per
-    document, sorted in bounded runs), which is validated and bulk-loaded into Oxigraph.
+    t0 = time.perf_counter()
+    tags = tuple(tag_sectors(corpus))
+    corpus = dataclasses.replace(corpus, sectors=tags)
+    placed = tree_corpus(corpus)
+    tree = build_tree(placed, tags, jurisdiction_parents=jurisdiction_parents(placed))
+    timings["sectors_tree"] = time.perf_counter() - t0
+    return corpus, tree
+
+
+# --- the per-file cache and the process pool -----------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _InputFile:
+    """One input file: the file (None: known by the store's cache only), its name (the path
+    relative to the input folder), content digest and cache key."""
+
+    input: InputFile | None
+    name: str
+    sha256: str
+    size: int
+    key: str
+
+    @classmethod
+    def of(cls, f: InputFile, version: str) -> _InputFile:
+        try:
+            data = f.path.read_bytes()
+        except OSError as e:
+            raise InputError(f"{f.path}: cannot read ({e.strerror})") from e
+        digest = hashlib.sha256(data).hexdigest()
+        key = hashlib.sha256(f"{version}\0{f.source_file}\0{digest}".encode()).hexdigest()[:32]
+        return cls(f, f.source_file, digest, len(data), key)
+
+    def entry(self) -> dict[str, Any]:
+        """The file's line in the manifest."""
+        return {"name": self.name, "sha256": self.sha256, "bytes": self.size, "key": self.key}
+
+
+def _cached_part(data: Any, where: str) -> FileRecords:
+    from policykg.loaders.corpus import FileRecords
+    from policykg.recordio import corpus_from_json
+
+    if not isinstance(data, dict) or not isinstance(data.get("load_problems"), int):
+        raise StoreError(f"{where}: damaged cache entry")
+    pages = data.get("page_lines", [])
+    return FileRecords(corpus=corpus_from_json(data.get("corpus"), where),
+                       load_problems=data["load_problems"], page_lines=tuple(pages))
+
+
+def _part_json(part: FileRecords) -> dict[str, Any]:
+    from policykg.recordio import corpus_to_json
+
+    return {"load_problems": part.load_problems, "page_lines": list(part.page_lines),
+            "corpus": corpus_to_json(part.corpus)}
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Failure:
+    """An ``InputError`` as it crosses from a worker process (exceptions lose fields)."""
+
+    cls: type[InputError]
+    message: str
+    span: Any
+    excerpt: str
+
+    def error(self) -> InputError:
+        return self.cls(self.message, self.span, self.excerpt)
+
+
+def _read(f: InputFile) -> LoadedDocuments | _Failure:
+    """``read_file`` in a worker: the documents, or what stopped the file."""
+    from policykg.loaders.documents import read_file
+
+    try:
+        return read_file(f)
+    except InputError as e:
+        return _Failure(type(e), e.message, e.span, e.excerpt)
+
+
+def _load_parts(inputs: InputFiles, files: Sequence[_InputFile],
+                cached: Mapping[str, FileRecords], jobs: int,
+                progress: Progress | None = None) -> list[FileRecords | BuildSummary]:
+    """The records of each file: from ``cached`` (by key), else read and extracted.
+
+    ``inputs`` are the files named on this command line (their folder rules apply);
+    ``files`` are all the store's files in order, those of ``inputs`` among them.
+
+    Files are read in a process pool of ``jobs`` workers, then their documents are
+    extracted in chunks over the same pool; results keep the input order, so the output
+    does not depend on ``jobs``.  A file that cannot be read becomes the summary of a
+    skipped file (or stops the build, by the rules of ``documents.check_loaded``).
     """
-    from policykg.graph.store import write_store
+    from policykg.loaders.corpus import extract, file_records, registry
+    from policykg.loaders.documents import LoadedDocuments, check_loaded, skipped
+
+    todo = [f for f in files if f.key not in cached]
+    if any(f.input is None for f in todo):
+        raise StoreError("the store lacks the cached records of an input file; rebuild it")
+    read: dict[str, LoadedDocuments | InputError] = {}
+    found: list[Any] = []
+    if todo:
+        registry()  # loaded once here, inherited by the forked workers
+        with _pool(jobs, len(todo)) as run:
+            for n, (f, r) in enumerate(zip(todo, run(_read, [f.input for f in todo]),
+                                           strict=True)):
+                if progress is not None:
+                    progress(n, len(todo), f.name)
+                read[f.key] = r.error() if isinstance(r, _Failure) else r
+            if progress is not None:
+                progress(len(todo), len(todo), "")
+            docs = [d for r in read.values() if not isinstance(r, InputError)
+                    for d in r.documents]
+            size = max(1, -(-len(docs) // (jobs * 4)))
+            chunks = [docs[i:i + size] for i in range(0, len(docs), size)]
+            found = [e for chunk in run(extract, chunks) for e in chunk]
+    n_cached = sum(len(p.corpus.documents) for p in cached.values())
+    by_name = {f.name: f for f in files}
+    results = [read.get(by_name[i.source_file].key, LoadedDocuments(documents=()))
+               for i in inputs.files]
+    check_loaded(inputs, results,
+                 read=n_cached + sum(len(r.documents) for r in read.values()
+                                     if not isinstance(r, InputError)))
+    out: dict[str, FileRecords] = dict(cached)
+    at = 0
+    for key, r in read.items():
+        if not isinstance(r, InputError):
+            n = len(r.documents)
+            out[key] = file_records(r, found[at:at + n])
+            at += n
+    parts: list[FileRecords | BuildSummary] = [
+        skipped(f, "ignored", "not a .pdf or .txt file") for f in inputs.ignored]
+    for f in files:
+        r = read.get(f.key)
+        if isinstance(r, InputError):
+            assert f.input is not None
+            parts.append(skipped(f.input, "skipped", r.reason, r.message))
+        else:
+            parts.append(out[f.key])
+    return parts
+
+
+_T = TypeVar("_T")
+_R = TypeVar("_R")
+_Map = Callable[[Callable[[_T], _R], Sequence[_T]], list[_R]]
+
+
+@contextlib.contextmanager
+def _pool(jobs: int, units: int) -> Iterator[_Map[Any, Any]]:
+    """A ``map`` over a pool of ``jobs`` forked processes (in process when ``jobs`` is 1)."""
+    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        # one process (or no fork, as on Windows): no pool to start
+        yield lambda fn, items: [fn(x) for x in items]
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    from policykg.graph.store import forget_locks
+
+    # fork: the workers inherit the loaded modules and registry instead of importing again
+    with ProcessPoolExecutor(max_workers=min(jobs, max(units, 2)), initializer=forget_locks,
+                             mp_context=multiprocessing.get_context("fork")) as executor:
+        yield lambda fn, items: list(executor.map(fn, items)) if len(items) > 1 else [
+            fn(x) for x in items]
+
+
+# --- store commands --------------------------------------------------------------------
+
+
+def _inputs_for(paths: Sequence[Path], version: str) -> tuple[InputFiles, list[_InputFile]]:
+    from policykg.loaders.source import collect_inputs
+
+    for path in paths:
+        if not path.exists():
+            raise InputError(f"{path}: no such file or directory")
+    inputs = collect_inputs(paths)
+    return inputs, [_InputFile.of(f, version) for f in inputs.files]
+
+
+def _cached_parts(store: Path, files: Sequence[_InputFile], *,
+                  required: bool) -> dict[str, FileRecords]:
+    """The cache entries of the current store for ``files`` (by key)."""
+    from policykg.graph.store import CACHE, cache_get, has_store
+
+    found: dict[str, FileRecords] = {}
+    if not has_store(store):
+        return found
+    for f in files:
+        data = cache_get(store, f.key)
+        if data is not None:
+            found[f.key] = _cached_part(data, f"{store / CACHE / f.key}.json")
+        elif required and f.input is None:  # a file of the store, known by its cache only
+            raise StoreError(
+                f"{store}: no cached records of {f.name} for this version of policykg; "
+                "rebuild the store from its input files with 'policykg build'")
+    return found
+
+
+def _store_update(
+    store: Path, inputs: InputFiles, files: Sequence[_InputFile], version: str, *,
+    validate: bool, jobs: int, allow_invalid: bool, exclude: Sequence[str] = (),
+    required: bool = False, progress: Progress | None = None,
+) -> BuildResult:
+    """Build ``files`` (cached records reused) and swap the result into ``store``."""
+    from policykg.graph.store import has_store, ntriples_path, read_manifest, write_store
     from policykg.graph.tree import tree_to_json
     from policykg.graph.triples import corpus_lines, write_sorted
+    from policykg.loaders.corpus import assemble
 
-    _check_store_target(store_dir)
     timings: dict[str, float] = {}
-    corpus, tree = _records(paths, timings, progress)
     t0 = time.perf_counter()
-    store_dir.parent.mkdir(parents=True, exist_ok=True)
-    nt = store_dir.with_name(f".{store_dir.name}.nt-{os.getpid()}")
+    cached = _cached_parts(store, files, required=required)
+    parts = _load_parts(inputs, files, cached, jobs, progress)
+    reread = tuple(f.name for f in files if f.key not in cached)
+    corpus = assemble(parts, exclude=set(exclude))
+    timings["parse_extract"] = time.perf_counter() - t0
+    corpus, tree = _sectors_tree(corpus, timings)
+    old = read_manifest(store) if has_store(store) else None
+    t1 = time.perf_counter()
+    nt = store.with_name(f".{store.name}.nt-{os.getpid()}")
     try:
-        triples = write_sorted(corpus_lines(corpus, corpus.sectors, tree), nt)
-        t1 = time.perf_counter()
-        timings["rdf"] = t1 - t0
+        # the triples go straight from the records to a sorted N-Triples file (streamed per
+        # document, sorted in bounded runs), validated, then moved into the store
+        write_sorted(corpus_lines(corpus, corpus.sectors, tree), nt)
+        t2 = time.perf_counter()
+        timings["rdf"] = t2 - t1
         report = None
         if validate:
             from policykg.graph.validate import validate as shacl_validate
 
             report = shacl_validate(nt)
-            timings["validate"] = time.perf_counter() - t1
-        t2 = time.perf_counter()
+            timings["validate"] = time.perf_counter() - t2
+        conforms = None if report is None else report.conforms
+        if conforms is False and old is not None and old.get("conforms") is not False \
+                and not allow_invalid:
+            logger.info("%s: the new graph does not conform to the shapes; the store is kept "
+                        "as it was (--allow-invalid replaces it)", store)
+            with nt.open(encoding="utf-8") as f:
+                triples = sum(1 for _ in f)
+            return BuildResult(corpus=corpus, tree=tree, ntriples=None, validation=report,
+                               timings=timings, reread=reread, stored=False, manifest=old,
+                               triples=triples)
+        t3 = time.perf_counter()
+        new_keys = {f.key for f in files if f.key not in cached}
+        read = parts[len(inputs.ignored):]
         write_store(
-            store_dir,
-            corpus,
-            nt,
-            sector_tags=corpus.sectors,
-            tree_json=tree_to_json(tree),
-            inputs=[str(p) for p in paths],
+            store, corpus, nt, sector_tags=corpus.sectors,
+            tree_json=tree_to_json(tree), inputs=[f.name for f in files],
+            files=[f.entry() if not isinstance(p, BuildSummary) else {**f.entry(),
+                                                                       "status": "skipped"}
+                   for f, p in zip(files, read, strict=True)],
+            cache={f.key: (_part_json(p) if f.key in new_keys else None)
+                   for f, p in zip(files, read, strict=True) if not isinstance(p, BuildSummary)},
+            extra={"extractor": version, "validated": validate, "conforms": conforms,
+                   "excluded": sorted(exclude)},
         )
-        timings["store"] = time.perf_counter() - t2
+        timings["store"] = time.perf_counter() - t3
     finally:
         nt.unlink(missing_ok=True)
-    return BuildResult(corpus=corpus, tree=tree, ntriples=store_dir / "graph.nt",
-                       triples=triples, validation=report, timings=timings)
+    manifest = read_manifest(store)
+    return BuildResult(corpus=corpus, tree=tree, ntriples=ntriples_path(store),
+                       validation=report, timings=timings, reread=reread, stored=True,
+                       manifest=manifest, triples=int(manifest["counts"]["triples"]))
 
 
-def _check_store_target(store_dir: Path) -> None:
-    """Refuse, before any work, a target that is a file or a folder holding something else."""
-    if store_dir.exists() and not store_dir.is_dir():
-        raise StoreError(f"{store_dir}: exists and is not a directory")
-    if (store_dir.is_dir() and not (store_dir / "manifest.json").is_file()
-            and any(store_dir.iterdir())):
+def build_store(
+    paths: Sequence[Path], store_dir: Path, *, validate: bool = True, jobs: int | None = None,
+    allow_invalid: bool = False, progress: Progress | None = None,
+) -> BuildResult:
+    """Build ``paths`` into ``store_dir``, reusing the records of unchanged files.
+
+    Nothing is built when the inputs, the extractor version and the validation setting
+    are those of the store already (``up_to_date``).  A graph that does not conform does
+    not replace a store that does, unless ``allow_invalid``.
+
+    Raises:
+        StoreError: the target cannot hold a store, or another process is writing it.
+        InputError: an input is missing or unusable.
+    """
+    from policykg.graph.store import check_target, has_store, lock_store, read_manifest
+    from policykg.loaders.corpus import extractor_version
+
+    store = check_target(store_dir)
+    with lock_store(store):
+        t0 = time.perf_counter()
+        version = extractor_version()
+        inputs, files = _inputs_for(paths, version)
+        if has_store(store):
+            manifest = read_manifest(store)
+            if (_entries(manifest) == [f.entry() for f in files]
+                    and manifest.get("extractor") == version
+                    and manifest.get("validated") == validate
+                    and not manifest.get("excluded")
+                    and manifest.get("conforms") is not False):
+                return BuildResult(corpus=Corpus(documents=()), tree=None, ntriples=None,
+                                   validation=None, up_to_date=True, manifest=manifest,
+                                   timings={"check": time.perf_counter() - t0},
+                                   triples=int(manifest.get("counts", {}).get("triples", 0)))
+        return _store_update(store, inputs, files, version, validate=validate,
+                             jobs=jobs or default_jobs(), allow_invalid=allow_invalid,
+                             progress=progress)
+
+
+def add_to_store(
+    paths: Sequence[Path], store_dir: Path, *, validate: bool = True, jobs: int | None = None,
+    allow_invalid: bool = False, progress: Progress | None = None,
+) -> BuildResult:
+    """Add (or replace, by file name) input files in an existing store.
+
+    The store's other files come from its cache, so their originals are not needed;
+    citations are resolved again over all documents.
+
+    Raises:
+        StoreError: no store, a store without cache for this version, or a writer at work.
+        InputError: an input is missing or unusable.
+    """
+    from policykg.graph.store import check_store, lock_store, read_manifest
+    from policykg.loaders.corpus import extractor_version
+
+    with lock_store(check_store(store_dir)) as store:
+        manifest = read_manifest(store)
+        version = extractor_version()
+        _same_version(store, manifest, version)
+        inputs, added = _inputs_for(paths, version)
+        names = {f.name for f in added}
+        kept = [f for f in _manifest_files(store, manifest) if f.name not in names]
+        return _store_update(store, inputs, [*kept, *added], version, validate=validate,
+                             jobs=jobs or default_jobs(), allow_invalid=allow_invalid,
+                             exclude=manifest.get("excluded", []), required=True,
+                             progress=progress)
+
+
+def remove_from_store(
+    doc_ids: Sequence[str], store_dir: Path, *, validate: bool = True,
+    allow_invalid: bool = False,
+) -> BuildResult:
+    """Remove documents (by id) from an existing store; a file with none left is dropped.
+
+    Raises:
+        InputError: an id is not a document of the store.
+        StoreError: no store, a store without cache for this version, or a writer at work.
+    """
+    from policykg.graph.store import check_store, lock_store, read_manifest
+    from policykg.loaders.corpus import extractor_version
+    from policykg.loaders.source import InputFiles
+    from policykg.recordio import read_index as _read_index
+
+    with lock_store(check_store(store_dir)) as store:
+        manifest = read_manifest(store)
+        version = extractor_version()
+        _same_version(store, manifest, version)
+        docs = _read_index(store).documents
+        known = {d.id for d in docs}
+        unknown = [i for i in doc_ids if i not in known]
+        if unknown:
+            raise InputError(f"no document with id {unknown[0]!r} in {store} "
+                             "(see 'policykg docs')")
+        excluded = set(manifest.get("excluded", [])) | set(doc_ids)
+        files = _manifest_files(store, manifest)
+        left = {d.file for d in docs if d.id not in excluded}
+        kept = [f for f in files if Path(f.name).name in left]
+        if not kept:
+            raise InputError(f"{store}: removing {len(doc_ids)} documents would leave the "
+                             "store empty")
+        if len(kept) < len(files):
+            # ids of the dropped files' documents need not stay excluded
+            gone = {d.id for d in docs if d.file not in left}
+            excluded -= gone
+        return _store_update(store, InputFiles(files=()), kept, version, validate=validate,
+                             jobs=1, allow_invalid=allow_invalid, exclude=sorted(excluded),
+                             required=True)
+
+
+def _entries(manifest: Mapping[str, Any]) -> Any:
+    """The manifest's file entries as ``_InputFile.entry`` gives them (status aside)."""
+    entries = manifest.get("files")
+    if not isinstance(entries, list):
+        return None
+    return [{k: v for k, v in e.items() if k != "status"} if isinstance(e, dict) else e
+            for e in entries]
+
+
+def _manifest_files(store: Path, manifest: Mapping[str, Any]) -> list[_InputFile]:
+    """The store's input files known by its cache (files it skipped are left out)."""
+    entries = manifest.get("files")
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise StoreError(f"{store}: the store has no file cache (built by an older policykg); "
+                         "rebuild it with 'policykg build'")
+    try:
+        return [_InputFile(None, e["name"], e["sha256"], e["bytes"], e["key"]) for e in entries
+                if e.get("status") != "skipped"]
+    except KeyError as e:
+        raise StoreError(f"{store}: damaged manifest (a file entry lacks {e})") from e
+
+
+def _same_version(store: Path, manifest: Mapping[str, Any], version: str) -> None:
+    if manifest.get("extractor") != version:
         raise StoreError(
-            f"{store_dir}: not empty and not a policykg store; refusing to replace it"
-        )
+            f"{store}: built by another version of policykg ({manifest.get('extractor')}); "
+            "rebuild it from its input files with 'policykg build'")
 
 
 def ensure_store(store_dir: Path) -> bool:
-    """Build the bundled compilation into ``store_dir`` if no store is there; True if built."""
-    if (store_dir / "manifest.json").exists():
+    """Build the bundled compilation into ``store_dir`` if no store is there; True if built.
+
+    Only for the default location: a store the user names must exist (``check_store``).
+    Two processes starting at once build it once: the second waits for the first.
+    """
+    from policykg.graph.store import check_store, has_store, lock_store, recover
+
+    recover(store_dir)
+    if has_store(store_dir):
         return False
-    logger.warning("no store in %s: building the bundled compilation first", store_dir)
-    build_store([bundled_input()], store_dir)
+    with lock_store(store_dir, wait=600.0):
+        if has_store(store_dir):
+            return False
+        logger.warning("no store in %s: building the bundled compilation first", store_dir)
+        build_store([bundled_input()], store_dir)
+    check_store(store_dir)
     return True
+
+
+def check_store(store_dir: Path) -> Path:
+    """The store a reader may use (an interrupted swap recovered); raise if there is none.
+
+    Raises:
+        StoreError: no store at ``store_dir``.
+    """
+    from policykg.graph.store import check_store as _check
+
+    return _check(store_dir)
 
 
 def read_corpus(store_dir: Path) -> Corpus:
     """Read the records of a built store."""
     from policykg.recordio import read_corpus as _read
 
-    if not (store_dir / "manifest.json").exists():
-        raise StoreError(f"{store_dir}: no policykg store here (run 'policykg build')")
-    return _read(store_dir)
+    return _read(check_store(store_dir))
 
 
 def read_index(store_dir: Path, *, sections: bool = False, targets: bool = False) -> Corpus:
@@ -249,9 +652,7 @@ def read_index(store_dir: Path, *, sections: bool = False, targets: bool = False
     """
     from policykg.recordio import read_index as _read
 
-    if not (store_dir / "manifest.json").exists():
-        raise StoreError(f"{store_dir}: no policykg store here (run 'policykg build')")
-    return _read(store_dir, sections=sections, targets=targets)
+    return _read(check_store(store_dir), sections=sections, targets=targets)
 
 
 def prepare_search() -> Path | None:
@@ -265,15 +666,11 @@ def prepare_search() -> Path | None:
     return word_table()
 
 
-def read_json(store_dir: Path, name: str) -> Any:
-    """Read one JSON file of the store (e.g. the tree)."""
-    import json
+def read_tree(store_dir: Path) -> Any:
+    """Read the "1+N" tree of a built store as JSON data."""
+    from policykg.graph.store import read_tree as _read
 
-    path = store_dir / name
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as e:
-        raise StoreError(f"{path}: cannot read ({e})") from e
+    return _read(check_store(store_dir))
 
 
 VIEW_KINDS = ("tree", "responsibility", "coresponsibility", "citations")

@@ -32,6 +32,7 @@ __all__ = [
     "INDEX",
     "INDEX_FIELDS",
     "KINDS",
+    "RECORDS",
     "corpus_from_json",
     "corpus_to_json",
     "index_to_json",
@@ -57,6 +58,9 @@ KINDS: Final = (
     "sectors",
     "problems",
 )
+
+#: The folder of a store that holds the records.
+RECORDS: Final = "records"
 
 #: The light index of a store's records (``read_index``).
 INDEX: Final = "index.json"
@@ -242,7 +246,7 @@ def _dump_corpus(corpus: Corpus, f: typing.TextIO) -> None:
 
 
 def _records_dir(store_dir: Path) -> Path:
-    return store_dir / "records"
+    return store_dir / RECORDS
 
 
 def _write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> int:

@@ -44,6 +44,7 @@ def store_dir(tmp_path: Path, corpus: Corpus, g: rdflib.Graph) -> Path:
 def test_layout_follows_architecture(store_dir: Path) -> None:
     names = {p.name for p in store_dir.iterdir()}
     assert names == {"manifest.json", "records", "oxigraph", "graph.nt", "tree.json"}
+    assert {p.name for p in store_dir.parent.iterdir()} == {"store", ".store.lock"}
     manifest = json.loads((store_dir / "manifest.json").read_text("utf-8"))
     assert manifest["inputs"] == ["compilation-2022.txt"]
     assert manifest["counts"]["documents"] == 4
@@ -76,7 +77,7 @@ def test_rebuild_replaces_store_and_leaves_no_sibling(
         smaller.add(t)
     write_store(store_dir, corpus, smaller)
     assert len(open_store(store_dir)) == len(smaller)
-    assert sorted(p.name for p in store_dir.parent.iterdir()) == ["store"]
+    assert sorted(p.name for p in store_dir.parent.iterdir()) == [".store.lock", "store"]
 
 
 def test_failed_build_keeps_the_current_store(
@@ -87,7 +88,7 @@ def test_failed_build_keeps_the_current_store(
         write_store(store_dir, corpus, g, tree_json={"bad": object()})
     assert (store_dir / "graph.nt").read_bytes() == before
     assert len(open_store(store_dir)) == len(g)
-    assert sorted(p.name for p in store_dir.parent.iterdir()) == ["store"]
+    assert sorted(p.name for p in store_dir.parent.iterdir()) == [".store.lock", "store"]
 
 
 def test_interrupt_between_the_renames_puts_the_old_store_back(
@@ -110,7 +111,7 @@ def test_interrupt_between_the_renames_puts_the_old_store_back(
         write_store(store_dir, corpus, rdflib.Graph())
     monkeypatch.undo()
     assert (store_dir / "graph.nt").read_bytes() == before
-    assert sorted(p.name for p in store_dir.parent.iterdir()) == ["store"]
+    assert sorted(p.name for p in store_dir.parent.iterdir()) == [".store.lock", "store"]
 
 
 def test_refuses_to_replace_a_folder_that_is_not_a_store(
