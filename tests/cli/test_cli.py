@@ -550,23 +550,67 @@ def test_a_command_with_no_store_builds_the_bundled_compilation_first(
     run: Run, built_store: tuple[Path, str, str], tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
-    empty = tmp_path / "fresh-store"
-    empty.mkdir()
-    monkeypatch.setenv("POLICYKG_STORE", str(empty))
+    # only the default location (./.policykg, no --store, no $POLICYKG_STORE) gets it
+    monkeypatch.delenv("POLICYKG_STORE", raising=False)
+    monkeypatch.chdir(tmp_path)
+    default = tmp_path / ".policykg"
     code, out, err = run("docs")
     assert code == 0
-    assert f"policykg: no store found; built the bundled compilation into {empty}" in err
+    assert f"policykg: no store found; built the bundled compilation into {default}" in err
     assert any(ln.startswith("p2-1.1 ") for ln in out.splitlines())
-    assert (empty / "manifest.json").is_file()
+    assert (default / "manifest.json").is_file()
     # the second build of the session: byte-identical to the shared store
-    assert (empty / "graph.nt").read_bytes() == (built_store[0] / "graph.nt").read_bytes()
+    assert (default / "graph.nt").read_bytes() == (built_store[0] / "graph.nt").read_bytes()
     # now the store is there: no second build
     code, _, err = run("docs")
     assert (code, err) == (0, "")
     # tests/test_determinism.py compares this second build with the shared store
     second = tmp_path_factory.getbasetemp() / "second-store"
     if not second.exists():
-        shutil.move(empty, second)
+        shutil.move(default, second)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        pytest.param(("docs",), id="docs"),
+        pytest.param(("who", "碳排放权交易"), id="who"),
+        pytest.param(("sparql", "SELECT * WHERE { ?s ?p ?o } LIMIT 1"), id="sparql"),
+        pytest.param(("export", "--format", "nt", "-o", "out.nt"), id="export"),
+        pytest.param(("serve", "--port", "0"), id="serve"),
+        pytest.param(("tree",), id="tree"),
+    ],
+)
+@pytest.mark.parametrize("how", ["option", "env"])
+def test_a_named_store_that_is_missing_is_an_error(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: tuple[str, ...],
+    how: str,
+) -> None:
+    # issue 15: building the bundled compilation is only for the default location
+    monkeypatch.chdir(tmp_path)
+    named = tmp_path / "my-store"
+    if how == "env":
+        monkeypatch.setenv("POLICYKG_STORE", str(named))
+        code, out, err = run(*command)
+    else:
+        monkeypatch.delenv("POLICYKG_STORE", raising=False)
+        code, out, err = run(*command, "--store", named)
+    assert (code, out) == (2, "")
+    assert f"{named}: no policykg store here" in _one_error_line(err)
+    assert not named.exists()
+    assert not (tmp_path / ".policykg").exists()
+
+
+def test_build_into_the_working_folder_is_one_line(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    for target in (".", "./", "sub/.."):
+        code, out, err = run("build", "--store", target)
+        assert (code, out) == (2, "")
+        assert "not a policykg store; refusing to replace it" in _one_error_line(err)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
 
 
 @pytest.mark.slow
