@@ -117,11 +117,15 @@ def store_location(store_dir: Path) -> Path:
     Raises:
         StoreError: neither holds an Oxigraph (RocksDB) store.
     """
-    from policykg.graph.store import has_store, oxigraph_location
+    from policykg.graph.store import OXIGRAPH, has_store, oxigraph_location, recover
 
-    if has_store(store_dir) or not (store_dir / "CURRENT").is_file():
-        return oxigraph_location(store_dir)
-    return store_dir  # a bare Oxigraph folder
+    recover(store_dir)
+    if has_store(store_dir):
+        return oxigraph_location(store_dir)  # opened once: a damaged store fails here
+    for candidate in (store_dir / OXIGRAPH, store_dir):  # a bare Oxigraph folder
+        if (candidate / "CURRENT").is_file():
+            return candidate
+    raise StoreError(f"{store_dir}: no Oxigraph store here (run 'policykg build')")
 
 
 def is_loopback(host: str) -> bool:

@@ -19,7 +19,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
-from policykg.errors import Errors, QueryError
+from policykg.errors import Errors, QueryError, StoreError
 from policykg.graph.query_guard import check_query
 from policykg.ontology import PREFIXES
 from policykg.records import Span
@@ -234,7 +234,14 @@ def run_query(store: Any, text: str, *, allow_federation: bool = False) -> Query
     inner = getattr(store, "store", store)
     if not hasattr(inner, "query"):
         raise QueryError(f"cannot query a {type(store).__name__}")
-    return _run_oxigraph(inner, text)
+    try:
+        return _run_oxigraph(inner, text)
+    except RuntimeError as e:
+        # RocksDB reports a corrupt block met while reading (not at open) as a RuntimeError
+        where = getattr(store, "path", "the store")
+        first = str(e).splitlines()[0] if str(e) else type(e).__name__
+        raise StoreError(f"{where}: damaged Oxigraph store ({first}); rebuild with "
+                         "'policykg build'") from e
 
 
 # ---------------------------------------------------------------- formats

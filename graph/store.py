@@ -454,15 +454,14 @@ def open_store(store_dir: Path) -> OpenStore:
 
 
 def oxigraph_location(store_dir: Path) -> Path:
-    """The Oxigraph folder of a store, for a server to open.
+    """The Oxigraph folder of a store, for a server to open (checked by opening it).
 
     Raises:
-        StoreError: no store, or no Oxigraph folder in it.
+        StoreError: no store, or its Oxigraph folder is missing or damaged.
     """
-    path = check_store(store_dir)
-    ox_dir = path / OXIGRAPH
-    if not (ox_dir / "CURRENT").is_file():
-        raise StoreError(f"{path}: no Oxigraph store here (run 'policykg build')")
+    opened = open_store(store_dir)  # a damaged store fails here, before a server starts
+    ox_dir = opened.oxigraph_path
+    del opened
     return ox_dir
 
 
