@@ -313,6 +313,9 @@ def check_store(store_dir: Path) -> Path:
             return path
     if path.exists() and not path.is_dir():
         raise StoreError(f"{path}: exists and is not a store directory")
+    if (path / OXIGRAPH).exists() or (path / RECORDS).exists():
+        raise StoreError(f"{path}: no policykg store here ({MANIFEST} is missing: a damaged "
+                         "store; rebuild it with 'policykg build')")
     if path.is_dir() and any(path.iterdir()):
         raise StoreError(f"{path}: not a policykg store (no {MANIFEST}); name another folder")
     raise StoreError(f"{path}: no policykg store here (run 'policykg build')")

@@ -186,7 +186,9 @@ def small_store(tmp_path: Path) -> tuple[Path, Path, dict[str, str]]:
 
 
 def _leftovers(store: Path) -> list[str]:
-    return sorted(p.name for p in store.parent.iterdir() if p.name.startswith(f".{store.name}."))
+    """Temporary folders beside the store (the writer lock's file is meant to stay)."""
+    return sorted(p.name for p in store.parent.iterdir()
+                  if p.name.startswith(f".{store.name}.") and p.name != f".{store.name}.lock")
 
 
 def test_interrupted_oxigraph_load_leaves_the_previous_store(
@@ -224,7 +226,7 @@ def test_interrupted_swap_leaves_the_previous_store(
             raise KeyboardInterrupt
         os.replace(src, dst)
 
-    fake_os = SimpleNamespace(replace=replace, getpid=os.getpid)
+    fake_os = SimpleNamespace(**{**vars(os), "replace": replace})
     monkeypatch.setattr(policykg.graph.store, "os", fake_os)
     # Ctrl-C: the CLI says "interrupted" and exits 130
     assert main(["build", str(other), "--store", str(store), "--no-validate"]) == 130
