@@ -65,6 +65,7 @@ __all__ = [
     "Extraction",
     "Link",
     "Store",
+    "add",
     "analyze",
     "build",
     "docs",
@@ -75,6 +76,7 @@ __all__ = [
     "open_store",
     "push",
     "rdf_graph",
+    "remove",
     "search",
     "serve",
     "show",
@@ -208,6 +210,28 @@ def build(inputs: Sequence[str | os.PathLike[str]] = (), *,
                                   jobs=jobs, allow_invalid=allow_invalid)
     pipeline.prepare_search()  # once per machine, so that even the first 'who' is fast
     return result
+
+
+def add(inputs: Sequence[str | os.PathLike[str]], *,
+        store: str | os.PathLike[str] | None = None, validate: bool = True,
+        progress: pipeline.Progress | None = None, jobs: int | None = None,
+        allow_invalid: bool = False) -> pipeline.BuildResult:
+    """Add input files to an existing store (a file of the same name is replaced).
+
+    The store's other files come from its cache (their originals are not needed); citations
+    are resolved again over all documents.  Atomic, like ``build``.
+    """
+    folder = Path(store) if store is not None else pipeline.default_store()
+    return pipeline.add_to_store([Path(p) for p in inputs], folder, validate=validate,
+                                 jobs=jobs, allow_invalid=allow_invalid, progress=progress)
+
+
+def remove(doc_ids: Sequence[str], *, store: str | os.PathLike[str] | None = None,
+           validate: bool = True, allow_invalid: bool = False) -> pipeline.BuildResult:
+    """Remove documents (by id) from an existing store; atomic, like ``build``."""
+    folder = Path(store) if store is not None else pipeline.default_store()
+    return pipeline.remove_from_store(list(doc_ids), folder, validate=validate,
+                                      allow_invalid=allow_invalid)
 
 
 EXTRACT_KINDS = ("documents", "sections", "tasks", "agencies", "targets", "citations", "problems")

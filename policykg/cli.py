@@ -226,17 +226,16 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_add(args: argparse.Namespace) -> int:
     """Add input files to the store (or replace those of the same name)."""
     store = Path(args.store) if args.store else pipeline.default_store()
-    result = pipeline.add_to_store([Path(p) for p in args.inputs], store,
-                                   validate=not args.no_validate, jobs=_jobs(args),
-                                   allow_invalid=args.allow_invalid, progress=_progress())
+    result = api.add(args.inputs, store=store, validate=not args.no_validate,
+                     jobs=_jobs(args), allow_invalid=args.allow_invalid, progress=_progress())
     return _report(result, store, args)
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
     """Remove documents from the store by id."""
     store = Path(args.store) if args.store else pipeline.default_store()
-    result = pipeline.remove_from_store(args.doc_ids, store, validate=not args.no_validate,
-                                        allow_invalid=args.allow_invalid)
+    result = api.remove(args.doc_ids, store=store, validate=not args.no_validate,
+                        allow_invalid=args.allow_invalid)
     return _report(result, store, args)
 
 
