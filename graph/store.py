@@ -56,6 +56,7 @@ __all__ = [
     "cache_get",
     "check_store",
     "check_target",
+    "forget_locks",
     "has_store",
     "load_oxigraph",
     "lock_store",
@@ -150,6 +151,20 @@ def has_store(store_dir: Path) -> bool:
 
 
 _HELD: dict[Path, int] = {}  # store → how many nested lock_store of this process hold it
+_FDS: dict[Path, int] = {}  # store → the descriptor holding its flock
+
+
+def forget_locks() -> None:
+    """In a forked worker: close the inherited lock descriptors.
+
+    A ``flock`` lasts while any descriptor of it is open; a worker left behind by a killed
+    parent must not keep the store locked.
+    """
+    for fd in _FDS.values():
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _FDS.clear()
+    _HELD.clear()
 
 
 @contextlib.contextmanager
@@ -176,11 +191,13 @@ def lock_store(store_dir: Path, *, wait: float = 0.0) -> Iterator[Path]:
         return
     fd = _acquire(path, wait)
     _HELD[path] = 1
+    _FDS[path] = fd
     try:
         recover(path, locked=True)
         yield path
     finally:
-        del _HELD[path]
+        _HELD.pop(path, None)
+        _FDS.pop(path, None)
         os.close(fd)  # closing the file releases the flock
 
 

@@ -187,3 +187,23 @@ def test_an_interrupted_csv_export_keeps_the_previous_files(
     assert (folder / "edges.csv").read_text(encoding="utf-8") == "old edges\n"
     assert _names(folder) == ["edges.csv", "nodes.csv"]
     shutil.rmtree(folder)
+
+
+def test_a_forked_worker_does_not_keep_the_store_locked(store: Path) -> None:
+    # build workers are forked while the writer lock is held; one left behind by a killed
+    # build must not lock the store forever
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from policykg.graph.store import forget_locks, lock_store
+
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"),
+                               initializer=forget_locks)
+    try:
+        with lock_store(store):
+            worker = pool.submit(os.getpid).result()  # forked now, holding a copy of the lock
+        assert worker != os.getpid()
+        with lock_store(store):  # the worker is still alive
+            pass
+    finally:
+        pool.shutdown()
