@@ -10,8 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import rdflib
-from rdflib.namespace import RDF
 
 import policykg
 from policykg.ontology import ELI
@@ -190,20 +188,18 @@ def test_ids_of_any_file_names_are_unique_and_stable(run: Run, tmp_path: Path) -
 
 @pytest.fixture
 def invalid_graph(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
-    """Make the next builds' graphs lose every policy title (a SHACL violation)."""
+    """Make the next builds' graphs lose every title (a SHACL violation)."""
 
     def break_graphs() -> None:
-        import policykg.graph.build as build_module
+        import policykg.graph.triples as triples
 
-        real = build_module.build_graph
+        real = triples.corpus_lines
+        title = f"<{ELI.title}>"
 
-        def untitled(*args: Any, **kwargs: Any) -> rdflib.Graph:
-            g = real(*args, **kwargs)
-            for doc in list(g.subjects(RDF.type, ELI.LegalResource)):
-                g.remove((doc, ELI.title, None))
-            return g
+        def untitled(*args: Any, **kwargs: Any) -> Iterator[str]:
+            return (line for line in real(*args, **kwargs) if title not in line)
 
-        monkeypatch.setattr(build_module, "build_graph", untitled)
+        monkeypatch.setattr(triples, "corpus_lines", untitled)
 
     return break_graphs
 
