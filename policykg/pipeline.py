@@ -18,14 +18,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from policykg.errors import InputError, StoreError
-from policykg.records import BuildSummary, Corpus
+from policykg.records import BuildSummary, Corpus, Document
 
 if TYPE_CHECKING:
     import rdflib
 
     from policykg.graph.tree import TreeNode
     from policykg.graph.validate import ValidationReport
-    from policykg.loaders.corpus import FileRecords
+    from policykg.loaders.corpus import Extracted, FileRecords
     from policykg.loaders.documents import LoadedDocuments
     from policykg.loaders.source import InputFile, InputFiles
 
@@ -286,6 +286,13 @@ def _read(f: InputFile) -> LoadedDocuments | _Failure:
         return _Failure(type(e), e.message, e.span, e.excerpt)
 
 
+def _extract(item: tuple[Sequence[Document], Path]) -> list[Extracted]:
+    """``extract`` in a worker: one chunk of one file's documents."""
+    from policykg.loaders.corpus import extract
+
+    return extract(*item)
+
+
 def _load_parts(inputs: InputFiles, files: Sequence[_InputFile],
                 cached: Mapping[str, FileRecords], jobs: int,
                 progress: Progress | None = None) -> list[FileRecords | BuildSummary]:
@@ -299,7 +306,7 @@ def _load_parts(inputs: InputFiles, files: Sequence[_InputFile],
     does not depend on ``jobs``.  A file that cannot be read becomes the summary of a
     skipped file (or stops the build, by the rules of ``documents.check_loaded``).
     """
-    from policykg.loaders.corpus import extract, file_records, registry
+    from policykg.loaders.corpus import file_records, registry
     from policykg.loaders.documents import LoadedDocuments, check_loaded, skipped
 
     todo = [f for f in files if f.key not in cached]
@@ -317,11 +324,14 @@ def _load_parts(inputs: InputFiles, files: Sequence[_InputFile],
                 read[f.key] = r.error() if isinstance(r, _Failure) else r
             if progress is not None:
                 progress(len(todo), len(todo), "")
-            docs = [d for r in read.values() if not isinstance(r, InputError)
-                    for d in r.documents]
-            size = max(1, -(-len(docs) // (jobs * 4)))
-            chunks = [docs[i:i + size] for i in range(0, len(docs), size)]
-            found = [e for chunk in run(extract, chunks) for e in chunk]
+            ok = {k: r for k, r in read.items() if not isinstance(r, InputError)}
+            total = sum(len(r.documents) for r in ok.values())
+            size = max(1, -(-total // (jobs * 4)))
+            sources = {f.key: f.input.path for f in todo if f.input is not None}
+            # chunks never cross files: a PDF's tables are read with its documents
+            chunks = [(r.documents[i:i + size], sources[k])
+                      for k, r in ok.items() for i in range(0, len(r.documents), size)]
+            found = [e for chunk in run(_extract, chunks) for e in chunk]
     n_cached = sum(len(p.corpus.documents) for p in cached.values())
     by_name = {f.name: f for f in files}
     results = [read.get(by_name[i.source_file].key, LoadedDocuments(documents=()))
