@@ -157,6 +157,11 @@ def span_iri(span: Span) -> URIRef:
     return _iri("source", span.file, f"{span.start_line}-{span.end_line}")
 
 
+def inferred_iri(doc_id: str, field: str) -> URIRef:
+    """IRI of a value inferred from a citing document: ``doc/<doc_id>/inferred/<field>``."""
+    return _iri("doc", doc_id, "inferred", field)
+
+
 def citation_iri(doc_id: str, line: int, index: int) -> URIRef:
     """IRI of one citation statement: ``doc/<doc_id>/citation/<line>-<index>``."""
     return _iri("doc", doc_id, "citation", f"{line}-{index}")

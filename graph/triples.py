@@ -90,6 +90,7 @@ RDF_STATEMENT: Final = _ns("rdf", "Statement")
 RDF_SUBJECT: Final = _ns("rdf", "subject")
 RDF_PREDICATE: Final = _ns("rdf", "predicate")
 RDF_OBJECT: Final = _ns("rdf", "object")
+RDF_VALUE: Final = _ns("rdf", "value")
 RDFS_LABEL: Final = _ns("rdfs", "label")
 SKOS_PREF: Final = _ns("skos", "prefLabel")
 SKOS_ALT: Final = _ns("skos", "altLabel")
@@ -143,6 +144,11 @@ PKG_OPEN_WORLD = _pkg("unresolved")
 PKG_GENRE, PKG_ISSUER_LEVEL = _pkg("genre"), _pkg("issuerLevel")
 PKG_OFFICIAL_TYPE, PKG_PUBLISHES = _pkg("officialType"), _pkg("publishes")
 PKG_FROM_NOTICE = _pkg("takenFromNotice")
+PKG_INFERRED, PKG_INFERRED_VALUE = _pkg("inferredValue"), _pkg("InferredValue")
+PKG_FILLS = _pkg("fills")
+PROV_QUOTED: Final = _ns("prov", "wasQuotedFrom")
+#: the document property an inferred value stands for
+_INFERRED_PROPERTY: Final = {"doc_number": ELI_ID_LOCAL, "date": ELI_DATE}
 
 # Document.date as the loaders give it: "2022-01-30" (signed "2022年 1月 30日" at line 16506),
 # or a partial "2022-01" / "2022".
@@ -301,6 +307,26 @@ def document_triples(doc: Document) -> Iterator[str]:
         yield _t(d, PKG_FROM_NOTICE, literal(taken))
     yield from _jurisdiction(d, doc.jurisdiction)
     yield from _provenance(d, doc.span)
+    yield from inferred_triples(doc)
+
+
+def inferred_triples(doc: Document) -> Iterator[str]:
+    """Triples of the metadata a document does not print, each with the citing line it came from."""
+    d = _i(iris.doc_iri(doc.id))
+    for taken in doc.inferred:
+        prop = _INFERRED_PROPERTY.get(taken.field)
+        if prop is None:
+            logger.debug("inferred value of an unknown field kept out: %s", taken)
+            continue
+        n = _i(iris.inferred_iri(doc.id, taken.field))
+        yield _t(d, PKG_INFERRED, n)
+        yield _t(n, RDF_TYPE, PKG_INFERRED_VALUE)
+        yield _t(n, PKG_FILLS, prop)
+        value = date_term(taken.value) if taken.field == "date" else None
+        yield _t(n, RDF_VALUE, value or literal(taken.value))
+        yield _t(n, PROV_QUOTED, _i(iris.doc_iri(taken.doc_id)))
+        yield _t(n, DCT_DESCRIPTION, lang_literal(taken.text))
+        yield from _provenance(n, Span(file=taken.file, start_line=taken.line, end_line=taken.line))
 
 
 def section_ref(doc_id: str, section_id: str) -> str:

@@ -87,3 +87,27 @@ def test_sector_scheme_lines_match_rdflib_parse_of_the_turtle() -> None:
     ours = "".join(sorted(set(triples.sector_scheme_lines())))
     theirs = sorted_ntriples(rdflib.Graph().parse(SECTORS_PATH, format="turtle"))
     assert ours == theirs
+
+
+def test_an_inferred_doc_number_is_in_the_graph_with_its_citing_line(
+    compilation_corpus: Corpus,
+) -> None:
+    """The "1" prints no 文号: the graph says 中发〔2021〕36号 was quoted from the citing line."""
+    one = next(d for d in compilation_corpus.documents if d.id == "p2-1.3")
+    taken = next(i for i in one.inferred if i.field == "doc_number")
+    g = rdflib.Graph()
+    g.parse(data="".join(triples.document_triples(one)), format="nt")
+    rows = list(g.query(
+        """SELECT ?fills ?value ?from ?file ?line WHERE {
+             ?doc pkg:inferredValue ?n . ?n pkg:fills ?fills ; rdf:value ?value ;
+               prov:wasQuotedFrom ?from ; prov:wasDerivedFrom ?span .
+             ?span pkg:sourceFile ?file ; pkg:startLine ?line }""",
+        initNs={"pkg": "https://w3id.org/policykg/ontology#",
+                "prov": "http://www.w3.org/ns/prov#"},
+    ))
+    by_fill = {str(r[0]).rsplit("#", 1)[1]: r for r in rows}
+    _fills, value, quoted, file, line = by_fill["id_local"]
+    assert str(value) == "中发〔2021〕36号" == one.doc_number
+    assert str(quoted) == f"https://w3id.org/policykg/doc/{taken.doc_id}"
+    assert (str(file), int(line)) == ("compilation-2022.txt", taken.line)
+    assert "中发〔2021〕36号" in taken.text
