@@ -21,16 +21,6 @@ from policykg.records import Corpus
 MINI = Path(__file__).resolve().parent.parent / "data" / "fixtures" / "graph_mini"
 
 
-@pytest.fixture(scope="module")
-def corpus() -> Corpus:
-    return read_corpus(MINI)
-
-
-@pytest.fixture(scope="module")
-def g(corpus: Corpus) -> rdflib.Graph:
-    return build_graph(corpus)
-
-
 def test_joint_notice_has_one_passed_by_per_issuer(g: rdflib.Graph) -> None:
     issuers = set(g.objects(iris.doc_iri("p3-2.4"), ELI.passed_by))
     assert issuers == {iris.agency_iri("国家发展和改革委员会"), iris.agency_iri("国家能源局")}

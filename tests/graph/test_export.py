@@ -20,11 +20,6 @@ from policykg.recordio import read_corpus
 MINI = Path(__file__).resolve().parent.parent / "data" / "fixtures" / "graph_mini"
 
 
-@pytest.fixture(scope="module")
-def g() -> rdflib.Graph:
-    return build_graph(read_corpus(MINI))
-
-
 @pytest.mark.parametrize(
     ("fmt", "parser"),
     [

@@ -14,7 +14,6 @@ from rdflib import Literal, URIRef
 
 from policykg.errors import QueryError
 from policykg.graph import iris
-from policykg.graph.build import build_graph
 from policykg.graph.sparql import QueryResult, format_result, run_query, with_prefixes
 from policykg.graph.store import OpenStore, open_store, write_store
 from policykg.recordio import read_corpus
@@ -27,11 +26,6 @@ SELECT ?agency ?name WHERE {
   ?agency skos:prefLabel ?name .
 } ORDER BY ?name
 """
-
-
-@pytest.fixture(scope="module")
-def g() -> rdflib.Graph:
-    return build_graph(read_corpus(MINI))
 
 
 @pytest.fixture(scope="module")

@@ -14,23 +14,9 @@ from rdflib.compare import isomorphic
 
 from policykg.errors import StoreError
 from policykg.graph import iris
-from policykg.graph.build import build_graph
 from policykg.graph.store import open_store, write_store
 from policykg.ontology import PKG
-from policykg.recordio import read_corpus
 from policykg.records import Corpus
-
-MINI = Path(__file__).resolve().parent.parent / "data" / "fixtures" / "graph_mini"
-
-
-@pytest.fixture(scope="module")
-def corpus() -> Corpus:
-    return read_corpus(MINI)
-
-
-@pytest.fixture(scope="module")
-def g(corpus: Corpus) -> rdflib.Graph:
-    return build_graph(corpus)
 
 
 @pytest.fixture

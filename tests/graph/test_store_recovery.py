@@ -17,26 +17,11 @@ import pytest
 import rdflib
 
 from policykg.errors import PolicyKGError, StoreError
-from policykg.graph.build import build_graph
 from policykg.graph.export import export
 from policykg.graph.store import check_store, open_store, recover, write_store
-from policykg.recordio import read_corpus
 from policykg.records import Corpus
 
 Run = Callable[..., tuple[int, str, str]]
-
-MINI = Path(__file__).resolve().parent.parent / "data" / "fixtures" / "graph_mini"
-
-
-@pytest.fixture(scope="module")
-def corpus() -> Corpus:
-    return read_corpus(MINI)
-
-
-@pytest.fixture(scope="module")
-def g(corpus: Corpus) -> rdflib.Graph:
-    return build_graph(corpus)
-
 
 @pytest.fixture
 def store(tmp_path: Path, corpus: Corpus, g: rdflib.Graph) -> Path:

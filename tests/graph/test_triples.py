@@ -14,15 +14,7 @@ from rdflib.plugins.serializers.nt import _quoteLiteral
 from policykg.graph import triples
 from policykg.graph.build import build_graph
 from policykg.graph.export import sorted_ntriples
-from policykg.recordio import read_corpus
 from policykg.records import Corpus
-
-MINI = Path(__file__).resolve().parent.parent / "data" / "fixtures" / "graph_mini"
-
-
-@pytest.fixture(scope="module")
-def corpus() -> Corpus:
-    return read_corpus(MINI)
 
 
 @pytest.mark.parametrize("x", [0.1, 20.0, 100.0, 1e-7, 2.5e10, 1e21, 3.0, 12345678.9, 0.00012,
