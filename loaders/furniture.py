@@ -84,6 +84,7 @@ class _Lexicon:
     header_label_re: re.Pattern[str]
     watermark_re: re.Pattern[str]
     letterhead_suffix: str
+    issued_by_suffix: str
     not_in_letterhead: tuple[str, ...]
 
 
@@ -107,6 +108,7 @@ def _lexicon() -> _Lexicon:
         header_label_re=labels(web["header_labels"]),
         watermark_re=re.compile("|".join(mark["patterns"])),
         letterhead_suffix=head["suffix"],
+        issued_by_suffix=head["issued_by_suffix"],
         not_in_letterhead=tuple(head["not_in_letterhead"]),
     )
 
@@ -175,6 +177,17 @@ def _is_letterhead_line(text: str, lex: _Lexicon) -> bool:
     return (
         compact.endswith(lex.letterhead_suffix)
         and _NAME_LINE_RE.match(text) is not None
+        and not any(w in compact for w in lex.not_in_letterhead)
+    )
+
+
+def _is_issued_by_line(text: str, lex: _Lexicon) -> bool:
+    """``重庆市人民政府办公厅发布`` under a 规范性文件 letterhead: the issuer's name, then 发布."""
+    compact = _SPACE_RE.sub("", text)
+    name = compact.removesuffix(lex.issued_by_suffix)
+    return (
+        name != compact
+        and _NAME_LINE_RE.match(name) is not None
         and not any(w in compact for w in lex.not_in_letterhead)
     )
 
@@ -343,6 +356,8 @@ def _mark_letterhead(items: Sequence[tuple[int, str]], removed: dict[int, Furnit
         if not _is_letterhead_line(text, lex):
             continue
         removed[number] = FurnitureKind.LETTERHEAD
+        if i + 1 < len(top) and _is_issued_by_line(top[i + 1][1], lex):
+            removed[top[i + 1][0]] = FurnitureKind.LETTERHEAD
         # 108: the issuers' names stand on their own lines above a lone "文件"
         j = i - 1
         while j >= 0 and _NAME_LINE_RE.match(top[j][1]) and top[j][0] not in removed:

@@ -166,3 +166,29 @@ def test_paragraphs_of_a_pdf_know_their_page() -> None:
     assert [(p.start_line, p.end_line, p.page) for p in doc.paragraphs[3:6]] == [
         (11, 11, 1), (12, 19, 1), (20, 20, 2)]
     assert all(p.page == (1 if p.start_line <= 18 else 2) for p in doc.paragraphs)
+
+
+def test_normative_letterhead_with_its_issued_by_line_chongqing() -> None:
+    """557 (渝府办发〔2022〕79号), page 1 as pypdfium2 reads it: both 版头 lines go."""
+    page = PdfPage(number=1, lines=(
+        "", "重庆市人民政府办公厅行政规范性文件", "重庆市人民政府办公厅发布", "", "",
+        "- 1 -", "重庆市人民政府办公厅关于", "推动城乡建设绿色发展的实施意见",
+        "渝府办发〔2022〕79 号", "各区县（自治县）人民政府，市政府各部门，有关单位：",
+    ))
+    cleaned = clean_pdf(PdfText(file="557.pdf", pages=(page,)))
+    gone = {f.line: (f.kind, f.text) for f in cleaned.furniture}
+    assert gone == {2: (FurnitureKind.LETTERHEAD, "重庆市人民政府办公厅行政规范性文件"),
+                    3: (FurnitureKind.LETTERHEAD, "重庆市人民政府办公厅发布"),
+                    6: (FurnitureKind.PAGE_NUMBER, "- 1 -")}
+    assert [ln.text for ln in cleaned.lines][:2] == ["重庆市人民政府办公厅关于",
+                                                   "推动城乡建设绿色发展的实施意见"]
+
+
+def test_a_title_ending_in_fabu_under_a_letterhead_stays() -> None:
+    """``关于…发布`` has words a letterhead never has: it is not taken for the issued-by line."""
+    page = PdfPage(number=1, lines=(
+        "重庆市人民政府办公厅行政规范性文件", "关于碳排放数据质量管理有关事项的发布",
+        "渝府办发〔2022〕1 号",
+    ))
+    cleaned = clean_pdf(PdfText(file="x.pdf", pages=(page,)))
+    assert [f.line for f in cleaned.furniture] == [1]
