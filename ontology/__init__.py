@@ -72,6 +72,9 @@ class PKG(DefinedNamespace):
     officialType: URIRef  # 公文种类 (通知, 意见 …)
     publishes: URIRef  # a covering notice publishes its attached document
     takenFromNotice: URIRef  # a field an attached document takes from its notice
+    inferredValue: URIRef  # document → a 文号 or date it does not print, from a citing document
+    InferredValue: URIRef  # that value, with the citing document and line
+    fills: URIRef  # the document property an inferred value stands for
     depth: URIRef  # a section's heading level (1 = top)
     treeParent: URIRef  # policy → the policy it is placed under in the "1+N" system
 
