@@ -80,6 +80,7 @@ class _Grammar:
     bare_suffix: re.Pattern[str]
     bare_label: re.Pattern[str]
     with_stop: re.Pattern[str]
+    colons: str
 
 
 @functools.cache
@@ -90,23 +91,25 @@ def _grammar() -> _Grammar:
     label_roles = {w: role for role, words in data["labels"].items() for w in words}
     ending_roles = {w: role for role, words in data["endings"].items() for w in words}
     kinds = {w: Convention(kind) for kind, words in data["conventions"].items() for w in words}
+    colons = "".join(data["punctuation"]["colons"])
+    colon = "[" + "".join(re.escape(c) for c in colons) + "]"
     # any short label ending in 单位/部门 is a label too: its role is unknown
     label = re.compile(
-        rf"(?P<label>{_alternation(label_roles)}|[\u4e00-\u9fff]{{1,6}}(?:单位|部门))\s*[：:]")
+        rf"(?P<label>{_alternation(label_roles)}|[\u4e00-\u9fff]{{1,6}}(?:单位|部门))\s*{colon}")
     ending = re.compile(
         rf"(?P<etc>等(?:有关|相关)?(?:部门|单位)?)?(?P<kind>{_alternation(ending_roles)})$")
     skip = re.compile(rf"^(?:{_alternation(data['clauses']['skip'])})")
     convention = re.compile(rf"(?P<kind>{_alternation(kinds)})[^，。；）)]{{0,12}}?为牵头")
     suffix = re.compile(rf"(?:{_alternation(data['names']['suffixes'])})(?:[（(][^）)]*[）)])?$")
     bare = [w for w, r in label_roles.items() if r != "other"]
-    bare_label = re.compile(rf"(?P<label>{_alternation(bare)})\s*[：:]")
+    bare_label = re.compile(rf"(?P<label>{_alternation(bare)})\s*{colon}")
     with_stop = re.compile(_alternation(data["body"]["verbs"]))
     bare_suffix = re.compile(rf"(?:{_alternation(data['names']['bare_list_suffixes'])})$")
     return _Grammar(label=label, label_roles=label_roles, ending=ending,
                     ending_roles=ending_roles, skip=skip, convention=convention,
                     convention_kinds=kinds, suffix=suffix, bare_suffix=bare_suffix,
                     bare_label=bare_label,
-                    with_stop=with_stop)
+                    with_stop=with_stop, colons=colons)
 
 
 # The closing clause of the Inner Mongolia 6.2 annotations, after a list with no role verb:
@@ -358,7 +361,7 @@ def parse_annotation(body: str, convention: Convention | None = None) -> RawRole
         bounds += [(m.start(), m.end(), m.group("label")) for m in cuts]
         for k, (_, content_start, label) in enumerate(bounds):
             stop = bounds[k + 1][0] if k + 1 < len(bounds) else len(sentence)
-            content = sentence[content_start:stop].strip("，,：: ")
+            content = sentence[content_start:stop].strip("，, " + g.colons)
             label_role = g.label_roles.get(label, "unmarked") if label else "unmarked"
             if label_role == "other" or not content:
                 continue

@@ -88,6 +88,20 @@ def registry() -> Registry:
         pytest.param("国家发展改革委", "重庆市", "国家发展和改革委员会", Level.CENTRAL,
                      id="national-in-local"),
         pytest.param("能源局", None, "国家能源局", Level.CENTRAL, id="energy-national"),
+        # a national plan's bare short names are national bodies; a province's are its own
+        pytest.param("乡村振兴局", None, "国家乡村振兴局", Level.CENTRAL, id="rural-national"),
+        pytest.param("乡村振兴局", "湖北省", "湖北省乡村振兴局", Level.PROVINCIAL,
+                     id="rural-local"),
+        pytest.param("粮食和储备局", None, "国家粮食和物资储备局", Level.CENTRAL,
+                     id="grain-national"),
+        pytest.param("粮食和储备局", "湖北省", "湖北省粮食和物资储备局", Level.PROVINCIAL,
+                     id="grain-local"),
+        pytest.param("应急部", None, "应急管理部", Level.CENTRAL, id="emergency-short"),
+        # 哈尔滨's plans: 市市场监督局, 市资源规划局
+        pytest.param("市市场监督局", "哈尔滨市", "哈尔滨市市场监督管理局", Level.MUNICIPAL,
+                     id="market-short"),
+        pytest.param("市资源规划局", "哈尔滨市", "哈尔滨市自然资源局", Level.MUNICIPAL,
+                     id="resources-planning-short"),
     ],
 )
 def test_resolve(registry: Registry, name: str, jurisdiction: str | None, canonical: str,
