@@ -29,6 +29,7 @@ from policykg.loaders.official import (
     official_type,
     read_official,
 )
+from policykg.loaders.repeats import Repeat, find_tandem_repeats
 from policykg.loaders.sections import parse_sections
 from policykg.loaders.source import (
     InputFile,
@@ -381,18 +382,68 @@ def read_file(f: InputFile) -> LoadedDocuments:
     if not cleaned.lines:
         raise EmptyInputError(f"empty input: {f.path}",
                               Span(file=f.path.name, start_line=1, end_line=1))
-    if cleaned.pages is None and is_compilation(cleaned):
-        docs, found, doc_lines, unexplained = _compilation_documents(cleaned)
-    else:
-        docs, found, doc_lines, unexplained = _single_document(cleaned, cleaned.source_file)
+    repeats = find_tandem_repeats([s.text for s in cleaned.lines])
+    while True:
+        kept = _without(cleaned, repeats)
+        docs, found, doc_lines, unexplained = _file_documents(kept)
+        # a repeat is whole documents printed again: its first copy starts a document and
+        # ends one (a title printed twice, or two equal table rows, is not)
+        starts = {d.start_line for d in docs}
+        ends = {d.end_line for d in docs}
+        held = [r for r in repeats if cleaned.lines[r.first].number in starts
+                and cleaned.lines[r.start - 1].number in ends]
+        if len(held) == len(repeats):
+            break
+        repeats = held
     seen: set[str] = set()
     documents = tuple(rename_document(d, unique_id(d.id, seen)) for d in docs)
     logger.info("%s: %d documents", f.source_file, len(docs))
+    summary = dataclasses.replace(
+        _summary(kept, doc_lines, len(unexplained)),
+        total_lines=cleaned.total_lines, repeated_lines=len(cleaned.lines) - len(kept.lines))
     loaded = LoadedDocuments(
-        documents=documents, summaries=(_summary(cleaned, doc_lines, len(unexplained)),),
+        documents=documents, summaries=(summary,),
         page_lines={cleaned.file: cleaned.page_lines} if cleaned.page_lines else {})
-    return dataclasses.replace(
-        loaded, problems=tuple(loaded.with_pages([*read_problems, *found])))
+    return dataclasses.replace(loaded, problems=tuple(loaded.with_pages(
+        [*read_problems, *_repeat_problems(cleaned, repeats), *found])))
+
+
+def _file_documents(cleaned: CleanedLines) -> tuple[list[Document], list[Problem], int,
+                                                     list[int]]:
+    """The documents of one file's kept lines: a compilation's or official documents."""
+    if cleaned.pages is None and is_compilation(cleaned):
+        return _compilation_documents(cleaned)
+    return _single_document(cleaned, cleaned.source_file)
+
+
+def _without(cleaned: CleanedLines, repeats: Sequence[Repeat]) -> CleanedLines:
+    """``cleaned`` with the lines of every repeated copy taken out (the first copy kept)."""
+    if not repeats:
+        return cleaned
+    lines: list[SourceLine] = []
+    at = 0
+    for r in repeats:
+        lines.extend(cleaned.lines[at:r.start])
+        at = r.end
+    lines.extend(cleaned.lines[at:])
+    return dataclasses.replace(cleaned, lines=tuple(lines))
+
+
+def _repeat_problems(cleaned: CleanedLines, repeats: Sequence[Repeat]) -> Iterator[Problem]:
+    """One L006 per copy of a document printed again in the same file."""
+    lines = cleaned.lines
+    for r in repeats:
+        first = lines[r.first]
+        for a, b in r.copies():
+            yield Problem(
+                code="L006",
+                span=Span(file=cleaned.file, start_line=lines[a].number,
+                          end_line=lines[b - 1].number, page=lines[a].page),
+                message=f"document repeated in this file: lines {lines[a].number}-"
+                f"{lines[b - 1].number} repeat lines {first.number}-"
+                f"{lines[r.first + b - a - 1].number}",
+                excerpt=first.text,
+            )
 
 
 def check_loaded(inputs: InputFiles, results: Sequence[LoadedDocuments | InputError],

@@ -134,24 +134,31 @@ def _files_summary(corpus: Corpus, out: TextIO) -> None:
             out.write(
                 f"lines of {Path(s.file).name}: {s.total_lines} = {s.document_lines} in "
                 f"documents + {s.structure_lines} headings + {s.blank_lines} blank"
-                f" + {s.artifact_lines} page artifacts + {s.unexplained_lines} not understood\n"
+                f" + {s.artifact_lines} page artifacts + {s.unexplained_lines} not understood"
+                + _repeated(s.repeated_lines) + "\n"
             )
     if pdfs:
         total = {f: sum(getattr(s, f) for s in pdfs) for f in (
             "total_lines", "document_lines", "structure_lines", "blank_lines",
-            "artifact_lines", "unexplained_lines", "pages")}
+            "artifact_lines", "unexplained_lines", "repeated_lines", "pages")}
         name = Path(pdfs[0].file).name if len(pdfs) == 1 else f"{len(pdfs)} PDFs"
         out.write(
             f"lines of {name} ({total['pages']} pages): {total['total_lines']} = "
             f"{total['document_lines']} in documents + {total['structure_lines']} headings"
             f" + {total['blank_lines']} blank + {total['artifact_lines']} page artifacts"
-            f" + {total['unexplained_lines']} not understood\n"
+            f" + {total['unexplained_lines']} not understood"
+            + _repeated(total["repeated_lines"]) + "\n"
         )
         kinds: Counter[str] = Counter()
         for s in pdfs:
             kinds.update(dict(s.furniture))
         out.write("  page artifacts: " + (", ".join(
             f"{k}: {n}" for k, n in sorted(kinds.items())) or "none") + "\n")
+
+
+def _repeated(lines: int) -> str:
+    """The line account's term for documents printed again in their file (L006), if any."""
+    return f" + {lines} repeated (L006)" if lines else ""
 
 
 def _progress() -> pipeline.Progress | None:

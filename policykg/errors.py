@@ -37,6 +37,7 @@ PROBLEM_CODES: dict[str, str] = {
     "L003": "compilation part heading missing, inferred",
     "L004": "input ends inside a document",
     "L005": "document loaded twice",
+    "L006": "document repeated in this file",
     "D001": "document header field not found",
     "A001": "annotation not parsed",
     "A002": "agency not resolved",

@@ -538,6 +538,8 @@ class BuildSummary:
     structure_lines: int
     document_lines: int
     unexplained_lines: int
+    #: Lines of a document printed again in the same file, after its first copy (L006).
+    repeated_lines: int = 0
     pages: int | None = None
     furniture: tuple[tuple[str, int], ...] = ()
     source_file: str = ""

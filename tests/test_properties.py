@@ -141,7 +141,7 @@ def test_any_text_gives_documents_or_a_project_error(
             assert doc.start_line <= para.start_line <= para.end_line <= doc.end_line
     for summary in loaded.summaries:
         accounted = (summary.blank_lines + summary.artifact_lines + summary.structure_lines
-                     + summary.document_lines + summary.unexplained_lines)
+                     + summary.document_lines + summary.unexplained_lines + summary.repeated_lines)
         assert accounted == summary.total_lines
 
 

@@ -91,7 +91,7 @@ def test_fixture_lines_are_all_accounted_for(
     assert summary.unexplained_lines == unexplained
     assert (
         summary.blank_lines + summary.artifact_lines + summary.structure_lines
-        + summary.document_lines + summary.unexplained_lines
+        + summary.document_lines + summary.unexplained_lines + summary.repeated_lines
     ) == summary.total_lines
 
 
@@ -173,7 +173,7 @@ def test_any_text_loads_or_raises_a_policykg_error(texts: list[str]) -> None:
         (summary,) = loaded.summaries
         assert (
             summary.blank_lines + summary.artifact_lines + summary.structure_lines
-            + summary.document_lines + summary.unexplained_lines
+            + summary.document_lines + summary.unexplained_lines + summary.repeated_lines
         ) == summary.total_lines
         assert len({d.id for d in loaded.documents}) == len(loaded.documents)
 
@@ -237,17 +237,29 @@ def test_a_compilation_ending_with_an_address_is_not_cut(tmp_path: Path) -> None
     assert [p.code for p in loaded.problems if p.code == "L004"] == []
 
 
-def test_a_document_printed_twice_is_a_document_of_its_own(tmp_path: Path) -> None:
+def test_a_document_printed_twice_is_reported_as_repeated(tmp_path: Path) -> None:
     # 1.3 (lines 4013-4543) printed again right after its source address, then 1.4 …
     path = _compilation_excerpt(tmp_path, (1, 4543), (4013, 4543), (4544, 6496))
     loaded = load_documents([path])
     docs = {d.id: d for d in loaded.documents}
     assert (docs["p2-1.3"].start_line, docs["p2-1.3"].end_line) == (4013, 4543)
-    assert (docs["p2-1.3-2"].start_line, docs["p2-1.3-2"].end_line) == (4544, 5074)
-    assert docs["p2-1.3-2"].title == docs["p2-1.3"].title
+    assert "p2-1.3-2" not in docs
     assert docs["p2-1.4"].start_line == 5075
-    repeated = [p for p in loaded.problems if p.code == "L002"]
-    assert [p.span.start_line for p in repeated] == [4544]
+    repeated = [p for p in loaded.problems if p.code in ("L002", "L006")]
+    assert [(p.code, p.span.start_line, p.span.end_line) for p in repeated] == [
+        ("L006", 4544, 5074)]
+    assert repeated[0].message == (
+        "document repeated in this file: lines 4544-5074 repeat lines 4013-4543")
+
+
+def test_a_different_document_under_a_used_number_is_l002(tmp_path: Path) -> None:
+    # 1.3 (lines 4013-4543) printed again with its last line cut: not the same document
+    path = _compilation_excerpt(tmp_path, (1, 4543), (4013, 4542), (4544, 6496))
+    loaded = load_documents([path])
+    repeated = [p for p in loaded.problems if p.code in ("L002", "L006")]
+    assert [(p.code, p.span.start_line) for p in repeated] == [("L002", 4544)]
+    assert loaded.problems[[p.code for p in loaded.problems].index("L002")].message == (
+        "document number 1.3 repeated")
 
 
 def test_a_compilation_without_a_part_finds_the_parts_after_it(tmp_path: Path) -> None:
