@@ -49,11 +49,26 @@ class Outcome:
 
 
 def _cli(args: list[str], cwd: Path, timeout: float = 300) -> tuple[int, str]:
+    code, _, err = _run(args, cwd, timeout)
+    return code, err
+
+
+def _run(args: list[str], cwd: Path, timeout: float = 300) -> tuple[int, str, str]:
+    """Exit code, stdout and stderr of one ``policykg`` command."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("POLICYKG_STORE", None)
     proc = subprocess.run([sys.executable, "-m", "policykg", *args], cwd=cwd, env=env,
                           capture_output=True, timeout=timeout)
-    return proc.returncode, proc.stderr.decode("utf-8", "replace")
+    return (proc.returncode, proc.stdout.decode("utf-8", "replace"),
+            proc.stderr.decode("utf-8", "replace"))
+
+
+#: What a build that succeeds must also say: repeated prints of one policy are reported, not
+#: merged silently (issue 15).
+EXPECT: Final = {
+    "one policy printed 3 times": ("documents: 1\n", "problems: 2 (L006: 2)"),
+    "one policy printed 2,000 times": ("documents: 1\n", "problems: 1999 (L006: 1999)"),
+}
 
 
 def _digest(store: Path) -> str:
@@ -145,14 +160,14 @@ def probe_inputs(work: Path) -> list[Outcome]:
     (work / "inputs").mkdir()
     for name, path in _inputs(work / "inputs").items():
         before = _digest(store)
-        code, said = _cli(["build", str(path), "--store", str(store)], work)
+        code, out, said = _run(["build", str(path), "--store", str(store)], work)
         after = _digest(store)
         lines = [ln for ln in said.splitlines() if ln.strip()]
         traceback = "Traceback" in said
         if code == 0:  # it built: the store must hold a usable graph
             check, _ = _cli(["docs", "--store", str(store)], work)
             lost = check != 0
-            clear = not traceback
+            clear = not traceback and all(e in out for e in EXPECT.get(name, ()))
             _cli(["build", str(NOTICE), "--store", str(store)], work)  # back to the good build
         else:
             lost = after != before
