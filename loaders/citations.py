@@ -18,7 +18,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 
-from policykg.errors import RegistryError
+from policykg.errors import Errors, RegistryError
 from policykg.records import Citation, DocKind, Document, Paragraph, Problem, Relation, Span
 
 __all__ = [
@@ -588,11 +588,10 @@ def _doc_citations(doc: Document, index: _Index) -> Iterator[Citation | Problem]
                     yield _citation(doc, line, title, earlier[1], relation, earlier[0])
                 elif not normalise_title(doc.title).endswith(key):
                     # "推进《条例》研究制定" (line 33432): a short name defined nowhere
-                    yield Problem(
-                        code="C001",
-                        span=Span(file=doc.file, start_line=line, end_line=line),
-                        message=f"citation not resolved: 《{title}》 names no earlier title",
+                    yield Errors.C001.at(
+                        Span(file=doc.file, start_line=line, end_line=line),
                         excerpt=text[max(0, mention.start - 20) : mention.end + 10],
+                        title=title,
                     )
                     yield _citation(doc, line, title, None, relation)
                 continue

@@ -11,6 +11,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 
+from policykg.errors import Errors
 from policykg.loaders.header import find_doc_number
 from policykg.loaders.lines import CleanedLines, display_width
 from policykg.loaders.numerals import parse_cn_int
@@ -227,12 +228,10 @@ def find_structure(cleaned: CleanedLines) -> Structure:
         if skipped and state.part is not None:
             missing = state.part + 1
             problems.append(
-                Problem(
-                    code="L003",
-                    span=Span(file=file, start_line=line.number, end_line=line.number),
-                    message=f"part {missing} heading (第{_PART_NAMES[missing]}部分) missing: "
-                    f"part {part} follows part {state.part}",
-                    excerpt=text,
+                Errors.L003.at(
+                    Span(file=file, start_line=line.number, end_line=line.number),
+                    excerpt=text, part=missing, name=_PART_NAMES[missing], next=part,
+                    previous=state.part,
                 )
             )
         if part is not None and (part == expected_part or skipped):
@@ -296,11 +295,9 @@ def find_structure(cleaned: CleanedLines) -> Structure:
                     # twice (a copy of 1.3 after its "（http://…5644613.htm）", line 4543)
                     accept = True
                     problems.append(
-                        Problem(
-                            code="L002",
-                            span=Span(file=file, start_line=line.number, end_line=line.number),
-                            message=f"document number {c}.{k} repeated",
-                            excerpt=text,
+                        Errors.L002.at(
+                            Span(file=file, start_line=line.number, end_line=line.number),
+                            excerpt=text, number=f"{c}.{k}",
                         )
                     )
                 elif c == lc and lk + 1 < k <= lk + 3 and i > 0 and URL_END_RE.search(
@@ -310,11 +307,9 @@ def find_structure(cleaned: CleanedLines) -> Structure:
                     # source address, so this title opens the next one (L002)
                     accept = True
                     problems.append(
-                        Problem(
-                            code="L002",
-                            span=Span(file=file, start_line=line.number, end_line=line.number),
-                            message=f"document number {c}.{k} follows {lc}.{lk}",
-                            excerpt=text,
+                        Errors.L002_ORDER.at(
+                            Span(file=file, start_line=line.number, end_line=line.number),
+                            excerpt=text, number=f"{c}.{k}", previous=f"{lc}.{lk}",
                         )
                     )
             if accept:
@@ -347,11 +342,8 @@ def find_structure(cleaned: CleanedLines) -> Structure:
                             end_line=line.number, inferred=True)
                 )
                 problems.append(
-                    Problem(
-                        code="L003",
-                        span=Span(file=file, start_line=line.number, end_line=line.number),
-                        message="part 6 heading (第六部分) missing, inferred from "
-                        "its first international agreement",
+                    Errors.L003_AGREEMENTS.at(
+                        Span(file=file, start_line=line.number, end_line=line.number),
                         excerpt=text,
                     )
                 )
@@ -396,8 +388,7 @@ def find_structure(cleaned: CleanedLines) -> Structure:
     unexplained = sorted(set(unexplained))
     for number in unexplained:
         problems.append(
-            Problem(code="L001", span=Span(file=file, start_line=number, end_line=number),
-                    message="line not understood (outside any document)")
+            Errors.L001.at(Span(file=file, start_line=number, end_line=number))
         )
     return Structure(headings=tuple(headings), blocks=tuple(blocks),
                      problems=tuple(problems), unexplained=tuple(unexplained))
@@ -419,11 +410,9 @@ def _infer_chapter(
                 end_line=line.number, inferred=True)
     )
     problems.append(
-        Problem(
-            code="L003",
-            span=Span(file=file, start_line=line.number, end_line=line.number),
-            message=f"chapter {number} heading of part {state.part} missing, inferred",
-            excerpt=line.text,
+        Errors.L003_CHAPTER.at(
+            Span(file=file, start_line=line.number, end_line=line.number),
+            excerpt=line.text, chapter=number, part=state.part,
         )
     )
 

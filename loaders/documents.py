@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from policykg.errors import EmptyInputError, InputError, NotAPolicyTextError
+from policykg.errors import EmptyInputError, Errors, InputError, NotAPolicyTextError
 from policykg.loaders.compilation import Block, find_structure, is_compilation
 from policykg.loaders.header import read_header
 from policykg.loaders.lines import CleanedLines, FurnitureKind, join_paragraphs
@@ -435,15 +435,11 @@ def _repeat_problems(cleaned: CleanedLines, repeats: Sequence[Repeat]) -> Iterat
     for r in repeats:
         first = lines[r.first]
         for a, b in r.copies():
-            yield Problem(
-                code="L006",
-                span=Span(file=cleaned.file, start_line=lines[a].number,
-                          end_line=lines[b - 1].number, page=lines[a].page),
-                message=f"document repeated in this file: lines {lines[a].number}-"
-                f"{lines[b - 1].number} repeat lines {first.number}-"
-                f"{lines[r.first + b - a - 1].number}",
-                excerpt=first.text,
-            )
+            yield Errors.L006.at(
+                Span(file=cleaned.file, start_line=lines[a].number,
+                     end_line=lines[b - 1].number, page=lines[a].page),
+                excerpt=first.text, lines=f"{lines[a].number}-{lines[b - 1].number}",
+                first=f"{first.number}-{lines[r.first + b - a - 1].number}")
 
 
 def check_loaded(inputs: InputFiles, results: Sequence[LoadedDocuments | InputError],
@@ -546,13 +542,9 @@ def find_repeats(docs: Sequence[Document], earlier: Sequence[Document]) -> Itera
     for doc in docs:
         first = known.get((doc.title, doc.doc_number, doc.jurisdiction))
         if first is not None and first.file != doc.file:
-            yield Problem(
-                code="L005",
-                span=Span(file=doc.file, start_line=doc.start_line, end_line=doc.end_line),
-                message=f"document loaded twice: {first.file}:{first.start_line} has the "
-                f"same title and 文号",
-                excerpt=doc.title,
-            )
+            yield Errors.L005.at(
+                Span(file=doc.file, start_line=doc.start_line, end_line=doc.end_line),
+                excerpt=doc.title, file=first.file, line=first.start_line)
 
 
 def _cut_short(documents: Sequence[Document]) -> Iterator[Problem]:
@@ -566,13 +558,9 @@ def _cut_short(documents: Sequence[Document]) -> Iterator[Problem]:
     last = documents[-1]
     text = last.paragraphs[-1].text.rstrip() if last.paragraphs else ""
     if last.url is None and text and text[-1] not in _DOCUMENT_END:
-        yield Problem(
-            code="L004",
-            span=Span(file=last.file, start_line=last.start_line, end_line=last.end_line),
-            message=f"input ends inside document {last.id}: no source address, no "
-            f"sentence end",
-            excerpt=text[-40:],
-        )
+        yield Errors.L004.at(
+            Span(file=last.file, start_line=last.start_line, end_line=last.end_line),
+            excerpt=text[-40:], doc=last.id)
 
 
 def _single_kind(
@@ -693,11 +681,11 @@ def official_documents(
         span = Span(file=file, start_line=doc_lines[0].number,
                     end_line=doc_lines[-1].number, page=first_page)
         if not part.title or part.title.endswith("。") or len(part.title) > 100:
-            problems.append(Problem(code="D001", span=span, message="title not found",
-                                    excerpt=part.title or doc_lines[0].text))
+            problems.append(Errors.D001.at(span, excerpt=part.title or doc_lines[0].text,
+                                           field="title"))
         if part.date is None and not part.notice_of:
-            problems.append(Problem(code="D001", span=span, message="date not found",
-                                    excerpt=part.title or doc_lines[0].text))
+            problems.append(Errors.D001.at(span, excerpt=part.title or doc_lines[0].text,
+                                           field="date"))
     if len(documents) == 1:
         # a lone document keeps the old reading of a web copy's source address
         header = read_header(lines)

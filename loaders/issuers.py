@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from policykg.errors import Errors
 from policykg.loaders.agencies import Registry, document_jurisdiction
 from policykg.loaders.nlp import find_agency_mentions
 from policykg.records import Document, Problem, Span
@@ -60,6 +61,5 @@ def resolve_issuers(doc: Document, registry: Registry) -> tuple[list[str], list[
         if mentions:
             ids.extend(m.agency_id for m in mentions)
             continue
-        problems.append(Problem(code="A002", span=span,
-                                message=f"agency not resolved: {printed}", excerpt=printed))
+        problems.append(Errors.A002.at(span, excerpt=printed, name=printed))
     return list(dict.fromkeys(ids)), problems

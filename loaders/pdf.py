@@ -19,7 +19,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from policykg.errors import DamagedPdfError, EmptyInputError, EncryptedPdfError, ScannedPdfError
+from policykg.errors import (
+    DamagedPdfError,
+    EmptyInputError,
+    EncryptedPdfError,
+    Errors,
+    ScannedPdfError,
+)
 from policykg.records import Problem, SourceLine, Span
 
 __all__ = [
@@ -203,8 +209,8 @@ def _read_pages(doc: Any, name: str) -> PdfText:
             _span(name)
         )
     for number in empty_pages:
-        problems.append(Problem(code="P002", span=_span(name, number, _first_line(pages, number)),
-                                message=f"page {number} has no text layer (an image?)"))
+        problems.append(Errors.P002.at(_span(name, number, _first_line(pages, number)),
+                                       page=number))
     return PdfText(file=name, pages=tuple(pages), problems=tuple(problems))
 
 
@@ -226,8 +232,5 @@ def _unmapped(lines: tuple[str, ...], name: str, page: int, line_base: int) -> l
     if not found:
         return []
     shown = ", ".join(f"U+{ord(ch):04X}×{n}" for ch, n in sorted(found.items()))
-    return [Problem(
-        code="P001",
-        span=Span(file=name, start_line=first, end_line=last, page=page),
-        message=f"page {page}: {sum(found.values())} private-use or unmapped glyphs ({shown})",
-    )]
+    return [Errors.P001.at(Span(file=name, start_line=first, end_line=last, page=page),
+                           page=page, count=sum(found.values()), glyphs=shown)]

@@ -14,7 +14,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from policykg.errors import EmptyInputError, EncodingError, InputError, NotAPolicyTextError
+from policykg.errors import (
+    EmptyInputError,
+    EncodingError,
+    Errors,
+    InputError,
+    NotAPolicyTextError,
+)
 from policykg.loaders.lines import CleanedLines, clean_lines
 from policykg.records import Problem, Span
 
@@ -189,11 +195,10 @@ def read_text(path: Path) -> DecodedText:
     if encoding not in ("utf-8", "utf-8-sig"):
         logger.warning("%s: decoded from %s", name, encoding)
         problems = (
-            Problem(
-                code="E001",
-                span=Span(file=name, start_line=1,
-                          end_line=max(1, len(text.rstrip("\n").split("\n")))),
-                message=f"input decoded from {encoding}",
+            Errors.E001.at(
+                Span(file=name, start_line=1,
+                     end_line=max(1, len(text.rstrip("\n").split("\n")))),
+                encoding=encoding,
             ),
         )
     elif encoding == "utf-8-sig":
@@ -308,12 +313,8 @@ def read_cleaned(f: InputFile) -> tuple[CleanedLines, tuple[Problem, ...]]:
         cleaned = clean_pdf(pdf, f.source_file)
         problems = pdf.problems
         if cleaned.restored_punctuation:
-            problems += (Problem(
-                code="P003",
-                span=Span(file=pdf.file, start_line=1, end_line=cleaned.total_lines, page=1),
-                message="the text layer gives full-width punctuation as ASCII (, . : « »); "
-                        "restored as printed",
-            ),)
+            problems += (Errors.P003.at(
+                Span(file=pdf.file, start_line=1, end_line=cleaned.total_lines, page=1)),)
         return cleaned, problems
     decoded = read_text(f.path)
     cleaned = clean_lines(decoded.text, f.path.name)

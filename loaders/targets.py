@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from policykg.errors import Errors
 from policykg.loaders.numerals import normalise_digits, parse_number
 from policykg.records import Direction, DocKind, Document, Paragraph, Problem, Span, Target
 
@@ -823,9 +824,7 @@ def _unparsed(doc: Document, para: Paragraph) -> Iterator[Problem]:
     for s_off, sentence in _sentences(text):
         if _TARGET_LIKE.search(sentence):
             line = para.line_at(s_off)
-            yield Problem(
-                code="T001",
-                span=Span(file=doc.file, start_line=line, end_line=line),
-                message="target sentence not understood",
+            yield Errors.T001.at(
+                Span(file=doc.file, start_line=line, end_line=line),
                 excerpt=sentence.strip()[:80],
             )

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from importlib import resources
 
+from policykg.errors import Errors
 from policykg.loaders.agencies import Registry, document_jurisdiction
 from policykg.loaders.tables import TableRow
 from policykg.records import Agency, Document, LeadBasis, Paragraph, Problem, Span, Task
@@ -831,12 +832,10 @@ def find_tasks(
         end_line = paragraphs[last_pi].line_at(max(last.end - 1, 0))
         span = Span(file=doc.file, start_line=p.line_at(ann.start), end_line=end_line)
         if not roles.names:
-            problems.append(Problem(code="A001", span=span,
-                                    message=f"annotation not parsed: {raw}", excerpt=raw))
+            problems.append(Errors.A001.at(span, excerpt=raw, raw=raw))
             continue
         for name in res.unresolved:
-            problems.append(Problem(code="A002", span=span,
-                                    message=f"agency not resolved: {name}", excerpt=raw))
+            problems.append(Errors.A002.at(span, excerpt=raw, name=name))
         tasks.append(Task(
             id=f"{doc.id}-t{len(tasks) + 1}",
             doc_id=doc.id,
@@ -866,8 +865,7 @@ def find_tasks(
             span = Span(file=doc.file, start_line=p.line_at(lead.start),
                         end_line=p.line_at(lead.end - 1))
             for name in res.unresolved:
-                problems.append(Problem(code="A002", span=span,
-                                        message=f"agency not resolved: {name}", excerpt=raw))
+                problems.append(Errors.A002.at(span, excerpt=raw, name=name))
             first = p.line_at(lead.sentence_start)
             tasks.append(Task(
                 id=f"{doc.id}-t{len(tasks) + 1}", doc_id=doc.id,
@@ -887,12 +885,10 @@ def find_tasks(
         res = _resolve_roles(roles, registry, jid, prefixes)
         span = Span(file=doc.file, start_line=top, end_line=bottom)
         if not roles.names:
-            problems.append(Problem(code="A001", span=span,
-                                    message=f"table row not parsed: {raw}", excerpt=raw))
+            problems.append(Errors.A001_ROW.at(span, excerpt=raw, raw=raw))
             continue
         for name in res.unresolved:
-            problems.append(Problem(code="A002", span=span,
-                                    message=f"agency not resolved: {name}", excerpt=raw))
+            problems.append(Errors.A002.at(span, excerpt=raw, name=name))
         tasks.append(Task(
             id=f"{doc.id}-t{len(tasks) + 1}", doc_id=doc.id, text=row.text,
             section=_section_path(doc, top), lead=tuple(res.lead),

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from policykg.records import Span
+from policykg.records import Problem, Span
 
 __all__ = [
     "PROBLEM_CODES",
@@ -22,33 +22,15 @@ __all__ = [
     "NotAPolicyTextError",
     "ParseError",
     "PolicyKGError",
+    "ProblemMessage",
     "QueryError",
     "RegistryError",
     "ScannedPdfError",
     "ShapeViolation",
     "StoreError",
     "one_line",
+    "problem_messages",
 ]
-
-#: Stable, greppable codes of the problems a build reports without stopping.
-PROBLEM_CODES: dict[str, str] = {
-    "L001": "line not understood",
-    "L002": "document number out of sequence",
-    "L003": "compilation part heading missing, inferred",
-    "L004": "input ends inside a document",
-    "L005": "document loaded twice",
-    "L006": "document repeated in this file",
-    "D001": "document header field not found",
-    "A001": "annotation not parsed",
-    "A002": "agency not resolved",
-    "T001": "target sentence not understood",
-    "C001": "citation not resolved",
-    "E001": "input decoded from a legacy encoding",
-    "P001": "private-use or unmapped glyphs on a PDF page",
-    "P002": "PDF page without a text layer",
-    "P003": "PDF text layer gives full-width punctuation as ASCII, restored",
-}
-
 
 def one_line(text: str) -> str:
     r"""Escape control characters (a newline in a file name) so a message stays on one line.
@@ -62,6 +44,44 @@ def one_line(text: str) -> str:
 def _breaks(c: str) -> bool:
     """A control or line-separator character (not a space, not an ideographic space)."""
     return unicodedata.category(c) in ("Cc", "Zl", "Zp")
+
+
+class ProblemMessage:
+    """A catalogued problem (reported, the build goes on): its message template and meaning.
+
+    The code is the attribute's name in ``Errors`` up to any ``_`` (``L002_ORDER`` is an
+    L002, whose meaning the entry ``L002`` gives); ``at`` makes the ``Problem`` with the
+    template formatted from named fields.
+    """
+
+    __slots__ = ("code", "meaning", "name", "template")
+
+    def __init__(self, template: str, *, meaning: str = "") -> None:
+        self.template = template
+        self.meaning = meaning
+        self.name = self.code = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+        self.code = name.split("_")[0]
+
+    def __repr__(self) -> str:
+        return f"<{self.name}: {self.template}>"
+
+    def format(self, **fields: object) -> str:
+        """The message: the template with ``fields`` filled in."""
+        return self.template.format(**fields)
+
+    def at(self, span: Span, excerpt: str = "", **fields: object) -> Problem:
+        """The problem at ``span``, its message made from the template and ``fields``.
+
+        >>> Errors.L004.at(Span(file="c.txt", start_line=4013, end_line=4299), doc="p2-1.3")
+        Problem(code='L004', span=Span(file='c.txt', start_line=4013, end_line=4299, \
+page=None), message='input ends inside document p2-1.3: no source address, no sentence end', \
+excerpt='')
+        """
+        return Problem(code=self.code, span=span, message=self.format(**fields),
+                       excerpt=excerpt)
 
 
 class _WithCodes(type):
@@ -99,6 +119,55 @@ class Errors(metaclass=_WithCodes):
     Q011 = ("federated query (SERVICE on line {lines}) refused: it would make this machine call "
             "another server; allow it explicitly with --allow-federation")
     Q012 = "empty SPARQL query"
+
+    # problems a build reports and goes on (``Problem``: code, span, message); the entry named
+    # by the code alone says what the code means (README's table), ``_X`` entries are more
+    # messages of the same code
+    L001 = ProblemMessage("line not understood (outside any document)",
+                          meaning="line not understood")
+    L002 = ProblemMessage("document number {number} repeated",
+                          meaning="document number out of sequence")
+    L002_ORDER = ProblemMessage("document number {number} follows {previous}")
+    L003 = ProblemMessage("part {part} heading (第{name}部分) missing: part {next} follows part "
+                          "{previous}", meaning="compilation part heading missing, inferred")
+    L003_AGREEMENTS = ProblemMessage(
+        "part 6 heading (第六部分) missing, inferred from its first international agreement")
+    L003_CHAPTER = ProblemMessage("chapter {chapter} heading of part {part} missing, inferred")
+    L004 = ProblemMessage("input ends inside document {doc}: no source address, no sentence end",
+                          meaning="input ends inside a document")
+    L005 = ProblemMessage("document loaded twice: {file}:{line} has the same title and 文号",
+                          meaning="document loaded twice")
+    L006 = ProblemMessage("document repeated in this file: lines {lines} repeat lines {first}",
+                          meaning="document printed again in the same file, kept once")
+    D001 = ProblemMessage("{field} not found", meaning="document header field not found")
+    A001 = ProblemMessage("annotation not parsed: {raw}", meaning="annotation not parsed")
+    A001_ROW = ProblemMessage("table row not parsed: {raw}")
+    A002 = ProblemMessage("agency not resolved: {name}", meaning="agency not resolved")
+    T001 = ProblemMessage("target sentence not understood",
+                          meaning="target sentence not understood")
+    C001 = ProblemMessage("citation not resolved: 《{title}》 names no earlier title",
+                          meaning="citation not resolved")
+    E001 = ProblemMessage("input decoded from {encoding}",
+                          meaning="input decoded from a legacy encoding")
+    P001 = ProblemMessage("page {page}: {count} private-use or unmapped glyphs ({glyphs})",
+                          meaning="private-use or unmapped glyphs on a PDF page")
+    P002 = ProblemMessage("page {page} has no text layer (an image?)",
+                          meaning="PDF page without a text layer")
+    P003 = ProblemMessage("the text layer gives full-width punctuation as ASCII (, . : « »); "
+                          "restored as printed",
+                          meaning="PDF text layer gives full-width punctuation as ASCII, "
+                          "restored")
+
+
+def problem_messages() -> tuple[ProblemMessage, ...]:
+    """Every catalogued problem message, in catalogue order."""
+    return tuple(m for m in vars(Errors).values() if isinstance(m, ProblemMessage))
+
+
+#: Stable, greppable codes of the problems a build reports without stopping, and what each
+#: means (made from ``Errors``: the catalogue is the one source).
+PROBLEM_CODES: dict[str, str] = {m.code: m.meaning for m in problem_messages()
+                                 if m.name == m.code}
 
 
 class PolicyKGError(Exception):

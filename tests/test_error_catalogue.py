@@ -1,71 +1,156 @@
-"""The error catalogue of ``policykg/errors.py`` is the single source of codes (issue 10).
+"""The error catalogue ``policykg.errors.Errors`` is the single source of codes and messages.
 
-Every problem code a loader reports is catalogued in ``PROBLEM_CODES`` and every catalogued
-code is reported somewhere; every user-facing message code ``Errors.Xnnn`` is used by a call
-site, and no call site invents a code the catalogue lacks.
+Issue 10: every problem a loader reports and every user-facing message is made from a
+catalogue entry (spaCy's ``Errors`` is the model), call sites name the entry
+(``Errors.L002.at(span, number="1.3")``, ``Errors.Q001.format(ref=...)``) and never write a
+code or a problem's message themselves; README's table of problem codes is the catalogue's.
 """
 
 from __future__ import annotations
 
 import ast
 import re
+import string
+from collections.abc import Iterable
 from pathlib import Path
 
-from policykg.errors import PROBLEM_CODES, Errors
+import pytest
+
+from policykg.errors import PROBLEM_CODES, Errors, ProblemMessage, problem_messages
+from policykg.records import Corpus, Problem, Span
 
 ROOT = Path(__file__).resolve().parent.parent
 # policykg/*.py, and the layers once each (they are also linked into policykg/)
 SOURCES = sorted((ROOT / "policykg").glob("*.py")) + sorted(
     p for layer in ("loaders", "graph", "viz", "ontology") for p in (ROOT / layer).rglob("*.py"))
+CATALOGUE = ROOT / "policykg" / "errors.py"
 CODE = re.compile(r"^[A-Z]\d{3}$")
+ENTRY = re.compile(r"^([A-Z]\d{3})(_[A-Z0-9]+)*$")
 
 
-def _problem_codes() -> dict[str, list[str]]:
-    """Codes passed as ``code=`` to a ``Problem(...)`` call, with where."""
-    found: dict[str, list[str]] = {}
+def _entries() -> dict[str, object]:
+    return {name: value for name, value in vars(Errors).items() if ENTRY.match(name)}
+
+
+def _used_entries() -> dict[str, list[str]]:
+    """``Errors.NAME`` attributes used by the code outside the catalogue, with where."""
+    used: dict[str, list[str]] = {}
     for path in SOURCES:
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            if not (isinstance(node, ast.Call) and getattr(node.func, "id", "") == "Problem"):
-                continue
-            for kw in node.keywords:
-                if (kw.arg == "code" and isinstance(kw.value, ast.Constant)
-                        and isinstance(kw.value.value, str)):
-                    where = f"{path.relative_to(ROOT)}:{node.lineno}"
-                    found.setdefault(kw.value.value, []).append(where)
-    return found
-
-
-def _message_codes() -> set[str]:
-    """``Errors.Xnnn`` attributes used anywhere in the code."""
-    used: set[str] = set()
-    for path in SOURCES:
-        used |= set(re.findall(r"\bErrors\.([A-Z]\d{3})\b", path.read_text(encoding="utf-8")))
+        if path == CATALOGUE:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+                    and node.value.id == "Errors"):
+                used.setdefault(node.attr, []).append(f"{path.relative_to(ROOT)}:{node.lineno}")
     return used
 
 
-def test_every_reported_problem_code_is_catalogued() -> None:
-    codes = _problem_codes()
-    assert codes, "the scan found no Problem(code=...) call"
-    unknown = {c: w for c, w in codes.items() if c not in PROBLEM_CODES}
-    assert not unknown, f"codes missing from errors.PROBLEM_CODES: {unknown}"
+def test_every_entry_used_exists_and_every_entry_is_used() -> None:
+    used, entries = _used_entries(), _entries()
+    assert used, "the scan found no Errors.X"
+    unknown = {name: where for name, where in used.items() if name not in entries}
+    assert not unknown, f"not in the catalogue: {unknown}"
+    assert set(entries) <= set(used), f"unused entries: {sorted(set(entries) - set(used))}"
 
 
-def test_every_catalogued_problem_code_is_reported() -> None:
-    assert set(PROBLEM_CODES) <= set(_problem_codes())
+def test_no_call_site_writes_a_problem_or_a_code_itself() -> None:
+    # a Problem is made only by ProblemMessage.at; a code is only an entry's name
+    found = []
+    for path in SOURCES:
+        if path == CATALOGUE:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "Problem":
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno} Problem(...)")
+            if (isinstance(node, ast.Constant) and isinstance(node.value, str)
+                    and CODE.match(node.value) and node.value in PROBLEM_CODES):
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.value!r}")
+    assert not found
 
 
-def test_problem_codes_are_stable_and_greppable() -> None:
-    assert all(CODE.match(c) and message for c, message in PROBLEM_CODES.items())
-
-
-def test_every_message_code_is_used_and_exists() -> None:
-    catalogued = {name for name in vars(Errors) if CODE.match(name)}
-    used = _message_codes()
-    assert used <= catalogued, f"Errors has no {sorted(used - catalogued)}"
-    assert catalogued <= used, f"unused messages: {sorted(catalogued - used)}"
-    assert not catalogued & set(PROBLEM_CODES), "a message code doubles a problem code"
+def test_codes_are_stable_and_greppable() -> None:
+    entries = _entries()
+    problems = [m for m in entries.values() if isinstance(m, ProblemMessage)]
+    messages = {n for n, m in entries.items() if isinstance(m, str)}
+    assert {m.code for m in problems} == set(PROBLEM_CODES)
+    assert all(CODE.match(n) for n in messages), "a user-facing message has a variant name"
+    assert not {n for n in messages} & set(PROBLEM_CODES), "a message code doubles a problem"
+    # every code's own entry says what it means; a variant belongs to a code that has one
+    assert all(PROBLEM_CODES[m.code] for m in problems)
+    assert all(m.name == m.code or not m.meaning for m in problems)
+    # the codes kept from before the catalogue held messages (issue 10: keep every code)
+    assert {"L001", "L002", "L003", "L004", "L005", "D001", "A001", "A002", "T001", "C001",
+            "E001", "P001", "P002", "P003"} <= set(PROBLEM_CODES)
 
 
 def test_a_message_carries_its_code() -> None:
     assert Errors.Q001.format(ref="x").startswith("[Q001] ")
+    problem = Errors.L002_ORDER.at(Span(file="c.txt", start_line=5, end_line=5),
+                                   excerpt="1.5 …", number="1.5", previous="1.3")
+    assert problem == Problem(code="L002", span=Span(file="c.txt", start_line=5, end_line=5),
+                              message="document number 1.5 follows 1.3", excerpt="1.5 …")
+    with pytest.raises(KeyError):
+        Errors.L002.at(Span(file="c.txt", start_line=5, end_line=5))  # a field left out
+
+
+def _pattern(template: str) -> re.Pattern[str]:
+    """A template as a regular expression: its text literal, each field any text."""
+    parts = []
+    for literal, field, _, _ in string.Formatter().parse(template):
+        parts.append(re.escape(literal))
+        if field is not None:
+            parts.append(".+?")
+    return re.compile("".join(parts), re.DOTALL)
+
+
+def _not_from_the_catalogue(problems: Iterable[Problem]) -> list[str]:
+    patterns: dict[str, list[re.Pattern[str]]] = {}
+    for m in problem_messages():
+        patterns.setdefault(m.code, []).append(_pattern(m.template))
+    return [str(p) for p in problems
+            if not any(pat.fullmatch(p.message) for pat in patterns.get(p.code, []))]
+
+
+def test_every_problem_of_the_compilation_comes_from_the_catalogue(
+        compilation_corpus: Corpus) -> None:
+    problems = compilation_corpus.problems
+    assert sorted({p.code for p in problems}) == ["L003", "T001"]
+    assert not _not_from_the_catalogue(problems)
+
+
+def test_every_problem_of_the_pdf_fixtures_comes_from_the_catalogue(
+        fixtures_dir: Path) -> None:
+    from policykg.loaders.corpus import load
+
+    corpus = load([fixtures_dir / "pdf"])  # the bad PDFs are skipped, one line each
+    codes = {p.code for p in corpus.problems}
+    assert {"A002", "D001", "P001", "P003"} <= codes
+    assert not _not_from_the_catalogue(corpus.problems)
+
+
+def test_every_problem_of_damaged_text_comes_from_the_catalogue(
+        fixtures_dir: Path, tmp_path: Path) -> None:
+    # GBK (E001), a notice printed twice (L006) and the same notice in two files (L005)
+    notice = (fixtures_dir / "loader_single_notice.txt").read_text(encoding="utf-8")
+    (tmp_path / "a.txt").write_text(notice * 2, encoding="utf-8")
+    (tmp_path / "b.txt").write_bytes(notice.encode("gb18030"))
+    from policykg.loaders.documents import load_documents
+
+    problems = load_documents([tmp_path]).problems
+    assert sorted(p.code for p in problems) == ["E001", "L005", "L006"]
+    assert not _not_from_the_catalogue(problems)
+
+
+def problem_code_table() -> str:
+    """README's table of problem codes, made from the catalogue."""
+    rows = ["| code | means | message |", "|---|---|---|"]
+    for code, meaning in PROBLEM_CODES.items():
+        templates = "; ".join(f"`{m.template}`" for m in problem_messages() if m.code == code)
+        rows.append(f"| {code} | {meaning} | {templates} |")
+    return "\n".join(rows) + "\n"
+
+
+def test_readme_problem_code_table_is_the_catalogue() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = problem_code_table()
+    assert table in readme, f"README's table of problem codes should read:\n{table}"
