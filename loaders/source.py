@@ -191,6 +191,9 @@ def read_text(path: Path) -> DecodedText:
     if not data.strip():
         raise EmptyInputError(f"empty input: {path}", Span(file=name, start_line=1, end_line=1))
     text, encoding = decode_bytes(data, name)
+    if "\r" in text:
+        # old Mac line ends (a lone CR) are line ends too: else the file is one long line
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     problems: tuple[Problem, ...] = ()
     if encoding not in ("utf-8", "utf-8-sig"):
         logger.warning("%s: decoded from %s", name, encoding)

@@ -50,6 +50,19 @@ def test_bom_fixture_loses_its_bom(fixtures_dir: Path) -> None:
     assert decoded.problems == ()
 
 
+@pytest.mark.parametrize("end", ["\r", "\r\n"], ids=["CR", "CRLF"])
+def test_cr_and_crlf_line_ends_are_line_ends(fixtures_dir: Path, tmp_path: Path,
+                                             end: str) -> None:
+    # a lone CR (old Mac) used to leave the notice one 3,000-character line, no title
+    notice = (fixtures_dir / "loader_single_notice.txt").read_text(encoding="utf-8")
+    path = tmp_path / "cr.txt"
+    path.write_bytes(notice.replace("\n", end).encode("utf-8"))
+    (doc,) = load_documents([path]).documents
+    assert doc.title == "关于加快建立健全绿色低碳循环发展经济体系的指导意见"
+    assert (doc.doc_number, doc.date, doc.start_line, doc.end_line) == (
+        "国发〔2021〕4号", "2021-02-02", 1, 16)
+
+
 @pytest.mark.parametrize(
     "data",
     [pytest.param(b"", id="empty"), pytest.param(b"  \n\n\t\n", id="blank-lines-only")],
