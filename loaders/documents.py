@@ -380,7 +380,7 @@ def read_file(f: InputFile) -> LoadedDocuments:
     cleaned, read_problems = read_cleaned(f)
     check_policy_text("\n".join(s.text for s in cleaned.lines), f.path.name)
     if not cleaned.lines:
-        raise EmptyInputError(f"empty input: {f.path}",
+        raise EmptyInputError(Errors.I003.format(path=f.path),
                               Span(file=f.path.name, start_line=1, end_line=1))
     repeats = find_tandem_repeats([s.text for s in cleaned.lines])
     while True:
@@ -475,13 +475,13 @@ def check_loaded(inputs: InputFiles, results: Sequence[LoadedDocuments | InputEr
         read_names = [f.source_file or "input" for f in inputs.files]
         first = read_names[0] if read_names else "input"
         raise NotAPolicyTextError(
-            f"no policy document found in {', '.join(read_names[:3])}"
-            + (f" and {len(read_names) - 3} more files" if len(read_names) > 3 else ""),
+            Errors.I006_NO_DOCUMENT.format(files=", ".join(read_names[:3]) + (
+                f" and {len(read_names) - 3} more files" if len(read_names) > 3 else "")),
             Span(file=Path(first).name, start_line=1, end_line=1))
     if not n_docs:
         reasons = ", ".join(f"{r}: {n}" for r, n in sorted(Counter(e.reason for e in errors)
                                                           .items()))
-        raise InputError(f"nothing could be read: {len(errors)} files skipped ({reasons})")
+        raise InputError(Errors.I007.format(count=len(errors), reasons=reasons))
 
 
 def try_read(f: InputFile) -> LoadedDocuments | InputError:

@@ -128,7 +128,8 @@ def read_pdf(path: Path, name: str | None = None) -> PdfText:
     try:
         data = path.read_bytes()
     except OSError as e:
-        raise DamagedPdfError(f"cannot read {path}: {e.strerror}", _span(label)) from e
+        raise DamagedPdfError(Errors.I004.format(path=path, reason=e.strerror),
+                              _span(label)) from e
     return parse_pdf(data, label)
 
 
@@ -153,19 +154,16 @@ def parse_pdf(data: bytes, name: str) -> PdfText:
     import pypdfium2 as pdfium
 
     if not data.strip():
-        raise EmptyInputError("empty input", _span(name))
+        raise EmptyInputError(Errors.I003_PDF, _span(name))
     if not is_pdf(data):
-        raise DamagedPdfError("not a PDF (no %PDF- signature)", _span(name))
+        raise DamagedPdfError(Errors.I008, _span(name))
     try:
         doc = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as e:
         code = getattr(e, "err_code", None)
         if code in (_ERR_PASSWORD, _ERR_SECURITY):
-            raise EncryptedPdfError(
-                "encrypted PDF, needs a password", _span(name)
-            ) from e
-        raise DamagedPdfError(f"damaged PDF, cannot be parsed ({e})",
-                              _span(name)) from e
+            raise EncryptedPdfError(Errors.I009, _span(name)) from e
+        raise DamagedPdfError(Errors.I008_DAMAGED.format(reason=e), _span(name)) from e
     try:
         return _read_pages(doc, name)
     finally:
@@ -177,7 +175,7 @@ def _read_pages(doc: Any, name: str) -> PdfText:
 
     count = len(doc)
     if count == 0:
-        raise DamagedPdfError("damaged PDF, no pages", _span(name))
+        raise DamagedPdfError(Errors.I008_NO_PAGES, _span(name))
     pages: list[PdfPage] = []
     problems: list[Problem] = []
     empty_pages: list[int] = []
@@ -191,7 +189,7 @@ def _read_pages(doc: Any, name: str) -> PdfText:
             textpage.close()
             page.close()
         except pdfium.PdfiumError as e:
-            raise DamagedPdfError(f"damaged PDF, page {index + 1} cannot be read ({e})",
+            raise DamagedPdfError(Errors.I008_PAGE.format(page=index + 1, reason=e),
                                   _span(name, index + 1)) from e
         lines = tuple(line.rstrip() for line in _BREAK_RE.split(raw))
         if lines and not lines[-1]:
@@ -205,7 +203,7 @@ def _read_pages(doc: Any, name: str) -> PdfText:
         line_base += len(lines)
     if chars < _MIN_FILE_CHARS * count and chars < _MIN_FILE_CHARS * 5:
         raise ScannedPdfError(
-            f"no text layer ({count} pages, {chars} characters): a scanned image, not text",
+            Errors.I010.format(pages=count, chars=chars),
             _span(name)
         )
     for number in empty_pages:

@@ -124,7 +124,7 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
             off = e.start + len(codecs.BOM_UTF8)
             line = _line_of(data, off)
             raise EncodingError(
-                f"not valid UTF-8 after its byte-order mark (byte {off})",
+                Errors.I005_BOM.format(offset=off),
                 Span(file=name, start_line=line, end_line=line),
             ) from e
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -132,7 +132,7 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
             return data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError as e:
             raise EncodingError(
-                f"not valid UTF-16 (byte {e.start})", Span(file=name, start_line=1, end_line=1)
+                Errors.I005_UTF16.format(offset=e.start), Span(file=name, start_line=1, end_line=1)
             ) from e
     utf16 = _utf16_without_bom(data)
     if utf16 is not None:
@@ -142,7 +142,7 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
         off = binary.start()
         line = _line_of(data, off)
         raise EncodingError(
-            f"binary data, not text (control byte 0x{data[off]:02x} at byte {off})",
+            Errors.I005.format(byte=data[off], offset=off),
             Span(file=name, start_line=line, end_line=line),
         )
     try:
@@ -154,14 +154,14 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
             off = utf8_error.start
             line = _line_of(data, off)
             raise EncodingError(
-                f"not UTF-8 or GB18030 text (undecodable byte 0x{data[off]:02x} at byte {off})",
+                Errors.I005_UNDECODABLE.format(byte=data[off], offset=off),
                 Span(file=name, start_line=line, end_line=line),
             ) from e
         if not _CJK_RE.search(text):
             off = utf8_error.start
             line = _line_of(data, off)
             raise EncodingError(
-                f"not UTF-8 text and no Chinese text as GB18030 (byte {off})",
+                Errors.I005_NO_CHINESE.format(offset=off),
                 Span(file=name, start_line=line, end_line=line),
             ) from utf8_error
         return text, "gb18030"
@@ -186,10 +186,11 @@ def read_text(path: Path) -> DecodedText:
     try:
         data = path.read_bytes()
     except OSError as e:
-        raise EncodingError(f"cannot read {path}: {e.strerror}",
+        raise EncodingError(Errors.I004.format(path=path, reason=e.strerror),
                             Span(file=name, start_line=1, end_line=1)) from e
     if not data.strip():
-        raise EmptyInputError(f"empty input: {path}", Span(file=name, start_line=1, end_line=1))
+        raise EmptyInputError(Errors.I003.format(path=path),
+                              Span(file=name, start_line=1, end_line=1))
     text, encoding = decode_bytes(data, name)
     if "\r" in text:
         # old Mac line ends (a lone CR) are line ends too: else the file is one long line
@@ -207,7 +208,8 @@ def read_text(path: Path) -> DecodedText:
     elif encoding == "utf-8-sig":
         logger.info("%s: UTF-8 with byte-order mark", name)
     if not text.strip():
-        raise EmptyInputError(f"empty input: {path}", Span(file=name, start_line=1, end_line=1))
+        raise EmptyInputError(Errors.I003.format(path=path),
+                              Span(file=name, start_line=1, end_line=1))
     return DecodedText(text=text, encoding=encoding, path=path, problems=problems)
 
 
@@ -224,7 +226,7 @@ def check_policy_text(text: str, name: str) -> None:
     if cjk < 20 or len(POLICY_MARKER_RE.findall(sample)) < 2:
         first = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
         raise NotAPolicyTextError(
-            f"not a Chinese policy text ({cjk} CJK characters, no policy vocabulary)",
+            Errors.I006.format(cjk=cjk),
             Span(file=name, start_line=1, end_line=1),
             excerpt=first,
         )
@@ -270,18 +272,17 @@ def collect_inputs(paths: Sequence[Path]) -> InputFiles:
                 key=lambda p: p.relative_to(path).as_posix(),
             )
             if not found:
-                raise EmptyInputError(f"folder holds no file: {path}")
+                raise EmptyInputError(Errors.I002.format(path=path))
             read = [p for p in found if p.suffix.lower() in READ_SUFFIXES]
             if not read:
-                raise EmptyInputError(f"folder holds no .pdf or .txt file: {path} "
-                                      f"({len(found)} other files ignored)")
+                raise EmptyInputError(Errors.I002_KINDS.format(path=path, count=len(found)))
             for p in found:
                 item = InputFile(path=p, source_file=p.relative_to(path).as_posix())
                 (files if p.suffix.lower() in READ_SUFFIXES else ignored).append(item)
         elif path.is_file():
             files.append(InputFile(path=path, source_file=path.name))
         else:
-            raise InputError(f"no such file or folder: {path}")
+            raise InputError(Errors.I001.format(path=path))
     return InputFiles(files=tuple(files), ignored=tuple(ignored), from_folder=from_folder)
 
 

@@ -87,11 +87,11 @@ excerpt='')
 class _WithCodes(type):
     """Give every message of a catalogue class its code: ``Errors.Q001`` → ``[Q001] …``."""
 
-    def __getattribute__(cls, code: str) -> str:
-        message = type.__getattribute__(cls, code)
-        if code.startswith("_") or not isinstance(message, str):
+    def __getattribute__(cls, name: str) -> str:
+        message = type.__getattribute__(cls, name)
+        if name.startswith("_") or not isinstance(message, str):
             return message  # type: ignore[no-any-return]
-        return f"[{code}] {message}"
+        return f"[{name.split('_')[0]}] {message}"
 
 
 class Errors(metaclass=_WithCodes):
@@ -119,6 +119,28 @@ class Errors(metaclass=_WithCodes):
     Q011 = ("federated query (SERVICE on line {lines}) refused: it would make this machine call "
             "another server; allow it explicitly with --allow-federation")
     Q012 = "empty SPARQL query"
+    # inputs that cannot be used (loaders/source.py, pdf.py, documents.py): one line naming
+    # the file, exit 2, or the file skipped in a folder
+    I001 = "no such file or folder: {path}"
+    I002 = "folder holds no file: {path}"
+    I002_KINDS = "folder holds no .pdf or .txt file: {path} ({count} other files ignored)"
+    I003 = "empty input: {path}"
+    I003_PDF = "empty input"
+    I004 = "cannot read {path}: {reason}"
+    I005 = "binary data, not text (control byte 0x{byte:02x} at byte {offset})"
+    I005_BOM = "not valid UTF-8 after its byte-order mark (byte {offset})"
+    I005_UTF16 = "not valid UTF-16 (byte {offset})"
+    I005_UNDECODABLE = "not UTF-8 or GB18030 text (undecodable byte 0x{byte:02x} at byte {offset})"
+    I005_NO_CHINESE = "not UTF-8 text and no Chinese text as GB18030 (byte {offset})"
+    I006 = "not a Chinese policy text ({cjk} CJK characters, no policy vocabulary)"
+    I006_NO_DOCUMENT = "no policy document found in {files}"
+    I007 = "nothing could be read: {count} files skipped ({reasons})"
+    I008 = "not a PDF (no %PDF- signature)"
+    I008_DAMAGED = "damaged PDF, cannot be parsed ({reason})"
+    I008_NO_PAGES = "damaged PDF, no pages"
+    I008_PAGE = "damaged PDF, page {page} cannot be read ({reason})"
+    I009 = "encrypted PDF, needs a password"
+    I010 = "no text layer ({pages} pages, {chars} characters): a scanned image, not text"
 
     # problems a build reports and goes on (``Problem``: code, span, message); the entry named
     # by the code alone says what the code means (README's table), ``_X`` entries are more

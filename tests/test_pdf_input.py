@@ -105,12 +105,12 @@ def test_a_folder_build_skips_bad_files_and_counts_them(run: Run, tmp_path: Path
     lines = [ln for ln in err.splitlines() if ln.startswith("policykg: ")]
     assert sorted(lines) == [
         "policykg: ignored notes.md: not a .pdf or .txt file",
-        "policykg: skipped bad_encrypted.pdf: encrypted PDF, needs a password",
-        "policykg: skipped bad_scan_no_text.pdf: no text layer (2 pages, 0 characters): a "
-        "scanned image, not text",
-        "policykg: skipped bad_truncated.pdf: damaged PDF, cannot be parsed (Failed to load "
-        "document (PDFium: Data format error).)",
-        "policykg: skipped empty.pdf: empty input",
+        "policykg: skipped bad_encrypted.pdf: [I009] encrypted PDF, needs a password",
+        "policykg: skipped bad_scan_no_text.pdf: [I010] no text layer (2 pages, 0 characters): "
+        "a scanned image, not text",
+        "policykg: skipped bad_truncated.pdf: [I008] damaged PDF, cannot be parsed (Failed to "
+        "load document (PDFium: Data format error).)",
+        "policykg: skipped empty.pdf: [I003] empty input",
     ]
     manifest = json.loads((tmp_path / "store" / "manifest.json").read_text(encoding="utf-8"))
     files = {s["source_file"]: s for s in manifest["summary"]}
