@@ -49,6 +49,16 @@ PROBE: Final = """<script>
 </body>"""
 
 
+def _env(profile: str) -> dict[str, str]:
+    """Chromium's environment: ``$TMPDIR`` inside the temporary profile, removed with it.
+
+    Each launch leaves an ``org.chromium.Chromium.XXXXXX`` folder in ``$TMPDIR``.
+    """
+    tmp = Path(profile) / "tmp"
+    tmp.mkdir(exist_ok=True)
+    return {**os.environ, "TMPDIR": str(tmp)}
+
+
 def probe_page(html: str) -> str:
     """Return ``html`` with the paint probe inserted before its last ``</body>``."""
     head, sep, tail = html.rpartition("</body>")
@@ -120,7 +130,7 @@ def first_paint(page: Path, timeout: float = 120.0) -> dict[str, Any]:
     proc = subprocess.Popen(
         [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        close_fds=False, preexec_fn=child_fds,
+        close_fds=False, preexec_fn=child_fds, env=_env(profile),
     )
     os.close(to_chrome_r)
     os.close(from_chrome_w)
@@ -198,7 +208,7 @@ class Browser:
         self.proc = subprocess.Popen(
             [CHROMIUM, *FLAGS, f"--user-data-dir={self.profile}", "about:blank"],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            close_fds=False, preexec_fn=child_fds,
+            close_fds=False, preexec_fn=child_fds, env=_env(self.profile),
         )
         os.close(to_r)
         os.close(from_w)

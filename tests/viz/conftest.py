@@ -246,6 +246,17 @@ def _devtools_port(user_dir: Path, proc: subprocess.Popen[bytes]) -> int:
     raise TimeoutError("chromium did not open a DevTools port")
 
 
+def chromium_env(under: Path) -> dict[str, str]:
+    """The environment of a test's Chromium: its temporary files inside ``under``.
+
+    Chromium puts a ``org.chromium.Chromium.XXXXXX`` folder (its singleton socket) in
+    ``$TMPDIR`` for every launch and never removes it; inside our own folder they go with it.
+    """
+    tmp = under / "tmp"
+    tmp.mkdir(exist_ok=True)
+    return {**os.environ, "TMPDIR": str(tmp)}
+
+
 @pytest.fixture
 def private_dir() -> Iterator[Path]:
     """A temporary folder of our own.
@@ -271,6 +282,7 @@ def open_page(chromium_binary: str, private_dir: Path) -> Iterator[Callable[...,
             [chromium_binary, *CHROMIUM_FLAGS, f"--user-data-dir={user_dir}", "about:blank"],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            env=chromium_env(private_dir),
             start_new_session=True,  # its own process group: teardown ends its helpers too
         )
         procs.append(proc)

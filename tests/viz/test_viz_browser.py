@@ -167,6 +167,18 @@ def test_the_harness_sees_requests_and_console_errors(
     assert "vis is not defined" in page.errors()
 
 
+def test_chromium_keeps_its_temporary_files_in_the_test_folder(
+    open_page: Callable[[Path], Any], private_dir: Path
+) -> None:
+    # Chromium leaves an org.chromium.Chromium.XXXXXX folder in $TMPDIR at every launch;
+    # the tests point $TMPDIR into private_dir, which is removed after the test.
+    page_file = private_dir / "blank.html"
+    page_file.write_text("<!DOCTYPE html><title>x</title>", encoding="utf-8")
+    page = open_page(page_file)
+    assert page.wait_until("document.readyState === 'complete'")
+    assert list((private_dir / "tmp").glob("org.chromium.Chromium.*"))
+
+
 def test_a_link_fragment_opens_on_its_node(
     written: dict[str, Path], open_page: Callable[..., Any]
 ) -> None:
