@@ -15,10 +15,7 @@ from __future__ import annotations
 import hashlib
 import html
 import logging
-import os
 import re
-import shutil
-import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from policykg.errors import StoreError
+from policykg.fsio import atomic_dir
 from policykg.records import Agency, Corpus, Document, Relation, Task
 from policykg.viz.render import (
     DEFAULT_TITLES,
@@ -609,15 +607,6 @@ def _link_graph(graph: nx.Graph[Any], ix: _Index) -> nx.Graph[Any]:
     return g
 
 
-def _replace_dir(tmp: Path, out_dir: Path) -> None:
-    """Swap the new site in: rename the old folder away, the new one in, then delete the old."""
-    old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
-    if out_dir.exists():
-        os.replace(out_dir, old)
-    os.replace(tmp, out_dir)
-    shutil.rmtree(old, ignore_errors=True)
-
-
 def _check_target(out_dir: Path) -> None:
     if out_dir.exists() and not out_dir.is_dir():
         raise StoreError(f"{out_dir}: exists and is not a directory")
@@ -683,10 +672,10 @@ def write_site(
         "个责任部门": len(with_page),
         "个量化目标": len(corpus.targets),
     }
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
     written: list[str] = []
-    try:
+    # built in a temporary sibling and swapped in whole (atomic_dir): a failure or Ctrl-C
+    # part way leaves the previous site as it was, and no temporary folder behind
+    with atomic_dir(out_dir) as tmp:
         def put(rel: str, text: str) -> None:
             path = tmp / rel
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -706,13 +695,5 @@ def write_site(
             graph = _link_graph(graphs[view], ix)
             put(f"{view}.html", render(graph, view, title=DEFAULT_TITLES[view],
                                        index_href="index.html"))
-        os.chmod(tmp, 0o755)
-        _replace_dir(tmp, out_dir)
-    except OSError as e:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise StoreError(f"{out_dir}: cannot write the site ({e})") from e
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     logger.info("site: %d files in %s", len(written), out_dir)
     return [Path(p) for p in sorted(written)]

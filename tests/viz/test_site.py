@@ -139,6 +139,40 @@ def test_a_site_never_replaces_another_folder(tmp_path: Path, multi_jurisdiction
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
 
 
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("failure", [OSError(28, "No space left on device"), KeyboardInterrupt(),
+                                     RuntimeError("a bug while rendering")])
+def test_a_failed_site_write_leaves_the_previous_site(
+    tmp_path: Path, multi_jurisdiction_corpus: Corpus, monkeypatch: pytest.MonkeyPatch,
+    failure: BaseException,
+) -> None:
+    import policykg.viz.site as site_module
+    from policykg.errors import StoreError
+
+    site = tmp_path / "site"
+    write_site(site, multi_jurisdiction_corpus)
+    before = _snapshot(site)
+    assert "index.html" in before
+    assert any(k.startswith("docs/") for k in before)
+    calls = []
+
+    def dies_part_way(ix: Any, agency: Any) -> str:  # after the index and every document page
+        calls.append(agency.id)
+        raise failure
+
+    monkeypatch.setattr(site_module, "_agency_page", dies_part_way)
+    expected: type[BaseException] = StoreError if isinstance(failure, OSError) else type(failure)
+    with pytest.raises(expected):
+        write_site(site, multi_jurisdiction_corpus)
+    assert calls  # it failed part way through, not before it began
+    assert _snapshot(site) == before
+    assert [p.name for p in tmp_path.iterdir()] == ["site"]  # no temporary folder left
+
+
 # --- in the browser ----------------------------------------------------------------------
 
 
