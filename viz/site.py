@@ -12,6 +12,7 @@ Takes records (``policykg.records``) and networkx graphs; must not import ``grap
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import html
 import logging
@@ -24,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from policykg.errors import StoreError
 from policykg.fsio import atomic_dir
-from policykg.records import Agency, Corpus, Document, Relation, Task
+from policykg.records import Agency, Corpus, Document, Relation, Span, Task
 from policykg.viz.render import (
     DEFAULT_TITLES,
     EXTERNAL_REF,
@@ -54,6 +55,7 @@ DATE_SOURCES: dict[str, str] = {
     "sign_off": "文末署名",
     "title": "标题",
     "body": "正文",
+    "printed": "版记（印发日期）",
 }
 BASIS_LABELS: dict[str, str] = {
     "root": "“1”（人工认定）",
@@ -69,6 +71,24 @@ BASIS_LABELS: dict[str, str] = {
     "group": "分组",
     "none": "无规则",
 }
+#: ``Document.genre`` → its name in the list's filter and on the document page
+GENRE_LABELS: dict[str, str] = {
+    "plan": "方案、计划",
+    "development_plan": "规划、纲要",
+    "opinion": "意见",
+    "measures": "办法、措施",
+    "notice": "通知、公告",
+    "call": "申报、征集",
+    "meeting": "会议、培训",
+    "standard": "标准、规范",
+    "white_paper": "白皮书",
+    "speech": "讲话",
+    "law": "法律、条例",
+    "decision": "决定",
+    "agreement": "国际协议",
+    "other": "其他",
+}
+#: ``Document.level`` (the issuer's level) and ``Agency.level`` → their names
 LEVEL_LABELS: dict[str, str] = {
     "central": "中央",
     "ministry": "部委",
@@ -88,7 +108,7 @@ def page_name(ident: str) -> str:
     >>> page_name("p2-1.3")
     'p2-1.3'
     >>> page_name("浙江/1")
-    '__-c81c1dbd36'
+    '___1-a332b9d89e'
     """
     if ident and not _SAFE.search(ident) and not ident.startswith("."):
         return ident
@@ -113,6 +133,11 @@ def _level_label(level: str | None) -> str:
     return LEVEL_LABELS.get(level, level)
 
 
+def _doc_level_label(level: str) -> str:
+    """A document's level (its issuer's) in words: 省级, 部委 …"""
+    return LEVEL_LABELS.get(level, level)
+
+
 def _opt(doc: Document, name: str) -> str | None:
     """An optional field of a document (genre, level … are added by the loaders over time)."""
     value = getattr(doc, name, None)
@@ -121,12 +146,29 @@ def _opt(doc: Document, name: str) -> str | None:
     return str(value)
 
 
-def _lines(file: str, start: int, end: int | None = None, page: Any = None) -> str:
-    name = Path(file).name
-    where = f"p{page} " if page else ""
-    if end is None or end == start:
-        return f"{name}：{where}第 {start} 行"
-    return f"{name}：{where}第 {start}–{end} 行"
+def _span(file: str, start: int, end: int | None = None, page: int | None = None) -> str:
+    """A source location as ``Span`` prints it: ``file:pN:start-end`` (no page for a text file).
+
+    >>> _span("dir/a.pdf", 12, 14, 3)
+    'a.pdf:p3:12-14'
+    >>> _span("a.txt", 7)
+    'a.txt:7'
+    """
+    return str(Span(file=Path(file).name, start_line=start, end_line=start if end is None else end,
+                    page=page))
+
+
+def _page_index(doc: Document) -> tuple[list[int], list[int | None]]:
+    """A document's paragraph first lines and their PDF pages, for ``bisect``."""
+    paragraphs = sorted(doc.paragraphs, key=lambda p: p.start_line)
+    return [p.start_line for p in paragraphs], [p.page for p in paragraphs]
+
+
+def _page_at(index: tuple[list[int], list[int | None]], line: int) -> int | None:
+    """The PDF page of a document's ``line``: the page of the paragraph it starts or sits in."""
+    starts, pages = index
+    i = bisect.bisect_right(starts, line) - 1
+    return pages[i] if i >= 0 else (pages[0] if pages else None)
 
 
 def _src(text: str) -> str:
@@ -148,6 +190,16 @@ class _Index:
         default_factory=lambda: defaultdict(list)
     )
     views: tuple[str, ...] = ()
+    pages: dict[str, tuple[list[int], list[int | None]]] = field(default_factory=dict)
+
+    def where(self, doc: Document, start: int, end: int | None = None,
+              page: int | None = None) -> str:
+        """``file:pN:start-end`` of lines of ``doc``; ``page`` when the record carries its own."""
+        if page is None and doc.paragraphs:
+            if doc.id not in self.pages:
+                self.pages[doc.id] = _page_index(doc)
+            page = _page_at(self.pages[doc.id], start)
+        return _span(doc.file, start, end, page)
 
     def doc_href(self, doc_id: str, up: str = "") -> str:
         return f"{up}docs/{page_name(doc_id)}.html"
@@ -255,8 +307,9 @@ def _doc_row(ix: _Index, doc: Document) -> str:
     )
     return (
         f"<tr {attrs}><td>{ix.doc_link(doc.id)}</td><td>{_e(doc.doc_number)}</td>"
-        f"<td>{_e(doc.date)}</td><td>{_e(_kind_label(str(doc.kind)))}</td><td>{_e(genre)}</td>"
-        f"<td>{_e(_level_label(level))}</td><td>{_e(doc.jurisdiction or '全国')}</td>"
+        f"<td>{_e(doc.date)}</td><td>{_e(_kind_label(str(doc.kind)))}</td>"
+        f"<td>{_e(GENRE_LABELS.get(genre or '', genre))}</td>"
+        f"<td>{_e(_doc_level_label(level or ''))}</td><td>{_e(doc.jurisdiction or '全国')}</td>"
         f"<td>{_e('、'.join(doc.issuers))}</td><td>{sector_tags}</td></tr>"
     )
 
@@ -287,11 +340,11 @@ def _index_page(ix: _Index, figures: Mapping[str, int]) -> str:
         counts["year"][str(doc.year) if doc.year else (doc.date or "")[:4]] += 1
         counts["sector"].update({s for s, _ in ix.sectors.get(doc.id, [])})
     kind_names = {k: _kind_label(k) for k in counts["kind"]}
-    level_names = {k: _level_label(k) for k in counts["level"]}
+    level_names = {k: _doc_level_label(k) for k in counts["level"]}
     filters = [
         _select("kind", "类别", counts["kind"], kind_names),
-        _select("genre", "文种", counts["genre"], {}) if any(counts["genre"]) else "",
-        _select("level", "层级", counts["level"], level_names) if any(counts["level"]) else "",
+        _select("genre", "文种", counts["genre"], GENRE_LABELS),
+        _select("level", "层级", counts["level"], level_names),
         _select("jurisdiction", "辖区", counts["jurisdiction"], {}),
         _select("issuer", "发文机关", counts["issuer"], {}),
         _select("year", "年份", counts["year"], {}),
@@ -328,17 +381,47 @@ def _doc_order(doc: Document) -> tuple[str, str, int]:
 # --- a document's page -------------------------------------------------------------------
 
 
+def _printed_line(doc: Document, *names: str) -> int | None:
+    """The line on which the document prints the first of ``names`` (``official.lines``)."""
+    lines = dict(doc.official.lines) if doc.official else {}
+    return next((lines[n] for n in names if n in lines), None)
+
+
+def _inferred_how(ix: _Index, doc: Document, name: str) -> str | None:
+    """How an inferred 文号 or date was taken: from which citing document, where, what it prints."""
+    for got in doc.inferred:
+        if got.field != name:
+            continue
+        citing = ix.docs.get(got.doc_id)
+        where = ix.where(citing, got.line) if citing else _span(got.file, got.line)
+        title = f"《{citing.title}》" if citing else got.doc_id
+        return f"推断：原文未印，取自引用它的{title}（{where}）：{got.text}"
+    return None
+
+
 def _meta_rows(ix: _Index, doc: Document) -> list[tuple[str, str, str]]:
-    """(field, value HTML, how it is known) of a document."""
-    span = _lines(doc.file, doc.start_line, doc.end_line)
-    head = _lines(doc.file, doc.start_line)
-    printed = "印于原文"
-    rows = [("标题", _e(doc.title), f"{printed}（{head}）")]
+    """(field, value HTML, how it is known: printed with its file:page:line, or inferred)."""
+    span = ix.where(doc, doc.start_line, doc.end_line)
+
+    def printed(*names: str, where: str = "原文") -> str:
+        line = _printed_line(doc, *names)
+        return f"印于{where}（{ix.where(doc, line) if line else span}）"
+
+    title_line = _printed_line(doc, "title") or doc.start_line
+    rows = [("标题", _e(doc.title), f"印于原文（{ix.where(doc, title_line)}）")]
     if doc.doc_number:
-        rows.append(("文号", _e(doc.doc_number), f"{printed}（{span}）"))
+        rows.append(("文号", _e(doc.doc_number),
+                     _inferred_how(ix, doc, "doc_number") or printed("doc_number")))
     if doc.date:
-        where = DATE_SOURCES.get(str(doc.date_source or ""), "原文")
-        rows.append(("日期", _e(doc.date), f"印于{where}（{span}）"))
+        source = str(doc.date_source or "")
+        how = _inferred_how(ix, doc, "date")
+        if how is None and source == "covering_notice" and doc.attached_to in ix.docs:
+            notice = ix.docs[doc.attached_to]
+            line = _printed_line(notice, "date", "sign_off") or notice.start_line
+            how = f"推断：取自印发它的通知《{notice.title}》的日期（{ix.where(notice, line)}）"
+        if how is None:
+            how = printed("date", "sign_off", where=DATE_SOURCES.get(source, "原文"))
+        rows.append(("日期", _e(doc.date), how))
     if doc.issuers:
         links = "、".join(
             ix.agency_link(a) if a in ix.agencies else _e(name)
@@ -346,14 +429,20 @@ def _meta_rows(ix: _Index, doc: Document) -> list[tuple[str, str, str]]:
                 doc.issuer_ids or doc.issuers, doc.issuers, strict=False
             )
         )
-        rows.append(("发文机关", links, f"{printed}（{span}），名称按部门名录归一"))
+        rows.append(("发文机关", links,
+                     printed("sign_off", "letterhead") + "，名称按部门名录归一"))
     rows.append(("类别", _e(_kind_label(str(doc.kind))),
                  "推断：据汇编的部分" if doc.part else "推断：据发文机关层级与文本"))
-    for name, label in (("genre", "文种"), ("level", "层级")):
-        value = _opt(doc, name)
-        if value:
-            shown = _level_label(value) if name == "level" else value
-            rows.append((label, _e(shown), "推断：据标题与发文机关"))
+    if doc.official_type:
+        rows.append(("公文种类", _e(doc.official_type),
+                     f"印于标题末（{ix.where(doc, title_line)}）"))
+    genre = _opt(doc, "genre")
+    if genre:
+        rows.append(("文种", _e(GENRE_LABELS.get(genre, genre)),
+                     f"推断：据标题（{ix.where(doc, title_line)}）与发文机关"))
+    level = _opt(doc, "level")
+    if level:
+        rows.append(("层级", _e(_doc_level_label(level)), "推断：据发文机关"))
     rows.append(("辖区", _e(doc.jurisdiction or "全国"), "推断：据发文机关、标题或文号"))
     tags = ix.sectors.get(doc.id, [])
     if tags:
@@ -365,6 +454,12 @@ def _meta_rows(ix: _Index, doc: Document) -> list[tuple[str, str, str]]:
         rows.append(("领域", value, f"推断：据文中词语（{terms}）"))
     if doc.url:
         rows.append(("来源网址", _e(doc.url), "印于原文"))
+    if doc.official and doc.official.addressees:
+        rows.append(("主送机关", _e(doc.official.addressees), printed("addressees")))
+    if doc.pages:
+        first, last = doc.pages
+        rows.append(("页码", _e(f"第 {first}–{last} 页" if last != first else f"第 {first} 页"),
+                     "载入时记录（PDF 页码）"))
     rows.append(("原文位置", _e(span), "载入时记录"))
     return rows
 
@@ -381,11 +476,11 @@ def _relations(ix: _Index, doc: Document) -> dict[str, list[tuple[str, str]]]:
                 link = ix.doc_link(c.cited_doc_id)
             else:
                 link = _e("《" + (c.external_title or c.cited_title).strip("《》") + "》（未收录）")
-            where = _lines(doc.file, c.line)
+            where = ix.where(doc, c.line, page=getattr(c, "page", None))
         elif c.cited_doc_id == doc.id and c.doc_id != doc.id and c.doc_id in ix.docs:
             key = "implemented" if c.relation is Relation.IMPLEMENTS else "cited"
             link = ix.doc_link(c.doc_id)
-            where = _lines(ix.docs[c.doc_id].file, c.line)
+            where = ix.where(ix.docs[c.doc_id], c.line, page=getattr(c, "page", None))
         else:
             continue
         ident = (key, link, c.line)
@@ -440,12 +535,12 @@ def _tree_html(ix: _Index, doc: Document) -> str:
 {f"<h3>下级（{len(node.get('children', []))}）</h3><ul>{kids}</ul>" if kids else ""}"""
 
 
-def _outline_html(doc: Document) -> str:
+def _outline_html(ix: _Index, doc: Document) -> str:
     if not doc.sections:
         return "<p>无章节标题。</p>"
     items = "".join(
         f'<li class="lv{min(s.level, 6)}">{_e(s.marker)}{_e(s.heading)} '
-        f"{_src(_lines(doc.file, s.start_line))}</li>"
+        f"{_src(ix.where(doc, s.start_line, page=getattr(s, 'page', None)))}</li>"
         for s in doc.sections
     )
     return f'<ul class="outline">{items}</ul>'
@@ -469,13 +564,21 @@ def _tasks_html(ix: _Index, doc: Document) -> str:
         rows.append(
             f'<tr id="{_e(page_name(task.id))}"><td>{_e(" > ".join(task.section))}</td>'
             f'<td>{_e(text)}</td><td class="lead">{lead}</td><td>{part}</td>'
-            f"<td>{_src(_lines(doc.file, task.start_line, task.end_line))}<br>"
+            f"<td>{_src(_task_where(ix, doc, task))}<br>"
             f'<span class="muted">{_e(task.raw)}</span></td></tr>'
         )
     return (
         "<table><thead><tr><th>章节</th><th>任务</th><th>牵头</th><th>参与</th><th>出处</th>"
         f"</tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )
+
+
+def _task_where(ix: _Index, doc: Document | None, task: Task) -> str:
+    """``file:pN:lines`` of a task (its own page once the loaders record it)."""
+    page = getattr(task, "page", None)
+    if doc is None:
+        return _span(task.doc_id, task.start_line, task.end_line, page)
+    return ix.where(doc, task.start_line, task.end_line, page)
 
 
 def _targets_html(ix: _Index, doc: Document) -> str:
@@ -491,7 +594,8 @@ def _targets_html(ix: _Index, doc: Document) -> str:
         base = f"（比{t.base_year}年）" if t.base_year else ""
         rows.append(
             f"<tr><td>{_e(t.year)}</td><td>{_e(t.indicator)}</td><td>{_e(t.direction)}{base}</td>"
-            f"<td>{_e(value)}</td><td>{_src(_lines(doc.file, t.line))}</td></tr>"
+            f"<td>{_e(value)}</td>"
+            f"<td>{_src(ix.where(doc, t.line, page=getattr(t, 'page', None)))}</td></tr>"
         )
     return (
         "<table><thead><tr><th>年份</th><th>指标</th><th>方向</th><th>数值</th><th>出处</th>"
@@ -522,7 +626,7 @@ def _doc_page(ix: _Index, doc: Document) -> str:
 <h2>量化目标</h2>
 {_targets_html(ix, doc)}
 <h2>章节目录</h2>
-{_outline_html(doc)}
+{_outline_html(ix, doc)}
 """
     body = body.replace('href="docs/', 'href="../docs/').replace('href="agencies/',
                                                                  'href="../agencies/')
@@ -555,13 +659,12 @@ def _agency_page(ix: _Index, agency: Agency) -> str:
     groups = []
     for doc_id in sorted(by_doc, key=lambda d: (-len(by_doc[d]), d)):
         doc = ix.docs.get(doc_id)
-        file = doc.file if doc else doc_id
         items = "".join(
             f'<li><span class="{"lead" if r == "lead" else ""}">'
             f'[{"牵头" if r == "lead" else "参与"}]</span> '
             f'<a href="../docs/{_e(page_name(doc_id))}.html#{_e(page_name(t.id))}">'
             f"{_e(t.text[:90] + ('…' if len(t.text) > 90 else ''))}</a> "
-            f"{_src(_lines(file, t.start_line, t.end_line))}</li>"
+            f"{_src(_task_where(ix, doc, t))}</li>"
             for t, r in by_doc[doc_id]
         )
         groups.append(f"<h3>{ix.doc_link(doc_id, '../')}（{len(by_doc[doc_id])}）</h3>"

@@ -113,14 +113,52 @@ def test_compilation_site_links_resolve(compilation_site: Path) -> None:
 
 def test_document_page_says_printed_and_inferred(fixture_site: Path) -> None:
     text = (fixture_site / "docs" / "04-zhejiang-one.html").read_text(encoding="utf-8")
-    assert "印于原文（04-zhejiang-one.txt：第 1 行）" in text  # the title
+    assert "印于原文（04-zhejiang-one.txt:1）" in text  # the title
     assert "推断：据发文机关、标题或文号" in text  # the jurisdiction
     # line 2: 为贯彻落实《中共中央国务院关于…意见》: implements, with its line, and the reverse
     assert 'href="../docs/01-zhongfa-2021-36.html"' in text
-    assert "04-zhejiang-one.txt：第 2 行" in text
+    assert "04-zhejiang-one.txt:2" in text
     one = (fixture_site / "docs" / "01-zhongfa-2021-36.html").read_text(encoding="utf-8")
     assert "被以下文件贯彻落实（3）" in one  # 03 (line 2), 04 (line 2), 08 (line 3)
     assert "浙江省的“1”" in text  # the tree placement and its reason
+
+
+PDF = Path(__file__).resolve().parents[1] / "data" / "fixtures" / "pdf"
+
+
+def test_document_pages_give_the_pdf_page_of_every_fact(tmp_path: Path) -> None:
+    # pages 1 and 5 of 311、甘肃省“十四五”节能减排综合工作方案.pdf (tests/data/README.md): the
+    # covering notice on page 1, the plan from page 1; its annotated tasks and the targets of
+    # 2025 on page 2 (page 5 of the original)
+    from policykg.loaders.corpus import load
+
+    corpus = load([PDF / "gansu_energy_saving_p1_p5.pdf"])
+    site = tmp_path / "site"
+    write_site(site, corpus, tree=tree_to_json(build_tree(corpus, corpus.sectors)))
+    name = "gansu_energy_saving_p1_p5.pdf"
+    notice = next(d for d in corpus.documents if d.notice_of)
+    text = (site / "docs" / f"{page_name(notice.id)}.html").read_text(encoding="utf-8")
+    assert f"<td>甘政发〔2022〕41号</td><td class='muted'>印于原文（{name}:p1:3）" in text
+    assert f"印于原文（{name}:p1:1）" in text  # the title's line
+    assert f"印于文末署名（{name}:p1:9）" in text  # the date, printed at the sign-off
+    plan = next(d for d in corpus.documents if d.attached_to)
+    text = (site / "docs" / f"{page_name(plan.id)}.html").read_text(encoding="utf-8")
+    # each task's lines and the page of its first line: 15–22 starts on page 1 (line 19 is the
+    # first of page 2), 23–33 on page 2
+    tasks = {t.start_line: t.end_line for t in corpus.tasks if t.doc_id == plan.id}
+    assert tasks == {15: 22, 23: 33}
+    assert f'<span class="src">{name}:p1:15-22</span>' in text
+    assert f'<span class="src">{name}:p2:23-33</span>' in text
+    targets = [t for t in corpus.targets if t.doc_id == plan.id]
+    assert targets
+    for target in targets:
+        assert f'<span class="src">{name}:p2:{target.line}</span>' in text
+    # the date the plan takes from the notice that publishes it, and where that prints it
+    assert f"推断：取自印发它的通知《{notice.title}》的日期（{name}:p1:9）" in text
+    # a citation's line: 《“十四五”节能减排综合工作方案》 cited on line 12 of page 1
+    assert f'<span class="src">{name}:p1:12</span>' in text
+    outline = text.split("章节目录", 1)[1]
+    assert re.search(rf'<span class="src">{re.escape(name)}:p[12]:\d+</span>', outline)
 
 
 def test_a_site_never_replaces_another_folder(tmp_path: Path, multi_jurisdiction_corpus: Corpus
@@ -254,6 +292,41 @@ def test_fixture_index_filters_rows(fixture_site: Path, open_page: Callable[...,
     assert page.evaluate(rows) == 1
     assert "显示 1 / 11 份文件" in page.evaluate("document.getElementById('doc-count').textContent")
     assert _outside(page, fixture_site) == []
+    assert page.errors() == []
+
+
+#: the list's filters (issue 14) and their labels
+FILTERS = {"kind": "类别", "genre": "文种", "level": "层级", "jurisdiction": "辖区",
+           "issuer": "发文机关", "year": "年份", "sector": "领域"}
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("key", FILTERS)
+def test_fixture_index_each_filter_changes_the_rows(
+    key: str, fixture_site: Path, open_page: Callable[..., Any]
+) -> None:
+    page = open_page(fixture_site / "index.html", size=SIZE)
+    assert page.wait_until("document.body.getAttribute('data-ready') === '1'")
+    select = f"document.getElementById('f-{key}')"
+    assert page.evaluate(f"{select}.parentElement.textContent.trim().split(' ')[0]") \
+        == FILTERS[key]
+    options = page.evaluate(
+        f"Array.from({select}.options).filter(o => o.value).map(o => [o.value, o.text])"
+    )
+    assert len(options) >= 2, options  # the fixture holds several of each
+    for _, text in options:  # Chinese names with a count: 方案、计划（3）, 省级（4）
+        assert re.fullmatch(r"[^a-z_]+（\d+）", text), text
+    rows = "Array.from(document.querySelectorAll('#doc-table tbody tr:not([hidden])'))"
+    total = page.evaluate(f"{rows}.length")
+    assert total == 11
+    for value, text in options:
+        page.evaluate(f"(function(){{var s={select};s.value={json.dumps(value)};"
+                      "s.dispatchEvent(new Event('change'));})()")
+        shown = page.evaluate(f"{rows}.map(r => r.getAttribute('data-{key}').split('|'))")
+        expected = int(re.search(r"（(\d+)）$", text).group(1))  # type: ignore[union-attr]
+        assert len(shown) == expected, (value, text, shown)
+        assert 0 < len(shown) < total, (value, text)
+        assert all(value in have for have in shown), (value, shown)
     assert page.errors() == []
 
 
