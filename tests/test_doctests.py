@@ -15,6 +15,7 @@ MODULES = (
     "policykg.graph.sparql",
     "policykg.loaders.jurisdictions",
     "policykg.loaders.numerals",
+    "policykg.viz.render",
     "policykg.viz.site",
 )
 

@@ -116,6 +116,8 @@ SLICES: dict[str, dict[str, Any]] = {
 _LABEL_MAX = 18
 _TASK_LABEL_MAX = 10
 _TOOLTIP_MAX = 400
+#: a task's text in its tooltip (thousands of tasks: the page's weight); its document has it all
+_TASK_TOOLTIP_MAX = 160
 
 
 @cache
@@ -162,7 +164,8 @@ def _tooltip(
 ) -> str:
     """Return the plain-text tooltip of one node (vis-network shows strings as text)."""
     label = str(attrs.get("label") or node_id)
-    head = _short(str(attrs.get("title") or label), _TOOLTIP_MAX)
+    head = _short(str(attrs.get("title") or label),
+                  _TASK_TOOLTIP_MAX if kind == "task" else _TOOLTIP_MAX)
     rows: list[tuple[str, Any]] = []
     if kind in ("policy", "external_policy"):
         doc_kind = str(attrs.get("doc_kind", ""))
@@ -475,6 +478,142 @@ def graph_legend(*graphs: nx.Graph[Any]) -> list[tuple[str, str, str]]:
     return legend(kinds, relations, doc_kinds=doc_kinds, levels=levels)
 
 
+#: the first picture is laid out here, not by physics in the page, up to this many nodes
+LAYOUT_MAX = 400
+#: canvas units per √node of the precomputed layout's side (labels are drawn at 12–22 units);
+#: agencies alone sit in dense cliques with large dots, so spread them more
+_LAYOUT_SPREAD = 70.0
+_LAYOUT_SPREADS: dict[str, float] = {"coresponsibility": 150.0}
+
+
+def _weight(vis: Mapping[str, Any], degree: int) -> float:
+    """A node's importance, as the page ranks it (``view.js``: value first, then links)."""
+    return float(vis.get("value") or 0) * 1000 + degree
+
+
+def initial_slice(
+    graph: nx.Graph[Any], ids: Mapping[Hashable, str],
+    vis_nodes: Mapping[str, Mapping[str, Any]], sliced: Mapping[str, Any] | None,
+) -> tuple[list[str], str]:
+    """The node ids a dense view opens on, and the jurisdiction of that slice (``*``: any).
+
+    The busiest nodes of the slice's kinds, in the jurisdiction of the busiest agency when the
+    slice ranks agencies (one connected community), with their neighbours if it says so.
+    """
+    degree = {ids[n]: d for n, d in graph.degree()}
+    ranked = sorted(vis_nodes, key=lambda i: (-_weight(vis_nodes[i], degree[i]),
+                                              str(vis_nodes[i].get("label", ""))))
+    if not sliced:
+        return ranked, "*"
+    kinds = list(sliced["kinds"])
+    jurisdiction = "*"
+    if "agency" in kinds:
+        top = next((i for i in ranked if vis_nodes[i].get("kind") == "agency"), None)
+        jurisdiction = str(vis_nodes[top].get("jurisdiction") or "") if top else "*"
+    primary = [i for i in ranked if vis_nodes[i].get("kind") in kinds
+               and (jurisdiction == "*" or str(vis_nodes[i].get("jurisdiction") or "")
+                    == jurisdiction)]
+    size = int(sliced["sizes"][0])
+    if size > 0:
+        primary = primary[:size]
+    keep = dict.fromkeys(primary)
+    if sliced.get("neighbours"):
+        by_id = {v: k for k, v in ids.items()}
+        for i in primary:
+            keep.update(dict.fromkeys(ids[m] for m in nx_neighbours(graph, by_id[i])))
+    return list(keep), jurisdiction
+
+
+def _page_ids(graph: nx.Graph[Any]) -> dict[Hashable, str]:
+    """Node → its id on the page: its string less the folders all ids share (IRIs' namespace).
+
+    >>> import networkx as nx
+    >>> g = nx.Graph([("https://w3id.org/policykg/agency/ndrc", "https://w3id.org/policykg/task/t1")])
+    >>> sorted(_page_ids(g).values())
+    ['agency/ndrc', 'task/t1']
+    """
+    ids = {node: str(node) for node in graph.nodes}
+    if len(ids) < 2:
+        return ids
+    lo, hi = min(ids.values()), max(ids.values())  # their common start is everyone's
+    n = next((i for i, (a, b) in enumerate(zip(lo, hi, strict=False)) if a != b), len(lo))
+    cut = lo.rfind("/", 0, n) + 1  # whole folders only: "…/agency/nd" + "rc" would read badly
+    short = {node: text[cut:] for node, text in ids.items()}
+    return ids if "" in short.values() else short
+
+
+def nx_neighbours(graph: nx.Graph[Any], node: Hashable) -> list[Hashable]:
+    """Every node linked to ``node``, either way."""
+    if graph.is_directed():
+        return [*graph.successors(node), *graph.predecessors(node)]  # type: ignore[attr-defined]
+    return list(graph.neighbors(node))
+
+
+def precomputed_layout(
+    graph: nx.Graph[Any], ids: Mapping[Hashable, str], first: list[str],
+    vis_nodes: Mapping[str, Mapping[str, Any]], view: str = "",
+) -> dict[str, list[int]]:
+    """Positions (canvas units) of the nodes ``first`` (page ids) for the first paint, or ``{}``.
+
+    A seeded Fruchterman–Reingold layout (networkx, numpy) of the slice, scaled so that the
+    picture grows with the node count as vis-network's force layout would: the page draws it
+    at once instead of running physics while the reader waits.
+    """
+    if not 1 < len(first) <= LAYOUT_MAX:
+        return {}
+    import networkx as nx
+
+    wanted = set(first)
+    sub: nx.Graph[str] = nx.Graph()
+    sub.add_nodes_from(sorted(wanted))
+    sub.add_edges_from(sorted((ids[u], ids[v]) for u, v in graph.edges()
+                              if ids[u] in wanted and ids[v] in wanted and u != v))
+    pos = nx.spring_layout(sub, seed=7, iterations=80, weight=None)
+    spread = _LAYOUT_SPREADS.get(view, _LAYOUT_SPREAD) * len(first) ** 0.5
+    order = sorted(pos)
+    xy = _separate([[float(pos[i][0]) * spread, float(pos[i][1]) * spread] for i in order],
+                   _radii([vis_nodes[i] for i in order]))
+    return {i: [round(x), round(y)] for i, (x, y) in zip(order, xy, strict=True)}
+
+
+def _radii(nodes: list[Mapping[str, Any]]) -> list[float]:
+    """Each node's drawn radius (canvas units), as vis-network scales ``value`` over them."""
+    values = [float(n["value"]) for n in nodes if n.get("value") is not None]
+    low, high = (min(values), max(values)) if values else (0.0, 0.0)
+    lo_size, hi_size = 8.0, 40.0  # _options: nodes.scaling min and max
+    out = []
+    for n in nodes:
+        if n.get("value") is None:
+            out.append(float(n.get("size") or 10))
+        else:
+            share = 0.5 if high == low else (float(n["value"]) - low) / (high - low)
+            out.append(lo_size + share * (hi_size - lo_size))
+    return out
+
+
+def _separate(xy: list[list[float]], radii: list[float], gap: float = 6.0,
+              rounds: int = 60) -> list[list[float]]:
+    """Push apart nodes whose shapes overlap (the layout knows points, not sizes)."""
+    import numpy as np
+
+    p = np.array(xy, dtype=float)
+    r = np.array(radii, dtype=float)
+    need = r[:, None] + r[None, :] + gap
+    np.fill_diagonal(need, 0.0)
+    for _ in range(rounds):
+        d = p[:, None, :] - p[None, :, :]
+        dist = np.sqrt((d ** 2).sum(axis=2))
+        short = np.clip(need - dist, 0.0, None)
+        np.fill_diagonal(short, 0.0)
+        if not short.any():
+            break
+        # coincident points part along a fixed direction
+        unit = np.where(dist[:, :, None] > 1e-9, d / np.maximum(dist, 1e-9)[:, :, None],
+                        np.array([1.0, 0.0]))
+        p += (unit * (short / 2)[:, :, None]).sum(axis=1)
+    return [[float(x), float(y)] for x, y in p]
+
+
 def render(graph: nx.Graph[Any], view: str, *, title: str, index_href: str | None = None) -> str:
     """Render ``graph`` as the self-contained HTML page of ``view``.
 
@@ -498,7 +637,7 @@ def render(graph: nx.Graph[Any], view: str, *, title: str, index_href: str | Non
         raise ValueError(f"unknown view {view!r}; expected one of {', '.join(VIEWS)}")
     n_nodes = graph.number_of_nodes()
     large = n_nodes > _LARGE
-    ids = {node: str(node) for node in graph.nodes}
+    ids = _page_ids(graph)
     if len(set(ids.values())) != len(ids):
         raise GraphError(f"{view}: two nodes have the same string id")
     unknown = Counter(
@@ -546,6 +685,13 @@ def render(graph: nx.Graph[Any], view: str, *, title: str, index_href: str | Non
 
     page = net.generate_html(name=f"{view}.html")
     sliced = SLICES.get(view) if n_nodes > SLICE_MIN else None
+    first: list[str] = []
+    jurisdiction = "*"
+    positions: dict[str, list[int]] = {}
+    if view != "tree" and n_nodes > 0:
+        vis_nodes = {str(n["id"]): n for n in net.nodes}
+        first, jurisdiction = initial_slice(graph, ids, vis_nodes, sliced)
+        positions = precomputed_layout(graph, ids, first, vis_nodes, view)
     view_json = {
         "name": view,
         "physics": view != "tree" and n_nodes > 0,
@@ -555,6 +701,11 @@ def render(graph: nx.Graph[Any], view: str, *, title: str, index_href: str | Non
         "treeOpenAll": TREE_OPEN_ALL,
         "slice": sliced,
         "iterations": opts["physics"].get("stabilization", {}).get("iterations", 300),
+        # the first picture: its nodes (null: every node), their jurisdiction and, when it is
+        # small enough, their positions, so the page opens without running physics
+        "initial": first if sliced else None,
+        "jurisdiction": jurisdiction,
+        "positions": positions or None,
     }
     nav = f'<a href="{html.escape(index_href)}">← 总览</a>' if index_href else ""
     fills = {
@@ -566,6 +717,8 @@ def render(graph: nx.Graph[Any], view: str, *, title: str, index_href: str | Non
         "PKG_LEGEND": legend_html(graph_legend(graph)),
         "PKG_CSS": page_css(),
         "PKG_VIEW": _script_json(view_json),
+        # UTF-8, not pyvis's \\u escapes: a third of the bytes for Chinese text
+        "PKG_DATA": _script_json({"nodes": net.nodes, "edges": net.edges}),
         "PKG_VIS_JS": SOURCE_MAP.sub("", _asset("vis-network.min.js")),
         "PKG_APP_JS": _asset("view.js"),
     }

@@ -146,6 +146,12 @@ def test_a_few_thousand_nodes_settle(
         assert shown == page.evaluate("window.PKG_VISIBLE.size")
         assert 20 < shown < 500
         assert page.evaluate("window.PKG_NETWORK.physics.options.enabled") is False
+        if view == "responsibility":  # drawn where render.py laid it out: no physics at paint
+            preset = page.evaluate("JSON.parse(document.getElementById('pkg-view')"
+                                   ".textContent).positions")
+            drawn = page.evaluate("window.PKG_NETWORK.getPositions()")
+            assert set(drawn) == set(preset)
+            assert all([round(drawn[i]["x"]), round(drawn[i]["y"])] == preset[i] for i in preset)
         assert_drawn(page.screenshot("#pkg-network canvas"))
         assert page.errors() == []
 

@@ -248,6 +248,36 @@ def test_large_graphs_drop_smoothing_and_improved_layout() -> None:
     assert len(_block(page, "pkg-data")["nodes"]) == 601
 
 
+def test_a_dense_view_opens_on_a_slice_laid_out_without_overlaps() -> None:
+    from policykg.viz.render import LAYOUT_MAX
+
+    graph: nx.DiGraph[str] = nx.DiGraph()
+    for a in range(40):  # 40 agencies, in two jurisdictions, with 1–40 tasks each
+        graph.add_node(f"https://w3id.org/policykg/agency/a{a}", kind="agency", label=f"部门{a}",
+                       tasks=a + 1, jurisdiction="浙江省" if a % 2 else "江西省")
+        for t in range(a + 1):
+            task = f"https://w3id.org/policykg/task/a{a}-t{t}"
+            graph.add_node(task, kind="task", label=f"任务{t}")
+            graph.add_edge(f"https://w3id.org/policykg/agency/a{a}", task, relation="lead")
+    page = render(graph, "responsibility", title="谁负责")
+    view = _block(page, "pkg-view")
+    nodes = _nodes(page)
+    assert "agency/a39" in nodes  # ids less their shared namespace
+    # the slice: the five busiest agencies of the busiest one's jurisdiction, with their tasks
+    assert view["jurisdiction"] == "浙江省"
+    agencies = [i for i in view["initial"] if nodes[i]["kind"] == "agency"]
+    assert agencies == ["agency/a39", "agency/a37", "agency/a35", "agency/a33", "agency/a31"]
+    assert len(view["initial"]) == 5 + 40 + 38 + 36 + 34 + 32 <= LAYOUT_MAX
+    positions = view["positions"]
+    assert set(positions) == set(view["initial"])
+    # no two shapes overlap: a task's square (5) never sits on another shape
+    points = [(positions[i], 5 if nodes[i]["kind"] == "task" else 8) for i in positions]
+    for k, ((x1, y1), r1) in enumerate(points):
+        for (x2, y2), r2 in points[k + 1:]:
+            assert (x1 - x2) ** 2 + (y1 - y2) ** 2 >= (r1 + r2) ** 2
+    assert render(graph, "responsibility", title="谁负责") == page  # the same page every time
+
+
 def _png(width: int, height: int, pixel: Callable[[int, int], bytes]) -> bytes:
     """Encode an RGB PNG, rows alternating filter 0 (none) and 1 (sub)."""
     raw = bytearray()

@@ -12,8 +12,12 @@
  */
 (function () {
   "use strict";
+  // performance marks (read by bench.site): data parsed, network made, laid out, ready
+  function mark(name) { if (window.performance && performance.mark) { performance.mark(name); } }
+  mark("pkg-start");
   function readJson(id) { return JSON.parse(document.getElementById(id).textContent); }
   var data = readJson("pkg-data");
+  mark("pkg-parsed");
   var options = readJson("pkg-options");
   var view = readJson("pkg-view");
   window.PKG_NODES = data.nodes;
@@ -65,11 +69,10 @@
   var sliceSize = slice ? slice.sizes[0] : 0;
   // An agency slice opens on one jurisdiction: the busiest agency's ("" for national bodies),
   // so that the first picture is one connected community; "*" is every jurisdiction.
-  var sliceJurisdiction = "*";
-  if (slice && slice.kinds.indexOf("agency") >= 0) {
-    var top = ranked.find(function (n) { return n.kind === "agency"; });
-    sliceJurisdiction = top ? (top.jurisdiction || "") : "*";
-  }
+  // render.py chose it (view.jurisdiction, view.initial) and, for a small enough slice, laid
+  // it out (view.positions): the first picture is drawn without running physics.
+  var sliceJurisdiction = view.jurisdiction === undefined ? "*" : view.jurisdiction;
+  var preset = view.positions || null;
   function sliceSet() {
     if (!slice) { return null; }
     var primary = ranked.filter(function (n) {
@@ -85,7 +88,14 @@
     });
     return keep;
   }
-  var visible = isTree ? treeInitial() : sliceSet();  // null: every node
+  var visible = isTree ? treeInitial() : view.initial ? new Set(view.initial) : sliceSet();
+  if (preset) {  // null above: every node
+    data.nodes.forEach(function (n) {
+      var p = preset[n.id];
+      if (p) { n.x = p[0]; n.y = p[1]; }
+    });
+    options.physics = Object.assign({}, options.physics, { enabled: false });
+  }
   window.PKG_VISIBLE = visible;
 
   function shownLabel(n) {
@@ -105,6 +115,7 @@
   var container = document.getElementById("pkg-network");
   var network = new vis.Network(container, { nodes: nodeView, edges: edgeView }, options);
   window.PKG_NETWORK = network;
+  mark("pkg-network");
 
   // --- legibility: every drawn label at MIN_FONT px or more, none overlapping -------------------
   function shownIds() { return nodeView.getIds(); }
@@ -192,13 +203,16 @@
       if (id !== undefined) { focus(id, false); }
     }
     window.PKG_READY = true;
+    mark("pkg-ready");
     document.body.setAttribute("data-ready", "1");
   }
   var progress = document.getElementById("pkg-progress");
   var firstLayout = true;  // the network stabilises on creation; later layouts ask for it
   function settle(then) {
     // Stabilise what is shown once, then freeze: physics on thousands of nodes never settles.
-    if (!view.physics) {
+    // A preset first picture is drawn as laid out.
+    if (!view.physics || (firstLayout && preset)) {
+      firstLayout = false;
       network.once("afterDrawing", function () { then(); });
       network.redraw();
       return;
@@ -218,6 +232,7 @@
   }
   function arrange(anchor, done) {
     settle(function () {
+      mark("pkg-laid-out");
       restoreLabels();
       network.once("afterDrawing", function () {
         declutter();
