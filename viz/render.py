@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import json
 import logging
+import math
 import re
 from collections import Counter, deque
 from collections.abc import Hashable, Mapping
@@ -480,10 +481,9 @@ def graph_legend(*graphs: nx.Graph[Any]) -> list[tuple[str, str, str]]:
 
 #: the first picture is laid out here, not by physics in the page, up to this many nodes
 LAYOUT_MAX = 400
-#: canvas units per √node of the precomputed layout's side (labels are drawn at 12–22 units);
+#: the median edge of the precomputed layout, in canvas units (labels are drawn at 12–22);
 #: agencies alone sit in dense cliques with large dots, so spread them more
-_LAYOUT_SPREAD = 70.0
-_LAYOUT_SPREADS: dict[str, float] = {"coresponsibility": 150.0}
+_EDGE_LENGTH: dict[str, float] = {"": 200.0}
 
 
 def _weight(vis: Mapping[str, Any], degree: int) -> float:
@@ -555,9 +555,9 @@ def precomputed_layout(
 ) -> dict[str, list[int]]:
     """Positions (canvas units) of the nodes ``first`` (page ids) for the first paint, or ``{}``.
 
-    A seeded Fruchterman–Reingold layout (networkx, numpy) of the slice, scaled so that the
-    picture grows with the node count as vis-network's force layout would: the page draws it
-    at once instead of running physics while the reader waits.
+    A seeded ForceAtlas2 layout (networkx, numpy) of the slice, scaled to a set median edge
+    length, then shapes pushed apart: the page draws it at once instead of running physics
+    while the reader waits.
     """
     if not 1 < len(first) <= LAYOUT_MAX:
         return {}
@@ -568,10 +568,13 @@ def precomputed_layout(
     sub.add_nodes_from(sorted(wanted))
     sub.add_edges_from(sorted((ids[u], ids[v]) for u, v in graph.edges()
                               if ids[u] in wanted and ids[v] in wanted and u != v))
-    pos = nx.spring_layout(sub, seed=7, iterations=80, weight=None)
-    spread = _LAYOUT_SPREADS.get(view, _LAYOUT_SPREAD) * len(first) ** 0.5
+    # ForceAtlas2, as the page's physics: a node repels by its degree, so hubs stand apart
+    pos = nx.forceatlas2_layout(sub, seed=7, max_iter=100)
     order = sorted(pos)
-    xy = _separate([[float(pos[i][0]) * spread, float(pos[i][1]) * spread] for i in order],
+    lengths = sorted(math.dist(pos[u], pos[v]) for u, v in sub.edges())
+    median = lengths[len(lengths) // 2] if lengths else 0.0
+    scale = _EDGE_LENGTH.get(view, _EDGE_LENGTH[""]) / median if median > 0 else 1.0
+    xy = _separate([[float(pos[i][0]) * scale, float(pos[i][1]) * scale] for i in order],
                    _radii([vis_nodes[i] for i in order]))
     return {i: [round(x), round(y)] for i, (x, y) in zip(order, xy, strict=True)}
 
