@@ -386,12 +386,7 @@ def read_file(f: InputFile) -> LoadedDocuments:
     while True:
         kept = _without(cleaned, repeats)
         docs, found, doc_lines, unexplained = _file_documents(kept)
-        # a repeat is whole documents printed again: its first copy starts a document and
-        # ends one (a title printed twice, or two equal table rows, is not)
-        starts = {d.start_line for d in docs}
-        ends = {d.end_line for d in docs}
-        held = [r for r in repeats if cleaned.lines[r.first].number in starts
-                and cleaned.lines[r.start - 1].number in ends]
+        held = [r for r in repeats if _is_document_again(r, cleaned.lines, docs)]
         if len(held) == len(repeats):
             break
         repeats = held
@@ -406,6 +401,21 @@ def read_file(f: InputFile) -> LoadedDocuments:
         page_lines={cleaned.file: cleaned.page_lines} if cleaned.page_lines else {})
     return dataclasses.replace(loaded, problems=tuple(loaded.with_pages(
         [*read_problems, *_repeat_problems(cleaned, repeats), *found])))
+
+
+def _is_document_again(r: Repeat, lines: Sequence[SourceLine], docs: Sequence[Document]) -> bool:
+    """Whether a repeated block is a document printed again, not a title printed twice or
+    two equal table rows.
+
+    Its first copy starts a document, and ends one or holds the start of one of its sections
+    (a policy printed twice and then another one that the loaders read as one document).
+    """
+    first, last = lines[r.first].number, lines[r.start - 1].number
+    doc = next((d for d in docs if d.start_line == first), None)
+    if doc is None:
+        return False
+    return any(d.end_line == last for d in docs) or any(
+        first < s.start_line <= last for s in doc.sections)
 
 
 def _file_documents(cleaned: CleanedLines) -> tuple[list[Document], list[Problem], int,

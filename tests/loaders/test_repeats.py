@@ -81,6 +81,21 @@ def test_a_notice_and_its_annex_printed_twice_are_one_repeat(fixtures_dir: Path,
         "document repeated in this file: lines 15-28 repeat lines 1-14"]
 
 
+def test_a_policy_printed_twice_then_another_policy(fixtures_dir: Path,
+                                                    tmp_path: Path) -> None:
+    # the loaders read 国发〔2021〕4号 and 宁政发〔2021〕39号 run together as one document; the
+    # repeat is still found: its first copy starts that document and holds its sections
+    folder = fixtures_dir / "loader_folder"
+    a = (folder / "01-guofa-2021-4.txt").read_text(encoding="utf-8")
+    b = (folder / "02-ningzhengfa-2021-39.txt").read_text(encoding="utf-8")
+    loaded = _load(tmp_path, a + a + b)
+    assert [p.message for p in loaded.problems if p.code == "L006"] == [
+        "document repeated in this file: lines 17-32 repeat lines 1-16"]
+    assert loaded.documents[0].start_line == 1
+    (s,) = loaded.summaries
+    assert (s.total_lines, s.repeated_lines, _accounted(s)) == (41, 16, 41)
+
+
 def test_a_title_printed_twice_is_not_a_repeated_document(fixtures_dir: Path,
                                                           tmp_path: Path) -> None:
     # as 140 包头, 17 and 39 of the dev corpus print their two-line title twice on page 1
