@@ -330,7 +330,8 @@ class LineView:
     """One source line as the loaders see it (``policykg text``).
 
     ``status`` is "" for a kept line, "blank", or the furniture kind of a removed line
-    (``page_artifact`` for a text file's page footer); ``cut`` is a page number cut off a
+    (``page_artifact`` for a text file's page footer; ``api.text`` adds "repeated" for a line
+    of a document printed again, L006); ``cut`` is a page number cut off a
     kept line; ``text`` is what the loaders keep (the printed line for a removed one).
     """
 

@@ -276,17 +276,30 @@ def _rows(corpus: Corpus, kind: str) -> list[dict[str, Any]]:
 def text(file: str | os.PathLike[str], *, kept: bool = False,
          all: bool = False) -> list[LineView]:
     """A ``.txt`` or ``.pdf`` file's lines as the loaders see them: page, number, text, and
-    what the loaders make of each (kept, blank, page furniture …).
+    what the loaders make of each (kept, blank, page furniture, repeated …).
 
     Args:
         file: the file.
         kept: only the lines the loaders keep.
         all: blank lines too.
     """
-    from policykg.loaders.source import list_lines
+    import dataclasses
 
+    from policykg.loaders.documents import read_file
+    from policykg.loaders.source import InputFile, list_lines
+
+    path = Path(file)
+    views = list_lines(path)
+    try:  # a document printed again in the file: the loaders drop its later copies (L006)
+        problems = read_file(InputFile(path=path, source_file=path.name)).problems
+    except InputError:  # not a policy: its lines are still shown
+        problems = ()
+    repeated = {n for p in problems if p.code == Errors.L006.code
+                for n in range(p.span.start_line, p.span.end_line + 1)}
+    views = [dataclasses.replace(v, status="repeated") if not v.status and v.number in repeated
+             else v for v in views]
     return [
-        v for v in list_lines(Path(file))
+        v for v in views
         if (all or v.status != "blank") and not (kept and v.status and v.status != "blank")
     ]
 

@@ -134,3 +134,14 @@ def test_tandem_repeats_need_a_whole_block_right_after_itself() -> None:
     # a near-copy: compared once per block length, not once per line
     near = [str(i) for i in range(3000)]
     assert find_tandem_repeats(near + near[:-1] + ["end"]) == []
+
+
+def test_text_shows_the_repeated_lines(fixtures_dir: Path, tmp_path: Path) -> None:
+    from policykg import api
+
+    path = tmp_path / "twice.txt"
+    path.write_text(_notice(fixtures_dir) * 2, encoding="utf-8")
+    views = api.text(path)
+    assert [v.status for v in views] == [""] * 16 + ["repeated"] * 16
+    assert views[16].text == "关于加快建立健全绿色低碳循环发展经济体系的指导意见"
+    assert [v.number for v in api.text(path, kept=True)] == list(range(1, 17))
