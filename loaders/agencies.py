@@ -124,6 +124,13 @@ class Registry:
             self._bureaus = load_bureaus()
         return self._bureaus
 
+    def forget_made(self) -> None:
+        """Drop the agencies made so far (templates, open world): what the next document
+        names is made from its own words, whatever this process read before."""
+        self._open.clear()
+        if self._bureaus is not None:
+            self._bureaus.forget_made()
+
     def made(self) -> tuple[Agency, ...]:
         """The agencies made from templates or the open world so far, sorted by id."""
         made = dict(self.bureaus.made) if self._bureaus is not None else {}

@@ -137,6 +137,10 @@ class Bureaus:
     def __len__(self) -> int:
         return len(self.bureaus)
 
+    def forget_made(self) -> None:
+        """Drop the agencies made so far (``Registry.forget_made``)."""
+        self._made.clear()
+
     @property
     def made(self) -> Mapping[str, Agency]:
         """The agencies made so far, by id."""

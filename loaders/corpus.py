@@ -241,6 +241,9 @@ def extract(docs: Sequence[Document], source: Path | None = None) -> list[Extrac
     if source is not None and source.suffix.lower() == ".pdf" and docs:
         tables = pdf_tables(source, label_roles())  # once per file (or chunk of it)
     for doc in docs:
+        # each document's agencies are made from its own words: the records of a file must
+        # not depend on what this process (a pool worker, an earlier build) read before
+        reg.forget_made()
         issuer_ids, issuer_problems = resolve_issuers(doc, reg)
         doc = dataclasses.replace(doc, issuer_ids=tuple(issuer_ids))
         rows: list[TableRow] = []
@@ -424,6 +427,9 @@ def _named_agencies(named: Sequence[str],
     ``agencies.select_agencies``), also finding those made while extracting a file (from
     templates or the open world, here, in a worker or in an earlier build)."""
     reg = registry()
+    # the agencies this process made while extracting are not looked at: each file's own
+    # (in ``parts``) are, the same whether it was read here, in a worker or from the cache
+    reg.forget_made()
     made = {a.id: a for p in parts if not isinstance(p, BuildSummary) for a in p.corpus.agencies}
     made_names = {a.name: a for a in made.values()}
 
