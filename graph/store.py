@@ -4,6 +4,9 @@ Layout (ARCHITECTURE.md); no other module spells these names::
 
     manifest.json   records/ (policykg.recordio)   graph.nt   oxigraph/   tree.json
     cache/<key>.json                  per-input-file records, reused by the next build
+    cache/<key>.nt                    one document's N-Triples lines (graph.incremental)
+    graph-state.json                  which batch each document has, counted shared lines
+    validation.json                   the graph's SHACL results (kept for unchanged nodes)
 
 Beside the store ``S`` in its parent folder: ``.S.lock`` (the writer lock, kept),
 ``.S.new-<pid>`` (a build in progress), ``.S.nt-<pid>`` (its sorted N-Triples before they
@@ -46,13 +49,16 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CACHE",
+    "GRAPH_STATE",
     "MANIFEST",
     "NTRIPLES",
     "OXIGRAPH",
     "STORE_FORMAT",
     "SWAP_STEPS",
     "TREE",
+    "VALIDATION",
     "OpenStore",
+    "batch_lines",
     "cache_get",
     "check_store",
     "check_target",
@@ -63,6 +69,7 @@ __all__ = [
     "ntriples_path",
     "open_store",
     "oxigraph_location",
+    "read_json",
     "read_manifest",
     "read_tree",
     "records_dir",
@@ -80,6 +87,8 @@ NTRIPLES: Final = "graph.nt"
 OXIGRAPH: Final = "oxigraph"
 TREE: Final = "tree.json"
 CACHE: Final = "cache"
+GRAPH_STATE: Final = "graph-state.json"
+VALIDATION: Final = "validation.json"
 
 #: The points of ``write_store`` where ``$POLICYKG_TEST_PAUSE_AT`` can stop a process (the
 #: crash-consistency test kills it there): each write into the new folder, then each step
@@ -281,8 +290,11 @@ def recover(store_dir: Path, *, locked: bool = False) -> list[str]:
             return []  # a writer is at work: its folders are not stale
         news, olds = _siblings(path, "new"), _siblings(path, "old")
     try:
-        for stale in _siblings(path, "nt"):  # a build's N-Triples before it moved in
-            stale.unlink(missing_ok=True)
+        for stale in _siblings(path, "nt"):  # a build's N-Triples before they moved in
+            if stale.is_dir():
+                shutil.rmtree(stale, ignore_errors=True)
+            else:
+                stale.unlink(missing_ok=True)
         return _recover(path, news, olds)
     finally:
         if fd is not None:
@@ -383,6 +395,27 @@ def cache_get(store_dir: Path, key: str) -> Any | None:
         return None
     except (OSError, UnicodeDecodeError, ValueError) as e:
         logger.warning("%s: damaged cache entry, reading the input again (%s)", path, e)
+        return None
+
+
+def batch_lines(store_dir: Path, key: str) -> list[str] | None:
+    """One document's cached N-Triples lines; None if absent or unreadable."""
+    path = Path(store_dir) / CACHE / f"{key}.nt"
+    try:
+        return path.read_text(encoding="utf-8").splitlines(keepends=True)
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def read_json(store_dir: Path, name: str) -> Any | None:
+    """A JSON file of the store (``GRAPH_STATE``, ``VALIDATION``); None if absent or damaged."""
+    path = Path(store_dir) / name
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError, ValueError) as e:
+        logger.warning("%s: unreadable, the next change rebuilds it (%s)", path, e)
         return None
 
 
@@ -564,6 +597,9 @@ def write_store(
     files: Sequence[Mapping[str, Any]] = (),
     cache: Mapping[str, Any] = {},
     extra: Mapping[str, Any] = {},
+    batches: Mapping[str, str | Path | None] = {},
+    delta: Any = None,
+    state: Mapping[str, Any] = {},
 ) -> Path:
     """Write records, graph and Oxigraph store into ``store_dir``, swapped in atomically.
 
@@ -583,6 +619,11 @@ def write_store(
         cache: per-file cache entries to keep: key → JSON-ready data, or None to keep the
             current store's entry of that key.
         extra: further manifest fields.
+        batches: per-document N-Triples cache entries: key → the lines as text, a file
+            moved in, or None to keep the current store's entry of that key.
+        delta: a ``graph.incremental.Delta``: the Oxigraph store is then the current one
+            with the delta applied (``graph`` must be the merged N-Triples file).
+        state: further JSON files of the store by name (``GRAPH_STATE``, ``VALIDATION``).
 
     Returns:
         ``store_dir``.
@@ -594,7 +635,7 @@ def write_store(
     with lock_store(store_dir) as path:
         _check_target(path)
         triples = _write_new(path, corpus, graph, sector_tags, tree_json, summary, inputs,
-                             ntriples, files, cache, extra)
+                             ntriples, files, cache, extra, batches, delta, state)
     logger.info("wrote store %s: %d triples", path, triples)
     return Path(store_dir)
 
@@ -604,6 +645,8 @@ def _write_new(
     sector_tags: Iterable[SectorTag],
     tree_json: Any, summary: Any, inputs: Sequence[str], ntriples: str | None,
     files: Sequence[Mapping[str, Any]], cache: Mapping[str, Any], extra: Mapping[str, Any],
+    batches: Mapping[str, str | Path | None] = {}, delta: Any = None,
+    state: Mapping[str, Any] = {},
 ) -> int:
     """Build the new folder and swap it in; return the number of triples."""
     new = _sibling(path, f"new-{os.getpid()}")
@@ -624,12 +667,20 @@ def _write_new(
                 ntriples = sorted_ntriples(graph)
             _plain(new / NTRIPLES, ntriples)
         _step("ntriples")
-        triples = load_oxigraph(new / NTRIPLES, new / OXIGRAPH)
+        if delta is not None:
+            from policykg.graph.incremental import apply_to_oxigraph
+
+            apply_to_oxigraph(path / OXIGRAPH, new / OXIGRAPH, delta)
+            triples = (new / NTRIPLES).read_bytes().count(b"\n")
+        else:
+            triples = load_oxigraph(new / NTRIPLES, new / OXIGRAPH)
         _step("oxigraph")
         if tree_json is not None:
             _plain(new / TREE, json.dumps(tree_json, ensure_ascii=False, indent=1) + "\n")
+        for name, data in sorted(state.items()):
+            _plain(new / name, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
         _step("tree")
-        _write_cache(path, new, cache)
+        _write_cache(path, new, cache, batches)
         _step("cache")
         manifest = {
             "format": STORE_FORMAT,
@@ -661,22 +712,31 @@ def _plain(path: Path, text: str) -> None:
         f.write(text)
 
 
-def _write_cache(current: Path, new: Path, cache: Mapping[str, Any]) -> None:
-    """Write the new per-file cache entries; link the kept ones from the current store."""
-    if not cache:
+def _write_cache(current: Path, new: Path, cache: Mapping[str, Any],
+                 batches: Mapping[str, str | Path | None] = {}) -> None:
+    """Write the new cache entries (per file, per document's triples); link the kept ones
+    from the current store."""
+    if not cache and not batches:
         return
     folder = new / CACHE
     folder.mkdir()
-    for key, data in sorted(cache.items()):
-        target = folder / f"{key}.json"
-        if data is None:
-            source = current / CACHE / f"{key}.json"
+    entries: list[tuple[str, str | Path | None]] = [
+        (f"{key}.json", None if data is None else
+         json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+        for key, data in cache.items()]
+    entries += [(f"{key}.nt", text) for key, text in batches.items()]
+    for name, text in sorted(entries, key=lambda e: e[0]):
+        target = folder / name
+        if isinstance(text, Path):
+            os.replace(text, target)
+        elif text is None:
+            source = current / CACHE / name
             try:
                 os.link(source, target)  # entries never change once written: share them
             except OSError:
                 shutil.copyfile(source, target)
         else:
-            _plain(target, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+            _plain(target, text)
 
 
 def records_dir(store_dir: Path) -> Path:

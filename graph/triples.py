@@ -24,7 +24,7 @@ import os
 import re
 import tempfile
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path, PurePath
@@ -630,11 +630,13 @@ def document_batch(
 
 
 def corpus_batches(
-    corpus: Corpus, sector_tags: Iterable[SectorTag] | None = None, tree: _TreeLike | None = None
+    corpus: Corpus, sector_tags: Iterable[SectorTag] | None = None, tree: _TreeLike | None = None,
+    *, only: Container[str] | None = None,
 ) -> Iterator[tuple[str, list[str]]]:
     """``(key, lines)`` per document (key = doc id), then ``#shared`` (agencies, tree, sectors).
 
     Records whose document is missing from the corpus come in a batch keyed ``#orphans``.
+    ``only``: the ids of the documents whose batches are wanted (the shared ones always are).
     """
     tags = tuple(sector_tags or ()) or corpus.sectors
     known = {doc.id for doc in corpus.documents}
@@ -662,9 +664,11 @@ def corpus_batches(
             by_owner[found].append(tag)
     context = BatchContext.of(corpus.agencies)
     for doc in corpus.documents:
-        yield doc.id, document_batch(doc, tasks.pop(doc.id, ()), targets.pop(doc.id, ()),
-                                     citations.pop(doc.id, ()), by_owner.pop(doc.id, ()),
-                                     context)
+        doc_tasks, doc_targets = tasks.pop(doc.id, ()), targets.pop(doc.id, ())
+        doc_citations, doc_tags = citations.pop(doc.id, ()), by_owner.pop(doc.id, ())
+        if only is None or doc.id in only:
+            yield doc.id, document_batch(doc, doc_tasks, doc_targets, doc_citations, doc_tags,
+                                         context)
     if tasks or targets or citations:
         yield orphans, document_batch(None, tasks.pop(orphans, ()), targets.pop(orphans, ()),
                                       citations.pop(orphans, ()), by_owner.pop(orphans, ()),

@@ -39,6 +39,9 @@ __all__ = [
     "ValidationReport",
     "Violation",
     "load_shapes",
+    "merge_report",
+    "report_from_json",
+    "report_to_json",
     "validate",
     "validate_changed",
 ]
@@ -507,3 +510,41 @@ def validate_changed(
                 context.append(line if line.endswith("\n") else line + "\n")
     data = sorted({*(line if line.endswith("\n") else line + "\n" for line in changed), *context})
     return validate(data, strict=strict, focus={s[1:-1] for s in subjects})
+
+
+def report_to_json(report: ValidationReport) -> dict[str, Any]:
+    """The results of a report as JSON-ready data (what a store keeps in validation.json)."""
+    def row(v: Violation) -> dict[str, Any]:
+        return {"focus": v.focus, "path": v.path, "value": v.value, "message": v.message,
+                "shape": v.shape, "severity": v.severity,
+                "span": None if v.span is None else
+                [v.span.file, v.span.start_line, v.span.end_line]}
+
+    return {"violations": [row(v) for v in report.violations],
+            "warnings": [row(v) for v in report.warnings]}
+
+
+def report_from_json(data: Any) -> tuple[Violation, ...] | None:
+    """The results ``report_to_json`` wrote; None if the data is not such a report."""
+    try:
+        rows = [*data["violations"], *data["warnings"]]
+        return tuple(
+            Violation(focus=r["focus"], path=r["path"], value=r["value"], message=r["message"],
+                      shape=r["shape"], severity=r["severity"],
+                      span=None if r["span"] is None else Span(
+                          file=r["span"][0], start_line=r["span"][1], end_line=r["span"][2]))
+            for r in rows)
+    except (KeyError, TypeError, IndexError):
+        return None
+
+
+def merge_report(kept: Iterable[Violation], new: ValidationReport) -> ValidationReport:
+    """The report of a whole graph from the results kept for unchanged nodes and the report
+    of the changed ones (``validate_changed``)."""
+    found = sorted({*kept, *new.violations, *new.warnings},
+                   key=lambda v: (v.focus, v.path or "", v.message, v.value or "", v.shape))
+    violations = tuple(v for v in found if v.severity == "Violation")
+    warnings = tuple(v for v in found if v.severity != "Violation")
+    return ValidationReport(conforms=not violations,
+                            results_text=_report_text(violations, warnings),
+                            violations=violations, warnings=warnings)

@@ -12,6 +12,7 @@ import hashlib
 import logging
 import multiprocessing
 import os
+import shutil
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -419,9 +420,16 @@ def _store_update(
     required: bool = False, progress: Progress | None = None,
 ) -> BuildResult:
     """Build ``files`` (cached records reused) and swap the result into ``store``."""
-    from policykg.graph.store import has_store, ntriples_path, read_manifest, write_store
+    from policykg.graph.store import (
+        GRAPH_STATE,
+        VALIDATION,
+        has_store,
+        ntriples_path,
+        read_manifest,
+        write_store,
+    )
     from policykg.graph.tree import tree_to_json
-    from policykg.graph.triples import corpus_lines, write_sorted
+    from policykg.graph.validate import report_to_json
     from policykg.loaders.corpus import assemble
 
     timings: dict[str, float] = {}
@@ -435,17 +443,21 @@ def _store_update(
     old = read_manifest(store) if has_store(store) else None
     t1 = time.perf_counter()
     nt = store.with_name(f".{store.name}.nt-{os.getpid()}")
+    spool = store.with_name(f".{store.name}.nt-{os.getpid()}.d")
     try:
-        # the triples go straight from the records to a sorted N-Triples file (streamed per
-        # document, sorted in bounded runs), validated, then moved into the store
-        write_sorted(corpus_lines(corpus, corpus.sectors, tree), nt)
+        keys = _batch_keys(corpus, files, version)
+        graph = None if old is None or keys is None else _graph_delta(store, corpus, tree,
+                                                                       keys, nt)
+        if graph is None:
+            # the triples go straight from the records to a sorted N-Triples file (streamed
+            # per document, sorted in bounded runs), validated, then moved into the store;
+            # each document's lines are kept in the cache for the next add or remove
+            graph = _graph_full(corpus, tree, keys, nt, spool)
         t2 = time.perf_counter()
         timings["rdf"] = t2 - t1
         report = None
         if validate:
-            from policykg.graph.validate import validate as shacl_validate
-
-            report = shacl_validate(nt)
+            report = _validate(store, old, graph, nt)
             timings["validate"] = time.perf_counter() - t2
         conforms = None if report is None else report.conforms
         if conforms is False and old is not None and old.get("conforms") is not False \
@@ -470,14 +482,269 @@ def _store_update(
                    for f, p in zip(files, read, strict=True) if not isinstance(p, BuildSummary)},
             extra={"extractor": version, "validated": validate, "conforms": conforms,
                    "excluded": sorted(exclude)},
+            batches=graph.batches, delta=graph.delta,
+            state={GRAPH_STATE: graph.state,
+                   **({VALIDATION: report_to_json(report)} if report is not None else {})},
         )
         timings["store"] = time.perf_counter() - t3
     finally:
         nt.unlink(missing_ok=True)
+        shutil.rmtree(spool, ignore_errors=True)
     manifest = read_manifest(store)
     return BuildResult(corpus=corpus, tree=tree, ntriples=ntriples_path(store),
                        validation=report, timings=timings, reread=reread, stored=True,
                        manifest=manifest, triples=int(manifest["counts"]["triples"]))
+
+
+# --- the graph of a store: whole, or the old one changed by the documents whose lines changed
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Graph:
+    """The new graph (sorted in the ``nt`` file) and what the store keeps of it.
+
+    ``batches``: cache entries of the documents' lines (key → file to move in, or None to
+    keep the old store's); ``state``: ``graph-state.json``; ``delta``: the change from the
+    old graph (None: the graph was made whole); ``changed``: the lines of the batches made
+    anew (what an incremental validation looks at); ``lines``: the new graph's sorted
+    lines when it was made by a delta.
+    """
+
+    batches: dict[str, Path | None]
+    state: dict[str, Any]
+    delta: Any = None
+    changed: tuple[str, ...] = ()
+    lines: list[bytes] = dataclasses.field(default_factory=list)
+
+
+def _graph_version(version: str) -> str:
+    """What cached triples depend on besides the records: the extractor version and the
+    code and data of ``graph/`` and ``ontology/``."""
+    digest = hashlib.sha256(version.encode("utf-8"))
+    for folder in ("graph", "ontology"):
+        root = (_PACKAGE / folder).resolve()
+        for path in sorted(p for p in root.rglob("*")
+                           if p.is_file() and "__pycache__" not in p.parts):
+            digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
+            digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def _batch_keys(corpus: Corpus, files: Sequence[_InputFile], version: str) -> dict[str, str] | None:
+    """Each document's batch key: its file's cache key and everything the assembly of the
+    corpus gives it (id, inferred values, citations, agencies its tasks name).
+
+    None when a document's file is not known (its lines are then not cached).
+    """
+    from policykg.graph.triples import BatchContext
+
+    graph_version = _graph_version(version)
+    file_keys = {f.name: f.key for f in files}
+    cites: dict[str, list[Any]] = {}
+    for c in corpus.citations:
+        cites.setdefault(c.doc_id, []).append(c)
+    named: dict[str, set[str]] = {}
+    for t in corpus.tasks:
+        named.setdefault(t.doc_id, set()).update(t.lead, t.participants)
+    ids = BatchContext.of(corpus.agencies).agency_ids
+    keys: dict[str, str] = {}
+    for doc in corpus.documents:
+        file_key = file_keys.get(doc.source_file or "")
+        if file_key is None:
+            return None
+        agencies = [(n, ids.get(n)) for n in sorted(named.get(doc.id, ()))]
+        text = (f"{graph_version}\0{file_key}\0{doc.id}\0{doc.inferred!r}\0"
+                f"{doc.notice_of!r}\0{doc.attached_to!r}\0{cites.get(doc.id, [])!r}\0"
+                f"{agencies!r}")
+        keys[doc.id] = hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+    return keys
+
+
+def _text_key(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def _graph_full(corpus: Corpus, tree: TreeNode, keys: Mapping[str, str] | None, nt: Path,
+                spool: Path) -> _Graph:
+    """Write the whole graph to ``nt``; spool each document's lines to a cache entry."""
+    from pathlib import PurePath
+
+    from policykg.graph.incremental import counted
+    from policykg.graph.triples import corpus_batches, write_sorted
+
+    by_id = {d.id: d for d in corpus.documents}
+    spool.mkdir()
+    batches: dict[str, Path | None] = {}
+    entries: dict[str, list[str]] = {}
+    shared: set[str] = set()
+    counts: dict[str, int] = {}
+
+    def lines() -> Iterator[str]:
+        for doc_id, batch in corpus_batches(corpus, corpus.sectors, tree):
+            unique = sorted(set(batch))
+            key = keys.get(doc_id) if keys is not None else None
+            if key is None:
+                shared.update(unique)
+            else:
+                path = spool / key
+                path.write_text("".join(unique), encoding="utf-8")
+                batches[key] = path
+                entries[doc_id] = [key, PurePath(by_id[doc_id].file).name]
+                for line in unique:
+                    if counted(line):
+                        counts[line] = counts.get(line, 0) + 1
+            yield from unique
+
+    write_sorted(lines(), nt)
+    if keys is None:
+        return _Graph(batches={}, state={})
+    for line in shared:
+        if counted(line):
+            counts[line] = counts.get(line, 0) + 1
+    return _Graph(batches=batches, state=_state(entries, sorted(shared), counts, spool, batches))
+
+
+def _state(entries: Mapping[str, list[str]], shared: list[str], counts: Mapping[str, int],
+           spool: Path, batches: dict[str, Path | None]) -> dict[str, Any]:
+    """``graph-state.json``: each document's batch key and file, the shared lines' entry,
+    the counted lines over all batches, shared ones included (``graph.incremental``)."""
+    text = "".join(shared)
+    key = _text_key(text)
+    path = spool / key
+    path.write_text(text, encoding="utf-8")
+    batches[key] = path
+    return {"batches": dict(sorted(entries.items())), "shared": key,
+            "counts": dict(sorted((k, v) for k, v in counts.items() if v > 0))}
+
+
+def _graph_delta(store: Path, corpus: Corpus, tree: TreeNode, keys: Mapping[str, str],
+                 nt: Path) -> _Graph | None:
+    """The store's graph changed by the documents whose batch key is new; None when the
+    store keeps no usable state (then the graph is made whole)."""
+    from pathlib import PurePath
+
+    from policykg.graph.incremental import counted, kept_shared, merge_graph
+    from policykg.graph.store import GRAPH_STATE, batch_lines, read_json
+    from policykg.graph.triples import corpus_batches
+
+    state = read_json(store, GRAPH_STATE)
+    if not isinstance(state, dict) or not isinstance(state.get("batches"), dict) \
+            or not isinstance(state.get("counts"), dict):
+        return None
+    old_entries: dict[str, list[str]] = state["batches"]
+    old_keys = {e[0] for e in old_entries.values()}
+    new_keys = set(keys.values())
+    todo = {doc_id for doc_id, key in keys.items() if key not in old_keys}
+    # the batches that went: their lines, and the counted lines they gave
+    gone_lines: set[str] = set()
+    counts: dict[str, int] = dict(state["counts"])
+    files_touched: set[str] = set()
+    for key, file in old_entries.values():
+        if key in new_keys:
+            continue
+        lines = batch_lines(store, key)
+        if lines is None:
+            return None
+        gone_lines.update(lines)
+        files_touched.add(file)
+        for line in lines:
+            if counted(line):
+                counts[line] -= 1
+    old_shared = batch_lines(store, str(state.get("shared")))
+    if old_shared is None:
+        return None
+    for line in old_shared:
+        if counted(line):
+            counts[line] -= 1
+    gone_lines.update(old_shared)
+    # the batches made anew
+    spool_texts: dict[str, str] = {}
+    entries: dict[str, list[str]] = {}
+    by_id = {d.id: d for d in corpus.documents}
+    new_lines: set[str] = set()
+    changed: list[str] = []
+    shared: set[str] = set()
+    for doc_id, batch in corpus_batches(corpus, corpus.sectors, tree, only=todo):
+        unique = sorted(set(batch))
+        changed += unique
+        new_lines.update(unique)
+        if doc_id in keys:
+            spool_texts[keys[doc_id]] = "".join(unique)
+            files_touched.add(PurePath(by_id[doc_id].file).name)
+            for line in unique:
+                if counted(line):
+                    counts[line] = counts.get(line, 0) + 1
+        else:
+            shared.update(unique)
+    for line in shared:
+        if counted(line):
+            counts[line] = counts.get(line, 0) + 1
+    # a span's lines stay while a remaining document of its file gives them
+    span_lines: set[str] = set()
+    for doc in corpus.documents:
+        if doc.id not in todo and PurePath(doc.file).name in files_touched:
+            lines = batch_lines(store, keys[doc.id])
+            if lines is None:
+                return None
+            span_lines.update(lines)
+    candidates = gone_lines - new_lines
+    leaving = candidates - kept_shared(candidates, counts, span_lines)
+    delta, merged = merge_graph(store / "graph.nt", leaving, new_lines, nt)
+    for doc in corpus.documents:
+        entries[doc.id] = [keys[doc.id], PurePath(doc.file).name]
+    batches: dict[str, Path | None] = {
+        key: None for key in new_keys if key not in spool_texts}
+    spool = nt.with_name(nt.name + ".d")
+    spool.mkdir()
+    for key, text in spool_texts.items():
+        (spool / key).write_text(text, encoding="utf-8")
+        batches[key] = spool / key
+    new_state = _state(entries, sorted(shared), counts, spool, batches)
+    return _Graph(batches=batches, state=new_state, delta=delta, changed=tuple(changed),
+                  lines=merged)
+
+
+def _validate(store: Path, old: Mapping[str, Any] | None, graph: _Graph,
+              nt: Path) -> ValidationReport:
+    """SHACL over the new graph: whole, or only the changed batches (with the nodes they
+    name) when the old store's results can be kept for the rest."""
+    from policykg.graph.store import VALIDATION, read_json
+    from policykg.graph.validate import merge_report, report_from_json, validate
+
+    previous = None
+    if graph.delta is not None and old is not None and old.get("validated"):
+        previous = report_from_json(read_json(store, VALIDATION))
+    if previous is None:
+        return validate(nt)
+    from policykg.graph.incremental import about
+
+    wanted: set[str] = set()
+    for line in graph.changed:
+        wanted.add(line[: line.find(" ")])
+        obj = _object(line)
+        if obj is not None:
+            wanted.add(obj)
+    # the nodes the changed lines name, and the nodes those link to (a shape checks the
+    # class of a value): every line about them, so each focus node sees what a full
+    # validation shows it
+    context = about(graph.lines, wanted)
+    further = {_object(line) for line in context} - wanted
+    context += about(graph.lines, {n for n in further if n is not None})
+    subjects = {line[1:line.find(">")] for line in graph.changed}
+    fresh = validate(sorted({*graph.changed, *context}), focus=subjects)
+    seen = {node[1:-1] for node in wanted}
+    # the results of unchanged nodes are kept, but not of nodes with no triple left
+    kept = [v for v in previous if v.focus not in seen
+            and about(graph.lines, [f"<{v.focus}>"])]
+    return merge_report(kept, fresh)
+
+
+def _object(line: str) -> str | None:
+    """The object IRI of an N-Triples line (``<…>``), or None for a literal."""
+    first = line.find(" ")
+    rest = line[first + 1:]
+    obj = rest[rest.find(" ") + 1:]
+    return obj[: obj.find(">") + 1] if obj.startswith("<") else None
 
 
 def build_store(
@@ -525,7 +792,9 @@ def add_to_store(
     """Add (or replace, by file name) input files in an existing store.
 
     The store's other files come from its cache, so their originals are not needed;
-    citations are resolved again over all documents.
+    citations are resolved again over all documents.  Each new file takes its place by
+    name among the store's, as in a build of one folder; only the documents whose triples
+    change get new ones (``_graph_delta``).
 
     Raises:
         StoreError: no store, a store without cache for this version, or a writer at work.
@@ -541,7 +810,7 @@ def add_to_store(
         inputs, added = _inputs_for(paths, version)
         names = {f.name for f in added}
         kept = [f for f in _manifest_files(store, manifest) if f.name not in names]
-        return _store_update(store, inputs, [*kept, *added], version, validate=validate,
+        return _store_update(store, inputs, _in_order(kept, added), version, validate=validate,
                              jobs=jobs or default_jobs(), allow_invalid=allow_invalid,
                              exclude=manifest.get("excluded", []), required=True,
                              progress=progress)
@@ -586,6 +855,16 @@ def remove_from_store(
         return _store_update(store, InputFiles(files=()), kept, version, validate=validate,
                              jobs=1, allow_invalid=allow_invalid, exclude=sorted(excluded),
                              required=True)
+
+
+def _in_order(kept: Sequence[_InputFile], added: Sequence[_InputFile]) -> list[_InputFile]:
+    """The store's files with the added ones where a build of one folder holding them all
+    reads them (by name), so that ``add`` gives the store that build gives."""
+    out = list(kept)
+    for f in added:
+        at = next((i for i, k in enumerate(out) if k.name > f.name), len(out))
+        out.insert(at, f)
+    return out
 
 
 def _entries(manifest: Mapping[str, Any]) -> Any:
