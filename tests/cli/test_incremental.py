@@ -1,0 +1,157 @@
+"""``add`` and ``remove`` are incremental and give the store a cold build gives.
+
+Build A+B and build A then add B must agree byte for byte (sorted N-Triples, records, tree,
+manifest, the validation results); so must build A+B then remove B and build A.  Only the
+documents whose triples change get new ones, and the incremental validation gives what a
+full validation of the new graph gives.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from policykg.graph.validate import report_to_json, validate
+
+Run = Callable[..., tuple[int, str, str]]
+
+FIXTURES = Path(__file__).resolve().parents[1] / "data" / "fixtures"
+SITE = FIXTURES / "site_corpus"
+#: the "1" (中发〔2021〕36号): 03, 04 and 08 cite it, the tree hangs from it
+ONE = "01-zhongfa-2021-36"
+PDF = FIXTURES / "pdf" / "gansu_energy_saving_p1_p5.pdf"
+FOLDER = FIXTURES / "loader_folder"
+
+
+def _files(store: Path) -> dict[str, bytes]:
+    """Every file of a store that a cold build determines (the Oxigraph folder aside)."""
+    out = {p.relative_to(store).as_posix(): p.read_bytes()
+           for p in sorted(store.rglob("*")) if p.is_file() and "oxigraph" not in p.parts}
+    assert {"graph.nt", "records/corpus.json", "graph-state.json"} <= set(out)
+    return out
+
+
+def _same(a: Path, b: Path) -> None:
+    fa, fb = _files(a), _files(b)
+    assert sorted(fa) == sorted(fb)
+    for name in fa:
+        assert fa[name] == fb[name], name
+
+
+def _folder(tmp_path: Path, name: str, sources: list[Path]) -> Path:
+    folder = tmp_path / name
+    folder.mkdir()
+    for src in sources:
+        shutil.copy(src, folder / src.name)
+    return folder
+
+
+def _triples(store: Path) -> list[str]:
+    import pyoxigraph
+
+    from policykg.graph.triples import _t, _term
+
+    ox = pyoxigraph.Store.read_only(str(store / "oxigraph"))
+    return sorted(_t(_term(q.subject), _term(q.predicate), _term(q.object)) for q in ox)
+
+
+def _count_batches(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    import policykg.graph.triples as triples
+
+    made: list[str] = []
+    real = triples.document_batch
+
+    def counting(doc: Any, *args: Any, **kwargs: Any) -> list[str]:
+        made.append("#" if doc is None else doc.id)
+        return real(doc, *args, **kwargs)
+
+    monkeypatch.setattr(triples, "document_batch", counting)
+    return made
+
+
+@pytest.mark.parametrize("added", [f"{ONE}.txt", "10-ningxia-buildings.txt"])
+def test_add_gives_the_store_a_build_of_all_gives(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, added: str
+) -> None:
+    sources = sorted(SITE.glob("*.txt"))
+    full = tmp_path / "full"
+    assert run("build", "--store", full, _folder(tmp_path, "all", sources))[0] == 0
+    part = tmp_path / "part"
+    rest = [s for s in sources if s.name != added]
+    assert run("build", "--store", part, _folder(tmp_path, "rest", rest))[0] == 0
+    before = json.loads((part / "graph-state.json").read_text("utf-8"))["batches"]
+    made = _count_batches(monkeypatch)
+    code, _, err = run("add", "--store", part, SITE / added)
+    assert code == 0, err
+    _same(full, part)
+    # only the new document and those whose citations now find it got new triples
+    after = json.loads((part / "graph-state.json").read_text("utf-8"))["batches"]
+    changed = sorted(d for d in after if before.get(d) != after[d])
+    assert sorted(d for d in made if d != "#") == changed
+    assert len(changed) < len(after)
+    if added.startswith(ONE):
+        assert changed == ["01-zhongfa-2021-36", "03-buildings-peak", "04-zhejiang-one",
+                           "08-jiangxi-one"]
+    # the Oxigraph store, changed by the delta, holds what a bulk load of the build holds
+    assert _triples(part) == _triples(full)
+    # and the incremental validation is a full one's
+    report = validate(part / "graph.nt")
+    assert json.loads((part / "validation.json").read_text("utf-8")) == report_to_json(report)
+
+
+def test_remove_gives_the_store_a_build_without_it_gives(run: Run, tmp_path: Path) -> None:
+    sources = sorted(SITE.glob("*.txt"))
+    full = tmp_path / "full"
+    assert run("build", "--store", full, _folder(tmp_path, "all", sources))[0] == 0
+    rest = tmp_path / "rest"
+    assert run("build", "--store", rest,
+               _folder(tmp_path, "rest-in", [s for s in sources if s.stem != ONE]))[0] == 0
+    code, _, err = run("remove", "--store", full, ONE)
+    assert code == 0, err
+    _same(rest, full)
+    assert _triples(full) == _triples(rest)
+
+
+def test_add_of_a_pdf_and_a_second_file_in_one_command(run: Run, tmp_path: Path) -> None:
+    sources = [*sorted(FOLDER.glob("*.txt")), PDF]
+    full = tmp_path / "full"
+    assert run("build", "--store", full, _folder(tmp_path, "all", sources))[0] == 0
+    part = tmp_path / "part"
+    assert run("build", "--store", part, _folder(tmp_path, "one", sources[1:2]))[0] == 0
+    code, _, err = run("add", "--store", part, sources[0], PDF)
+    assert code == 0, err
+    _same(full, part)
+
+
+def test_a_violation_kept_for_an_unchanged_document(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import policykg.graph.triples as triples
+
+    title = "<http://data.europa.eu/eli/ontology#title>"
+    real = triples.document_batch
+
+    def untitled(doc: Any, *args: Any, **kwargs: Any) -> list[str]:
+        lines = real(doc, *args, **kwargs)
+        if doc is not None and doc.id == "09-yufubanfa-2022-79":
+            return [line for line in lines if not (line.startswith("<https://w3id.org/"
+                    "policykg/doc/09-") and title in line)]
+        return lines
+
+    monkeypatch.setattr(triples, "document_batch", untitled)
+    sources = sorted(SITE.glob("*.txt"))
+    part = tmp_path / "part"
+    rest = _folder(tmp_path, "rest", [s for s in sources if s.stem != ONE])
+    code, _, _ = run("build", "--store", part, rest)
+    assert code == 1  # 09 has no title: a violation
+    code, _, _ = run("add", "--store", part, SITE / f"{ONE}.txt")
+    assert code == 1
+    kept = json.loads((part / "validation.json").read_text("utf-8"))
+    assert [v["focus"].rsplit("/", 1)[1] for v in kept["violations"]] == [
+        "09-yufubanfa-2022-79"]
+    assert kept == report_to_json(validate(part / "graph.nt"))
