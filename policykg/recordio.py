@@ -68,9 +68,24 @@ INDEX: Final = "index.json"
 _T = TypeVar("_T")
 
 
+_PLAIN: Final = frozenset({str, int, float, bool, type(None)})
+#: The field names of each record type met (``dataclasses.fields`` is slow to ask each time).
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
 def _encode(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    # dispatch on the exact type first: a store's records are over a million values, and
+    # is_dataclass/isinstance on each took most of the time of writing them
+    tp = type(value)
+    if tp in _PLAIN:
+        return value
+    if tp is tuple or tp is list:
+        return [_encode(v) for v in value]
+    names = _FIELDS.get(tp)
+    if names is None and dataclasses.is_dataclass(value) and not isinstance(value, type):
+        names = _FIELDS[tp] = tuple(f.name for f in dataclasses.fields(value))
+    if names is not None:
+        return {name: _encode(getattr(value, name)) for name in names}
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, tuple | list):
@@ -291,7 +306,8 @@ def write_records(
             _dump_corpus(corpus, f)
             f.write("\n")
         with (out / INDEX).open("w", encoding="utf-8", newline="\n") as f:
-            json.dump(index_to_json(corpus), f, ensure_ascii=False, separators=(",", ":"))
+            # dumps, not dump: only a one-shot encode runs in C (json.dump is pure Python)
+            f.write(json.dumps(index_to_json(corpus), ensure_ascii=False, separators=(",", ":")))
             f.write("\n")
         rows = {
             "documents": (d.to_json() for d in corpus.documents),
