@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import hashlib
 import logging
 import multiprocessing
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from policykg.errors import InputError, StoreError
-from policykg.records import BuildSummary, Corpus, Document
+from policykg.records import BuildSummary, Corpus, Document, SectorTag
 
 if TYPE_CHECKING:
     import rdflib
@@ -203,13 +204,16 @@ def build(paths: Sequence[Path], *, validate: bool = True, progress: Progress | 
                        timings=timings, triples=text.count("\n"))
 
 
-def _sectors_tree(corpus: Corpus, timings: dict[str, float]) -> tuple[Corpus, TreeNode]:
-    """Tag sectors and place the documents in the "1+N" tree."""
+def _sectors_tree(corpus: Corpus, timings: dict[str, float],
+                  tagged: Callable[[Corpus], Sequence[SectorTag]] | None = None,
+                  ) -> tuple[Corpus, TreeNode]:
+    """Tag sectors (by ``tagged``, default ``tag_sectors``) and place the documents in the
+    "1+N" tree."""
     from policykg.graph.sectors import tag_sectors
     from policykg.graph.tree import build_tree
 
     t0 = time.perf_counter()
-    tags = tuple(tag_sectors(corpus))
+    tags = tuple((tagged or tag_sectors)(corpus))
     corpus = dataclasses.replace(corpus, sectors=tags)
     placed = tree_corpus(corpus)
     tree = build_tree(placed, tags, jurisdiction_parents=jurisdiction_parents(placed))
@@ -425,6 +429,7 @@ def _store_update(
         VALIDATION,
         has_store,
         ntriples_path,
+        read_json,
         read_manifest,
         write_store,
     )
@@ -439,20 +444,24 @@ def _store_update(
     reread = tuple(f.name for f in files if f.key not in cached)
     corpus = assemble(parts, exclude=set(exclude))
     timings["parse_extract"] = time.perf_counter() - t0
-    corpus, tree = _sectors_tree(corpus, timings)
     old = read_manifest(store) if has_store(store) else None
+    old_state = read_json(store, GRAPH_STATE) if old is not None else None
+    sectors = _SectorCache(old_state, files, version)
+    corpus, tree = _sectors_tree(corpus, timings, sectors.tag)
     t1 = time.perf_counter()
     nt = store.with_name(f".{store.name}.nt-{os.getpid()}")
     spool = store.with_name(f".{store.name}.nt-{os.getpid()}.d")
     try:
         keys = _batch_keys(corpus, files, version)
-        graph = None if old is None or keys is None else _graph_delta(store, corpus, tree,
-                                                                       keys, nt)
+        graph = None if old is None or keys is None else _graph_delta(store, old_state, corpus,
+                                                                       tree, keys, nt)
         if graph is None:
             # the triples go straight from the records to a sorted N-Triples file (streamed
             # per document, sorted in bounded runs), validated, then moved into the store;
             # each document's lines are kept in the cache for the next add or remove
             graph = _graph_full(corpus, tree, keys, nt, spool)
+        if graph.state:
+            graph.state["sectors"] = sectors.state
         t2 = time.perf_counter()
         timings["rdf"] = t2 - t1
         report = None
@@ -517,6 +526,61 @@ class _Graph:
     lines: list[bytes] = dataclasses.field(default_factory=list)
 
 
+class _SectorCache:
+    """Sector tags per document (its own, its tasks' and targets'), kept in
+    ``graph-state.json`` under a key of its file and id: only new documents are tagged."""
+
+    def __init__(self, old_state: Any, files: Sequence[_InputFile], version: str) -> None:
+        old = old_state.get("sectors") if isinstance(old_state, dict) else None
+        self.old: dict[str, Any] = old if isinstance(old, dict) else {}
+        self.file_keys = {f.name: f.key for f in files}
+        self.graph_version = _graph_version(version)
+        self.state: dict[str, Any] = {}
+
+    def _key(self, doc: Document) -> str | None:
+        file_key = self.file_keys.get(doc.source_file or "")
+        if file_key is None:
+            return None
+        return _text_key(f"{self.graph_version}\0{file_key}\0{doc.id}")
+
+    def tag(self, corpus: Corpus) -> list[SectorTag]:
+        """``tag_sectors(corpus)``, with the cached tags of known documents."""
+        from policykg.graph.sectors import load_sectors, tag_document, tag_text
+
+        sectors = load_sectors()
+        tasks: dict[str, list[Any]] = {}
+        for task in corpus.tasks:
+            tasks.setdefault(task.doc_id, []).append(task)
+        targets: dict[str, list[Any]] = {}
+        for target in corpus.targets:
+            targets.setdefault(target.doc_id, []).append(target)
+        by_subject: dict[str, list[SectorTag]] = {}
+        for doc in corpus.documents:
+            key = self._key(doc)
+            entry = self.old.get(doc.id)
+            if key is not None and isinstance(entry, list) and entry[0] == key:
+                found = {subject: [SectorTag(subject_id=subject, sector=sector,
+                                             terms=tuple(terms)) for sector, terms in rows]
+                         for subject, rows in entry[1].items()}
+            else:
+                found = {doc.id: tag_document(doc, sectors)}
+                for task in tasks.get(doc.id, ()):
+                    found[task.id] = tag_text(task.id, task.text, sectors)
+                for target in targets.get(doc.id, ()):
+                    found[target.id] = tag_text(target.id, target.indicator, sectors)
+            by_subject.update(found)
+            if key is not None:
+                self.state[doc.id] = [key, {subject: [[t.sector, list(t.terms)] for t in tags]
+                                            for subject, tags in found.items()}]
+        out = list(by_subject.get(doc.id, ()) for doc in corpus.documents)
+        out += [by_subject[t.id] if t.id in by_subject else tag_text(t.id, t.text, sectors)
+                for t in corpus.tasks]
+        out += [by_subject[t.id] if t.id in by_subject else tag_text(t.id, t.indicator, sectors)
+                for t in corpus.targets]
+        return [tag for tags in out for tag in tags]
+
+
+@functools.cache
 def _graph_version(version: str) -> str:
     """What cached triples depend on besides the records: the extractor version and the
     code and data of ``graph/`` and ``ontology/``."""
@@ -617,17 +681,16 @@ def _state(entries: Mapping[str, list[str]], shared: list[str], counts: Mapping[
             "counts": dict(sorted((k, v) for k, v in counts.items() if v > 0))}
 
 
-def _graph_delta(store: Path, corpus: Corpus, tree: TreeNode, keys: Mapping[str, str],
-                 nt: Path) -> _Graph | None:
+def _graph_delta(store: Path, state: Any, corpus: Corpus, tree: TreeNode,
+                 keys: Mapping[str, str], nt: Path) -> _Graph | None:
     """The store's graph changed by the documents whose batch key is new; None when the
     store keeps no usable state (then the graph is made whole)."""
     from pathlib import PurePath
 
     from policykg.graph.incremental import counted, kept_shared, merge_graph
-    from policykg.graph.store import GRAPH_STATE, batch_lines, read_json
+    from policykg.graph.store import batch_lines
     from policykg.graph.triples import corpus_batches
 
-    state = read_json(store, GRAPH_STATE)
     if not isinstance(state, dict) or not isinstance(state.get("batches"), dict) \
             or not isinstance(state.get("counts"), dict):
         return None
