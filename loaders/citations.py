@@ -14,7 +14,7 @@ import re
 import tomllib
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 
@@ -24,11 +24,14 @@ from policykg.records import Citation, DocKind, Document, Paragraph, Problem, Re
 __all__ = [
     "DOC_NUMBER",
     "TITLE_MENTION",
+    "DocCitations",
     "ShortTitle",
+    "document_keys",
     "external_id",
     "find_citations",
     "normalise_doc_number",
     "normalise_title",
+    "resolve_citations",
     "short_titles",
 ]
 
@@ -319,6 +322,9 @@ class _Index:
     near_key: dict[str, dict[str, Document]] = field(default_factory=dict)
     # a covering notice's id -> the one document it publishes (citations resolve to that)
     published: dict[str, Document] = field(default_factory=dict)
+    # what the document being read looked up: title keys, keys matched fuzzily, numbers
+    log: tuple[set[str], set[str], set[str]] = field(
+        default_factory=lambda: (set(), set(), set()))
 
     @classmethod
     def build(cls, documents: Sequence[Document]) -> _Index:
@@ -349,6 +355,7 @@ class _Index:
         line 10321 "关于强化能效约束…" is 8678 "关于严格能效约束…".
         """
         keys = _keys(title)
+        self.log[0].update(keys)
         seen: dict[str, Document] = {}
         for key in keys:
             for doc in self.by_key.get(key, ()):
@@ -359,6 +366,7 @@ class _Index:
         near: dict[str, Document] = {}
         for key in keys:
             if len(key) >= _FUZZY_MIN:
+                self.log[1].add(key)
                 near.update(self._near(key))
         return self._published(_choose(list(near.values()), title, citing), citing)
 
@@ -375,6 +383,7 @@ class _Index:
 
     def resolve_number(self, number: str, citing: Document) -> Document | None:
         """Return the document with a 发文字号, as seen from ``citing``, or None."""
+        self.log[2].add(normalise_doc_number(number))
         found = self.by_number.get(normalise_doc_number(number), [])
         return self._published(_choose(found, number, citing), citing)
 
@@ -630,6 +639,33 @@ def _number_mentions(
         yield _citation(doc, para.line_at(m.start("number")), m.group("number"), cited, relation)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DocCitations:
+    """One document's citations and C001 problems (before ``_one_title_per_external``),
+    with what resolving them looked up, so a change of the corpus re-reads only the
+    documents whose citations it can change (``may_change``)."""
+
+    citations: tuple[Citation, ...]
+    problems: tuple[Problem, ...]
+    keys: frozenset[str]
+    near: frozenset[str]
+    numbers: frozenset[str]
+
+    def may_change(self, keys: Iterable[str], numbers: Iterable[str]) -> bool:
+        """Whether documents with these title keys and 发文字号 (``document_keys``), come
+        into the corpus or gone from it, can change what this document cites."""
+        keys = set(keys)
+        if self.keys & keys or self.numbers & set(numbers):
+            return True
+        return any(abs(len(a) - len(b)) <= _FUZZY_EDITS and _within(a, b)
+                   for a in self.near for b in keys)
+
+
+def document_keys(doc: Document) -> tuple[set[str], set[str]]:
+    """The title keys and normalised 发文字号 other documents' citations find ``doc`` by."""
+    return _keys(doc.title), {normalise_doc_number(doc.doc_number)} if doc.doc_number else set()
+
+
 def find_citations(documents: Sequence[Document]) -> tuple[list[Citation], list[Problem]]:
     """Return every policy citation of the documents, resolved where possible.
 
@@ -639,19 +675,36 @@ def find_citations(documents: Sequence[Document]) -> tuple[list[Citation], list[
     Returns:
         Citations in document and text order, and C001 problems for bare short titles.
     """
+    citations, problems, _ = resolve_citations(documents)
+    return citations, problems
+
+
+def resolve_citations(
+    documents: Sequence[Document],
+    known: Callable[[Document], DocCitations | None] | None = None,
+) -> tuple[list[Citation], list[Problem], dict[str, DocCitations]]:
+    """``find_citations``, with each document's own results too; ``known(doc)`` gives a
+    document's results from an earlier run when they still hold (None: read it)."""
     index = _Index.build(documents)
-    citations: list[Citation] = []
-    problems: list[Problem] = []
+    per_doc: dict[str, DocCitations] = {}
     for doc in documents:
-        for item in _doc_citations(doc, index):
-            if isinstance(item, Citation):
-                citations.append(item)
-            else:
-                problems.append(item)
+        found = known(doc) if known is not None else None
+        if found is None:
+            for logged in index.log:
+                logged.clear()
+            items = list(_doc_citations(doc, index))
+            found = DocCitations(
+                citations=tuple(i for i in items if isinstance(i, Citation)),
+                problems=tuple(i for i in items if isinstance(i, Problem)),
+                keys=frozenset(index.log[0]), near=frozenset(index.log[1]),
+                numbers=frozenset(index.log[2]))
+        per_doc[doc.id] = found
+    citations = [c for found in per_doc.values() for c in found.citations]
+    problems = [p for found in per_doc.values() for p in found.problems]
     citations = _one_title_per_external(citations)
     logger.info(
         "%d citations, %d resolved in the corpus",
         len(citations),
         sum(c.cited_doc_id is not None for c in citations),
     )
-    return citations, problems
+    return citations, problems, per_doc

@@ -15,7 +15,7 @@ import gc
 import hashlib
 import logging
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,6 +25,7 @@ from policykg.loaders.source import InputFile, Progress
 from policykg.records import (
     Agency,
     BuildSummary,
+    Citation,
     Corpus,
     Document,
     LeadBasis,
@@ -362,7 +363,9 @@ def _renamed_parts(
 
 
 def assemble(parts: Sequence[FileRecords | BuildSummary], *,
-             exclude: Collection[str] = ()) -> Corpus:
+             exclude: Collection[str] = (),
+             cite: Callable[[Sequence[Document]], tuple[list[Citation], list[Problem]]]
+             | None = None) -> Corpus:
     """Gather the records of every file (in input order) into one ``Corpus``.
 
     Document ids are made unique across files (``-2``, ``-3``… in input order), the same
@@ -373,6 +376,8 @@ def assemble(parts: Sequence[FileRecords | BuildSummary], *,
         parts: per input file in order, its ``FileRecords``, or the ``BuildSummary`` of a
             file not read (ignored or skipped), kept for the line account.
         exclude: ids of documents to leave out (``policykg remove``).
+        cite: what finds the citations (default ``citations.find_citations``; a store
+            change passes one that reuses the documents' earlier results).
     """
     from policykg.loaders.citations import find_citations
     from policykg.loaders.documents import LoadedDocuments, find_repeats
@@ -400,7 +405,7 @@ def assemble(parts: Sequence[FileRecords | BuildSummary], *,
         summaries += part.corpus.summary
         if part.page_lines:
             page_lines.update((s.file, part.page_lines) for s in part.corpus.summary)
-    citations, citation_problems = find_citations(documents)
+    citations, citation_problems = (cite or find_citations)(documents)
     # a 文号 or date the document does not print, as the documents citing it print it
     documents = infer_metadata(documents, citations)
     pages = LoadedDocuments(documents=(), page_lines=page_lines)

@@ -442,10 +442,11 @@ def _store_update(
     cached = _cached_parts(store, files, required=required)
     parts = _load_parts(inputs, files, cached, jobs, progress)
     reread = tuple(f.name for f in files if f.key not in cached)
-    corpus = assemble(parts, exclude=set(exclude))
-    timings["parse_extract"] = time.perf_counter() - t0
     old = read_manifest(store) if has_store(store) else None
     old_state = read_json(store, GRAPH_STATE) if old is not None else None
+    cites = _CitationCache(old_state, files)
+    corpus = assemble(parts, exclude=set(exclude), cite=cites.cite)
+    timings["parse_extract"] = time.perf_counter() - t0
     sectors = _SectorCache(old_state, files, version)
     corpus, tree = _sectors_tree(corpus, timings, sectors.tag)
     t1 = time.perf_counter()
@@ -462,6 +463,7 @@ def _store_update(
             graph = _graph_full(corpus, tree, keys, nt, spool)
         if graph.state:
             graph.state["sectors"] = sectors.state
+            graph.state["citations"] = cites.state
         t2 = time.perf_counter()
         timings["rdf"] = t2 - t1
         report = None
@@ -524,6 +526,81 @@ class _Graph:
     delta: Any = None
     changed: tuple[str, ...] = ()
     lines: list[bytes] = dataclasses.field(default_factory=list)
+
+
+class _CitationCache:
+    """Each document's citations with what resolving them looked up, kept in
+    ``graph-state.json`` under a key of its file and id: only the documents whose citations
+    the documents come or gone can change are read again (``citations.DocCitations``)."""
+
+    def __init__(self, old_state: Any, files: Sequence[_InputFile]) -> None:
+        old = old_state.get("citations") if isinstance(old_state, dict) else None
+        self.old: dict[str, Any] = old if isinstance(old, dict) else {}
+        self.file_keys = {f.name: f.key for f in files}
+        self.state: dict[str, Any] = {}
+
+    def _key(self, doc: Document) -> str | None:
+        file_key = self.file_keys.get(doc.source_file or "")
+        return None if file_key is None else _text_key(f"{file_key}\0{doc.id}")
+
+    def cite(self, documents: Sequence[Document]) -> tuple[list[Any], list[Any]]:
+        """``citations.find_citations(documents)``, reusing what still holds."""
+        from policykg.loaders.citations import document_keys, resolve_citations
+
+        keys = {d.id: self._key(d) for d in documents}
+        current = set(keys.values())
+        come_keys: set[str] = set()
+        come_numbers: set[str] = set()
+        for doc in documents:
+            entry = self.old.get(doc.id)
+            if not isinstance(entry, list) or entry[0] != keys[doc.id]:
+                title_keys, numbers = document_keys(doc)
+                come_keys |= title_keys
+                come_numbers |= numbers
+        for entry in self.old.values():
+            if isinstance(entry, list) and entry[0] not in current:
+                come_keys.update(entry[2])
+                come_numbers.update(entry[3])
+
+        def known(doc: Document) -> Any:
+            entry = self.old.get(doc.id)
+            if keys[doc.id] is None or not isinstance(entry, list) or entry[0] != keys[doc.id]:
+                return None
+            found = _doc_citations_from_json(entry[1])
+            if found is None or found.may_change(come_keys, come_numbers):
+                return None
+            return found
+
+        citations, problems, per_doc = resolve_citations(documents, known)
+        for doc in documents:
+            key = keys[doc.id]
+            if key is not None:
+                title_keys, numbers = document_keys(doc)
+                self.state[doc.id] = [key, _doc_citations_json(per_doc[doc.id]),
+                                      sorted(title_keys), sorted(numbers)]
+        return citations, problems
+
+
+def _doc_citations_json(found: Any) -> dict[str, Any]:
+    from policykg.recordio import corpus_to_json
+
+    return {"records": corpus_to_json(Corpus(documents=(), citations=found.citations,
+                                             problems=found.problems)),
+            "keys": sorted(found.keys), "near": sorted(found.near),
+            "numbers": sorted(found.numbers)}
+
+
+def _doc_citations_from_json(data: Any) -> Any:
+    from policykg.loaders.citations import DocCitations
+    from policykg.recordio import corpus_from_json
+
+    try:
+        records = corpus_from_json(data["records"], "graph-state.json")
+        return DocCitations(citations=records.citations, problems=records.problems,
+                            keys=frozenset(data["keys"]), near=frozenset(data["near"]),
+                            numbers=frozenset(data["numbers"]))
+    except (KeyError, TypeError, StoreError):
+        return None
 
 
 class _SectorCache:

@@ -74,6 +74,20 @@ def _count_batches(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return made
 
 
+def _count_citation_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    import policykg.loaders.citations as citations
+
+    read: list[str] = []
+    real = citations._doc_citations
+
+    def counting(doc: Any, index: Any) -> Any:
+        read.append(doc.id)
+        return real(doc, index)
+
+    monkeypatch.setattr(citations, "_doc_citations", counting)
+    return read
+
+
 @pytest.mark.parametrize("added", [f"{ONE}.txt", "10-ningxia-buildings.txt"])
 def test_add_gives_the_store_a_build_of_all_gives(
     run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, added: str
@@ -86,6 +100,7 @@ def test_add_gives_the_store_a_build_of_all_gives(
     assert run("build", "--store", part, _folder(tmp_path, "rest", rest))[0] == 0
     before = json.loads((part / "graph-state.json").read_text("utf-8"))["batches"]
     made = _count_batches(monkeypatch)
+    read = _count_citation_reads(monkeypatch)
     code, _, err = run("add", "--store", part, SITE / added)
     assert code == 0, err
     _same(full, part)
@@ -97,6 +112,10 @@ def test_add_gives_the_store_a_build_of_all_gives(
     if added.startswith(ONE):
         assert changed == ["01-zhongfa-2021-36", "03-buildings-peak", "04-zhejiang-one",
                            "08-jiangxi-one"]
+    # the citations read again: the new document's, and those that looked up its title
+    assert added[:-4] in read
+    assert sorted(read) == sorted(d for d in changed if d in read)
+    assert len(read) < len(after)
     # the Oxigraph store, changed by the delta, holds what a bulk load of the build holds
     assert _triples(part) == _triples(full)
     # and the incremental validation is a full one's
