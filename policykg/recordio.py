@@ -69,8 +69,51 @@ _T = TypeVar("_T")
 
 
 _PLAIN: Final = frozenset({str, int, float, bool, type(None)})
-#: The field names of each record type met (``dataclasses.fields`` is slow to ask each time).
-_FIELDS: dict[type, tuple[str, ...]] = {}
+_Encode = typing.Callable[[Any], Any]
+#: Each record type's fields with how to encode them (None: the value as it is), made once
+#: from the type hints (``dataclasses.fields`` and the hints are slow to ask each time).
+_FIELDS: dict[type, tuple[tuple[str, _Encode | None], ...]] = {}
+
+
+def _plain_type(tp: Any) -> bool:
+    if tp in _PLAIN or tp is None:
+        return True
+    if typing.get_origin(tp) in (typing.Union, types.UnionType):
+        return all(_plain_type(a) for a in typing.get_args(tp))
+    return False
+
+
+def _list(value: Any) -> Any:
+    return list(value)
+
+
+def _pairs(value: Any) -> Any:
+    return [list(v) for v in value]
+
+
+def _field_encoders(cls: type[Any]) -> tuple[tuple[str, _Encode | None], ...]:
+    """How to encode each field: as it is (plain types), a list of plain values, a list of
+    tuples of plain values; anything else through ``_encode``."""
+    hints = typing.get_type_hints(cls)
+    out: list[tuple[str, _Encode | None]] = []
+    for f in dataclasses.fields(cls):
+        tp = hints[f.name]
+        enc: _Encode | None = _encode
+        if _plain_type(tp):
+            enc = None
+        elif typing.get_origin(tp) is tuple:
+            args = typing.get_args(tp)
+            if len(args) == 2 and args[1] is Ellipsis:
+                inner = args[0]
+                if _plain_type(inner):
+                    enc = _list
+                elif typing.get_origin(inner) is tuple and all(
+                        _plain_type(a) for a in typing.get_args(inner) if a is not Ellipsis):
+                    enc = _pairs
+            elif all(_plain_type(a) for a in args):
+                enc = _list
+        out.append((f.name, enc))
+    return tuple(out)
 
 
 def _encode(value: Any) -> Any:
@@ -81,11 +124,12 @@ def _encode(value: Any) -> Any:
         return value
     if tp is tuple or tp is list:
         return [_encode(v) for v in value]
-    names = _FIELDS.get(tp)
-    if names is None and dataclasses.is_dataclass(value) and not isinstance(value, type):
-        names = _FIELDS[tp] = tuple(f.name for f in dataclasses.fields(value))
-    if names is not None:
-        return {name: _encode(getattr(value, name)) for name in names}
+    fields = _FIELDS.get(tp)
+    if fields is None and dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = _FIELDS[tp] = _field_encoders(tp)
+    if fields is not None:
+        return {name: getattr(value, name) if enc is None else enc(getattr(value, name))
+                for name, enc in fields}
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, tuple | list):
@@ -146,6 +190,18 @@ def _make_converter(tp: Any) -> _Convert:
 
             return homogeneous
         items = tuple(_converter(a) for a in args)
+        if all(c is _identity for c in items):
+            size = len(items)
+
+            def plain_fixed(value: Any, where: str) -> Any:
+                # (offset, line) pairs: a hundred thousand in a store, decoded as they are
+                if not isinstance(value, list):
+                    raise StoreError(f"{where}: expected a list, got {type(value).__name__}")
+                if len(value) != size:
+                    raise ValueError(f"expected {size} items, got {len(value)}")
+                return tuple(value)
+
+            return plain_fixed
 
         def fixed(value: Any, where: str) -> Any:
             if not isinstance(value, list):
