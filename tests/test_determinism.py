@@ -23,6 +23,7 @@ import pytest
 import rdflib
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
+import policykg.graph.incremental
 import policykg.graph.store
 from policykg.cli import main
 
@@ -196,16 +197,20 @@ def test_interrupted_oxigraph_load_leaves_the_previous_store(
 ) -> None:
     store, other, before = small_store
     real_load = policykg.graph.store.load_oxigraph
+    real_apply = policykg.graph.incremental.apply_to_oxigraph
 
-    def interrupted(nt_path: Path, oxigraph_dir: Path) -> int:
+    def interrupted(source: Path, oxigraph_dir: Path, *delta: Any) -> int:
         oxigraph_dir.mkdir(parents=True, exist_ok=True)
         (oxigraph_dir / "000001.sst").write_bytes(b"half-written")
         raise KeyboardInterrupt
 
+    # a bulk load (a whole graph) or the delta applied to a backup (a store changed)
     monkeypatch.setattr(policykg.graph.store, "load_oxigraph", interrupted)
+    monkeypatch.setattr(policykg.graph.incremental, "apply_to_oxigraph", interrupted)
     # Ctrl-C: the CLI says "interrupted" and exits 130
     assert main(["build", str(other), "--store", str(store), "--no-validate"]) == 130
     monkeypatch.setattr(policykg.graph.store, "load_oxigraph", real_load)
+    monkeypatch.setattr(policykg.graph.incremental, "apply_to_oxigraph", real_apply)
     assert _files(store) == before
     assert _leftovers(store) == []
     code, out, err = run("docs", "--store", store, "--format", "jsonl")
