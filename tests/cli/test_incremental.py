@@ -112,6 +112,7 @@ def test_add_gives_the_store_a_build_of_all_gives(
     if added.startswith(ONE):
         assert changed == ["01-zhongfa-2021-36", "03-buildings-peak", "04-zhejiang-one",
                            "08-jiangxi-one"]
+        assert read == changed  # the "1" and the three plans that cite it
     # the citations read again: the new document's, and those that looked up its title
     assert added[:-4] in read
     assert sorted(read) == sorted(d for d in changed if d in read)
