@@ -17,14 +17,17 @@ Must not import ``loaders`` or ``viz``.
 from __future__ import annotations
 
 import bisect
-import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from policykg.lookupindex import K1, STOP_WORDS, B, TextIndex, compact, min_match, query_terms
 from policykg.records import Document, Paragraph, Section
 
 __all__ = [
+    "K1",
+    "STOP_WORDS",
+    "B",
     "Ranked",
     "SearchHit",
     "min_match",
@@ -32,47 +35,6 @@ __all__ = [
     "rank",
     "search",
 ]
-
-# BM25 parameters (the usual defaults)
-K1 = 1.2
-B = 0.75
-
-# One-character function words a segmented query carries that say nothing about a text.
-STOP_WORDS = frozenset("的了和与及或在对由把将为是等各有关于中并以")
-# A query token made only of punctuation or spaces.
-NOISE = re.compile(r"^[\s\W_]+$")
-_SPACE = re.compile(r"\s+")
-
-
-def query_terms(tokens: Iterable[str]) -> list[str]:
-    """Distinct query words in order, without punctuation and one-character stop words.
-
-    >>> query_terms(["量子", "计算", "的", "量子", "，"])
-    ['量子', '计算']
-    """
-    seen: dict[str, None] = {}
-    for token in tokens:
-        t = token.strip()
-        if t and not NOISE.match(t):
-            seen.setdefault(t, None)
-    terms = list(seen)
-    kept = [t for t in terms if not (len(t) == 1 and t in STOP_WORDS)]
-    return kept or terms
-
-
-def min_match(n: int) -> int:
-    """How many of ``n`` distinct query words a text must hold: all of one or two, then
-    two in three (rounded up).
-
-    >>> [min_match(n) for n in range(1, 7)]
-    [1, 2, 2, 3, 4, 4]
-    """
-    return n if n <= 2 else math.ceil(2 * n / 3)
-
-
-def _compact(text: str) -> str:
-    return _SPACE.sub("", text)
-
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Ranked:
@@ -96,30 +58,8 @@ def rank(query: str, tokens: Sequence[str], texts: Sequence[str]) -> list[Ranked
     ...                          ["云计算", "量子 计算", "量子通信和计算"])]
     [1, 2]
     """
-    terms = query_terms(tokens)
-    phrase = _compact(query)
-    if not terms or not texts:
-        return []
-    need = min_match(len(terms))
-    lengths = [max(len(t), 1) for t in texts]
-    avg = sum(lengths) / len(lengths)
-    n = len(texts)
-    counts = [[t.count(term) for term in terms] for t in texts]
-    df = [sum(1 for row in counts if row[i]) for i in range(len(terms))]
-    idf = [math.log(1 + (n - d + 0.5) / (d + 0.5)) for d in df]
-    out: list[Ranked] = []
-    for i, (text, row, length) in enumerate(zip(texts, counts, lengths, strict=True)):
-        matched = tuple(term for term, tf in zip(terms, row, strict=True) if tf)
-        is_phrase = bool(phrase) and phrase in _compact(text)
-        if len(matched) < need and not is_phrase:
-            continue
-        score = sum(
-            idf[j] * tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / avg))
-            for j, tf in enumerate(row) if tf
-        )
-        out.append(Ranked(index=i, phrase=is_phrase, matched=matched, score=score))
-    out.sort(key=lambda r: (not r.phrase, -len(r.matched), -r.score, r.index))
-    return out
+    return [Ranked(index=i, phrase=p, matched=m, score=s)
+            for i, p, m, s in TextIndex(texts).rank(query, tokens)]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -160,7 +100,7 @@ class SearchHit:
 def _spans(text: str, query: str, words: Sequence[str]) -> tuple[tuple[int, int], ...]:
     """Character spans of the phrase (spaces allowed inside) or else of each word."""
     found: list[tuple[int, int]] = []
-    phrase = _compact(query)
+    phrase = compact(query)
     if phrase:
         pattern = r"\s*".join(re.escape(ch) for ch in phrase)
         found = [m.span() for m in re.finditer(pattern, text)]

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from policykg.errors import QueryError
+from policykg.lookupindex import TaskIndex, who_order
 from policykg.records import Agency, Document, Role, Task
 
 __all__ = [
@@ -86,16 +87,13 @@ class Duties:
         return sum(g.lead for g in self.groups)
 
 
-def _field(task: Task) -> str:
-    return "\n".join((task.text, *task.section))
-
-
 def who(
     query_tokens: Sequence[str],
     tasks: Sequence[Task],
     documents: Sequence[Document],
     limit: int = 10,
     query: str | None = None,
+    index: TaskIndex | None = None,
 ) -> list[Hit]:
     """Rank tasks by ``graph.fulltext.rank``: phrase first, then more words, then BM25.
 
@@ -105,21 +103,42 @@ def who(
         documents: the documents, for titles and order.
         limit: how many hits to return (0 or less: all).
         query: the query as typed, for the phrase test (default: the tokens joined).
+        index: the store's task index (``lookupindex.TaskIndex`` in ``who`` order of the
+            corpus's documents, of which ``documents`` keep the order); ``tasks`` are ranked
+            as a subset of it.  None: an index of ``tasks`` is made for this query.
 
     Returns:
         The hits, best first; ties keep corpus order (document, line, id).  A query of
         several words needs most of them in a task (``fulltext.min_match``).
     """
-    from policykg.graph.fulltext import rank
-
-    order = {d.id: i for i, d in enumerate(documents)}
     titles = {d.id: d.title for d in documents}
-    ordered = sorted(tasks, key=lambda t: (order.get(t.doc_id, len(order)), t.start_line, t.id))
     phrase = query if query is not None else "".join(query_tokens)
-    ranked = rank(phrase, query_tokens, [_field(t) for t in ordered])
-    chosen = ranked if limit <= 0 else ranked[:limit]
-    return [Hit(task=ordered[r.index], score=r.score, title=titles.get(ordered[r.index].doc_id, ""))
-            for r in chosen]
+    found = _subset(index, tasks, titles) if index is not None else None
+    if index is None or found is None:
+        index = TaskIndex.of_tasks(tasks, [d.id for d in documents])
+        at = dict(enumerate(who_order(tasks, [d.id for d in documents])))
+        subset = None
+    else:
+        subset, at = found
+    ranked = index.rank(phrase, query_tokens, subset, limit=limit)
+    return [Hit(task=at[i], score=score, title=titles.get(at[i].doc_id, ""))
+            for i, _, _, score in ranked]
+
+
+def _subset(index: TaskIndex, tasks: Sequence[Task],
+            titles: dict[str, str]) -> tuple[list[int] | None, dict[int, Task]] | None:
+    """The places of ``tasks`` in ``index`` (ascending; None: all of it) and the task at each;
+    None if the index does not hold them all once each (or a task's document is not among
+    the documents: it would rank last)."""
+    where = index.position
+    try:
+        places = [where[t.id] for t in tasks]
+    except KeyError:
+        return None
+    at = dict(zip(places, tasks, strict=True))
+    if len(at) < len(places) or not titles.keys() >= {t.doc_id for t in tasks}:
+        return None
+    return (None if len(at) == len(index) else sorted(at)), at
 
 
 def resolve_agency(text: str, agencies: Sequence[Agency]) -> Agency:

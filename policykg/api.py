@@ -59,6 +59,7 @@ if TYPE_CHECKING:
     from policykg.graph.sparql import QueryResult
     from policykg.graph.store import OpenStore
     from policykg.loaders.source import LineView
+    from policykg.lookupindex import TaskIndex
 
 __all__ = [
     "DocumentInfo",
@@ -107,6 +108,7 @@ class Store:
         self._citations: tuple[Citation, ...] | None = None
         self._sectors: tuple[SectorTag, ...] | None = None
         self._open: OpenStore | None = None
+        self._lookup: TaskIndex | None = None
 
     def __repr__(self) -> str:
         return f"Store({str(self.path)!r})"
@@ -119,6 +121,21 @@ class Store:
         corpus = pipeline.read_index(self.path, sections=sections, targets=targets)
         self._index[(sections, targets)] = corpus
         return corpus
+
+    def lookup(self) -> TaskIndex:
+        """The tasks' search index (``records/lookup.txt``; made from the records for a store
+        written without it)."""
+        if self._lookup is None:
+            from policykg.lookupindex import TaskIndex
+            from policykg.recordio import read_lookup
+
+            found = read_lookup(self.path)
+            if found is None:
+                corpus = self.index()
+                found = TaskIndex.of_tasks(corpus.tasks, [d.id for d in corpus.documents],
+                                           grams=True)
+            self._lookup = found
+        return self._lookup
 
     def corpus(self) -> Corpus:
         """Every record, paragraphs included (``records/corpus.json``)."""
@@ -452,7 +469,8 @@ def who(text: str, *, store: str | os.PathLike[str] | Store | None = None, limit
     from policykg.graph.search import who as _who
     from policykg.loaders.nlp import segment
 
-    corpus = _store(store).index()
+    opened = _store(store)
+    corpus = opened.index()
     wanted = DocumentFilter(doc=doc, kind=kind, genre=genre, since=since, until=until)
     documents = wanted.apply(corpus.documents) if wanted else list(corpus.documents)
     keep = {d.id for d in documents}
@@ -465,8 +483,9 @@ def who(text: str, *, store: str | os.PathLike[str] | Store | None = None, limit
             titles = {d.id: d.title for d in documents}
             chosen = tasks if limit <= 0 else tasks[:limit]
             return [Hit(task=t, score=1.0, title=titles.get(t.doc_id, "")) for t in chosen]
-        return _who(rest, tasks, documents, limit=limit, query="".join(rest))
-    return _who(words, tasks, documents, limit=limit, query=text)
+        return _who(rest, tasks, documents, limit=limit, query="".join(rest),
+                    index=opened.lookup())
+    return _who(words, tasks, documents, limit=limit, query=text, index=opened.lookup())
 
 
 def _agency_words(words: Sequence[str],

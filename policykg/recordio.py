@@ -4,7 +4,8 @@
 round-trips exactly; ``records/index.json`` holds the light part the query commands need
 (documents without sections and paragraphs, agencies, tasks, targets), a sixth of the size,
 so that ``policykg who``/``duties``/``docs``/``show`` start fast;
-``records/<kind>.jsonl`` hold each record's interface fields, one per line, for other tools.
+``records/<kind>.jsonl`` hold each record's interface fields, one per line, for other tools;
+``records/lookup.txt`` is the tasks' search index (``policykg.lookupindex``).
 Standard library only: must not import rdflib or anything of ``graph``, ``loaders`` or ``viz``.
 """
 
@@ -21,6 +22,8 @@ from pathlib import Path
 from typing import Any, Final, TypeVar
 
 from policykg.errors import StoreError
+from policykg.lookupindex import LOOKUP, LOOKUP_GRAMS, TaskIndex, lookup_text
+from policykg.lookupindex import read_lookup as _read_lookup
 from policykg.records import (
     Corpus,
     Section,
@@ -38,6 +41,7 @@ __all__ = [
     "index_to_json",
     "read_corpus",
     "read_index",
+    "read_lookup",
     "read_records",
     "write_records",
 ]
@@ -342,7 +346,8 @@ def _sector_json(tag: SectorTag) -> dict[str, Any]:
 def write_records(
     store_dir: Path, corpus: Corpus, sector_tags: Iterable[SectorTag] = ()
 ) -> dict[str, int]:
-    """Write ``records/corpus.json``, ``records/index.json`` and ``records/<kind>.jsonl``.
+    """Write ``records/corpus.json``, ``records/index.json``, ``records/lookup.txt`` and
+    ``records/<kind>.jsonl``.
 
     Args:
         store_dir: the store directory (``records/`` is created inside it).
@@ -365,6 +370,12 @@ def write_records(
             # dumps, not dump: only a one-shot encode runs in C (json.dump is pure Python)
             f.write(json.dumps(index_to_json(corpus), ensure_ascii=False, separators=(",", ":")))
             f.write("\n")
+        lookup = lookup_text(corpus.tasks, corpus.documents)
+        for name, text in zip((LOOKUP, LOOKUP_GRAMS), lookup or ("", ""), strict=True):
+            (out / name).unlink(missing_ok=True)
+            if lookup is not None:
+                with (out / name).open("w", encoding="utf-8", newline="\n") as f:
+                    f.write(text)
         rows = {
             "documents": (d.to_json() for d in corpus.documents),
             "sections": (_section_json(s) for d in corpus.documents for s in d.sections),
@@ -478,3 +489,10 @@ def read_records(store_dir: Path, kind: str) -> list[dict[str, Any]]:
     except (OSError, UnicodeDecodeError) as e:
         raise StoreError(f"{path}: cannot read ({e})") from e
     return rows
+
+
+def read_lookup(store_dir: Path, *, grams: bool = True) -> TaskIndex | None:
+    """The tasks' search index of ``records/lookup.txt`` (with its bigram postings, for an
+    index queried many times); None for a store without one."""
+    records = _records_dir(store_dir)
+    return _read_lookup(records / LOOKUP, records / LOOKUP_GRAMS if grams else None)

@@ -23,10 +23,11 @@ FORBIDDEN: dict[str, set[str]] = {
     "policykg.errors": {"*"},
     "policykg.recordio": {"*"},
     "policykg.fsio": {"*"},
+    "policykg.lookupindex": {"*"},
     "policykg.pipeline": {"policykg.cli", "policykg.api"},
     "policykg.api": {"policykg.cli"},
 }
-STDLIB_OK = {"policykg.records", "policykg.errors", "policykg.fsio"}
+STDLIB_OK = {"policykg.records", "policykg.errors", "policykg.fsio", "policykg.lookupindex"}
 NLP_ONLY = {"spacy", "jieba"}
 
 

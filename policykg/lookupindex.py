@@ -1,0 +1,456 @@
+"""The ranking rule of ``who`` and ``search`` over an index of texts, and the store's lookup file.
+
+``TextIndex`` ranks texts by the rule of ``graph.fulltext`` (phrase matches first, then more of
+the query's distinct words, then BM25; ``min_match``) without touching every text per query:
+the texts and their space-free forms are each joined once into one string, and a query word is
+found with ``str.find`` (C speed, proportional to its occurrences), then mapped back to its text.
+
+``records/lookup.txt`` (written with the records, read by ``policykg who`` before anything
+else) holds the tasks in ``who`` order (document, line, id) with their search texts, their
+space-free forms and what ``who`` prints, and the documents' ids, titles and files: a cold
+``who`` reads it with ``str.split`` and needs neither ``json`` nor the record classes.
+
+Standard library only (no dataclasses: a cold command must not pay for them).
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import math
+import operator
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+__all__ = [
+    "K1",
+    "LOOKUP",
+    "LOOKUP_FORMAT",
+    "LOOKUP_GRAMS",
+    "STOP_WORDS",
+    "B",
+    "Grams",
+    "TaskIndex",
+    "TextIndex",
+    "compact",
+    "lookup_text",
+    "min_match",
+    "query_terms",
+    "read_lookup",
+    "search_text",
+    "who_order",
+]
+
+# BM25 parameters (the usual defaults)
+K1 = 1.2
+B = 0.75
+
+# One-character function words a segmented query carries that say nothing about a text.
+STOP_WORDS = frozenset("的了和与及或在对由把将为是等各有关于中并以")
+# A query token made only of punctuation or spaces.
+NOISE = re.compile(r"^[\s\W_]+$")
+_SPACE = re.compile(r"\s+")
+
+#: The lookup file of a store's ``records/`` folder, its bigram postings, and the first line
+#: they start with.
+LOOKUP = "lookup.txt"
+LOOKUP_GRAMS = "lookup-grams.txt"
+LOOKUP_FORMAT = "policykg-lookup 1"
+
+# Separators of the lookup file: no loader keeps these control characters in a text (a
+# corpus holding one gets no lookup file, and the commands read the records instead).
+_SEP = "\x00"  # between the items of a part
+_PART = "\x1d"  # between the parts
+_FIELD = "\x1f"  # between the fields of a row
+_ITEM = "\x1e"  # between the names of a list field
+_CONTROL = (_SEP, _PART, _FIELD, _ITEM)
+
+# A word that occurs in more than this share of the texts is counted text by text.
+_DENSE = 0.5
+
+
+def query_terms(tokens: Iterable[str]) -> list[str]:
+    """Distinct query words in order, without punctuation and one-character stop words.
+
+    >>> query_terms(["量子", "计算", "的", "量子", "，"])
+    ['量子', '计算']
+    """
+    seen: dict[str, None] = {}
+    for token in tokens:
+        t = token.strip()
+        if t and not NOISE.match(t):
+            seen.setdefault(t, None)
+    terms = list(seen)
+    kept = [t for t in terms if not (len(t) == 1 and t in STOP_WORDS)]
+    return kept or terms
+
+
+def min_match(n: int) -> int:
+    """How many of ``n`` distinct query words a text must hold: all of one or two, then
+    two in three (rounded up).
+
+    >>> [min_match(n) for n in range(1, 7)]
+    [1, 2, 2, 3, 4, 4]
+    """
+    return n if n <= 2 else math.ceil(2 * n / 3)
+
+
+def compact(text: str) -> str:
+    """``text`` without whitespace (the phrase test's form)."""
+    return _SPACE.sub("", text)
+
+
+#: One ranked text: (index, whether it holds the phrase, the query words it holds, BM25 score).
+Hit = tuple[int, bool, tuple[str, ...], float]
+
+
+class TextIndex:
+    """Texts in a fixed order, ranked for a query by the rule of ``graph.fulltext``."""
+
+    __slots__ = ("_big", "_cbig", "_cstarts", "_starts", "compact", "grams", "lengths", "texts")
+
+    def __init__(self, texts: Sequence[str], compact_texts: Sequence[str] | None = None,
+                 grams: Grams | None = None) -> None:
+        self.texts = list(texts)
+        self.compact = (list(compact_texts) if compact_texts is not None
+                        else [compact(t) for t in self.texts])
+        self.lengths = [max(len(t), 1) for t in self.texts]
+        self._big = _SEP.join(self.texts)
+        self._cbig = _SEP.join(self.compact)
+        self._starts = _starts(self.texts)
+        self._cstarts = _starts(self.compact)
+        #: the texts' bigram postings: words found without reading the texts (else scanned)
+        self.grams = grams
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def _counts(self, term: str) -> dict[int, int]:
+        """How often ``term`` occurs in each text holding it (``str.count``: no overlaps)."""
+        if self.grams is not None and len(term) > 1 and _plain(term):
+            found = self.grams.holding(term, self.texts)
+            if found is not None:
+                return found
+        total = self._big.count(term)
+        if not total:
+            return {}
+        if _SEP in term or total > _DENSE * len(self.texts):
+            return {i: c for i, t in enumerate(self.texts) if (c := t.count(term))}
+        counts: dict[int, int] = {}
+        starts, find, step = self._starts, self._big.find, len(term)
+        pos = find(term)
+        while pos >= 0:
+            i = bisect.bisect_right(starts, pos) - 1
+            counts[i] = counts.get(i, 0) + 1
+            pos = find(term, pos + step)
+        return counts
+
+    def _phrase(self, phrase: str) -> set[int]:
+        """The texts whose space-free form holds ``phrase``."""
+        if not phrase:
+            return set()
+        if self.grams is not None and len(phrase) > 1 and _plain(phrase):
+            return self.grams.phrased(phrase, self.compact)
+        if _SEP in phrase:
+            return {i for i, t in enumerate(self.compact) if phrase in t}
+        found: set[int] = set()
+        starts, find = self._cstarts, self._cbig.find
+        pos = find(phrase)
+        while pos >= 0:
+            i = bisect.bisect_right(starts, pos) - 1
+            found.add(i)
+            if i + 1 >= len(starts):
+                break
+            pos = find(phrase, starts[i + 1])
+        return found
+
+    def rank(self, query: str, tokens: Sequence[str],
+             subset: Sequence[int] | None = None, limit: int = 0) -> list[Hit]:
+        """Rank the texts (or those of ``subset``, ascending indexes) for a query.
+
+        Args:
+            query: the query as typed (for the phrase test).
+            tokens: the query's segmentation.
+            subset: the indexes of the texts to rank (None: all); the statistics of BM25
+                (text count, mean length, document frequencies) are those of the subset.
+            limit: how many of the best to return (0 or less: all).
+
+        Returns:
+            The matching texts, best first: (index, phrase, matched words, score).
+        """
+        terms = query_terms(tokens)
+        phrase = compact(query)
+        n = len(self.texts) if subset is None else len(subset)
+        if not terms or not n:
+            return []
+        avg = sum(self.lengths) / n if subset is None else sum(self.lengths[i] for i in subset) / n
+        counts = [self._counts(term) for term in terms]
+        phrased = self._phrase(phrase)
+        if subset is not None:
+            inside = set(subset)
+            counts = [{i: c for i, c in row.items() if i in inside} for row in counts]
+            phrased &= inside
+        df = [len(row) for row in counts]
+        idf = [math.log(1 + (n - d + 0.5) / (d + 0.5)) for d in df]
+        need = min_match(len(terms))
+        # texts by (holds the phrase, how many words): the rule's first two keys
+        seen = Counter(itertools.chain.from_iterable(counts))
+        groups: dict[tuple[bool, int], list[int]] = {}
+        for i, k in seen.items():
+            if k >= need or i in phrased:
+                groups.setdefault((i in phrased, k), []).append(i)
+        for i in phrased.difference(seen):
+            groups.setdefault((True, 0), []).append(i)
+        out: list[Hit] = []
+        for key in sorted(groups, key=lambda g: (not g[0], -g[1])):
+            if 0 < limit <= len(out):
+                break  # a group below the best ``limit`` need not be scored
+            part: list[Hit] = []
+            for i in groups[key]:
+                tfs = [row.get(i, 0) for row in counts]
+                length = self.lengths[i]
+                matched = tuple(term for term, tf in zip(terms, tfs, strict=True) if tf)
+                # the expression of the reference rule, term by term: equal floats, equal ties
+                score = sum(
+                    idf[j] * tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / avg))
+                    for j, tf in enumerate(tfs) if tf
+                )
+                part.append((i, key[0], matched, score))
+            part.sort(key=lambda r: (-r[3], r[0]))
+            out += part
+        return out[:limit] if limit > 0 else out
+
+
+def _plain(word: str) -> bool:
+    """Whether ``word`` has no whitespace and no separator (its bigrams are indexed)."""
+    return not any(c.isspace() or c in _CONTROL for c in word)
+
+
+class Grams:
+    """Bigram postings of texts: where each pair of adjacent characters (no whitespace in it)
+    occurs and how often, and where the space-free forms have pairs the texts split by
+    whitespace (a heading after its text, a line break inside a word).
+
+    Stored as text (``postings_text``): one line per bigram, ``XY`` then ``index count``
+    pairs; a line is parsed when a query first needs it.
+    """
+
+    __slots__ = ("_extra", "_lines", "_parsed", "_split")
+
+    def __init__(self, lines: dict[str, str], split: dict[str, str]) -> None:
+        self._lines = lines
+        self._split = split
+        self._parsed: dict[str, dict[int, int]] = {}
+        self._extra: dict[str, set[int]] = {}
+
+    @classmethod
+    def of_texts(cls, texts: Sequence[str], compacts: Sequence[str]) -> Grams:
+        """Count the bigrams of ``texts`` (and the extra ones of their space-free forms)."""
+        post: dict[str, list[str]] = {}
+        split: dict[str, list[str]] = {}
+        for i, (t, c) in enumerate(zip(texts, compacts, strict=True)):
+            own = Counter(map(operator.add, t, t[1:]))
+            for bg, n in own.items():
+                post.setdefault(bg, []).append(f"{i} {n}")
+            for bg in set(map(operator.add, c, c[1:])).difference(own):
+                split.setdefault(bg, []).append(str(i))
+        return cls({bg: bg + " ".join(v) for bg, v in post.items() if _plain(bg)},
+                   {bg: bg + " ".join(v) for bg, v in split.items()})
+
+    @classmethod
+    def parse(cls, text: str) -> Grams | None:
+        """Read ``postings_text`` output; None if it is not of this format."""
+        own, _, split = text.partition(_PART)
+        lines = own.split("\n") if own else []
+        extra = split.split("\n") if split else []
+        if any(len(x) < 3 for x in lines) or any(len(x) < 3 for x in extra):
+            return None
+        return cls(dict(zip(map(_HEAD, lines), lines, strict=True)),
+                   dict(zip(map(_HEAD, extra), extra, strict=True)))
+
+    def postings_text(self) -> str:
+        """The postings as text, bigrams sorted (deterministic)."""
+        return ("\n".join(self._lines[k] for k in sorted(self._lines)) + _PART
+                + "\n".join(self._split[k] for k in sorted(self._split)))
+
+    def postings(self, bigram: str) -> dict[int, int]:
+        """Text index → occurrences of ``bigram`` (no whitespace in it)."""
+        found = self._parsed.get(bigram)
+        if found is None:
+            line = self._lines.get(bigram)
+            numbers = list(map(int, line[2:].split())) if line else []
+            found = dict(zip(numbers[::2], numbers[1::2], strict=True))
+            self._parsed[bigram] = found
+        return found
+
+    def _in_compact(self, bigram: str) -> set[int]:
+        found = self._extra.get(bigram)
+        if found is None:
+            line = self._split.get(bigram)
+            found = set(self.postings(bigram)).union(map(int, line[2:].split()) if line else ())
+            self._extra[bigram] = found
+        return found
+
+    def holding(self, term: str, texts: Sequence[str]) -> dict[int, int] | None:
+        """How often ``term`` (two characters or more, no whitespace) occurs in each text
+        holding it, as ``str.count`` counts."""
+        if len(term) == 2 and term[0] != term[1]:
+            return self.postings(term)  # two different characters: occurrences never overlap
+        candidates = self._all([self.postings(term[k:k + 2]) for k in range(len(term) - 1)])
+        return {i: n for i in candidates if (n := texts[i].count(term))}
+
+    def phrased(self, phrase: str, compacts: Sequence[str]) -> set[int]:
+        """The texts whose space-free form holds ``phrase`` (two characters or more)."""
+        candidates = self._all([self._in_compact(phrase[k:k + 2])
+                                for k in range(len(phrase) - 1)])
+        if len(phrase) == 2:
+            return set(candidates)
+        return {i for i in candidates if phrase in compacts[i]}
+
+    @staticmethod
+    def _all(sets: Sequence[Iterable[int]]) -> Iterable[int]:
+        """The members of every one of ``sets`` (smallest first)."""
+        ordered = sorted(sets, key=len)  # type: ignore[arg-type]
+        found = set(ordered[0])
+        for other in ordered[1:]:
+            if not found:
+                break
+            found.intersection_update(other)
+        return found
+
+
+def _HEAD(line: str) -> str:  # noqa: N802 - a key function, named as the part it takes
+    return line[:2]
+
+
+def _starts(texts: Sequence[str]) -> list[int]:
+    """Where each text starts in the texts joined by one separator."""
+    starts, pos = [], 0
+    for t in texts:
+        starts.append(pos)
+        pos += len(t) + 1
+    return starts
+
+
+def search_text(text: str, section: Iterable[str]) -> str:
+    """What ``who`` searches in a task: its text and its section headings, one per line."""
+    return "\n".join((text, *section))
+
+
+def who_order(tasks: Iterable[Any], doc_ids: Sequence[str]) -> list[Any]:
+    """Tasks in ``who`` order: their document's place in ``doc_ids``, then line, then id."""
+    order = {d: i for i, d in enumerate(doc_ids)}
+    return sorted(tasks, key=lambda t: (order.get(t.doc_id, len(order)), t.start_line, t.id))
+
+
+class TaskIndex(TextIndex):
+    """The tasks' search texts in ``who`` order, with the task ids (``rows``: what ``who``
+    prints, when read from a lookup file)."""
+
+    __slots__ = ("docs", "ids", "position", "rows")
+
+    def __init__(self, ids: Sequence[str], texts: Sequence[str],
+                 compact_texts: Sequence[str] | None = None,
+                 rows: Sequence[str] = (), docs: Sequence[str] = (),
+                 grams: Grams | None = None) -> None:
+        super().__init__(texts, compact_texts, grams)
+        self.ids = list(ids)
+        self.position = {t: i for i, t in enumerate(self.ids)}
+        self.rows = rows
+        self.docs = docs
+
+    @classmethod
+    def of_tasks(cls, tasks: Iterable[Any], doc_ids: Sequence[str], *,
+                 grams: bool = False) -> TaskIndex:
+        """The index of task records (``records.Task``) of documents ``doc_ids`` (with the
+        bigram postings: worth their cost for an index queried many times)."""
+        ordered = who_order(tasks, doc_ids)
+        texts = [search_text(t.text, t.section) for t in ordered]
+        compacts = [compact(t) for t in texts]
+        return cls([t.id for t in ordered], texts, compacts,
+                   grams=Grams.of_texts(texts, compacts) if grams else None)
+
+    def task_row(self, i: int) -> dict[str, Any]:
+        """What ``who`` prints of task ``i`` (a lookup file's row)."""
+        f = self.rows[i].split(_FIELD)
+        return {"id": f[0], "doc_id": f[1], "text": f[2], "section": _items(f[3]),
+                "lead": _items(f[4]), "participants": _items(f[5]),
+                "collective": _items(f[6]), "start_line": int(f[7]), "end_line": int(f[8]),
+                "raw": f[9]}
+
+    def documents(self) -> dict[str, tuple[str, str]]:
+        """Document id → (title, file), from a lookup file."""
+        out = {}
+        for row in self.docs:
+            doc_id, title, file = row.split(_FIELD)
+            out[doc_id] = (title, file)
+        return out
+
+
+def _items(field: str) -> tuple[str, ...]:
+    return tuple(field.split(_ITEM)) if field else ()
+
+
+def lookup_text(tasks: Iterable[Any], documents: Sequence[Any]) -> tuple[str, str] | None:
+    """The lookup file of a corpus's tasks and documents, and its bigram postings (the
+    ``LOOKUP_GRAMS`` file); None if a text holds a separator."""
+    doc_ids = [d.id for d in documents]
+    ordered = who_order(tasks, doc_ids)
+    texts = [search_text(t.text, t.section) for t in ordered]
+    rows = [_FIELD.join((t.id, t.doc_id, t.text, _ITEM.join(t.section), _ITEM.join(t.lead),
+                         _ITEM.join(t.participants), _ITEM.join(t.collective),
+                         str(t.start_line), str(t.end_line), t.raw)) for t in ordered]
+    docs = [_FIELD.join((d.id, d.title, d.file)) for d in documents]
+    values = [*texts, *(v for t in ordered for v in (*t.section, *t.lead, *t.participants,
+                                                      *t.collective, t.id, t.doc_id, t.raw)),
+              *(v for d in documents for v in (d.id, d.title, d.file))]
+    if any(c in v for v in values for c in _CONTROL):
+        return None
+    compacts = [compact(t) for t in texts]
+    head = f"{LOOKUP_FORMAT} {len(ordered)} {len(documents)}"
+    parts = (head, _SEP.join(t.id for t in ordered), _SEP.join(texts), _SEP.join(compacts),
+             _SEP.join(rows), _SEP.join(docs))
+    grams = Grams.of_texts(texts, compacts).postings_text()
+    return _PART.join(parts) + "\n", f"{LOOKUP_FORMAT} {len(ordered)}\n{grams}\n"
+
+
+def read_lookup(path: Path | str, grams: Path | str | None = None) -> TaskIndex | None:
+    """Read a lookup file (with its bigram postings from ``grams``); None if it is missing
+    or not of this format (the caller reads the records instead)."""
+    data = _read(path)
+    if data is None:
+        return None
+    parts = data.rstrip("\n").split(_PART)
+    if len(parts) != 6:
+        return None
+    head = parts[0].split(" ")
+    if " ".join(head[:2]) != LOOKUP_FORMAT or len(head) != 4:
+        return None
+    n = int(head[2])
+    postings = None
+    if grams is not None:
+        text = _read(grams)
+        first, _, body = (text or "").partition("\n")
+        postings = Grams.parse(body.rstrip("\n")) if first == f"{LOOKUP_FORMAT} {n}" else None
+        if postings is None:
+            return None
+    docs = parts[5].split(_SEP) if parts[5] else []
+    if not n:
+        return TaskIndex([], [], [], [], docs, postings)
+    ids, texts, compacts, rows = (p.split(_SEP) for p in parts[1:5])
+    if not len(ids) == len(texts) == len(compacts) == len(rows) == n or len(docs) != int(head[3]):
+        return None
+    return TaskIndex(ids, texts, compacts, rows, docs, postings)
+
+
+def _read(path: Path | str) -> str | None:
+    try:
+        with open(path, encoding="utf-8") as f:
+            return f.read()
+    except (OSError, UnicodeDecodeError):
+        return None
