@@ -130,6 +130,9 @@ def _subset(index: TaskIndex, tasks: Sequence[Task],
     """The places of ``tasks`` in ``index`` (ascending; None: all of it) and the task at each;
     None if the index does not hold them all once each (or a task's document is not among
     the documents: it would rank last)."""
+    known = index.checked
+    if known is not None and known[0] is tasks and known[1] == titles:
+        return known[2], known[3]  # the same tuple of tasks as last time: checked then
     where = index.position
     try:
         places = [where[t.id] for t in tasks]
@@ -138,7 +141,10 @@ def _subset(index: TaskIndex, tasks: Sequence[Task],
     at = dict(zip(places, tasks, strict=True))
     if len(at) < len(places) or not titles.keys() >= {t.doc_id for t in tasks}:
         return None
-    return (None if len(at) == len(index) else sorted(at)), at
+    subset = None if len(at) == len(index) else sorted(at)
+    if isinstance(tasks, tuple):  # immutable: the next query over it needs no check
+        index.checked = (tasks, titles, subset, at)
+    return subset, at
 
 
 def resolve_agency(text: str, agencies: Sequence[Agency]) -> Agency:

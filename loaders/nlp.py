@@ -10,32 +10,39 @@ the ruler only matches names that jieba keeps whole.  Built once per registry
 ``segment`` (the query words of ``policykg who``) gives exactly the words of that taught
 jieba without loading its dictionary: loading the 350,000 words costs a second in every
 process.  The taught dictionary's word frequencies (and the prefixes jieba keeps beside them)
-are written once to a SQLite table in a cache folder (``$POLICYKG_CACHE``, else
-``$XDG_CACHE_HOME/policykg`` or ``~/.cache/policykg``, else the temp folder), keyed by the jieba
-dictionary, the registry and the domain words; a query looks up only the strings it contains
-and segments with a ``jieba.Tokenizer`` holding those few entries and the taught total.
-jieba only ever looks up substrings of the text it cuts, so the words are the same.
+and the HMM's probabilities are written once to a word table in a cache folder
+(``$POLICYKG_CACHE``, else ``$XDG_CACHE_HOME/policykg`` or ``~/.cache/policykg``, else the temp
+folder), keyed by the content of jieba's files, the registry and the domain words; a query
+looks up only the strings it contains and is cut by ``loaders.words`` (jieba's algorithm,
+without importing jieba).  jieba only ever looks up substrings of the text it cuts, so the
+words are the same.
 
 Must not import rdflib, networkx or pyvis.
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import hashlib
 import logging
-import os
 import re
 import sys
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from policykg.loaders.words import (
+    CACHE_ENV,
+    WordTable,
+    cache_dirs,
+    cut,
+    find_table,
+    table_key,
+    table_name,
+    write_table,
+)
+
 if TYPE_CHECKING:
-    import sqlite3
     from types import ModuleType
 
     from spacy.language import Language
@@ -57,12 +64,6 @@ logger = logging.getLogger(__name__)
 # A token that carries no search meaning: punctuation, spaces, symbols (，。、（） …).
 NOISE_TOKEN = re.compile(r"^[\s\W_]+$")
 
-#: Environment variable naming the folder of the word table (default: the user cache).
-CACHE_ENV = "POLICYKG_CACHE"
-# Bumped when the word table's layout or the way jieba is taught changes.
-_TABLE_VERSION = 1
-# SQLite caps the parameters of one statement (999 before 3.32).
-_LOOKUP_CHUNK = 900
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -164,87 +165,21 @@ def _import_jieba() -> ModuleType:
     return module
 
 
-def _cache_dirs() -> list[Path]:
-    """The folders the word table may live in, in order of preference."""
-    env = os.environ.get(CACHE_ENV)
-    if env:
-        return [Path(env)]
-    folders = [Path(tempfile.gettempdir()) / "policykg"]
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    # no home folder (a service account): the temp folder only
-    with contextlib.suppress(RuntimeError):
-        folders.insert(0, (Path(xdg) if xdg else Path.home() / ".cache") / "policykg")
-    return folders
-
-
 def _dict_file() -> Path:
     """jieba's main dictionary (dict.txt beside the installed package)."""
     jieba = _import_jieba()
     return Path(str(jieba.__file__)).parent / str(jieba.DEFAULT_DICT_NAME)
 
 
-def _dict_digest(dict_file: Path) -> str:
-    """SHA-256 of the dictionary's content, remembered per file state in the cache folder.
-
-    Keyed by content, so checkouts and virtualenvs holding the same dictionary (installed at
-    different times) share one table; the memo spares a cold ``who`` hashing 5 MB (8 ms).
-    """
-    stat = dict_file.stat()
-    memo_name = f"jieba-dict-{stat.st_size}-{stat.st_mtime_ns}-{stat.st_ino}.sha256"
-    for folder in _cache_dirs():
-        with contextlib.suppress(OSError):
-            text = (folder / memo_name).read_text(encoding="ascii").strip()
-            if len(text) == 64:
-                return text
-    digest = hashlib.sha256(dict_file.read_bytes()).hexdigest()
-    for folder in _cache_dirs():
-        memo = folder / memo_name
-        tmp = memo.with_name(f"{memo_name}.{os.getpid()}.tmp")
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            tmp.write_text(digest + "\n", encoding="ascii")
-            os.replace(tmp, memo)
-            break
-        except OSError:
-            with contextlib.suppress(OSError):
-                tmp.unlink(missing_ok=True)
-    return digest
-
-
-def _table_key() -> str:
-    """Hash of what the taught dictionary depends on: the content of jieba's dictionary, the
-    registry and the domain words (their files, and the code reading them)."""
-    jieba = _import_jieba()
-    digest = hashlib.sha256(f"{_TABLE_VERSION} jieba {jieba.__version__}".encode())
-    digest.update(f" {_dict_digest(_dict_file())}".encode())
-    package = Path(__file__).parent
-    for path in (*sorted(package.joinpath("lexicons").glob("*.toml")),
-                 package / "agencies.py", package / "nlp.py"):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:20]
-
-
 def _write_table(path: Path) -> None:
-    """Write the frequencies of jieba taught the packaged registry to a SQLite file."""
-    import sqlite3
+    """Write the frequencies of jieba taught the packaged registry, and its HMM."""
+    _import_jieba()
+    from jieba import finalseg
 
     full = _full_tokenizer(_default_registry())
-    freq, total = full.FREQ, full.total
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    tmp.unlink(missing_ok=True)
-    con = sqlite3.connect(tmp)
-    try:
-        con.execute("PRAGMA journal_mode = OFF")
-        con.execute("CREATE TABLE freq (word TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID")
-        con.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER) WITHOUT ROWID")
-        con.executemany("INSERT INTO freq VALUES (?, ?)", sorted(freq.items()))
-        con.executemany("INSERT INTO meta VALUES (?, ?)",
-                        [("total", total), ("longest", max(map(len, freq)))])
-        con.commit()
-    finally:
-        con.close()
-    os.replace(tmp, path)  # readers never see a half-written table
-    logger.info("wrote jieba's taught dictionary (%d entries) to %s", len(freq), path)
+    write_table(path, full.FREQ, full.total, finalseg.start_P, finalseg.trans_P,
+                finalseg.emit_P)
+    logger.info("wrote jieba's taught dictionary (%d entries) to %s", len(full.FREQ), path)
 
 
 def word_table() -> Path | None:
@@ -254,19 +189,18 @@ def word_table() -> Path | None:
     registry) uses them.  None if no cache folder is writable (``segment`` then loads jieba's
     whole dictionary).
     """
-    import sqlite3
-
-    name = f"jieba-{_table_key()}.sqlite"
-    for folder in _cache_dirs():
-        path = folder / name
-        if path.is_file():
-            return path
-    for folder in _cache_dirs():
-        path = folder / name
+    found = find_table()
+    if found is not None:
+        return Path(found)
+    key = table_key()
+    if key is None:
+        return None
+    for folder in map(Path, cache_dirs()):
+        path = folder / table_name(key)
         try:
             folder.mkdir(parents=True, exist_ok=True)
             _write_table(path)
-        except (OSError, sqlite3.Error) as e:
+        except OSError as e:
             logger.warning("cannot write the word table in %s (%s)", folder, e)
             continue
         return path
@@ -274,32 +208,8 @@ def word_table() -> Path | None:
 
 
 @functools.cache
-def _open_table(path: Path) -> tuple[sqlite3.Connection, int, int]:
-    import sqlite3
-
-    # immutable: the file is replaced whole, never changed, and may be on a read-only disk
-    con = sqlite3.connect(f"{path.as_uri()}?immutable=1", uri=True, check_same_thread=False)
-    meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
-    return con, int(meta["total"]), int(meta["longest"])
-
-
-def _table_tokenizer(text: str, path: Path) -> Any:
-    """A ``jieba.Tokenizer`` holding the table's entries for every substring of ``text``."""
-    jieba = _import_jieba()
-    con, total, longest = _open_table(path)
-    strings: set[str] = set()
-    for block in jieba.re_han_default.findall(text):
-        for i in range(len(block)):
-            strings.update(block[i:j] for j in range(i + 1, min(len(block), i + longest) + 1))
-    wanted = sorted(strings)
-    freq: dict[str, int] = {}
-    for k in range(0, len(wanted), _LOOKUP_CHUNK):
-        chunk = wanted[k:k + _LOOKUP_CHUNK]
-        marks = ",".join("?" * len(chunk))
-        freq.update(con.execute(f"SELECT word, n FROM freq WHERE word IN ({marks})", chunk))
-    tokenizer = jieba.Tokenizer()
-    tokenizer.FREQ, tokenizer.total, tokenizer.initialized = freq, total, True
-    return tokenizer
+def _open_table(path: Path) -> WordTable:
+    return WordTable(path)
 
 
 def segment(text: str, registry: Registry | None = None, *, table: bool = True) -> list[str]:
@@ -308,18 +218,17 @@ def segment(text: str, registry: Registry | None = None, *, table: bool = True) 
     Punctuation and spaces are dropped; the words keep their printed order.  Uses jieba
     exactly as the pipeline's tokenizer does (``cut``, ``cut_all=False``, HMM on) without
     building spaCy.  With the packaged registry (``registry`` None) and ``table`` true the
-    words come from the cached word table (``word_table``), so that ``policykg who`` starts
-    fast; otherwise, or if no table can be written or read, a tokenizer of jieba's whole
-    dictionary is loaded (once per process and registry).  Both give the same words.
+    words come from the cached word table (``loaders.words``: jieba's algorithm over the
+    table, without importing jieba), so that ``policykg who`` starts fast; otherwise, or if
+    no table can be written or read, a tokenizer of jieba's whole dictionary is loaded (once
+    per process and registry).  Both give the same words.
     """
-    import sqlite3
-
     words: Iterable[str] | None = None
     path = word_table() if table and registry is None else None
     if path is not None:
         try:
-            words = list(_table_tokenizer(text, path).cut(text, cut_all=False))
-        except sqlite3.Error as e:
+            words = cut(text, _open_table(path))
+        except (OSError, ValueError) as e:
             logger.warning("%s: cannot read the word table (%s); loading jieba's dictionary",
                            path, e)
     if words is None:

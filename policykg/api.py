@@ -109,6 +109,7 @@ class Store:
         self._sectors: tuple[SectorTag, ...] | None = None
         self._open: OpenStore | None = None
         self._lookup: TaskIndex | None = None
+        self._documented: tuple[Task, ...] | None = None
 
     def __repr__(self) -> str:
         return f"Store({str(self.path)!r})"
@@ -121,6 +122,15 @@ class Store:
         corpus = pipeline.read_index(self.path, sections=sections, targets=targets)
         self._index[(sections, targets)] = corpus
         return corpus
+
+    def documented_tasks(self) -> tuple[Task, ...]:
+        """The tasks of the index's documents (all of them, in a store that holds no orphan),
+        one tuple for the store's life: ``who`` ranks it without checking it again."""
+        if self._documented is None:
+            corpus = self.index()
+            keep = {d.id for d in corpus.documents}
+            self._documented = tuple(t for t in corpus.tasks if t.doc_id in keep)
+        return self._documented
 
     def lookup(self) -> TaskIndex:
         """The tasks' search index (``records/lookup.txt``; made from the records for a store
@@ -472,9 +482,14 @@ def who(text: str, *, store: str | os.PathLike[str] | Store | None = None, limit
     opened = _store(store)
     corpus = opened.index()
     wanted = DocumentFilter(doc=doc, kind=kind, genre=genre, since=since, until=until)
-    documents = wanted.apply(corpus.documents) if wanted else list(corpus.documents)
-    keep = {d.id for d in documents}
-    tasks = [t for t in _tasks_in(corpus.tasks, jurisdiction, level) if t.doc_id in keep]
+    documents: Sequence[Document]
+    tasks: Sequence[Task]
+    if wanted or jurisdiction is not None or level is not None:
+        documents = wanted.apply(corpus.documents) if wanted else list(corpus.documents)
+        keep = {d.id for d in documents}
+        tasks = [t for t in _tasks_in(corpus.tasks, jurisdiction, level) if t.doc_id in keep]
+    else:
+        documents, tasks = corpus.documents, opened.documented_tasks()
     words = segment(text)
     names, rest = _agency_words(words, jurisdiction)
     if names:

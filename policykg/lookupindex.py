@@ -352,7 +352,7 @@ class TaskIndex(TextIndex):
     """The tasks' search texts in ``who`` order, with the task ids (``rows``: what ``who``
     prints, when read from a lookup file)."""
 
-    __slots__ = ("docs", "ids", "position", "rows")
+    __slots__ = ("checked", "docs", "ids", "position", "rows")
 
     def __init__(self, ids: Sequence[str], texts: Sequence[str],
                  compact_texts: Sequence[str] | None = None,
@@ -363,6 +363,8 @@ class TaskIndex(TextIndex):
         self.position = {t: i for i, t in enumerate(self.ids)}
         self.rows = rows
         self.docs = docs
+        #: the last tuple of tasks ``graph.search.who`` found here, with what it found
+        self.checked: tuple[Any, ...] | None = None
 
     @classmethod
     def of_tasks(cls, tasks: Iterable[Any], doc_ids: Sequence[str], *,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from policykg.loaders import nlp
+from policykg.loaders import words
 from policykg.loaders.agencies import Registry, load_registry
 from policykg.loaders.nlp import (
     CACHE_ENV,
@@ -141,7 +141,7 @@ def word_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 def test_word_table_is_written_once_and_reused(word_cache: Path) -> None:
-    (table,) = word_cache.glob("jieba-*.sqlite")
+    (table,) = word_cache.glob("jieba-*.words")
     stamp = table.stat().st_mtime_ns
     assert word_table() == table
     assert segment("碳排放权交易") == ["碳排放权交易"]
@@ -170,10 +170,10 @@ def test_damaged_table_falls_back_to_the_whole_dictionary(
     word_cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    (table,) = word_cache.glob("jieba-*.sqlite")
+    (table,) = word_cache.glob("jieba-*.words")
     damaged = tmp_path / "damaged"
     damaged.mkdir()
-    (damaged / table.name).write_bytes(b"not a database" * 100)
+    (damaged / table.name).write_bytes(b"not a word table" * 100)
     monkeypatch.setenv(CACHE_ENV, str(damaged))
     with caplog.at_level(logging.WARNING, logger="policykg.loaders.nlp"):
         words = segment("推动新能源汽车在城市公交领域的应用")
@@ -185,37 +185,66 @@ def test_a_new_table_leaves_other_keys_tables_alone(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, word_cache: Path
 ) -> None:
     """Another checkout's table (another registry) survives this checkout's build."""
-    (table,) = word_cache.glob("jieba-*.sqlite")
+    (table,) = word_cache.glob("jieba-*.words")
     monkeypatch.setenv(CACHE_ENV, str(tmp_path))
-    other = tmp_path / "jieba-0123456789abcdef0123.sqlite"
+    other = tmp_path / "jieba-0123456789abcdef0123.words"
     other.write_bytes(b"")
     fresh = word_table()
     assert fresh == tmp_path / table.name
     assert other.exists()
 
 
-def _dictionary_copy(folder: Path, mtime_ns: int, extra: bytes = b"") -> Path:
-    copy = folder / "dict.txt"
-    copy.parent.mkdir(parents=True, exist_ok=True)
-    copy.write_bytes(nlp._dict_file().read_bytes() + extra)
-    os.utime(copy, ns=(mtime_ns, mtime_ns))
-    return copy
+def _jieba_copy(folder: Path, mtime_ns: int, extra: bytes = b"") -> Path:
+    """A copy of jieba's files the key reads, with its dictionary's time set (and words added)."""
+    found = words.jieba_dir()
+    assert found is not None
+    source = Path(found)
+    for rel in ("__init__.py", "dict.txt", "finalseg/__init__.py", "finalseg/prob_start.py",
+                "finalseg/prob_trans.py", "finalseg/prob_emit.py"):
+        copy = folder / "jieba" / rel
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        copy.write_bytes((source / rel).read_bytes() + (extra if rel == "dict.txt" else b""))
+        os.utime(copy, ns=(mtime_ns, mtime_ns))
+    return folder / "jieba"
 
 
-def test_table_key_follows_the_dictionary_content_not_its_file_time(
+def test_table_key_follows_the_content_not_the_file_times(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
     keys = {}
     for name, mtime, extra in (("a", 10**18, b""), ("b", 2 * 10**18, b""),
                                ("c", 10**18, "碳达峰样本 3 n\n".encode())):
-        copy = _dictionary_copy(tmp_path / name, mtime, extra)
-        monkeypatch.setattr(nlp, "_dict_file", lambda copy=copy: copy)
-        keys[name] = nlp._table_key()
+        copy = _jieba_copy(tmp_path / name, mtime, extra)
+        monkeypatch.setattr(words, "jieba_dir", lambda copy=copy: str(copy))
+        keys[name] = words.table_key()
+        assert words.table_key() == keys[name]  # remembered: the same key again
     assert keys["a"] == keys["b"]  # same words installed at another time: one table
     assert keys["c"] != keys["a"]  # another dictionary: its own table
-    # the digest is remembered per file state: a second key needs no hashing
-    assert len(list((tmp_path / "cache").glob("jieba-dict-*.sha256"))) == 3
+    # the key is remembered per file state: a cold process hashes nothing
+    assert len(list((tmp_path / "cache").glob("words-key-*.txt"))) == 3
+
+
+def test_segment_needs_no_jieba(word_cache: Path) -> None:
+    """A process that segments with the table never imports jieba (a cold ``who``)."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from policykg.loaders.nlp import segment; "
+            "print(segment('推动新能源汽车在城市公交领域的应用')); print('jieba' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env={**os.environ, CACHE_ENV: str(word_cache)}, check=True).stdout
+    assert out.splitlines() == [
+        "['推动', '新能源汽车', '在', '城市公交', '领域', '的', '应用']", "False"]
+
+
+def test_the_hmm_cuts_unknown_runs_like_jieba(word_cache: Path) -> None:
+    """Runs of characters no word covers go to the HMM (names, new words) as in jieba."""
+    texts = ("韩冰冰在宁波市镇海区炼化一体化基地调研", "李小龙推动了氢燃料电池的示范应用",
+             "岱山县、嵊泗县海上风电", "珠三角和粤东西北", "沪苏浙皖", "呼包鄂榆城市群",
+             "abc123 4.5% 碳达峰x2", "\r\n  光伏  \t 电站", "")
+    for text in texts:
+        assert segment(text) == segment(text, table=False), text
 
 
 @pytest.mark.slow
