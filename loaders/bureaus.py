@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from typing import Any
 
 from policykg.errors import RegistryError
 from policykg.loaders.jurisdictions import AdminMap, Division, admin_map
+from policykg.loaders.shapes import looks_like_agency
 from policykg.records import Agency, Level
 
 __all__ = ["Branch", "Bureau", "Bureaus", "load_bureaus", "looks_like_agency", "open_world_id",
@@ -39,21 +39,6 @@ _CHAIN = {
     "prefecture": ("prefecture", "province"),
     "county": ("county", "prefecture", "province"),
 }
-
-# The last characters of a body's name (市城市管理监督局, 深圳排放权交易所, 天津港集团): a name
-# ending so that no template knows is an agency all the same (open world), never dropped.
-AGENCY_TAIL = re.compile(
-    r"""(?:局|委|厅|办|部|署|院|会|社|行|处|所|站|段|馆|台|队|中心|公司|集团|政府|办公室|委员会|
-        管委|分局|支行|分行|工作组|领导小组|联合会|协会|研究会|学会|交易所)$""",
-    re.VERBOSE,
-)
-
-
-def looks_like_agency(name: str) -> bool:
-    """Whether a printed name ends like a body's name (局, 委, 厅, 公司, 管委会 …)."""
-    return 2 <= len(name) <= 40 and bool(AGENCY_TAIL.search(name)) and not re.search(
-        r"[，。；：:;,]|\d", name)
-
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Bureau:

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import re
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -33,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from policykg.loaders.words import (
     CACHE_ENV,
+    NOISE,
     WordTable,
     cache_dirs,
     cut,
@@ -62,7 +62,7 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 # A token that carries no search meaning: punctuation, spaces, symbols (，。、（） …).
-NOISE_TOKEN = re.compile(r"^[\s\W_]+$")
+NOISE_TOKEN = NOISE
 
 
 

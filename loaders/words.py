@@ -30,6 +30,7 @@ from collections.abc import Iterable, Iterator, Mapping
 
 __all__ = [
     "CACHE_ENV",
+    "NOISE",
     "TABLE_VERSION",
     "WordTable",
     "cache_dirs",
@@ -55,6 +56,9 @@ _RE_HMM_SKIP = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")
 _MIN_FLOAT = -3.14e100
 _STATES = "BMES"
 _PREV = {"B": "ES", "M": "MB", "S": "SE", "E": "BM"}
+
+#: A token that carries no search meaning: punctuation, spaces, symbols (，。、（） …).
+NOISE = re.compile(r"^[\s\W_]+$")
 
 # keys of the HMM's probabilities among the words (no word starts with a control character)
 _START, _TRANS, _EMIT = "\x02", "\x03", "\x01"

@@ -2,6 +2,6 @@
 
 import sys
 
-from policykg.cli import main
+from policykg.quick import main
 
 sys.exit(main())

@@ -1,0 +1,180 @@
+"""The ``policykg`` command's entry: ``who`` answered from the store's lookup file, cold.
+
+A fresh process pays for every module it imports, and the full CLI imports the API, the
+records and argparse before it reads a byte (three times the time of the lookup itself).  So
+the command starts here: ``policykg who TEXT… [--store DIR] [--limit N]`` over a store that
+holds a lookup file (``policykg.lookupindex``), with the word table written and a query
+naming no agency, is answered by this module with the standard library, ``lookupindex``,
+``loaders.words`` and ``display``.  Everything else (another command or flag, a store to
+build or recover, a query naming an agency, which needs the registry) goes to
+``policykg.cli.main`` unchanged.  The text printed is ``cli.cmd_who``'s, byte for byte
+(``tests/cli/test_quick.py`` compares them), and so are the exit codes.
+
+Nothing imports this module but ``policykg.__main__`` (and the ``policykg`` script).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+
+__all__ = ["main", "quick_who"]
+
+#: The store variable and default folder of ``pipeline`` (``STORE_ENV``, ``default_store``).
+_STORE_ENV = "POLICYKG_STORE"
+_DEFAULT = ".policykg"
+_MANIFEST = "manifest.json"
+_RECORDS = "records"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    code = quick_who(args)
+    if code is not None:
+        return code
+    from policykg.cli import main as full
+
+    return full(args)
+
+
+def _parse(args: list[str]) -> tuple[str, str | None, int] | None:
+    """(text, --store, --limit) of ``who`` with nothing else; None: the full parser's case."""
+    if len(args) < 2 or args[0] != "who":
+        return None
+    text: list[str] = []
+    store: str | None = None
+    limit = 10
+    text_closed = False
+    seen: set[str] = set()
+    rest = iter(args[1:])
+    for arg in rest:
+        if not arg.startswith("-"):
+            if text_closed:
+                return None  # TEXT in two runs: argparse refuses the second
+            text.append(arg)
+            continue
+        text_closed = bool(text)
+        name, eq, value = arg.partition("=")
+        if name not in ("--store", "--limit") or name in seen:
+            return None
+        seen.add(name)
+        if not eq:
+            value = next(rest, "")
+            if not value or value.startswith("-"):
+                return None
+        if name == "--store":
+            store = value
+        elif value.isascii() and value.isdigit():
+            limit = int(value)
+        else:
+            return None
+    if not text:
+        return None
+    return " ".join(text), store, limit
+
+
+def _store(named: str | None) -> str | None:
+    """The store folder a reader may use at once; None if it needs ``cli`` (to build, to
+    recover an interrupted swap, or to say why there is no store)."""
+    folder = named or os.environ.get(_STORE_ENV) or _DEFAULT
+    path = os.path.abspath(os.path.expanduser(folder))
+    name = os.path.basename(path)
+    if not name:
+        return None
+    prefix = f".{name}."
+    try:
+        siblings = os.listdir(os.path.dirname(path))
+    except OSError:
+        return None
+    if any(n.startswith(prefix) and n[len(prefix):].startswith(("new-", "old-", "nt-"))
+           for n in siblings):
+        return None  # a swap to finish or undo first (graph.store.recover)
+    if not os.path.isfile(os.path.join(path, _MANIFEST)):
+        return None
+    return path
+
+
+def quick_who(args: list[str]) -> int | None:
+    """Answer ``who`` from the lookup file and return the exit code; None if it cannot."""
+    parsed = _parse(args)
+    if parsed is None:
+        return None
+    text, named, limit = parsed
+    store = _store(named)
+    if store is None:
+        return None
+    from policykg.loaders import words
+
+    table_path = words.find_table()
+    if table_path is None:
+        return None
+    try:
+        table = words.WordTable(table_path)
+        try:
+            tokens = [w for w in words.cut(text, table) if w and not words.NOISE.match(w)]
+        finally:
+            table.close()
+    except (OSError, ValueError):
+        return None  # the full path says what is wrong with the table, and reads jieba
+    from policykg.loaders.shapes import looks_like_agency
+
+    if any(looks_like_agency("".join(tokens[:k + 1])) or looks_like_agency(w)
+           for k, w in enumerate(tokens)):
+        return None  # an agency in the query: the registry reads it (api._agency_words)
+    from policykg.lookupindex import LOOKUP, read_lookup
+
+    index = read_lookup(os.path.join(store, _RECORDS, LOOKUP))
+    if index is None:
+        return None
+    ranked = index.rank(text, tokens, None, limit=limit)
+    return _print(text, index, [i for i, _, _, _ in ranked])
+
+
+def _print(text: str, index: object, hits: list[int]) -> int:
+    """Print the hits as ``cli.cmd_who`` does."""
+    from policykg.display import cut
+    from policykg.lookupindex import TaskIndex
+
+    assert isinstance(index, TaskIndex)
+    lines = []
+    if not hits:
+        lines.append(f"no task matches {text!r}")
+    docs = index.documents() if hits else {}
+    for rank, i in enumerate(hits, 1):
+        t = index.task_row(i)
+        title, file = docs[t["doc_id"]]
+        collective = f"  (+{'、'.join(t['collective'])})" if t["collective"] else ""
+        lines += [
+            f"{rank}. {cut(t['text'], 100)}",
+            f"   lead: {'、'.join(t['lead']) or '—'}",
+            f"   participants: {'、'.join(t['participants']) or '—'}{collective}",
+            f"   document: {title} [{t['doc_id']}]",
+            f"   section: {' > '.join(t['section']) or '—'}",
+            f"   source: {_source(file, t['start_line'], t['end_line'])}  {t['raw']}",
+        ]
+    try:
+        sys.stdout.write("".join(line + "\n" for line in lines))
+        sys.stdout.flush()
+    except BrokenPipeError:  # `policykg who … | head`: as cli.main, quietly
+        _silence_stdout()
+    except OSError:
+        _silence_stdout()
+        return 2
+    return 0
+
+
+def _source(file: str, start: int, end: int) -> str:
+    """``cli._source``: the file's name (``pathlib``'s), then the line span."""
+    name = os.path.basename(file.rstrip("/")) if file.strip("/") else ""
+    return f"{name}:{start}" + (f"-{end}" if end != start else "")
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
