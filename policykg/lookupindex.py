@@ -400,9 +400,11 @@ def _items(field: str) -> tuple[str, ...]:
 
 def lookup_text(tasks: Iterable[Any], documents: Sequence[Any]) -> tuple[str, str] | None:
     """The lookup file of a corpus's tasks and documents, and its bigram postings (the
-    ``LOOKUP_GRAMS`` file); None if a text holds a separator."""
+    ``LOOKUP_GRAMS`` file); None if a text holds a separator.  A task of no document is left
+    out, as ``who`` leaves it out."""
     doc_ids = [d.id for d in documents]
-    ordered = who_order(tasks, doc_ids)
+    known = set(doc_ids)
+    ordered = who_order((t for t in tasks if t.doc_id in known), doc_ids)
     texts = [search_text(t.text, t.section) for t in ordered]
     rows = [_FIELD.join((t.id, t.doc_id, t.text, _ITEM.join(t.section), _ITEM.join(t.lead),
                          _ITEM.join(t.participants), _ITEM.join(t.collective),
