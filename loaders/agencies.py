@@ -122,6 +122,7 @@ class Registry:
         """The bureau templates over the administrative map (read on first use)."""
         if self._bureaus is None:
             self._bureaus = load_bureaus()
+            self._bureaus.known = self._known
         return self._bureaus
 
     def forget_made(self) -> None:
@@ -271,10 +272,10 @@ class Registry:
             seen.add(prev.id)
             first = prev
         out = [first]
-        nxt = self._successor.get(first.id)
+        nxt = self._next(first)
         while nxt is not None and nxt.id not in {a.id for a in out}:
             out.append(nxt)
-            nxt = self._successor.get(nxt.id)
+            nxt = self._next(nxt)
         if agency.id not in {a.id for a in out}:
             out.append(agency)
         return tuple(out)
@@ -293,14 +294,22 @@ class Registry:
     def _dated(self, agency: Agency, date: str) -> Agency:
         """Follow renames up to ``date`` (交通部 in 2021 -> 交通运输部)."""
         seen = {agency.id}
-        nxt = self._successor.get(agency.id)
+        nxt = self._next(agency)
         day = pad_date(date)
         while nxt is not None and nxt.since is not None and day >= nxt.since \
                 and nxt.id not in seen:
             agency = nxt
             seen.add(agency.id)
-            nxt = self._successor.get(agency.id)
+            nxt = self._next(agency)
         return agency
+
+    def _next(self, agency: Agency) -> Agency | None:
+        """The body ``agency`` was renamed into: a listed one, or its bureau's successor in
+        its division (the same answer whether or not the templates were read before)."""
+        nxt = self._successor.get(agency.id)
+        if nxt is None and not agency.unresolved:
+            nxt = self.bureaus.successor(agency)
+        return nxt
 
     def _open_agency(self, key: str, home: Division | None) -> Agency:
         """An agency no template knows, in the document's jurisdiction, flagged unresolved."""

@@ -89,6 +89,7 @@ class Bureaus:
     """The bureau templates, branch forms and zone rules, with the agencies made so far."""
 
     __slots__ = (
+        "_former",
         "_made",
         "amap",
         "below",
@@ -96,6 +97,7 @@ class Bureaus:
         "bureaus",
         "by_alias",
         "committee",
+        "known",
         "overrides",
         "zone_suffixes",
     )
@@ -118,6 +120,11 @@ class Bureaus:
                 if other.id != b.id:
                     raise RegistryError(f"{_LABEL}: alias {a!r} of {b.id!r} is also {other.id!r}'s")
         self._made: dict[str, Agency] = {}
+        # a renamed bureau by the bureau it became: the new body's predecessor
+        self._former = {b.successor: b for b in self.bureaus.values() if b.successor}
+        #: the registry's listed agencies by id and name (``Registry`` sets them): a body the
+        #: registry lists is that one, whichever call first asks for it
+        self.known: Mapping[str, Agency] = {}
 
     def __len__(self) -> int:
         return len(self.bureaus)
@@ -133,12 +140,14 @@ class Bureaus:
 
     def agency(self, d: Division, bureau: Bureau, date: str | None = None,
                known: Mapping[str, Agency] | None = None) -> Agency:
-        """The bureau of division ``d`` (its successor when ``date`` is on or after a rename)."""
-        predecessor: Agency | None = None
-        since: str | None = None
+        """The bureau of division ``d`` (its successor when ``date`` is on or after a rename).
+
+        The same body whatever was asked before: a renamed bureau's successor always names
+        its predecessor, and a body the registry lists (``known``) is the listed one.
+        """
+        if known is None:
+            known = self.known
         if bureau.until and bureau.successor and date and pad_date(date) >= bureau.until:
-            predecessor = self.agency(d, bureau, None, known)
-            since = bureau.until
             bureau = self.bureaus[bureau.successor]
         aid = f"{d.id}-{bureau.id}"
         if known is not None and aid in known:
@@ -157,12 +166,26 @@ class Bureaus:
                 parent = self.agency(d, pb, date, known).id
             else:
                 parent = bureau.parent
+        former = self._former.get(bureau.id)
+        predecessor = self.agency(d, former, None, known) if former is not None else None
         agency = Agency(
             id=aid, name=name, aliases=_aliases(d, bureau.aliases), level=d.level,
             jurisdiction=d.label, parent=parent,
-            predecessor=predecessor.id if predecessor else None, since=since)
+            predecessor=predecessor.id if predecessor else None,
+            since=former.until if former is not None else None)
         self._made[aid] = agency
         return agency
+
+    def successor(self, agency: Agency) -> Agency | None:
+        """The body a division's renamed bureau became (银保监局 → 金融监管局), or None."""
+        for b in self.bureaus.values():
+            if not b.successor or not agency.id.endswith(f"-{b.id}"):
+                continue
+            key = agency.id[: -len(b.id) - 1]
+            d = self.amap.lookup(key)
+            if d is not None and d.id == key:
+                return self.agency(d, self.bureaus[b.successor])
+        return None
 
     def _form(self, d: Division, bureau: Bureau) -> str:
         """The name's tail for ``d``: its own override, its province's naming, or the level's."""
@@ -187,7 +210,9 @@ class Bureaus:
         aid = f"{d.id}-zone-{_digest(name)}"
         made = self._made.get(aid)
         if made is None:
-            made = Agency(id=aid, name=name, aliases=(zone + "管委会",), level=d.level,
+            # the alias of the name, not of the form printed first: the same body however
+            # it was first named (南昌高新区管委会, or 高新区管委会 in a Nanchang plan)
+            made = Agency(id=aid, name=name, aliases=(full + "管委会",), level=d.level,
                           jurisdiction=d.label, parent=self.agency(d, self.bureaus["gov"]).id)
             self._made[aid] = made
         return made

@@ -66,7 +66,8 @@ def test_real_answers(store: Path, capsys: pytest.CaptureFixture[str]) -> None:
     ["who", "光伏", "--limit", "3", "整县"], ["who", "光伏", "--store"],
     ["who", "光伏", "--limit", "3", "--limit", "4"], ["who", "-h"], ["who", "--", "光伏"],
     ["-q", "who", "光伏"], ["duties", "能源局"], ["search", "光伏"], [],
-    ["who", "国家能源局"], ["who", "能源局", "储能"], ["who", "数据中心"], ["who", "江西省发改委", "节能"],
+    ["who", "国家能源局"], ["who", "能源局", "储能"], ["who", "数据中心"],
+    ["who", "江西省发改委", "节能"],
 ])
 def test_other_cases_go_to_the_full_cli(store: Path, args: list[str]) -> None:
     assert quick_who([*args, "--store", str(store)] if args else args) is None
