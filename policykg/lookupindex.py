@@ -21,7 +21,7 @@ import math
 import operator
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ _SPACE = re.compile(r"\s+")
 #: they start with.
 LOOKUP = "lookup.txt"
 LOOKUP_GRAMS = "lookup-grams.txt"
-LOOKUP_FORMAT = "policykg-lookup 1"
+LOOKUP_FORMAT = "policykg-lookup 2"
 
 # Separators of the lookup file: no loader keeps these control characters in a text (a
 # corpus holding one gets no lookup file, and the commands read the records instead).
@@ -112,23 +112,26 @@ Hit = tuple[int, bool, tuple[str, ...], float]
 class TextIndex:
     """Texts in a fixed order, ranked for a query by the rule of ``graph.fulltext``."""
 
-    __slots__ = ("_big", "_cbig", "_cstarts", "_starts", "compact", "grams", "lengths", "texts")
+    __slots__ = ("_big", "_compact", "_starts", "grams", "lengths", "texts")
 
-    def __init__(self, texts: Sequence[str], compact_texts: Sequence[str] | None = None,
-                 grams: Grams | None = None) -> None:
+    def __init__(self, texts: Sequence[str], grams: Grams | None = None) -> None:
         self.texts = list(texts)
-        self.compact = (list(compact_texts) if compact_texts is not None
-                        else [compact(t) for t in self.texts])
         self.lengths = [max(len(t), 1) for t in self.texts]
         self._big = _SEP.join(self.texts)
-        self._cbig = _SEP.join(self.compact)
         self._starts = _starts(self.texts)
-        self._cstarts = _starts(self.compact)
+        self._compact: dict[int, str] = {}
         #: the texts' bigram postings: words found without reading the texts (else scanned)
         self.grams = grams
 
     def __len__(self) -> int:
         return len(self.texts)
+
+    def compact(self, i: int) -> str:
+        """Text ``i`` without whitespace (made when first asked for)."""
+        found = self._compact.get(i)
+        if found is None:
+            found = self._compact[i] = compact(self.texts[i])
+        return found
 
     def _counts(self, term: str) -> dict[int, int]:
         """How often ``term`` occurs in each text holding it (``str.count``: no overlaps)."""
@@ -157,16 +160,17 @@ class TextIndex:
         if self.grams is not None and len(phrase) > 1 and _plain(phrase):
             return self.grams.phrased(phrase, self.compact)
         if _SEP in phrase:
-            return {i for i, t in enumerate(self.compact) if phrase in t}
+            return {i for i in range(len(self.texts)) if phrase in self.compact(i)}
+        # the phrase with any whitespace between its characters, never across two texts
+        pattern = re.compile(r"\s*".join(map(re.escape, phrase)))
         found: set[int] = set()
-        starts, find = self._cstarts, self._cbig.find
-        pos = find(phrase)
-        while pos >= 0:
-            i = bisect.bisect_right(starts, pos) - 1
+        starts, pos = self._starts, 0
+        while (m := pattern.search(self._big, pos)) is not None:
+            i = bisect.bisect_right(starts, m.start()) - 1
             found.add(i)
             if i + 1 >= len(starts):
                 break
-            pos = find(phrase, starts[i + 1])
+            pos = starts[i + 1]
         return found
 
     def rank(self, query: str, tokens: Sequence[str],
@@ -249,11 +253,12 @@ class Grams:
         self._extra: dict[str, set[int]] = {}
 
     @classmethod
-    def of_texts(cls, texts: Sequence[str], compacts: Sequence[str]) -> Grams:
+    def of_texts(cls, texts: Sequence[str]) -> Grams:
         """Count the bigrams of ``texts`` (and the extra ones of their space-free forms)."""
         post: dict[str, list[str]] = {}
         split: dict[str, list[str]] = {}
-        for i, (t, c) in enumerate(zip(texts, compacts, strict=True)):
+        for i, t in enumerate(texts):
+            c = compact(t)
             own = Counter(map(operator.add, t, t[1:]))
             for bg, n in own.items():
                 post.setdefault(bg, []).append(f"{i} {n}")
@@ -304,13 +309,14 @@ class Grams:
         candidates = self._all([self.postings(term[k:k + 2]) for k in range(len(term) - 1)])
         return {i: n for i in candidates if (n := texts[i].count(term))}
 
-    def phrased(self, phrase: str, compacts: Sequence[str]) -> set[int]:
-        """The texts whose space-free form holds ``phrase`` (two characters or more)."""
+    def phrased(self, phrase: str, compact_of: Callable[[int], str]) -> set[int]:
+        """The texts whose space-free form (``compact_of``) holds ``phrase`` (two characters
+        or more)."""
         candidates = self._all([self._in_compact(phrase[k:k + 2])
                                 for k in range(len(phrase) - 1)])
         if len(phrase) == 2:
             return set(candidates)
-        return {i for i in candidates if phrase in compacts[i]}
+        return {i for i in candidates if phrase in compact_of(i)}
 
     @staticmethod
     def _all(sets: Sequence[Iterable[int]]) -> Iterable[int]:
@@ -352,17 +358,15 @@ class TaskIndex(TextIndex):
     """The tasks' search texts in ``who`` order, with the task ids (``rows``: what ``who``
     prints, when read from a lookup file)."""
 
-    __slots__ = ("checked", "docs", "ids", "position", "rows")
+    __slots__ = ("_docs", "_rows", "checked", "ids", "position")
 
-    def __init__(self, ids: Sequence[str], texts: Sequence[str],
-                 compact_texts: Sequence[str] | None = None,
-                 rows: Sequence[str] = (), docs: Sequence[str] = (),
-                 grams: Grams | None = None) -> None:
-        super().__init__(texts, compact_texts, grams)
+    def __init__(self, ids: Sequence[str], texts: Sequence[str], grams: Grams | None = None,
+                 rows: bytes = b"", docs: bytes = b"") -> None:
+        super().__init__(texts, grams)
         self.ids = list(ids)
         self.position = {t: i for i, t in enumerate(self.ids)}
-        self.rows = rows
-        self.docs = docs
+        self._rows = rows
+        self._docs = docs
         #: the last tuple of tasks ``graph.search.who`` found here, with what it found
         self.checked: tuple[Any, ...] | None = None
 
@@ -373,22 +377,25 @@ class TaskIndex(TextIndex):
         bigram postings: worth their cost for an index queried many times)."""
         ordered = who_order(tasks, doc_ids)
         texts = [search_text(t.text, t.section) for t in ordered]
-        compacts = [compact(t) for t in texts]
-        return cls([t.id for t in ordered], texts, compacts,
-                   grams=Grams.of_texts(texts, compacts) if grams else None)
+        return cls([t.id for t in ordered], texts,
+                   grams=Grams.of_texts(texts) if grams else None)
 
-    def task_row(self, i: int) -> dict[str, Any]:
-        """What ``who`` prints of task ``i`` (a lookup file's row)."""
-        f = self.rows[i].split(_FIELD)
-        return {"id": f[0], "doc_id": f[1], "text": f[2], "section": _items(f[3]),
-                "lead": _items(f[4]), "participants": _items(f[5]),
-                "collective": _items(f[6]), "start_line": int(f[7]), "end_line": int(f[8]),
-                "raw": f[9]}
+    def task_rows(self, indexes: Iterable[int]) -> list[dict[str, Any]]:
+        """What ``who`` prints of these tasks (from a lookup file)."""
+        rows = self._rows.split(_SEP.encode())
+        out = []
+        for i in indexes:
+            f = rows[i].decode("utf-8").split(_FIELD)
+            out.append({"id": self.ids[i], "doc_id": f[0], "text": self.texts[i][:int(f[1])],
+                        "section": _items(f[2]), "lead": _items(f[3]),
+                        "participants": _items(f[4]), "collective": _items(f[5]),
+                        "start_line": int(f[6]), "end_line": int(f[7]), "raw": f[8]})
+        return out
 
     def documents(self) -> dict[str, tuple[str, str]]:
         """Document id → (title, file), from a lookup file."""
         out = {}
-        for row in self.docs:
+        for row in self._docs.decode("utf-8").split(_SEP) if self._docs else ():
             doc_id, title, file = row.split(_FIELD)
             out[doc_id] = (title, file)
         return out
@@ -406,7 +413,8 @@ def lookup_text(tasks: Iterable[Any], documents: Sequence[Any]) -> tuple[str, st
     known = set(doc_ids)
     ordered = who_order((t for t in tasks if t.doc_id in known), doc_ids)
     texts = [search_text(t.text, t.section) for t in ordered]
-    rows = [_FIELD.join((t.id, t.doc_id, t.text, _ITEM.join(t.section), _ITEM.join(t.lead),
+    # a row holds its text's length: the text is the start of its search text
+    rows = [_FIELD.join((t.doc_id, str(len(t.text)), _ITEM.join(t.section), _ITEM.join(t.lead),
                          _ITEM.join(t.participants), _ITEM.join(t.collective),
                          str(t.start_line), str(t.end_line), t.raw)) for t in ordered]
     docs = [_FIELD.join((d.id, d.title, d.file)) for d in documents]
@@ -415,27 +423,37 @@ def lookup_text(tasks: Iterable[Any], documents: Sequence[Any]) -> tuple[str, st
               *(v for d in documents for v in (d.id, d.title, d.file))]
     if any(c in v for v in values for c in _CONTROL):
         return None
-    compacts = [compact(t) for t in texts]
     head = f"{LOOKUP_FORMAT} {len(ordered)} {len(documents)}"
-    parts = (head, _SEP.join(t.id for t in ordered), _SEP.join(texts), _SEP.join(compacts),
-             _SEP.join(rows), _SEP.join(docs))
-    grams = Grams.of_texts(texts, compacts).postings_text()
+    parts = (head, _SEP.join(t.id for t in ordered), _SEP.join(texts), _SEP.join(rows),
+             _SEP.join(docs))
+    grams = Grams.of_texts(texts).postings_text()
     return _PART.join(parts) + "\n", f"{LOOKUP_FORMAT} {len(ordered)}\n{grams}\n"
 
 
 def read_lookup(path: Path | str, grams: Path | str | None = None) -> TaskIndex | None:
     """Read a lookup file (with its bigram postings from ``grams``); None if it is missing
-    or not of this format (the caller reads the records instead)."""
-    data = _read(path)
-    if data is None:
+    or not of this format (the caller reads the records instead).
+
+    What ``who`` prints of a task stays undecoded until it is printed.
+    """
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError:
         return None
-    parts = data.rstrip("\n").split(_PART)
-    if len(parts) != 6:
+    parts = data.rstrip(b"\n").split(_PART.encode())
+    try:
+        head = parts[0].decode("ascii").split(" ")
+        if len(parts) != 5 or " ".join(head[:2]) != LOOKUP_FORMAT or len(head) != 4:
+            return None
+        n, ndocs = int(head[2]), int(head[3])
+        ids = parts[1].decode("utf-8").split(_SEP) if n else []
+        texts = parts[2].decode("utf-8").split(_SEP) if n else []
+    except (UnicodeDecodeError, ValueError):
         return None
-    head = parts[0].split(" ")
-    if " ".join(head[:2]) != LOOKUP_FORMAT or len(head) != 4:
+    if not len(ids) == len(texts) == n or (parts[4].count(_SEP.encode()) + 1 if parts[4]
+                                           else 0) != ndocs:
         return None
-    n = int(head[2])
     postings = None
     if grams is not None:
         text = _read(grams)
@@ -443,13 +461,7 @@ def read_lookup(path: Path | str, grams: Path | str | None = None) -> TaskIndex 
         postings = Grams.parse(body.rstrip("\n")) if first == f"{LOOKUP_FORMAT} {n}" else None
         if postings is None:
             return None
-    docs = parts[5].split(_SEP) if parts[5] else []
-    if not n:
-        return TaskIndex([], [], [], [], docs, postings)
-    ids, texts, compacts, rows = (p.split(_SEP) for p in parts[1:5])
-    if not len(ids) == len(texts) == len(compacts) == len(rows) == n or len(docs) != int(head[3]):
-        return None
-    return TaskIndex(ids, texts, compacts, rows, docs, postings)
+    return TaskIndex(ids, texts, postings, parts[3], parts[4])
 
 
 def _read(path: Path | str) -> str | None:

@@ -142,8 +142,7 @@ def _print(text: str, index: object, hits: list[int]) -> int:
     if not hits:
         lines.append(f"no task matches {text!r}")
     docs = index.documents() if hits else {}
-    for rank, i in enumerate(hits, 1):
-        t = index.task_row(i)
+    for rank, t in enumerate(index.task_rows(hits), 1):
         title, file = docs[t["doc_id"]]
         collective = f"  (+{'、'.join(t['collective'])})" if t["collective"] else ""
         lines += [

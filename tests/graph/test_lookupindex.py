@@ -89,10 +89,9 @@ def _ordered_texts(corpus: Corpus) -> list[str]:
 def _indexes(texts: list[str]) -> list[TextIndex]:
     """The index scanning its texts, and the one reading bigram postings (after a round trip
     through their text form)."""
-    compacts = [_SPACE.sub("", t) for t in texts]
-    grams = Grams.parse(Grams.of_texts(texts, compacts).postings_text())
+    grams = Grams.parse(Grams.of_texts(texts).postings_text())
     assert grams is not None
-    return [TextIndex(texts), TextIndex(texts, compacts, grams)]
+    return [TextIndex(texts), TextIndex(texts, grams)]
 
 
 def test_index_ranks_the_tasks_as_the_rule(compilation_corpus: Corpus,
@@ -181,10 +180,9 @@ def test_lookup_file_round_trip(compilation_corpus: Corpus, tmp_path: Path) -> N
                               [d.id for d in compilation_corpus.documents])
     assert read.ids == made.ids
     assert read.texts == made.texts
-    assert read.compact == made.compact
     by_id = {t.id: t for t in compilation_corpus.tasks}
-    for i in range(len(read)):
-        row, task = read.task_row(i), by_id[read.ids[i]]
+    for i, row in enumerate(read.task_rows(range(len(read)))):
+        task = by_id[read.ids[i]]
         assert row == {k: task.to_json()[k] if not isinstance(task.to_json()[k], list)
                        else tuple(task.to_json()[k]) for k in row}
     docs = read.documents()
@@ -198,7 +196,11 @@ def test_lookup_file_round_trip(compilation_corpus: Corpus, tmp_path: Path) -> N
 def test_lookup_file_refused_when_damaged_or_missing(tmp_path: Path) -> None:
     assert read_lookup(tmp_path / "none.txt") is None
     bad = tmp_path / "bad.txt"
-    bad.write_text("policykg-lookup 9 0 0\x1d\x1d\x1d\x1d\x1d\n", encoding="utf-8")
+    bad.write_text("policykg-lookup 9 0 0\x1d\x1d\x1d\x1d\n", encoding="utf-8")
     assert read_lookup(bad) is None
-    bad.write_text("policykg-lookup 1 2 0\x1da\x1dx\x1dx\x1dr\x1d\n", encoding="utf-8")
+    bad.write_text("policykg-lookup 2 2 0\x1da\x1dx\x1dr\x1d\n", encoding="utf-8")
     assert read_lookup(bad) is None  # two tasks announced, one there
+    bad.write_text("policykg-lookup 2 1 1\x1da\x1dx\x1dr\x1d\n", encoding="utf-8")
+    assert read_lookup(bad) is None  # a document announced, none there
+    bad.write_bytes(b"policykg-lookup 2 1 0\x1da\x1d\xff\x1dr\x1d\n")
+    assert read_lookup(bad) is None  # not UTF-8
