@@ -60,7 +60,7 @@ _SPACE = re.compile(r"\s+")
 #: they start with.
 LOOKUP = "lookup.txt"
 LOOKUP_GRAMS = "lookup-grams.txt"
-LOOKUP_FORMAT = "policykg-lookup 2"
+LOOKUP_FORMAT = "policykg-lookup 3"
 
 # Separators of the lookup file: no loader keeps these control characters in a text (a
 # corpus holding one gets no lookup file, and the commands read the records instead).
@@ -358,15 +358,16 @@ class TaskIndex(TextIndex):
     """The tasks' search texts in ``who`` order, with the task ids (``rows``: what ``who``
     prints, when read from a lookup file)."""
 
-    __slots__ = ("_docs", "_rows", "checked", "ids", "position")
+    __slots__ = ("_agencies", "_docs", "_rows", "checked", "ids", "position")
 
     def __init__(self, ids: Sequence[str], texts: Sequence[str], grams: Grams | None = None,
-                 rows: bytes = b"", docs: bytes = b"") -> None:
+                 rows: bytes = b"", docs: bytes = b"", agencies: bytes = b"") -> None:
         super().__init__(texts, grams)
         self.ids = list(ids)
         self.position = {t: i for i, t in enumerate(self.ids)}
         self._rows = rows
         self._docs = docs
+        self._agencies = agencies
         #: the last tuple of tasks ``graph.search.who`` found here, with what it found
         self.checked: tuple[Any, ...] | None = None
 
@@ -392,6 +393,11 @@ class TaskIndex(TextIndex):
                         "start_line": int(f[6]), "end_line": int(f[7]), "raw": f[8]})
         return out
 
+    def agency_names(self) -> dict[str, str]:
+        """Agency id → canonical name, from a lookup file."""
+        rows = self._agencies.decode("utf-8").split(_SEP) if self._agencies else []
+        return dict(row.split(_FIELD, 1) for row in rows)
+
     def documents(self) -> dict[str, tuple[str, str]]:
         """Document id → (title, file), from a lookup file."""
         out = {}
@@ -405,27 +411,31 @@ def _items(field: str) -> tuple[str, ...]:
     return tuple(field.split(_ITEM)) if field else ()
 
 
-def lookup_text(tasks: Iterable[Any], documents: Sequence[Any]) -> tuple[str, str] | None:
-    """The lookup file of a corpus's tasks and documents, and its bigram postings (the
-    ``LOOKUP_GRAMS`` file); None if a text holds a separator.  A task of no document is left
-    out, as ``who`` leaves it out."""
+def lookup_text(tasks: Iterable[Any], documents: Sequence[Any],
+                agencies: Iterable[Any] = ()) -> tuple[str, str] | None:
+    """The lookup file of a corpus's tasks, documents and agencies (ids and names), and its
+    bigram postings (the ``LOOKUP_GRAMS`` file); None if a text holds a separator.  A task of
+    no document is left out, as ``who`` and ``duties`` leave it out."""
     doc_ids = [d.id for d in documents]
     known = set(doc_ids)
     ordered = who_order((t for t in tasks if t.doc_id in known), doc_ids)
+    agencies = list(agencies)
     texts = [search_text(t.text, t.section) for t in ordered]
     # a row holds its text's length: the text is the start of its search text
     rows = [_FIELD.join((t.doc_id, str(len(t.text)), _ITEM.join(t.section), _ITEM.join(t.lead),
                          _ITEM.join(t.participants), _ITEM.join(t.collective),
                          str(t.start_line), str(t.end_line), t.raw)) for t in ordered]
     docs = [_FIELD.join((d.id, d.title, d.file)) for d in documents]
+    bodies = [_FIELD.join((a.id, a.name)) for a in agencies]
     values = [*texts, *(v for t in ordered for v in (*t.section, *t.lead, *t.participants,
                                                       *t.collective, t.id, t.doc_id, t.raw)),
-              *(v for d in documents for v in (d.id, d.title, d.file))]
+              *(v for d in documents for v in (d.id, d.title, d.file)),
+              *(v for a in agencies for v in (a.id, a.name))]
     if any(c in v for v in values for c in _CONTROL):
         return None
     head = f"{LOOKUP_FORMAT} {len(ordered)} {len(documents)}"
     parts = (head, _SEP.join(t.id for t in ordered), _SEP.join(texts), _SEP.join(rows),
-             _SEP.join(docs))
+             _SEP.join(docs), _SEP.join(bodies))
     grams = Grams.of_texts(texts).postings_text()
     return _PART.join(parts) + "\n", f"{LOOKUP_FORMAT} {len(ordered)}\n{grams}\n"
 
@@ -444,7 +454,7 @@ def read_lookup(path: Path | str, grams: Path | str | None = None) -> TaskIndex 
     parts = data.rstrip(b"\n").split(_PART.encode())
     try:
         head = parts[0].decode("ascii").split(" ")
-        if len(parts) != 5 or " ".join(head[:2]) != LOOKUP_FORMAT or len(head) != 4:
+        if len(parts) != 6 or " ".join(head[:2]) != LOOKUP_FORMAT or len(head) != 4:
             return None
         n, ndocs = int(head[2]), int(head[3])
         ids = parts[1].decode("utf-8").split(_SEP) if n else []
@@ -461,7 +471,7 @@ def read_lookup(path: Path | str, grams: Path | str | None = None) -> TaskIndex 
         postings = Grams.parse(body.rstrip("\n")) if first == f"{LOOKUP_FORMAT} {n}" else None
         if postings is None:
             return None
-    return TaskIndex(ids, texts, postings, parts[3], parts[4])
+    return TaskIndex(ids, texts, postings, parts[3], parts[4], parts[5])
 
 
 def _read(path: Path | str) -> str | None:

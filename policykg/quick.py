@@ -18,8 +18,9 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
-__all__ = ["main", "quick_who"]
+__all__ = ["main", "quick_duties", "quick_who"]
 
 #: The store variable and default folder of ``pipeline`` (``STORE_ENV``, ``default_store``).
 _STORE_ENV = "POLICYKG_STORE"
@@ -32,6 +33,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
     code = quick_who(args)
+    if code is None:
+        code = quick_duties(args)
     if code is not None:
         return code
     from policykg.cli import main as full
@@ -73,6 +76,39 @@ def _parse(args: list[str]) -> tuple[str, str | None, int] | None:
     if not text:
         return None
     return " ".join(text), store, limit
+
+
+def _parse_duties(args: list[str]) -> tuple[str, str | None, bool] | None:
+    """(AGENCY, --store, --lead-only) of ``duties`` with nothing else; None: the full
+    parser's case."""
+    if len(args) < 2 or args[0] != "duties":
+        return None
+    agency: list[str] = []
+    store: str | None = None
+    lead_only = False
+    seen: set[str] = set()
+    rest = iter(args[1:])
+    for arg in rest:
+        if not arg.startswith("-"):
+            agency.append(arg)
+            continue
+        name, eq, value = arg.partition("=")
+        if name not in ("--store", "--lead-only") or name in seen:
+            return None
+        seen.add(name)
+        if name == "--lead-only":
+            if eq:
+                return None
+            lead_only = True
+            continue
+        if not eq:
+            value = next(rest, "")
+            if not value or value.startswith("-"):
+                return None
+        store = value
+    if len(agency) != 1:
+        return None
+    return agency[0], store, lead_only
 
 
 def _store(named: str | None) -> str | None:
@@ -132,6 +168,59 @@ def quick_who(args: list[str]) -> int | None:
     return _print(text, index, [i for i, _, _, _ in ranked])
 
 
+def quick_duties(args: list[str]) -> int | None:
+    """Answer ``duties`` from the lookup file (the registry names the agency) and return the
+    exit code; None if it cannot."""
+    parsed = _parse_duties(args)
+    if parsed is None:
+        return None
+    text, named, lead_only = parsed
+    store = _store(named)
+    if store is None:
+        return None
+    from policykg.lookupindex import LOOKUP, read_lookup
+
+    index = read_lookup(os.path.join(store, _RECORDS, LOOKUP))
+    if index is None:
+        return None
+    try:
+        from policykg.loaders.agencies import default_registry
+
+        registry = default_registry()
+        found = registry.query(text, None)
+        if found is None:
+            return None  # the store's own agencies may know the name (api._agency_named)
+        former = [a.name for a in registry.lineage(found) if a.id != found.id]
+    except Exception:  # the full path reports what is wrong, as it always has
+        return None
+    name = index.agency_names().get(found.id, found.name)
+    keys = {name, found.id, *former}
+    rows = index.task_rows(range(len(index)))
+    lines: list[str] = []
+    total = leads = 0
+    docs = index.documents()
+    groups: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    for t in rows:  # in who order: by document, then line, then id
+        if keys.intersection(t["lead"]):
+            role = "牵头"
+            leads += 1
+        elif not lead_only and keys.intersection(t["participants"]):
+            role = "参与"
+        else:
+            continue
+        total += 1
+        groups.setdefault(str(t["doc_id"]), []).append((role, t))
+    from policykg.display import cut
+
+    lines.append(f"{name}: {total} tasks ({leads} as lead) in {len(groups)} documents")
+    for doc_id, group in groups.items():
+        title, file = docs[doc_id]
+        lines += ["", f"{title} [{doc_id}] — {len(group)} tasks"]
+        lines += [f"  [{role}] {_source(file, t['start_line'], t['end_line'])}  "
+                  f"{cut(t['text'], 70)}" for role, t in group]
+    return _write(lines)
+
+
 def _print(text: str, index: object, hits: list[int]) -> int:
     """Print the hits as ``cli.cmd_who`` does."""
     from policykg.display import cut
@@ -153,6 +242,11 @@ def _print(text: str, index: object, hits: list[int]) -> int:
             f"   section: {' > '.join(t['section']) or '—'}",
             f"   source: {_source(file, t['start_line'], t['end_line'])}  {t['raw']}",
         ]
+    return _write(lines)
+
+
+def _write(lines: list[str]) -> int:
+    """Write the lines to stdout as ``cli.main`` does (a closed pipe quietly, exit 0)."""
     try:
         sys.stdout.write("".join(line + "\n" for line in lines))
         sys.stdout.flush()

@@ -370,7 +370,7 @@ def write_records(
             # dumps, not dump: only a one-shot encode runs in C (json.dump is pure Python)
             f.write(json.dumps(index_to_json(corpus), ensure_ascii=False, separators=(",", ":")))
             f.write("\n")
-        lookup = lookup_text(corpus.tasks, corpus.documents)
+        lookup = lookup_text(corpus.tasks, corpus.documents, corpus.agencies)
         for name, text in zip((LOOKUP, LOOKUP_GRAMS), lookup or ("", ""), strict=True):
             (out / name).unlink(missing_ok=True)
             if lookup is not None:

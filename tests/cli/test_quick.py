@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from policykg.loaders.nlp import word_table
-from policykg.quick import quick_who
+from policykg.quick import quick_duties, quick_who
 from tests.cli.conftest import Run
 
 #: Agency-free task phrases of the compilation's topics, and some of none (量子计算).
@@ -65,12 +65,52 @@ def test_real_answers(store: Path, capsys: pytest.CaptureFixture[str]) -> None:
     ["who", "光伏", "--limit", "-3"], ["who", "光伏", "--limit", "x"],
     ["who", "光伏", "--limit", "3", "整县"], ["who", "光伏", "--store"],
     ["who", "光伏", "--limit", "3", "--limit", "4"], ["who", "-h"], ["who", "--", "光伏"],
-    ["-q", "who", "光伏"], ["duties", "能源局"], ["search", "光伏"], [],
+    ["-q", "who", "光伏"], ["search", "光伏"], [],
     ["who", "国家能源局"], ["who", "能源局", "储能"], ["who", "数据中心"],
     ["who", "江西省发改委", "节能"],
 ])
 def test_other_cases_go_to_the_full_cli(store: Path, args: list[str]) -> None:
     assert quick_who([*args, "--store", str(store)] if args else args) is None
+
+
+#: Names as users type them (issue 12): canonical, aliases with and without the place, former
+#: names, bare national names; and a local body of the compilation's eight jurisdictions.
+DUTY_NAMES = ("国家发展改革委", "发改委", "能源局", "交通部", "生态环境部", "工业和信息化部",
+              "国家能源局", "银保监会", "江西省发改委", "江西省发展改革委", "宁波市发改委",
+              "住房城乡建设部", "财政部", "科技部", "国管局", "湖北金融监管总局",
+              "北京市发展改革委", "上海市经济信息化委", "浙江省能源局",
+              "宁夏回族自治区住房城乡建设厅")
+
+
+@pytest.mark.parametrize("name", DUTY_NAMES)
+def test_cold_duties_prints_what_the_cli_prints(store: Path, run: Run,
+                                                capsys: pytest.CaptureFixture[str],
+                                                name: str) -> None:
+    for extra in ((), ("--lead-only",)):
+        args = ["duties", name, "--store", str(store), *extra]
+        assert quick_duties(args) == 0
+        fast = capsys.readouterr()
+        code, out, _ = run(*args)
+        assert (code, out) == (0, fast.out), (name, extra)
+        assert fast.err == ""
+
+
+def test_cold_duties_real_answer(store: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """交通部 is 交通运输部's former name: its tasks are 交通运输部's (the compilation's)."""
+    assert quick_duties(["duties", "交通部", "--store", str(store)]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first.startswith("交通运输部: ")
+
+
+@pytest.mark.parametrize("args", [
+    ["duties"], ["duties", "能源局", "--jurisdiction", "湖北"], ["duties", "能源局", "--level",
+                                                                 "central"],
+    ["duties", "能源局", "--format", "jsonl"], ["duties", "能源局", "交通部"],
+    ["duties", "能源局", "--lead-only=1"], ["duties", "没有这个机构"], ["duties", "-h"],
+    ["who", "能源局"],
+])
+def test_other_duties_go_to_the_full_cli(store: Path, args: list[str]) -> None:
+    assert quick_duties([*args, "--store", str(store)]) is None
 
 
 def test_stores_that_need_the_full_cli(store: Path, tmp_path: Path,

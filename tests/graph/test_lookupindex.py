@@ -166,7 +166,8 @@ def test_who_with_the_store_index_equals_who_without(compilation_corpus: Corpus,
 
 
 def test_lookup_file_round_trip(compilation_corpus: Corpus, tmp_path: Path) -> None:
-    written = lookup_text(compilation_corpus.tasks, compilation_corpus.documents)
+    written = lookup_text(compilation_corpus.tasks, compilation_corpus.documents,
+                          compilation_corpus.agencies)
     assert written is not None
     text, grams = written
     path, grams_path = tmp_path / "lookup.txt", tmp_path / "lookup-grams.txt"
@@ -189,18 +190,22 @@ def test_lookup_file_round_trip(compilation_corpus: Corpus, tmp_path: Path) -> N
     assert len(docs) == len(compilation_corpus.documents)
     d = compilation_corpus.documents[0]
     assert docs[d.id] == (d.title, d.file)
+    assert read.agency_names() == {a.id: a.name for a in compilation_corpus.agencies}
     # the same corpus writes the same bytes
-    assert lookup_text(compilation_corpus.tasks, compilation_corpus.documents) == written
+    assert lookup_text(compilation_corpus.tasks, compilation_corpus.documents,
+                       compilation_corpus.agencies) == written
 
 
 def test_lookup_file_refused_when_damaged_or_missing(tmp_path: Path) -> None:
     assert read_lookup(tmp_path / "none.txt") is None
     bad = tmp_path / "bad.txt"
-    bad.write_text("policykg-lookup 9 0 0\x1d\x1d\x1d\x1d\n", encoding="utf-8")
+    bad.write_text("policykg-lookup 9 0 0\x1d\x1d\x1d\x1d\x1d\n", encoding="utf-8")
     assert read_lookup(bad) is None
-    bad.write_text("policykg-lookup 2 2 0\x1da\x1dx\x1dr\x1d\n", encoding="utf-8")
+    bad.write_text("policykg-lookup 3 2 0\x1da\x1dx\x1dr\x1d\x1d\n", encoding="utf-8")
     assert read_lookup(bad) is None  # two tasks announced, one there
-    bad.write_text("policykg-lookup 2 1 1\x1da\x1dx\x1dr\x1d\n", encoding="utf-8")
+    bad.write_text("policykg-lookup 3 1 1\x1da\x1dx\x1dr\x1d\x1d\n", encoding="utf-8")
     assert read_lookup(bad) is None  # a document announced, none there
-    bad.write_bytes(b"policykg-lookup 2 1 0\x1da\x1d\xff\x1dr\x1d\n")
+    bad.write_text("policykg-lookup 2 1 0\x1da\x1dx\x1dr\x1d\n", encoding="utf-8")
+    assert read_lookup(bad) is None  # an older format: the records answer
+    bad.write_bytes(b"policykg-lookup 3 1 0\x1da\x1d\xff\x1dr\x1d\x1d\n")
     assert read_lookup(bad) is None  # not UTF-8
