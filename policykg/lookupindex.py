@@ -60,7 +60,7 @@ _SPACE = re.compile(r"\s+")
 #: they start with.
 LOOKUP = "lookup.txt"
 LOOKUP_GRAMS = "lookup-grams.txt"
-LOOKUP_FORMAT = "policykg-lookup 3"
+LOOKUP_FORMAT = "policykg-lookup 4"
 
 # Separators of the lookup file: no loader keeps these control characters in a text (a
 # corpus holding one gets no lookup file, and the commands read the records instead).
@@ -390,7 +390,8 @@ class TaskIndex(TextIndex):
             out.append({"id": self.ids[i], "doc_id": f[0], "text": self.texts[i][:int(f[1])],
                         "section": _items(f[2]), "lead": _items(f[3]),
                         "participants": _items(f[4]), "collective": _items(f[5]),
-                        "start_line": int(f[6]), "end_line": int(f[7]), "raw": f[8]})
+                        "start_line": int(f[6]), "end_line": int(f[7]), "raw": f[8],
+                        "jurisdiction": f[9] or None})
         return out
 
     def agency_names(self) -> dict[str, str]:
@@ -424,11 +425,13 @@ def lookup_text(tasks: Iterable[Any], documents: Sequence[Any],
     # a row holds its text's length: the text is the start of its search text
     rows = [_FIELD.join((t.doc_id, str(len(t.text)), _ITEM.join(t.section), _ITEM.join(t.lead),
                          _ITEM.join(t.participants), _ITEM.join(t.collective),
-                         str(t.start_line), str(t.end_line), t.raw)) for t in ordered]
+                         str(t.start_line), str(t.end_line), t.raw, t.jurisdiction or ""))
+            for t in ordered]
     docs = [_FIELD.join((d.id, d.title, d.file)) for d in documents]
     bodies = [_FIELD.join((a.id, a.name)) for a in agencies]
     values = [*texts, *(v for t in ordered for v in (*t.section, *t.lead, *t.participants,
-                                                      *t.collective, t.id, t.doc_id, t.raw)),
+                                                      *t.collective, t.id, t.doc_id, t.raw,
+                                                      t.jurisdiction or "")),
               *(v for d in documents for v in (d.id, d.title, d.file)),
               *(v for a in agencies for v in (a.id, a.name))]
     if any(c in v for v in values for c in _CONTROL):

@@ -78,13 +78,14 @@ def _parse(args: list[str]) -> tuple[str, str | None, int] | None:
     return " ".join(text), store, limit
 
 
-def _parse_duties(args: list[str]) -> tuple[str, str | None, bool] | None:
-    """(AGENCY, --store, --lead-only) of ``duties`` with nothing else; None: the full
-    parser's case."""
+def _parse_duties(args: list[str]) -> tuple[str, str | None, bool, str | None] | None:
+    """(AGENCY, --store, --lead-only, --jurisdiction) of ``duties`` with nothing else; None:
+    the full parser's case."""
     if len(args) < 2 or args[0] != "duties":
         return None
     agency: list[str] = []
     store: str | None = None
+    place: str | None = None
     lead_only = False
     seen: set[str] = set()
     rest = iter(args[1:])
@@ -93,7 +94,7 @@ def _parse_duties(args: list[str]) -> tuple[str, str | None, bool] | None:
             agency.append(arg)
             continue
         name, eq, value = arg.partition("=")
-        if name not in ("--store", "--lead-only") or name in seen:
+        if name not in ("--store", "--lead-only", "--jurisdiction") or name in seen:
             return None
         seen.add(name)
         if name == "--lead-only":
@@ -105,10 +106,13 @@ def _parse_duties(args: list[str]) -> tuple[str, str | None, bool] | None:
             value = next(rest, "")
             if not value or value.startswith("-"):
                 return None
-        store = value
+        if name == "--store":
+            store = value
+        else:
+            place = value
     if len(agency) != 1:
         return None
-    return agency[0], store, lead_only
+    return agency[0], store, lead_only, place
 
 
 def _store(named: str | None) -> str | None:
@@ -174,7 +178,7 @@ def quick_duties(args: list[str]) -> int | None:
     parsed = _parse_duties(args)
     if parsed is None:
         return None
-    text, named, lead_only = parsed
+    text, named, lead_only, jurisdiction = parsed
     store = _store(named)
     if store is None:
         return None
@@ -187,10 +191,14 @@ def quick_duties(args: list[str]) -> int | None:
         from policykg.loaders.agencies import default_registry
 
         registry = default_registry()
-        found = registry.query(text, None)
+        place = registry.jurisdiction(jurisdiction)
+        found = registry.query(text, place.id if place is not None else None)
         if found is None:
             return None  # the store's own agencies may know the name (api._agency_named)
         former = [a.name for a in registry.lineage(found) if a.id != found.id]
+        from policykg.graph.lookup import normalize
+
+        within = normalize(jurisdiction) if jurisdiction is not None else None
     except Exception:  # the full path reports what is wrong, as it always has
         return None
     name = index.agency_names().get(found.id, found.name)
@@ -201,6 +209,8 @@ def quick_duties(args: list[str]) -> int | None:
     docs = index.documents()
     groups: dict[str, list[tuple[str, dict[str, Any]]]] = {}
     for t in rows:  # in who order: by document, then line, then id
+        if within is not None and within not in (t["jurisdiction"] or ""):
+            continue  # api._tasks_in: the tasks of documents of that jurisdiction
         if keys.intersection(t["lead"]):
             role = "牵头"
             leads += 1

@@ -86,7 +86,7 @@ DUTY_NAMES = ("国家发展改革委", "发改委", "能源局", "交通部", "�
 def test_cold_duties_prints_what_the_cli_prints(store: Path, run: Run,
                                                 capsys: pytest.CaptureFixture[str],
                                                 name: str) -> None:
-    for extra in ((), ("--lead-only",)):
+    for extra in ((), ("--lead-only",), ("--jurisdiction", "江西"), ("--jurisdiction=宁波",)):
         args = ["duties", name, "--store", str(store), *extra]
         assert quick_duties(args) == 0
         fast = capsys.readouterr()
@@ -103,8 +103,8 @@ def test_cold_duties_real_answer(store: Path, capsys: pytest.CaptureFixture[str]
 
 
 @pytest.mark.parametrize("args", [
-    ["duties"], ["duties", "能源局", "--jurisdiction", "湖北"], ["duties", "能源局", "--level",
-                                                                 "central"],
+    ["duties"], ["duties", "能源局", "--level", "central"],
+    ["duties", "能源局", "--jurisdiction", "湖北", "--jurisdiction", "江西"],
     ["duties", "能源局", "--format", "jsonl"], ["duties", "能源局", "交通部"],
     ["duties", "能源局", "--lead-only=1"], ["duties", "没有这个机构"], ["duties", "-h"],
     ["who", "能源局"],
