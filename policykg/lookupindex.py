@@ -60,7 +60,7 @@ _SPACE = re.compile(r"\s+")
 #: they start with.
 LOOKUP = "lookup.txt"
 LOOKUP_GRAMS = "lookup-grams.txt"
-LOOKUP_FORMAT = "policykg-lookup 4"
+LOOKUP_FORMAT = "policykg-lookup 5"
 
 # Separators of the lookup file: no loader keeps these control characters in a text (a
 # corpus holding one gets no lookup file, and the commands read the records instead).
@@ -391,7 +391,7 @@ class TaskIndex(TextIndex):
                         "section": _items(f[2]), "lead": _items(f[3]),
                         "participants": _items(f[4]), "collective": _items(f[5]),
                         "start_line": int(f[6]), "end_line": int(f[7]), "raw": f[8],
-                        "jurisdiction": f[9] or None})
+                        "jurisdiction": f[9] or None, "page": int(f[10]) if f[10] else None})
         return out
 
     def agency_names(self) -> dict[str, str]:
@@ -406,6 +406,12 @@ class TaskIndex(TextIndex):
             doc_id, title, file = row.split(_FIELD)
             out[doc_id] = (title, file)
         return out
+
+
+def _page(task: Any) -> str:
+    """The PDF page of a task's first line ("" when it has none, or records carry no page)."""
+    page = getattr(task, "page", None)
+    return "" if page is None else str(page)
 
 
 def _items(field: str) -> tuple[str, ...]:
@@ -425,8 +431,8 @@ def lookup_text(tasks: Iterable[Any], documents: Sequence[Any],
     # a row holds its text's length: the text is the start of its search text
     rows = [_FIELD.join((t.doc_id, str(len(t.text)), _ITEM.join(t.section), _ITEM.join(t.lead),
                          _ITEM.join(t.participants), _ITEM.join(t.collective),
-                         str(t.start_line), str(t.end_line), t.raw, t.jurisdiction or ""))
-            for t in ordered]
+                         str(t.start_line), str(t.end_line), t.raw, t.jurisdiction or "",
+                         _page(t))) for t in ordered]
     docs = [_FIELD.join((d.id, d.title, d.file)) for d in documents]
     bodies = [_FIELD.join((a.id, a.name)) for a in agencies]
     values = [*texts, *(v for t in ordered for v in (*t.section, *t.lead, *t.participants,

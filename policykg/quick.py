@@ -226,7 +226,7 @@ def quick_duties(args: list[str]) -> int | None:
     for doc_id, group in groups.items():
         title, file = docs[doc_id]
         lines += ["", f"{title} [{doc_id}] — {len(group)} tasks"]
-        lines += [f"  [{role}] {_source(file, t['start_line'], t['end_line'])}  "
+        lines += [f"  [{role}] {_source(file, t['start_line'], t['end_line'], t['page'])}  "
                   f"{cut(t['text'], 70)}" for role, t in group]
     return _write(lines)
 
@@ -250,7 +250,7 @@ def _print(text: str, index: object, hits: list[int]) -> int:
             f"   participants: {'、'.join(t['participants']) or '—'}{collective}",
             f"   document: {title} [{t['doc_id']}]",
             f"   section: {' > '.join(t['section']) or '—'}",
-            f"   source: {_source(file, t['start_line'], t['end_line'])}  {t['raw']}",
+            f"   source: {_source(file, t['start_line'], t['end_line'], t['page'])}  {t['raw']}",
         ]
     return _write(lines)
 
@@ -268,10 +268,11 @@ def _write(lines: list[str]) -> int:
     return 0
 
 
-def _source(file: str, start: int, end: int) -> str:
-    """``cli._source``: the file's name (``pathlib``'s), then the line span."""
+def _source(file: str, start: int, end: int, page: int | None) -> str:
+    """``cli._source``: the file's name (``pathlib``'s), its PDF page, then the line span."""
     name = os.path.basename(file.rstrip("/")) if file.strip("/") else ""
-    return f"{name}:{start}" + (f"-{end}" if end != start else "")
+    where = name + (f":p{page}" if page is not None else "")
+    return f"{where}:{start}" + (f"-{end}" if end != start else "")
 
 
 def _silence_stdout() -> None:

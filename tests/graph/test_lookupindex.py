@@ -184,7 +184,7 @@ def test_lookup_file_round_trip(compilation_corpus: Corpus, tmp_path: Path) -> N
     by_id = {t.id: t for t in compilation_corpus.tasks}
     for i, row in enumerate(read.task_rows(range(len(read)))):
         task = by_id[read.ids[i]]
-        assert row == {k: task.to_json()[k] if not isinstance(task.to_json()[k], list)
+        assert row == {k: task.to_json().get(k) if not isinstance(task.to_json().get(k), list)
                        else tuple(task.to_json()[k]) for k in row}
     docs = read.documents()
     assert len(docs) == len(compilation_corpus.documents)
@@ -201,11 +201,11 @@ def test_lookup_file_refused_when_damaged_or_missing(tmp_path: Path) -> None:
     bad = tmp_path / "bad.txt"
     bad.write_text("policykg-lookup 9 0 0\x1d\x1d\x1d\x1d\x1d\n", encoding="utf-8")
     assert read_lookup(bad) is None
-    bad.write_text("policykg-lookup 3 2 0\x1da\x1dx\x1dr\x1d\x1d\n", encoding="utf-8")
+    bad.write_text("policykg-lookup 5 2 0\x1da\x1dx\x1dr\x1d\x1d\n", encoding="utf-8")
     assert read_lookup(bad) is None  # two tasks announced, one there
-    bad.write_text("policykg-lookup 3 1 1\x1da\x1dx\x1dr\x1d\x1d\n", encoding="utf-8")
+    bad.write_text("policykg-lookup 5 1 1\x1da\x1dx\x1dr\x1d\x1d\n", encoding="utf-8")
     assert read_lookup(bad) is None  # a document announced, none there
     bad.write_text("policykg-lookup 2 1 0\x1da\x1dx\x1dr\x1d\n", encoding="utf-8")
     assert read_lookup(bad) is None  # an older format: the records answer
-    bad.write_bytes(b"policykg-lookup 3 1 0\x1da\x1d\xff\x1dr\x1d\x1d\n")
+    bad.write_bytes(b"policykg-lookup 5 1 0\x1da\x1d\xff\x1dr\x1d\x1d\n")
     assert read_lookup(bad) is None  # not UTF-8
