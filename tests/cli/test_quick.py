@@ -151,6 +151,19 @@ def test_cold_who_imports_little(store: Path) -> None:
         "policykg.loaders.words", "policykg.lookupindex", "policykg.quick"]
 
 
+def test_cold_duties_imports_no_engine(store: Path) -> None:
+    """A cold ``duties`` reads the registry, but no JSON, argparse, CLI, API, jieba or RDF."""
+    code = ("import sys; from policykg.quick import main; code = main(['duties', '能源局', "
+            f"'--store', {str(store)!r}]); "
+            "print(code, sorted(m for m in sys.modules if m.split('.')[0] in {'jieba', 'rdflib', "
+            "'pyoxigraph', 'spacy', 'networkx', 'json', 'argparse', 'sqlite3'} or m in "
+            "{'policykg.cli', 'policykg.api', 'policykg.pipeline'}), file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, env={**os.environ, "PYTHONPATH": str(Path.cwd())})
+    assert done.stderr.strip() == "0 []"
+    assert done.stdout.startswith("国家能源局: ")
+
+
 def test_the_command_starts_in_quick() -> None:
     import tomllib
 
