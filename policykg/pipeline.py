@@ -14,6 +14,7 @@ import logging
 import multiprocessing
 import os
 import shutil
+import signal
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -382,8 +383,26 @@ def _pool(jobs: int, units: int) -> Iterator[_Map[Any, Any]]:
     # fork: the workers inherit the loaded modules and registry instead of importing again
     with ProcessPoolExecutor(max_workers=min(jobs, max(units, 2)), initializer=forget_locks,
                              mp_context=multiprocessing.get_context("fork")) as executor:
+        _start_workers(executor)
         yield lambda fn, items: list(executor.map(fn, items)) if len(items) > 1 else [
             fn(x) for x in items]
+
+
+def _start_workers(executor: Any) -> None:
+    """Fork every worker now, with Ctrl-C held back until the forks are done.
+
+    A SIGINT that lands while ``os.fork`` runs its at-fork hooks (logging's lock release)
+    raises KeyboardInterrupt inside the hook, where Python prints and drops it: the build
+    would go on.  Blocked, the signal waits and is raised here once the forks are done.  The
+    workers keep it blocked: Ctrl-C is the parent's to handle, so a worker prints no traceback.
+    """
+    if not hasattr(signal, "pthread_sigmask"):
+        return
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        executor.submit(int).result()  # a fork pool launches all its workers on first use
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 # --- store commands --------------------------------------------------------------------

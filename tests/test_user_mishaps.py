@@ -54,6 +54,39 @@ def test_ctrl_c_during_a_build_is_exit_130_and_one_line(tmp_path: Path) -> None:
     assert text.strip().splitlines()[-1] == "policykg: interrupted"
 
 
+# Ctrl-C at the worst moment: while the pool forks, inside the at-fork hooks, where a
+# KeyboardInterrupt is printed ("Exception ignored") and dropped, and the build used to go on.
+_CTRL_C_AT_FORK = """
+import os, signal, sys
+from policykg.cli import main
+sent = []
+def ctrl_c():
+    if not sent:
+        sent.append(1)
+        os.kill(os.getpid(), signal.SIGINT)
+os.register_at_fork(before=ctrl_c)
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_ctrl_c_while_the_workers_fork_is_exit_130_and_one_line(tmp_path: Path) -> None:
+    two = tmp_path / "in"
+    two.mkdir()
+    for name in ("a.txt", "b.txt"):
+        (two / name).write_bytes(NOTICE.read_bytes())
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "POLICYKG_STORE": ""}
+    proc = subprocess.run(
+        [sys.executable, "-c", _CTRL_C_AT_FORK, "build", str(two), "--jobs", "2",
+         "--store", str(tmp_path / "store")],
+        cwd=ROOT, env=env, capture_output=True, timeout=300, check=False)
+    err = proc.stderr.decode()
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err
+    assert "Exception ignored" not in err
+    assert err.strip().splitlines()[-1] == "policykg: interrupted"
+    assert not (tmp_path / "store").exists()
+
+
 def test_output_to_a_full_disk_is_one_line(small_store: Path) -> None:
     with open("/dev/full", "wb") as full:
         proc = _cli("sparql", "SELECT * WHERE { ?s ?p ?o }", "--store", small_store,
