@@ -32,9 +32,14 @@ _RECORDS = "records"
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
-    code = quick_who(args)
-    if code is None:
-        code = quick_duties(args)
+    try:
+        code = quick_who(args)
+        if code is None:
+            code = quick_duties(args)
+    except KeyboardInterrupt:  # as cli.main: one line, exit 130
+        _silence_stdout()
+        sys.stderr.write("policykg: interrupted\n")
+        return 130
     if code is not None:
         return code
     from policykg.cli import main as full
@@ -262,8 +267,9 @@ def _write(lines: list[str]) -> int:
         sys.stdout.flush()
     except BrokenPipeError:  # `policykg who … | head`: as cli.main, quietly
         _silence_stdout()
-    except OSError:
+    except OSError as e:  # a full disk: as cli.main, one line, exit 2
         _silence_stdout()
+        sys.stderr.write(f"policykg: error: cannot write the output ({e.strerror or e})\n")
         return 2
     return 0
 

@@ -164,6 +164,30 @@ def test_cold_duties_imports_no_engine(store: Path) -> None:
     assert done.stdout.startswith("国家能源局: ")
 
 
+def test_ctrl_c_in_the_cold_path_is_exit_130_and_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from policykg import quick
+
+    def interrupted(args: list[str]) -> int | None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(quick, "quick_who", interrupted)
+    monkeypatch.setattr(quick, "_silence_stdout", lambda: None)  # pytest's captured stdout
+    assert quick.main(["who", "光伏"]) == 130
+    assert capsys.readouterr().err == "policykg: interrupted\n"
+
+
+def test_a_full_disk_is_one_line_and_exit_2(store: Path) -> None:
+    """``policykg who … > /dev/full``: the CLI's message, no traceback, exit 2."""
+    with open("/dev/full", "w", encoding="utf-8") as full:
+        done = subprocess.run([sys.executable, "-m", "policykg", "who", "光伏", "--store",
+                               str(store)], stdout=full, stderr=subprocess.PIPE, text=True,
+                              env={**os.environ, "PYTHONPATH": str(Path.cwd())})
+    assert done.returncode == 2
+    assert done.stderr == "policykg: error: cannot write the output (No space left on device)\n"
+
+
 def test_the_command_starts_in_quick() -> None:
     import tomllib
 
