@@ -202,3 +202,33 @@ def test_full_cli_still_answers(run: Run, store: Path) -> None:
     code, out, _ = _full(run, "who", "光伏", "--store", str(store), "--format", "jsonl")
     assert code == 0
     assert out.count("\n") == 10
+
+
+def test_cold_who_sees_what_add_and_remove_wrote(tmp_path: Path, run: Run,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """``add`` and ``remove`` rewrite the lookup file with the records: a cold ``who`` finds
+    the added file's tasks and loses the removed one's, as the full CLI does."""
+    from policykg import api
+    from policykg.lookupindex import search_text
+
+    fixtures = Path(__file__).resolve().parents[1] / "data" / "fixtures"
+    first, second = (fixtures / "tasks_ningbo_several.txt",
+                     fixtures / "tasks_pdf_chongqing_by_function.txt")
+    store = tmp_path / "store"
+    assert run("build", first, "--store", store, "--no-validate")[0] == 0
+    assert word_table() is not None
+    assert run("add", second, "--store", store, "--no-validate")[0] in (0, 1)
+    added = api.open_store(store).index()
+    doc = next(d for d in added.documents if Path(d.file).name == second.name)
+    task = next(t for t in added.tasks if t.doc_id == doc.id)
+    query = search_text(task.text, ())[:6]
+    args = ["who", query, "--store", str(store), "--limit", "0"]
+    assert quick_who(args) == 0
+    fast = capsys.readouterr().out
+    assert f"[{doc.id}]" in fast
+    assert (0, fast) == run(*args)[:2]
+    assert run("remove", doc.id, "--store", store, "--no-validate")[0] in (0, 1)
+    assert quick_who(args) == 0
+    gone = capsys.readouterr().out
+    assert f"[{doc.id}]" not in gone
+    assert (0, gone) == run(*args)[:2]
