@@ -12,6 +12,9 @@ import pytest
 
 from tests.cli.conftest import Run
 
+#: The repository: the subprocesses import its policykg.
+ROOT = Path(__file__).resolve().parents[2]
+
 
 @pytest.mark.parametrize("agency", ["江西省发改委", "宁波市发改委", "交通部", "能源局"])
 def test_duties_cold_as_warm(built_store: tuple[Path, str, str], run: Run, agency: str) -> None:
@@ -21,6 +24,6 @@ def test_duties_cold_as_warm(built_store: tuple[Path, str, str], run: Run, agenc
     code, warm_out, _ = run("duties", agency, "--store", str(store))
     cold = subprocess.run([sys.executable, "-m", "policykg", "duties", agency, "--store",
                            str(store)], capture_output=True, text=True,
-                          env={**os.environ, "PYTHONPATH": str(Path.cwd())})
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert (cold.returncode, cold.stdout) == (code, warm_out)
     assert code == 0

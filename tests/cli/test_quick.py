@@ -15,6 +15,9 @@ from policykg.loaders.nlp import word_table
 from policykg.quick import quick_duties, quick_who
 from tests.cli.conftest import Run
 
+#: The repository: the subprocesses import its policykg.
+ROOT = Path(__file__).resolve().parents[2]
+
 #: Agency-free task phrases of the compilation's topics, and some of none (量子计算).
 QUERIES = (
     "光伏", "氢能", "绿色建筑", "碳排放权交易", "新能源汽车", "量子计算", "储能", "节能降碳",
@@ -142,7 +145,7 @@ def test_cold_who_imports_little(store: Path) -> None:
             "'jieba', 'rdflib', 'pyoxigraph', 'spacy', 'networkx', 'json', 'argparse', "
             "'dataclasses', 'sqlite3', 'logging'}), file=sys.stderr)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          check=True, env={**os.environ, "PYTHONPATH": str(Path.cwd())})
+                          check=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
     status, _, modules = done.stderr.strip().partition(" ")
     assert status == "0"
     assert "1. " in done.stdout
@@ -159,7 +162,7 @@ def test_cold_duties_imports_no_engine(store: Path) -> None:
             "'pyoxigraph', 'spacy', 'networkx', 'json', 'argparse', 'sqlite3'} or m in "
             "{'policykg.cli', 'policykg.api', 'policykg.pipeline'}), file=sys.stderr)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          check=True, env={**os.environ, "PYTHONPATH": str(Path.cwd())})
+                          check=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert done.stderr.strip() == "0 []"
     assert done.stdout.startswith("国家能源局: ")
 
@@ -183,7 +186,7 @@ def test_a_full_disk_is_one_line_and_exit_2(store: Path) -> None:
     with open("/dev/full", "w", encoding="utf-8") as full:
         done = subprocess.run([sys.executable, "-m", "policykg", "who", "光伏", "--store",
                                str(store)], stdout=full, stderr=subprocess.PIPE, text=True,
-                              env={**os.environ, "PYTHONPATH": str(Path.cwd())})
+                              env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert done.returncode == 2
     assert done.stderr == "policykg: error: cannot write the output (No space left on device)\n"
 
@@ -191,7 +194,7 @@ def test_a_full_disk_is_one_line_and_exit_2(store: Path) -> None:
 def test_the_command_starts_in_quick() -> None:
     import tomllib
 
-    root = Path(__file__).resolve().parents[2]
+    root = ROOT
     scripts = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
     assert scripts["project"]["scripts"]["policykg"] == "policykg.quick:main"
     assert "from policykg.quick import main" in (root / "policykg" / "__main__.py").read_text(
