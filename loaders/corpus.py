@@ -15,7 +15,7 @@ import gc
 import hashlib
 import logging
 import re
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -32,6 +32,7 @@ from policykg.records import (
     Problem,
     Target,
     Task,
+    page_at,
 )
 
 if TYPE_CHECKING:
@@ -294,16 +295,21 @@ def file_records(loaded: LoadedDocuments, extracted: Sequence[Extracted]) -> Fil
     documents = tuple(dataclasses.replace(d, issuer_ids=e.issuer_ids)
                       for d, e in zip(loaded.documents, extracted, strict=True))
     agencies = {a.id: a for e in extracted for a in e.agencies}
+    pages = next(iter(loaded.page_lines.values()), ())
+    tasks = tuple(t for e in extracted for t in e.tasks)
+    targets = tuple(t for e in extracted for t in e.targets)
+    if pages:  # a PDF: each fact names the page of its first line
+        tasks = tuple(dataclasses.replace(t, page=page_at(pages, t.start_line)) for t in tasks)
+        targets = tuple(dataclasses.replace(t, page=page_at(pages, t.line)) for t in targets)
     corpus = Corpus(
         documents=documents,
         agencies=tuple(agencies[k] for k in sorted(agencies)),
-        tasks=tuple(t for e in extracted for t in e.tasks),
-        targets=tuple(t for e in extracted for t in e.targets),
+        tasks=tasks,
+        targets=targets,
         problems=(*loaded.problems, *(p for e in extracted for p in e.problems)),
         summary=loaded.summaries,
     )
     problems = loaded.with_pages(corpus.problems)  # the extractors' problems get pages too
-    pages = next(iter(loaded.page_lines.values()), ())
     return FileRecords(corpus=dataclasses.replace(corpus, problems=tuple(problems)),
                        load_problems=len(loaded.problems), page_lines=pages)
 
@@ -406,6 +412,7 @@ def assemble(parts: Sequence[FileRecords | BuildSummary], *,
         if part.page_lines:
             page_lines.update((s.file, part.page_lines) for s in part.corpus.summary)
     citations, citation_problems = (cite or find_citations)(documents)
+    citations = _citation_pages(citations, documents, page_lines)
     # a 文号 or date the document does not print, as the documents citing it print it
     documents = infer_metadata(documents, citations)
     pages = LoadedDocuments(documents=(), page_lines=page_lines)
@@ -424,6 +431,17 @@ def assemble(parts: Sequence[FileRecords | BuildSummary], *,
         problems=(*load_problems, *found_problems, *pages.with_pages(citation_problems)),
         summary=tuple(summaries),
     )
+
+
+def _citation_pages(citations: Sequence[Citation], documents: Sequence[Document],
+                    page_lines: Mapping[str, tuple[int, ...]]) -> list[Citation]:
+    """The citations with the PDF page of their line (in the citing document's file)."""
+    files = {d.id: d.file for d in documents}
+    out = []
+    for c in citations:
+        starts = page_lines.get(files.get(c.doc_id, ""), ())
+        out.append(dataclasses.replace(c, page=page_at(starts, c.line)) if starts else c)
+    return out
 
 
 def _named_agencies(named: Sequence[str],

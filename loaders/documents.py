@@ -6,7 +6,6 @@ jieba.
 
 from __future__ import annotations
 
-import bisect
 import dataclasses
 import gc
 import hashlib
@@ -49,6 +48,7 @@ from policykg.records import (
     Problem,
     SourceLine,
     Span,
+    page_at,
 )
 
 __all__ = [
@@ -65,6 +65,7 @@ __all__ = [
     "skipped",
     "try_read",
     "unique_id",
+    "with_section_pages",
 ]
 
 logger = logging.getLogger(__name__)
@@ -120,7 +121,7 @@ class LoadedDocuments:
         for p in problems:
             starts = self.page_lines.get(p.span.file)
             if starts and p.span.page is None:
-                page = max(1, bisect.bisect_right(starts, p.span.start_line))
+                page = page_at(starts, p.span.start_line)
                 p = dataclasses.replace(p, span=dataclasses.replace(p.span, page=page))
             out.append(p)
         return out
@@ -166,6 +167,15 @@ def unique_id(doc_id: str, seen: set[str]) -> str:
         k += 1
     seen.add(candidate)
     return candidate
+
+
+def with_section_pages(doc: Document, page_lines: Sequence[int]) -> Document:
+    """``doc`` with the PDF page of each section's first line (``page_lines``: the first
+    line of each page of its file)."""
+    if not doc.sections:
+        return doc
+    return dataclasses.replace(doc, sections=tuple(
+        dataclasses.replace(s, page=page_at(page_lines, s.start_line)) for s in doc.sections))
 
 
 def rename_document(doc: Document, doc_id: str) -> Document:
@@ -392,6 +402,8 @@ def read_file(f: InputFile) -> LoadedDocuments:
         repeats = held
     seen: set[str] = set()
     documents = tuple(rename_document(d, unique_id(d.id, seen)) for d in docs)
+    if cleaned.page_lines:
+        documents = tuple(with_section_pages(d, cleaned.page_lines) for d in documents)
     logger.info("%s: %d documents", f.source_file, len(docs))
     summary = dataclasses.replace(
         _summary(kept, doc_lines, len(unexplained)),

@@ -336,6 +336,8 @@ def _write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> int:
 
 def _section_json(section: Section) -> dict[str, Any]:
     row: dict[str, Any] = _encode(section)
+    if row["page"] is None:  # a text file's sections keep their fields (as ``Task.to_json``)
+        del row["page"]
     return row
 
 

@@ -6,6 +6,7 @@ Imports only the standard library.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -37,6 +38,7 @@ __all__ = [
     "Span",
     "Target",
     "Task",
+    "page_at",
 ]
 
 
@@ -170,6 +172,22 @@ class Direction(StrEnum):
     MILESTONE = "milestone"
 
 
+def page_at(page_lines: Sequence[int], line: int) -> int | None:
+    """The page of ``line`` given the first line of each page (None: a text file).
+
+    >>> page_at((1, 40, 81), 40), page_at((1, 40, 81), 39), page_at((), 7)
+    (2, 1, None)
+    """
+    if not page_lines:
+        return None
+    return max(1, bisect.bisect_right(page_lines, line))
+
+
+def _page(page: int | None) -> dict[str, int]:
+    # a JSON row names the page only for a PDF: a text file's rows keep their fields
+    return {} if page is None else {"page": page}
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Span:
     """A 1-based inclusive line range of a source file; ``page`` (1-based) for a PDF.
@@ -238,6 +256,8 @@ class Section:
     start_line: int
     end_line: int
     parent_id: str | None = None
+    #: the PDF page of ``start_line`` (None for a text file)
+    page: int | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -324,8 +344,9 @@ class Document:
 
     @property
     def span(self) -> Span:
-        """The document's source span."""
-        return Span(file=self.file, start_line=self.start_line, end_line=self.end_line)
+        """The document's source span (with its first page for a PDF)."""
+        return Span(file=self.file, start_line=self.start_line, end_line=self.end_line,
+                    page=None if self.pages is None else self.pages[0])
 
     def to_json(self) -> dict[str, Any]:
         """The document's interface fields (issue 2 contract), in order."""
@@ -408,6 +429,8 @@ class Task:
     #: the names of ``unresolved`` the text (or the document's convention) marks as lead, so
     #: that an open-world agency made of one keeps its role
     unresolved_lead: tuple[str, ...] = ()
+    #: the PDF page of ``start_line`` (None for a text file), as in ``Span``
+    page: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The task's interface fields (issue 3 contract, and issue 12's ``lead_basis``)."""
@@ -425,7 +448,7 @@ class Task:
             "start_line": self.start_line,
             "end_line": self.end_line,
             "lead_basis": None if self.lead_basis is None else str(self.lead_basis),
-        }
+        } | _page(self.page)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -444,6 +467,8 @@ class Target:
     text: str
     line: int
     value_max: float | None = None
+    #: the PDF page of ``line`` (None for a text file)
+    page: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The target's interface fields (issue 4 contract)."""
@@ -459,7 +484,7 @@ class Target:
             "base_year": self.base_year,
             "text": self.text,
             "line": self.line,
-        }
+        } | _page(self.page)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -475,6 +500,8 @@ class Citation:
     #: the full title of the external policy (an alias or short form such as 《纲要》
     #: resolved); one title per ``external_id`` across the corpus; None when resolved
     external_title: str | None = None
+    #: the PDF page of ``line`` (None for a text file)
+    page: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The citation's interface fields (issue 4 contract)."""
@@ -485,7 +512,7 @@ class Citation:
             "cited_doc_id": self.cited_doc_id,
             "external_id": self.external_id,
             "relation": str(self.relation),
-        }
+        } | _page(self.page)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -518,7 +545,7 @@ class Problem:
             "end_line": self.span.end_line,
             "message": self.message,
             "excerpt": self.excerpt,
-        } | ({} if self.span.page is None else {"page": self.span.page})
+        } | _page(self.span.page)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
