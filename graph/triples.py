@@ -130,6 +130,7 @@ PKG_KIND, PKG_DATE_SOURCE, PKG_PART = _pkg("kind"), _pkg("dateSource"), _pkg("pa
 PKG_CHAPTER, PKG_SEQ, PKG_DEPTH = _pkg("chapter"), _pkg("seq"), _pkg("depth")
 PKG_JURISDICTION, PKG_LEVEL, PKG_SECTOR = _pkg("jurisdiction"), _pkg("level"), _pkg("sector")
 PKG_FILE, PKG_START, PKG_END = _pkg("sourceFile"), _pkg("startLine"), _pkg("endLine")
+PKG_PAGE = _pkg("page")
 PKG_ASSIGNED, PKG_STATED = _pkg("assignedBy"), _pkg("statedIn")
 PKG_LEAD, PKG_PARTICIPANT = _pkg("leadAgency"), _pkg("participantAgency")
 PKG_UNRESOLVED, PKG_COLLECTIVE = _pkg("unresolvedAgency"), _pkg("collective")
@@ -242,23 +243,26 @@ def _t(s: str, p: str, o: str) -> str:
     return f"{s} {p} {o} .\n"
 
 
-def _span(file: str, start: int, end: int) -> Span:
+def _span(file: str, start: int, end: int, page: int | None = None) -> Span:
     # the file's name only: a span must not depend on where the input sat on disk
-    return Span(file=PurePath(file).name or "input", start_line=start, end_line=end)
+    return Span(file=PurePath(file).name or "input", start_line=start, end_line=end, page=page)
 
 
 def span_triples(span: Span) -> Iterator[str]:
-    """Triples of a source span node (shared by every fact with the same span)."""
-    span = _span(span.file, span.start_line, span.end_line)
+    """Triples of a source span node (shared by every fact with the same span); a PDF's
+    span names the page of its first line."""
+    span = _span(span.file, span.start_line, span.end_line, span.page)
     s = _i(iris.span_iri(span))
     yield _t(s, RDF_TYPE, PKG_SPAN)
     yield _t(s, PKG_FILE, literal(span.file))
     yield _t(s, PKG_START, _int(span.start_line))
     yield _t(s, PKG_END, _int(span.end_line))
+    if span.page is not None:
+        yield _t(s, PKG_PAGE, _int(span.page))
 
 
 def _provenance(subject: str, span: Span) -> Iterator[str]:
-    span = _span(span.file, span.start_line, span.end_line)
+    span = _span(span.file, span.start_line, span.end_line, span.page)
     yield _t(subject, PROV_DERIVED, _i(iris.span_iri(span)))
     yield from span_triples(span)
 
@@ -352,7 +356,8 @@ def section_triples(section: Section, file: str) -> Iterator[str]:
     if section.marker:
         yield _t(s, ELI_NUMBER, literal(section.marker))
     yield _t(s, PKG_DEPTH, _int(section.level))
-    span = Span(file=file, start_line=section.start_line, end_line=section.end_line)
+    span = Span(file=file, start_line=section.start_line, end_line=section.end_line,
+                page=section.page)
     yield from _provenance(s, span)
 
 
@@ -420,7 +425,8 @@ def task_triples(
         yield _t(t, PKG_COLLECTIVE, lang_literal(group))
     yield _t(t, PKG_ETAL, _bool(task.etc))
     yield from _jurisdiction(t, task.jurisdiction)
-    yield from _provenance(t, Span(file=file, start_line=task.start_line, end_line=task.end_line))
+    yield from _provenance(t, Span(file=file, start_line=task.start_line, end_line=task.end_line,
+                                   page=task.page))
 
 
 def target_triples(target: Target, file: str, *, section: str | None = None) -> Iterator[str]:
@@ -444,7 +450,8 @@ def target_triples(target: Target, file: str, *, section: str | None = None) -> 
     if target.base_year is not None:
         yield _t(g, PKG_BASE_YEAR, _gyear(target.base_year))
     yield _t(g, DCT_DESCRIPTION, lang_literal(target.text))
-    yield from _provenance(g, Span(file=file, start_line=target.line, end_line=target.line))
+    yield from _provenance(g, Span(file=file, start_line=target.line, end_line=target.line,
+                                   page=target.page))
 
 
 def citation_triples(citation: Citation, file: str, index: int = 0) -> Iterator[str]:
@@ -476,7 +483,8 @@ def citation_triples(citation: Citation, file: str, index: int = 0) -> Iterator[
     yield _t(st, OA_SELECTOR, quote)
     yield _t(quote, RDF_TYPE, OA_QUOTE)
     yield _t(quote, OA_EXACT, lang_literal(citation.cited_title))
-    yield from _provenance(st, Span(file=file, start_line=citation.line, end_line=citation.line))
+    yield from _provenance(st, Span(file=file, start_line=citation.line, end_line=citation.line,
+                                    page=citation.page))
 
 
 def sector_tag_triples(tag: SectorTag, subjects: Mapping[str, str]) -> Iterator[str]:

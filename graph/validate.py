@@ -60,6 +60,7 @@ _SPAN_CLASS: Final = f"<{_PKG}SourceSpan>"
 _SOURCE_FILE: Final = f"<{_PKG}sourceFile>"
 _START: Final = f"<{_PKG}startLine>"
 _END: Final = f"<{_PKG}endLine>"
+_PAGE: Final = f"<{_PKG}page>"
 _STATED_IN: Final = f"<{_PKG}statedIn>"
 _ASSIGNED_BY: Final = f"<{_PKG}assignedBy>"
 _PART_OF: Final = f"<{PREFIXES['eli']}is_part_of>"
@@ -213,7 +214,7 @@ class _Details:
                     derived.setdefault(s, o)
                 elif p == _RDF_TYPE and o == _SPAN_CLASS:
                     spans.add(s)
-            if p in (_SOURCE_FILE, _START, _END):
+            if p in (_SOURCE_FILE, _START, _END, _PAGE):
                 span_props[s][p] = o
         self._derived, self._spans, self._props = derived, spans, span_props
 
@@ -221,8 +222,10 @@ class _Details:
         node = focus if focus in self._spans else self._derived.get(focus)
         props = self._props.get(node or "", {})
         try:
+            page = props.get(_PAGE)
             return Span(file=_plain(props[_SOURCE_FILE]), start_line=int(_plain(props[_START])),
-                        end_line=int(_plain(props[_END])))
+                        end_line=int(_plain(props[_END])),
+                        page=None if page is None else int(_plain(page)))
         except (KeyError, ValueError):
             return None
 

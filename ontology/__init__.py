@@ -88,6 +88,7 @@ class PKG(DefinedNamespace):
     sourceFile: URIRef
     startLine: URIRef
     endLine: URIRef
+    page: URIRef
 
 
 class ELI(DefinedNamespace):
