@@ -382,6 +382,7 @@ class Link:
     title: str
     line: int | None  # the citing line (in the citing document's file)
     count: int = 1  # how many mentions the edge gathers
+    page: int | None = None  # the citing line's PDF page (None for a text file)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -412,9 +413,10 @@ def _links(citations: Sequence[Citation], titles: dict[str, str], *, outgoing: b
         edges.setdefault(key, []).append(c)
     out = []
     for (doc_id, title), mentions in edges.items():
+        first = min(mentions, key=lambda m: m.line)
         out.append(Link(relation=str(relation), doc_id=doc_id,
                         title=titles.get(doc_id or "", title) if doc_id else title,
-                        line=min(m.line for m in mentions), count=len(mentions)))
+                        line=first.line, count=len(mentions), page=first.page))
     return tuple(sorted(out, key=lambda x: (x.line or 0, x.title)))
 
 

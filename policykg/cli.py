@@ -55,6 +55,11 @@ def _source(file: str, start: int, end: int | None = None, page: int | None = No
     return f"{where}:{start}" + (f"-{end}" if end is not None and end != start else "")
 
 
+def _line(line: int, page: int | None) -> str:
+    """A line number, after its PDF page when there is one: ``p3:120``."""
+    return str(line) if page is None else f"p{page}:{line}"
+
+
 def _highlight(text: str, spans: Sequence[tuple[int, int]], color: bool) -> str:
     """Mark the matched words: reverse video on a terminal, 【】 otherwise."""
     on, off = ("\x1b[7m", "\x1b[0m") if color else ("【", "】")
@@ -287,11 +292,12 @@ def cmd_docs(args: argparse.Namespace) -> int:
 
 
 def _doc_source(doc: Document) -> str:
-    return _source(doc.file, doc.start_line, doc.end_line)
+    return _source(doc.file, doc.start_line, doc.end_line, doc.span.page)
 
 
 def _link_line(link: api.Link) -> str:
-    where = f"  (line {link.line}" + (f", {link.count} mentions" if link.count > 1 else "") + ")"
+    where = f"  (line {_line(link.line or 0, link.page)}" + (
+        f", {link.count} mentions" if link.count > 1 else "") + ")"
     return f"    {link.title}" + (f" [{link.doc_id}]" if link.doc_id else "") + (
         where if link.line is not None else "")
 
@@ -305,13 +311,15 @@ def cmd_show(args: argparse.Namespace) -> int:
         data = doc.to_json()
         data["sections"] = [
             {"marker": s.marker, "level": s.level, "heading": s.heading,
-             "start_line": s.start_line, "end_line": s.end_line} for s in doc.sections
+             "start_line": s.start_line, "end_line": s.end_line}
+            | ({} if s.page is None else {"page": s.page}) for s in doc.sections
         ]
         data["inferred"] = {k: {"value": v.value, "doc_id": v.doc_id, "line": v.line,
                                 "text": v.text} for k, v in inferred.items()}
         for name in ("cites", "implements", "cited_by", "implemented_by", "attachments"):
             data[name] = [{"doc_id": x.doc_id, "title": x.title, "line": x.line,
-                           "count": x.count} for x in getattr(info, name)]
+                           "count": x.count} | ({} if x.page is None else {"page": x.page})
+                          for x in getattr(info, name)]
         data["notice"] = None if info.notice is None else info.notice.doc_id
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return 0
@@ -338,7 +346,7 @@ def cmd_show(args: argparse.Namespace) -> int:
                 print(_link_line(link))
     print("outline:")
     for s in doc.sections:
-        print(f"  {s.start_line:>6}  {'  ' * (s.level - 1)}{s.marker}{s.heading}")
+        print(f"  {_line(s.start_line, s.page):>6}  {'  ' * (s.level - 1)}{s.marker}{s.heading}")
     return 0
 
 
@@ -368,7 +376,7 @@ def cmd_who(args: argparse.Namespace) -> int:
               + (f"  (+{_fmt(t.collective)})" if t.collective else ""))
         print(f"   document: {d.title} [{d.id}]")
         print(f"   section: {' > '.join(t.section) or '—'}")
-        print(f"   source: {_source(d.file, t.start_line, t.end_line)}  {t.raw}")
+        print(f"   source: {_source(d.file, t.start_line, t.end_line, t.page)}  {t.raw}")
     return 0
 
 
@@ -388,7 +396,8 @@ def cmd_duties(args: argparse.Namespace) -> int:
         print(f"\n{d.title} [{d.id}] — {len(group.rows)} tasks")
         for row in group.rows:
             role = "牵头" if row.role == "lead" else "参与"
-            print(f"  [{role}] {_source(d.file, row.task.start_line, row.task.end_line)}  "
+            t = row.task
+            print(f"  [{role}] {_source(d.file, t.start_line, t.end_line, t.page)}  "
                   f"{cut(row.task.text, 70)}")
     return 0
 
@@ -431,7 +440,7 @@ def cmd_targets(args: argparse.Namespace) -> int:
     _print_table(("year", "indicator", "direction", "value", "unit", "base", "doc", "line"),
                  ([t.year, t.indicator, t.direction,
                    "" if t.value is None else (f"{t.value:g}" + ("左右" if t.approx else "")),
-                   t.unit, t.base_year, t.doc_id, t.line] for t in rows))
+                   t.unit, t.base_year, t.doc_id, _line(t.line, t.page)] for t in rows))
     print(f"{len(rows)} targets", file=sys.stderr)
     return 0
 
