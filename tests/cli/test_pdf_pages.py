@@ -61,7 +61,8 @@ def test_every_fact_names_the_page_of_its_first_line(
     for doc_id, line, page in facts:
         assert page == printed_pages[files[doc_id]][line], (doc_id, line)
     for d in corpus.documents:
-        assert d.pages is not None and d.span.page == d.pages[0]
+        assert d.pages is not None
+        assert d.span.page == d.pages[0]
 
 
 def test_duties_print_the_page(run: Run, store: Path) -> None:
@@ -103,7 +104,8 @@ def test_show_prints_pages_of_sections_and_citations(run: Run, store: Path) -> N
                          "--store", store)
     assert code == 0, err
     data = json.loads(out)
-    assert data["sections"] and all(s["page"] in (1, 2) for s in data["sections"])
+    assert data["sections"]
+    assert all(s["page"] in (1, 2) for s in data["sections"])
     # fixture page 1 line 12: 根据国务院《“十四五”节能减排综合工作方案》…
     assert [(x["line"], x["page"]) for x in data["implements"]] == [(12, 1)]
 
@@ -115,7 +117,8 @@ def test_rdf_spans_name_the_page(store: Path) -> None:
         "SELECT ?start ?page WHERE { ?t a pkg:Task ; prov:wasDerivedFrom ?s . "
         "?s pkg:startLine ?start ; pkg:page ?page } ORDER BY ?start",
         store=store).values()
-    assert (15, 1) in rows and (23, 2) in rows
+    assert (15, 1) in rows
+    assert (23, 2) in rows
 
 
 def test_text_files_name_no_page(run: Run, tmp_path: Path) -> None:
@@ -123,6 +126,7 @@ def test_text_files_name_no_page(run: Run, tmp_path: Path) -> None:
     code, out, err = run("extract", NOTICE, "--kind", "tasks", "--format", "jsonl")
     assert code == 0, err
     rows = [json.loads(line) for line in out.splitlines()]
-    assert rows and all("page" not in r for r in rows)
+    assert rows
+    assert all("page" not in r for r in rows)
     corpus = api.extract(NOTICE, kind="sections").corpus
     assert all(s.page is None for d in corpus.documents for s in d.sections)
