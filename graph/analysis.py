@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 from policykg.records import Corpus
@@ -245,7 +245,13 @@ def analyze_corpus(corpus: Corpus, *, top: int = 10) -> AnalysisReport:
     coresponsibility = to_networkx(corpus, "coresponsibility")
     if not isinstance(citations, nx.DiGraph):
         raise TypeError("the citations view must be a DiGraph")
-    return analyze(citations, responsibility, coresponsibility, top=top)
+    report = analyze(citations, responsibility, coresponsibility, top=top)
+    # calls, meeting notices, standards and covering notices are documents, not policies
+    policies = {d.id for d in corpus.documents if d.is_policy}
+    return replace(
+        report, policies=sum(1 for n, a in citations.nodes(data=True)
+                             if a.get("kind") == "policy" and a.get("doc_id") in policies),
+        orphans=tuple(o for o in report.orphans if o.doc_id in policies))
 
 
 def _kind(g: nx.Graph[str], node: str) -> str:

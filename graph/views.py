@@ -73,7 +73,8 @@ class NodeAttrs(TypedDict, total=False):
     Every node has ``kind``, ``label`` and ``title``; the other keys depend on ``kind``:
 
     - ``policy``: ``doc_kind``, ``doc_id``, ``date``, ``doc_number``, ``issuers`` (names),
-      ``source`` (``"file:start-end"``), ``sectors`` (sector ids), ``part``;
+      ``source`` (``"file:start-end"``, ``"file:pN:start-end"`` for a PDF), ``sectors``
+      (sector ids), ``part``;
     - ``external_policy``: ``external_id`` (a cited policy that is not in the corpus);
     - ``agency``: ``level``, ``jurisdiction``, ``tasks`` (all its tasks in the corpus),
       ``lead_tasks`` (those it leads);
@@ -475,8 +476,8 @@ def _short(text: str, limit: int = _LABEL_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _source(file: str, start: int, end: int) -> str:
-    return f"{file}:{start}-{end}"
+def _source(file: str, start: int, end: int, page: int | None = None) -> str:
+    return f"{file}:{start}-{end}" if page is None else f"{file}:p{page}:{start}-{end}"
 
 
 def _policy_attrs(doc: Document, sectors: dict[str, list[str]]) -> NodeAttrs:
@@ -489,7 +490,7 @@ def _policy_attrs(doc: Document, sectors: dict[str, list[str]]) -> NodeAttrs:
         date=doc.date,
         doc_number=doc.doc_number,
         issuers=list(doc.issuers),
-        source=_source(doc.file, doc.start_line, doc.end_line),
+        source=_source(doc.file, doc.start_line, doc.end_line, doc.span.page),
         sectors=sectors.get(doc.id, []),
         part=doc.part,
     )
@@ -536,7 +537,7 @@ def _task_attrs(
         title=text,
         doc_id=task.doc_id,
         section=" / ".join(task.section),
-        source=_source(file, task.start_line, task.end_line),
+        source=_source(file, task.start_line, task.end_line, task.page),
         sectors=sectors.get(task.id, []),
     )
 

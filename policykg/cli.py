@@ -87,6 +87,26 @@ def _filters(args: argparse.Namespace, *names: str) -> dict[str, Any]:
 # ---------------------------------------------------------------- build and extract
 
 
+#: What a document that is not a policy is, as the build summary names it (plural).
+_NOT_POLICY: dict[str, str] = {
+    "covering_notice": "covering notices", "call": "calls for projects",
+    "meeting": "meeting or training notices", "standard": "standards"}
+
+
+def _policies_summary(documents: Sequence[Document], out: TextIO) -> None:
+    """How many documents are policies, and what the others are (kept out of the counts)."""
+    policies = [d for d in documents if d.is_policy]
+    others = Counter("covering_notice" if d.notice_of else str(d.genre)
+                     for d in documents if not d.is_policy)
+    per_kind = Counter(str(d.kind) for d in policies)
+    out.write(f"  policies: {len(policies)}" + (" (" + ", ".join(
+        f"{k}: {n}" for k, n in sorted(per_kind.items())) + ")" if policies else "") + "\n")
+    if others:
+        ranked = sorted(others.items(), key=lambda x: (-x[1], x[0]))
+        out.write(f"  not policies: {sum(others.values())} (" + ", ".join(
+            f"{_NOT_POLICY.get(k, k)}: {n}" for k, n in ranked) + ")\n")
+
+
 def _summary(result: pipeline.BuildResult, store: Path | None, out: TextIO) -> None:
     corpus = result.corpus
     per_part = Counter(d.part for d in corpus.documents)
@@ -95,6 +115,7 @@ def _summary(result: pipeline.BuildResult, store: Path | None, out: TextIO) -> N
     parts = sorted(per_part.items(), key=lambda x: x[0] or 0)
     out.write("  by part: " + ", ".join(f"{p or 'single'}: {n}" for p, n in parts) + "\n")
     out.write("  by kind: " + ", ".join(f"{k}: {n}" for k, n in sorted(per_kind.items())) + "\n")
+    _policies_summary(corpus.documents, out)
     _files_summary(corpus, out)
     out.write(
         f"sections: {sum(len(d.sections) for d in corpus.documents)}, tasks: {len(corpus.tasks)}, "
