@@ -43,6 +43,7 @@ from policykg.records import (
     DocKind,
     Document,
     Genre,
+    Inferred,
     IssuerLevel,
     Paragraph,
     Problem,
@@ -702,7 +703,13 @@ def official_documents(
         ))
         span = Span(file=file, start_line=doc_lines[0].number,
                     end_line=doc_lines[-1].number, page=first_page)
-        if not part.title or part.title.endswith("。") or len(part.title) > 100:
+        if part.title_from is not None or (not part.title and len(found) == 1):
+            documents[-1], excerpt = _title_not_printed(documents[-1], part, Path(file))
+            problems.append(Errors.D001_NOT_PRINTED.at(
+                span, excerpt=excerpt, field="title", value=documents[-1].title,
+                basis="the file's name" if part.title_from is None
+                else f"line {part.title_from[0]}"))
+        elif not part.title or part.title.endswith("。") or len(part.title) > 100:
             problems.append(Errors.D001.at(span, excerpt=part.title or doc_lines[0].text,
                                            field="title"))
         if part.date is None and not part.notice_of:
@@ -714,6 +721,27 @@ def official_documents(
         if header.url is not None:
             documents[0] = _with_url(documents[0], header.url)
     return documents, problems
+
+
+def _title_not_printed(doc: Document, part: OfficialDocument, path: Path
+                       ) -> tuple[Document, str]:
+    """``doc`` with the title it does not print recorded in ``inferred`` with its basis (the
+    line naming it, else the file's name), and the text it was taken from.
+
+    A lone document with no title and nothing naming it takes the file's name, as a
+    collector gives it (the 《》 it quotes, else the name without its leading number).
+    """
+    if part.title_from is not None:
+        line, text = part.title_from
+        title = doc.title
+    else:
+        line, text = doc.start_line, path.name
+        quoted = re.findall(r"《([^《》]{4,80})》", path.stem)
+        title = quoted[0] if len(quoted) == 1 else re.sub(r"^\d+\s*[、.．_\-]\s*", "", path.stem)
+        title = title.strip() or path.stem
+    inferred = Inferred(field="title", value=title, doc_id=doc.id, file=doc.file, line=line,
+                        text=text)
+    return dataclasses.replace(doc, title=title, inferred=(*doc.inferred, inferred)), text
 
 
 def _with_url(doc: Document, url: str) -> Document:

@@ -263,6 +263,9 @@ class OfficialDocument:
     notice_of: tuple[int, ...] = ()
     from_notice: tuple[str, ...] = ()
     elements: OfficialElements = field(default_factory=OfficialElements)
+    #: a title the document does not print, and where it was taken from: (the source line
+    #: number of the evidence, its printed text); None when the title is printed
+    title_from: tuple[int, str] | None = None
 
 
 @dataclass(slots=True)
@@ -1106,6 +1109,14 @@ def read_official(lines: Sequence[SourceLine], hints: Sequence[str] = (),
             notice = True
             starts = [0] + [i for i, _ in found]
             bounds = list(zip(starts, [*starts[1:], end], strict=True))
+        elif not head.title and len(titles) == 1:
+            # a notice printing no title publishes one 《X》 that prints no title either
+            # (117: 现将《繁昌区节能降碳若干支持措施》印发给你们 … 2022 年 3 月 9 日 （此件公开
+            # 发布）, then page 2 opens with X's first paragraph): X starts after the sign-off
+            k = _after_notice_sign_off(lines, head.body, end)
+            if k is not None:
+                notice = True
+                bounds = [(0, k), (k, end)]
     if not bounds and len(hints) > 1:
         # the file's name lists several titles (27: 《A》《B》): split where each is printed
         printed = _find_published(lines, hints, 0, end)
@@ -1122,9 +1133,91 @@ def read_official(lines: Sequence[SourceLine], hints: Sequence[str] = (),
         bounds = [(0, end)]
     docs = [_read_document(lines, s, e, _letterhead_before(lines, s, letterheads))
             for s, e in bounds]
+    if titles and not head.title:
+        docs = _titles_not_printed(docs, lines, titles)
     if notice and len(docs) > 1:
         docs = _link(docs)
     return docs
+
+
+#: The fewest lines an attached document printing no title has (a sign-off followed by a
+#: line or two is the notice's 版记 or a web page's trailer, not a document).
+_MIN_ATTACHED_LINES = 5
+
+
+def _after_notice_sign_off(lines: Sequence[SourceLine], start: int, end: int) -> int | None:
+    """Where the document a title-less notice publishes starts, when it prints no title.
+
+    The notice's sign-off is its first full date line within a few lines of its opening,
+    closed by a 附注 (（此件公开发布）) or by the end of its page; the attached document is
+    what follows (at least ``_MIN_ATTACHED_LINES`` lines).
+    """
+    for i in range(start, min(end - 1, start + 15)):
+        iso = _date_line(lines[i].text.strip())
+        if iso is None or len(iso) < 10:
+            continue
+        j = i + 1
+        while j < end and NOTE_RE.match(lines[j].text.strip()):
+            j += 1
+        closed = j > i + 1 or (lines[j].page is not None and lines[j].page != lines[i].page)
+        if closed and end - j >= _MIN_ATTACHED_LINES and not ANNEX_LABEL_RE.match(
+                lines[j].text.strip()):
+            return j
+        return None
+    return None
+
+
+def _publishing_line(lines: Sequence[SourceLine], start: int, end: int, title: str
+                     ) -> tuple[int, str, str] | None:
+    """The line of a notice's body that prints 《title》 with the verb publishing it:
+    (its index, the printed sentence, the verb: 印发, 发布 or 转发)."""
+    want = _norm(title)
+    for i in range(start, min(end, start + 20)):
+        text = join_text([t.text.strip() for t in lines[i:i + 3]])
+        if "《" not in lines[i].text or want not in _norm(text[:len(title) + 40]):
+            continue
+        sentence = text.split("。")[0]
+        verb = _PUBLISHING_RE.search(sentence)
+        return None if verb is None else (i, sentence, verb.group("verb") or verb.group("v2"))
+    return None
+
+
+# What a covering notice says as it publishes: "现将《X》印发给你们", "《X》…，现印发给你们",
+# "现予印发", "现转发给你们" (not "《X》发布以来", which only cites X).
+_PUBLISHING_RE = re.compile(
+    r"""(?P<verb>印发|发布|转发)给你们
+        | 现(?:予|将[^。]{0,60}?)?(?P<v2>印发|发布|转发)""", re.VERBOSE)
+
+
+def _titles_not_printed(docs: list[OfficialDocument], lines: Sequence[SourceLine],
+                        titles: Sequence[str]) -> list[OfficialDocument]:
+    """Give a covering notice that prints no title, and a document it publishes that prints
+    none, the title the notice's sentence names, each with that sentence as its source.
+
+    The notice is titled as such notices are (关于印发《X》的通知, with the sentence's verb);
+    X is the 《X》 it quotes.
+    """
+    import dataclasses
+
+    notice = docs[0]
+    if notice.title or len(titles) != 1:
+        return docs
+    found = _publishing_line(lines, notice.start, notice.end, titles[0])
+    if found is None:
+        return docs
+    i, sentence, verb = found
+    source = (lines[i].number, sentence)
+    title = f"关于{verb}《{titles[0]}》的通知"
+    out = [dataclasses.replace(notice, title=title, title_from=source,
+                               evidence=(*notice.evidence, ("title", title)))]
+    for doc in docs[1:]:
+        if doc.title_lines == 0 or not doc.title:
+            doc = dataclasses.replace(
+                doc, title=titles[0], title_lines=0, title_from=source,
+                genre=classify_genre(titles[0], doc.issuers),
+                evidence=(*doc.evidence, ("title", titles[0])))
+        out.append(doc)
+    return out
 
 
 def _letterhead_before(lines: Sequence[SourceLine], start: int,

@@ -349,7 +349,9 @@ def cmd_show(args: argparse.Namespace) -> int:
         note = ""
         if key in inferred:
             i = inferred[key]
-            note = f"  (inferred: cited so by {i.doc_id} line {i.line}: {cut(i.text, 60)})"
+            note = (f"  (not printed: taken from line {i.line}: {cut(i.text, 60)})"
+                    if i.doc_id == doc.id else
+                    f"  (inferred: cited so by {i.doc_id} line {i.line}: {cut(i.text, 60)})")
         elif key in from_notice and info.notice is not None:
             note = f"  (from the covering notice {info.notice.doc_id})"
         print(f"{key:>12}: {_fmt(value)}{note}")

@@ -162,6 +162,7 @@ class Errors(metaclass=_WithCodes):
     L006 = ProblemMessage("document repeated in this file: lines {lines} repeat lines {first}",
                           meaning="document printed again in the same file, kept once")
     D001 = ProblemMessage("{field} not found", meaning="document header field not found")
+    D001_NOT_PRINTED = ProblemMessage("{field} not printed: {value} taken from {basis}")
     A001 = ProblemMessage("annotation not parsed: {raw}", meaning="annotation not parsed")
     A001_ROW = ProblemMessage("table row not parsed: {raw}")
     A002 = ProblemMessage("agency not resolved: {name}", meaning="agency not resolved")
