@@ -196,9 +196,14 @@ def test_single_text_without_title_or_date_is_reported(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     loaded = load_documents([path])
+    # never an empty title (SHACL): the file's name, reported as not printed
     assert [(p.code, p.message) for p in loaded.problems] == [
-        ("D001", "title not found"), ("D001", "date not found"),
+        ("D001", "title not printed: body taken from the file's name"),
+        ("D001", "date not found"),
     ]
+    (doc,) = loaded.documents
+    assert doc.title == "body"
+    assert [(i.field, i.text) for i in doc.inferred] == [("title", "body.txt")]
 
 
 _COMPILATION = Path(__file__).resolve().parents[2] / "data" / "compilation-2022.txt"
