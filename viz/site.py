@@ -194,7 +194,8 @@ class _Index:
 
     def where(self, doc: Document, start: int, end: int | None = None,
               page: int | None = None) -> str:
-        """``file:pN:start-end`` of lines of ``doc``; ``page`` when the record carries its own."""
+        """``file:pN:start-end`` of lines of ``doc``: the record's own ``page``, else the page of
+        the paragraph holding ``start`` (header lines, records of a store older than pages)."""
         if page is None and doc.paragraphs:
             if doc.id not in self.pages:
                 self.pages[doc.id] = _page_index(doc)
@@ -476,11 +477,11 @@ def _relations(ix: _Index, doc: Document) -> dict[str, list[tuple[str, str]]]:
                 link = ix.doc_link(c.cited_doc_id)
             else:
                 link = _e("《" + (c.external_title or c.cited_title).strip("《》") + "》（未收录）")
-            where = ix.where(doc, c.line, page=getattr(c, "page", None))
+            where = ix.where(doc, c.line, page=c.page)
         elif c.cited_doc_id == doc.id and c.doc_id != doc.id and c.doc_id in ix.docs:
             key = "implemented" if c.relation is Relation.IMPLEMENTS else "cited"
             link = ix.doc_link(c.doc_id)
-            where = ix.where(ix.docs[c.doc_id], c.line, page=getattr(c, "page", None))
+            where = ix.where(ix.docs[c.doc_id], c.line, page=c.page)
         else:
             continue
         ident = (key, link, c.line)
@@ -540,7 +541,7 @@ def _outline_html(ix: _Index, doc: Document) -> str:
         return "<p>无章节标题。</p>"
     items = "".join(
         f'<li class="lv{min(s.level, 6)}">{_e(s.marker)}{_e(s.heading)} '
-        f"{_src(ix.where(doc, s.start_line, page=getattr(s, 'page', None)))}</li>"
+        f"{_src(ix.where(doc, s.start_line, page=s.page))}</li>"
         for s in doc.sections
     )
     return f'<ul class="outline">{items}</ul>'
@@ -574,8 +575,8 @@ def _tasks_html(ix: _Index, doc: Document) -> str:
 
 
 def _task_where(ix: _Index, doc: Document | None, task: Task) -> str:
-    """``file:pN:lines`` of a task (its own page once the loaders record it)."""
-    page = getattr(task, "page", None)
+    """``file:pN:lines`` of a task (its own page; a store written before tasks had one: none)."""
+    page = task.page
     if doc is None:
         return _span(task.doc_id, task.start_line, task.end_line, page)
     return ix.where(doc, task.start_line, task.end_line, page)
@@ -595,7 +596,7 @@ def _targets_html(ix: _Index, doc: Document) -> str:
         rows.append(
             f"<tr><td>{_e(t.year)}</td><td>{_e(t.indicator)}</td><td>{_e(t.direction)}{base}</td>"
             f"<td>{_e(value)}</td>"
-            f"<td>{_src(ix.where(doc, t.line, page=getattr(t, 'page', None)))}</td></tr>"
+            f"<td>{_src(ix.where(doc, t.line, page=t.page))}</td></tr>"
         )
     return (
         "<table><thead><tr><th>年份</th><th>指标</th><th>方向</th><th>数值</th><th>出处</th>"
