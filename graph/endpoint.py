@@ -38,7 +38,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import IO, Final
 
-from policykg.errors import StoreError
+from policykg.errors import Errors, StoreError
 from policykg.graph.query_server import Limits
 
 __all__ = [
@@ -77,24 +77,21 @@ def oxigraph_binary() -> Path:
     """
     path = _binary_from_wheel() or shutil.which("oxigraph")
     if path is None:
-        raise StoreError("the Oxigraph server binary is missing (pip install 'oxigraph>=0.5,<0.6')")
+        raise StoreError(Errors.W008)
     binary = Path(path)
     try:
         out = subprocess.run(
             [str(binary), "--version"], capture_output=True, text=True, timeout=30, check=True
         ).stdout
     except (OSError, subprocess.SubprocessError) as e:
-        raise StoreError(f"{binary}: cannot run the Oxigraph server ({e})") from e
+        raise StoreError(Errors.W009.format(binary=binary, reason=e)) from e
     version = out.strip().rpartition(" ")[2]
     try:
         expected = metadata.version("pyoxigraph")
     except metadata.PackageNotFoundError:
         expected = version
     if version != expected:
-        raise StoreError(
-            f"{binary}: Oxigraph server {version} cannot serve a store written by "
-            f"pyoxigraph {expected} (install the same version of both)"
-        )
+        raise StoreError(Errors.W010.format(binary=binary, version=version, expected=expected))
     return binary
 
 
@@ -125,7 +122,7 @@ def store_location(store_dir: Path) -> Path:
     for candidate in (store_dir / OXIGRAPH, store_dir):  # a bare Oxigraph folder
         if (candidate / "CURRENT").is_file():
             return candidate
-    raise StoreError(f"{store_dir}: no Oxigraph store here (run 'policykg build')")
+    raise StoreError(Errors.S005.format(path=store_dir))
 
 
 def is_loopback(host: str) -> bool:
@@ -266,7 +263,7 @@ def start_server(
         try:
             proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
         except OSError as e:
-            raise StoreError(f"cannot start the Oxigraph server ({e})") from e
+            raise StoreError(Errors.W011.format(reason=e)) from e
         try:
             _wait_until_up(proc, url, startup_s, log)
             yield url
@@ -302,14 +299,14 @@ def _wait_until_up(
             log.seek(0)
             said = log.read().decode("utf-8", "replace").strip().splitlines()
             last = said[-1] if said else "no output"
-            raise StoreError(f"the Oxigraph server exited with status {proc.returncode}: {last}")
+            raise StoreError(Errors.W012.format(status=proc.returncode, last=last))
         try:
             with urllib.request.urlopen(probe, timeout=2) as answer:
                 if answer.status == 200:
                     return
         except (urllib.error.URLError, OSError):
             time.sleep(0.05)
-    raise StoreError(f"the Oxigraph server at {url} did not answer within {startup_s:.0f} s")
+    raise StoreError(Errors.W013.format(url=url, seconds=startup_s))
 
 
 def _stop(proc: subprocess.Popen[bytes]) -> None:

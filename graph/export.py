@@ -19,7 +19,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 from rdflib.term import Node
 
-from policykg.errors import GraphError
+from policykg.errors import Errors, GraphError
 from policykg.fsio import atomic_write, write_bytes, write_text
 from policykg.ontology import ELI, PREFIXES
 
@@ -42,7 +42,7 @@ def _graph_of(source: Any) -> rdflib.Graph:
         result = to_graph()
         if isinstance(result, rdflib.Graph):
             return result
-    raise GraphError(f"cannot export a {type(source).__name__}: not a graph or a store")
+    raise GraphError(Errors.G002.format(type=type(source).__name__))
 
 
 def sorted_ntriples(graph: rdflib.Graph) -> str:
@@ -136,7 +136,7 @@ def export(source: Any, fmt: str, path: Path) -> list[Path]:
         GraphError: unknown format, or the file cannot be written.
     """
     if fmt not in FORMATS:
-        raise GraphError(f"unknown export format {fmt!r} (one of {', '.join(FORMATS)})")
+        raise GraphError(Errors.G003.format(fmt=fmt, formats=", ".join(FORMATS)))
     graph = _graph_of(source)
     try:
         if fmt == "csv":
@@ -155,6 +155,6 @@ def export(source: Any, fmt: str, path: Path) -> list[Path]:
                 graph.bind(prefix, ns, override=True)
             write_bytes(path, graph.serialize(format=fmt, encoding="utf-8"))
     except OSError as e:
-        raise GraphError(f"{path}: cannot write ({e})") from e
+        raise GraphError(Errors.S001.format(path=path, reason=e)) from e
     logger.info("exported %d triples as %s to %s", len(graph), fmt, path)
     return [path]

@@ -23,7 +23,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from policykg.errors import StoreError
+from policykg.errors import Errors, StoreError
 
 if TYPE_CHECKING:
     import rdflib
@@ -80,7 +80,7 @@ def ntriples_lines(source: rdflib.Graph | Path | str | bytes) -> list[str]:
         try:
             text = source.read_text(encoding="utf-8")
         except OSError as e:
-            raise StoreError(f"{source}: cannot read the graph ({e.strerror or e})") from e
+            raise StoreError(Errors.G001.format(path=source, reason=e.strerror or e)) from e
     elif isinstance(source, bytes):
         text = source.decode("utf-8")
     elif isinstance(source, str):
@@ -166,7 +166,7 @@ def _insert_data(batch: Sequence[str], graph_iri: str | None) -> str:
     if graph_iri is None:
         return f"INSERT DATA {{\n{body}\n}}"
     if any(c in graph_iri for c in '<>"{}|^`\\ '):
-        raise StoreError(f"not a valid graph IRI: {graph_iri!r}")
+        raise StoreError(Errors.W001.format(iri=graph_iri))
     return f"INSERT DATA {{ GRAPH <{graph_iri}> {{\n{body}\n}} }}"
 
 
@@ -183,14 +183,13 @@ class _Clock:
     def budget(self, url: str) -> tuple[float, str]:
         """Seconds for the next request, and what ran out if it is not answered in them."""
         if self._end is None:
-            return self.timeout, f"did not answer within {self.timeout:g} s (--timeout)"
+            return self.timeout, Errors.W003.format(url=url, timeout=self.timeout)
         left = self._end - time.monotonic()
         if left <= 0:
-            raise StoreError(f"push to {url} stopped: it took longer than the deadline of "
-                             f"{self.deadline:g} s (--deadline)")
+            raise StoreError(Errors.W002.format(url=url, deadline=self.deadline))
         if left < self.timeout:
-            return left, f"push stopped: the deadline of {self.deadline:g} s ran out (--deadline)"
-        return self.timeout, f"did not answer within {self.timeout:g} s (--timeout)"
+            return left, Errors.W002_RAN_OUT.format(url=url, deadline=self.deadline)
+        return self.timeout, Errors.W003.format(url=url, timeout=self.timeout)
 
 
 def _send(
@@ -200,7 +199,7 @@ def _send(
     seconds, why = clock.budget(url)
     parts = urllib.parse.urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise StoreError(f"not an http(s) URL: {url!r}")
+        raise StoreError(Errors.W004.format(url=url))
     kind = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
     conn = kind(parts.hostname, parts.port, timeout=seconds)
     path = urllib.parse.urlunsplit(("", "", parts.path or "/", parts.query, ""))
@@ -224,15 +223,15 @@ def _send(
                 conn.sock.shutdown(socket.SHUT_RDWR)
         conn.close()
         worker.join(5)
-        raise StoreError(f"{url} {why}")
+        raise StoreError(why)
     conn.close()
     result = outcome[0]
     if isinstance(result, TimeoutError):
-        raise StoreError(f"{url} {why}") from result
+        raise StoreError(why) from result
     if isinstance(result, OSError):
-        raise StoreError(f"cannot reach {url}: {result.strerror or result}") from result
+        raise StoreError(Errors.W005.format(url=url, reason=result.strerror or result)) from result
     if isinstance(result, http.client.HTTPException):
-        raise StoreError(f"{url}: bad answer ({type(result).__name__})") from result
+        raise StoreError(Errors.W006.format(url=url, kind=type(result).__name__)) from result
     if isinstance(result, BaseException):
         raise result
     status, reason, data = result
@@ -243,4 +242,4 @@ def _send(
         return line
     detail = data[:300].decode("utf-8", "replace").strip().splitlines()
     said = f": {detail[0]}" if detail else ""
-    raise StoreError(f"{url} answered {line}{said}")
+    raise StoreError(Errors.W007.format(url=url, status=status, reason=reason, said=said))

@@ -197,7 +197,7 @@ class WorkerPool:
         worker.conn.send(("ASK {}", "application/sparql-results+json", {}))
         if not worker.conn.poll(_SPAWN_S):
             self._retire(worker)
-            raise StoreError(f"{self._location}: the query process did not start")
+            raise StoreError(Errors.W014.format(path=self._location))
         try:
             status, _, body = worker.conn.recv()
         except (EOFError, OSError):
@@ -205,7 +205,8 @@ class WorkerPool:
         if status != 200:
             self._retire(worker)
             first = body.decode("utf-8", "replace").strip().splitlines()
-            raise StoreError(f"{self._location}: {first[0] if first else 'cannot open'}")
+            raise StoreError(Errors.W015.format(path=self._location,
+                                                reason=first[0] if first else "cannot open"))
         return worker
 
     def _retire(self, worker: _Worker) -> None:
@@ -522,7 +523,7 @@ def running(
     try:
         server_probe = socket.getaddrinfo(host.strip("[]"), port)
     except (socket.gaierror, OverflowError) as e:
-        raise StoreError(f"cannot listen on {host}:{port} ({e})") from e
+        raise StoreError(Errors.W016.format(host=host, port=port, reason=e)) from e
     del server_probe
     pool = WorkerPool(location, limits.max_concurrent, prefixes)
     try:
@@ -531,7 +532,7 @@ def running(
                                  loopback=loopback)
         except (OSError, OverflowError) as e:
             reason = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
-            raise StoreError(f"cannot listen on {host}:{port} ({reason})") from e
+            raise StoreError(Errors.W016.format(host=host, port=port, reason=reason)) from e
         try:
             yield server
         finally:

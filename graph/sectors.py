@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from policykg.errors import RegistryError
+from policykg.errors import Errors, RegistryError
 from policykg.records import Corpus, Document, SectorTag, Target, Task
 
 __all__ = [
@@ -78,15 +78,15 @@ def _load_sectors(path: Path) -> tuple[Sector, ...]:
     try:
         graph.parse(path, format="turtle")
     except OSError as e:
-        raise RegistryError(f"sector scheme not readable: {path}: {e}") from e
+        raise RegistryError(Errors.V005.format(path=path, reason=e)) from e
     except BadSyntax as e:
-        raise RegistryError(f"sector scheme is not valid Turtle: {path}: {e}") from e
+        raise RegistryError(Errors.V005_TURTLE.format(path=path, reason=e)) from e
 
     def label(concept: URIRef, lang: str) -> str:
         for value in graph.objects(concept, SKOS.prefLabel):
             if isinstance(value, Literal) and value.language == lang:
                 return str(value)
-        raise RegistryError(f"{path}: {concept} has no skos:prefLabel @{lang}")
+        raise RegistryError(Errors.V006.format(path=path, concept=concept, lang=lang))
 
     sectors: list[Sector] = []
     concepts = [c for c in graph.subjects(RDF.type, SKOS.Concept) if isinstance(c, URIRef)]
@@ -100,7 +100,7 @@ def _load_sectors(path: Path) -> tuple[Sector, ...]:
             if isinstance(v, Literal) and v.language == "zh"
         )
         if not terms:
-            raise RegistryError(f"{path}: {concept} has no skos:hiddenLabel @zh terms")
+            raise RegistryError(Errors.V007.format(path=path, concept=concept))
         sectors.append(
             Sector(
                 slug=str(concept)[len(SECTOR_BASE) :],

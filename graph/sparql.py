@@ -120,11 +120,10 @@ def _query_error(text: str, line: int | None, message: str) -> QueryError:
             excerpt = lines[line - 1].strip()
         span = Span(file="<query>", start_line=line, end_line=line)
     if "Prefix not found" in message:
-        message = "unknown prefix (declare it with PREFIX, or use one of: "
-        message += ", ".join(PREFIXES) + ")"
-    elif len(message) > 300:
-        message = message[:300] + "…"
-    return QueryError(f"SPARQL syntax error: {message}", span=span, excerpt=excerpt)
+        said = Errors.Q013_PREFIX.format(prefixes=", ".join(PREFIXES))
+    else:
+        said = Errors.Q013.format(message=message[:300] + "…" if len(message) > 300 else message)
+    return QueryError(said, span=span, excerpt=excerpt)
 
 
 def _oxigraph_error(text: str, e: SyntaxError) -> QueryError:
@@ -150,7 +149,7 @@ def _from_ox(term: Any) -> _TERM:
         if datatype == str(XSD.string):
             return Literal(term.value)
         return Literal(term.value, datatype=URIRef(datatype))
-    raise QueryError(f"unsupported term in a result: {term!r}")
+    raise QueryError(Errors.Q014.format(term=term))
 
 
 def _run_oxigraph(store: Any, text: str) -> QueryResult:
@@ -161,7 +160,7 @@ def _run_oxigraph(store: Any, text: str) -> QueryResult:
     except SyntaxError as e:
         raise _oxigraph_error(text, e) from e
     except OSError as e:
-        raise QueryError(f"the query failed: {e}") from e
+        raise QueryError(Errors.Q015.format(reason=e)) from e
     if isinstance(answer, pyoxigraph.QueryBoolean):
         return QueryResult(kind="ask", boolean=bool(answer))
     if isinstance(answer, pyoxigraph.QuerySolutions):
@@ -233,15 +232,14 @@ def run_query(store: Any, text: str, *, allow_federation: bool = False) -> Query
         return _run_rdflib(store, text)
     inner = getattr(store, "store", store)
     if not hasattr(inner, "query"):
-        raise QueryError(f"cannot query a {type(store).__name__}")
+        raise QueryError(Errors.Q016.format(type=type(store).__name__))
     try:
         return _run_oxigraph(inner, text)
     except RuntimeError as e:
         # RocksDB reports a corrupt block met while reading (not at open) as a RuntimeError
         where = getattr(store, "path", "the store")
         first = str(e).splitlines()[0] if str(e) else type(e).__name__
-        raise StoreError(f"{where}: damaged Oxigraph store ({first}); rebuild with "
-                         "'policykg build'") from e
+        raise StoreError(Errors.S004.format(path=where, reason=first)) from e
 
 
 # ---------------------------------------------------------------- formats
@@ -312,7 +310,7 @@ def serialize(result: QueryResult, fmt: str) -> bytes:
         "xml": pyoxigraph.QueryResultsFormat.XML,
     }
     if fmt not in formats:
-        raise QueryError(f"unknown result format {fmt!r} (one of {', '.join(FORMATS)})")
+        raise QueryError(Errors.Q017.format(fmt=fmt, formats=", ".join(FORMATS)))
     raw = result.raw if result.raw is not None else _rdflib_json(result)
     parsed = pyoxigraph.parse_query_results(raw, format=pyoxigraph.QueryResultsFormat.JSON)
     out = parsed.serialize(format=formats[fmt])

@@ -26,7 +26,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from policykg.errors import RegistryError
+from policykg.errors import Errors, RegistryError
 from policykg.graph.sectors import Sector, load_sectors, match_terms
 from policykg.records import Citation, Corpus, DocKind, Document, Relation, SectorTag
 
@@ -153,12 +153,12 @@ def load_curated(path: Path = CURATED_PATH) -> _Curated:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as e:
-        raise RegistryError(f"{path}: {e}") from e
+        raise RegistryError(Errors.V001.format(path=path, reason=e)) from e
     try:
         placements: dict[str, dict[str, str]] = {}
         for i, item in enumerate(data.get("placement", []), 1):
             if "reason" not in item or not ({"group", "parent"} & item.keys()):
-                raise RegistryError(f"{path}: placement {i} needs reason and group or parent")
+                raise RegistryError(Errors.V002.format(path=path, n=i))
             placements[_key(item["title"])] = {k: str(v) for k, v in item.items()}
         local = data.get("local", {})
         return _Curated(
@@ -175,9 +175,9 @@ def load_curated(path: Path = CURATED_PATH) -> _Curated:
             outside_genres=frozenset(local.get("outside_genres", [])),
         )
     except KeyError as e:
-        raise RegistryError(f"{path}: missing {e}") from e
+        raise RegistryError(Errors.V003.format(path=path, key=e)) from e
     except re.error as e:
-        raise RegistryError(f"{path}: bad title pattern ({e})") from e
+        raise RegistryError(Errors.V004.format(path=path, reason=e)) from e
 
 
 def _level(doc: Document) -> str | None:

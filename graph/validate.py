@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from policykg.errors import GraphError, ShapeViolation
+from policykg.errors import Errors, GraphError, ShapeViolation
 from policykg.ontology import PREFIXES, SHAPES_PATH
 from policykg.records import Span
 
@@ -301,7 +301,7 @@ def _rust_results(data: str | Path, shapes: Path) -> list[_Result]:
             report = shacl_rust.validate(data, shapes_nt, data_format="nt", shapes_format="nt",
                                          experimental_index=True)
     except (ValueError, RuntimeError, OSError) as e:
-        raise GraphError(f"SHACL validation failed: {e}") from e
+        raise GraphError(Errors.G004.format(reason=e)) from e
     out: list[_Result] = []
     for r in report["results"]:
         shape = r.get("sourceShape", "")
@@ -404,7 +404,7 @@ def validate(
         GraphError: unknown engine, or data the engine cannot read.
     """
     if engine not in ENGINES:
-        raise GraphError(f"unknown SHACL engine {engine!r} (one of {', '.join(ENGINES)})")
+        raise GraphError(Errors.G005.format(engine=engine, engines=", ".join(ENGINES)))
     source_any: Any = graph
     if not isinstance(graph, str | Path) and not hasattr(graph, "serialize"):
         source_any = list(graph)  # an iterator is read more than once
@@ -416,7 +416,7 @@ def validate(
     else:
         shapes_path = shapes if isinstance(shapes, Path) else SHAPES_PATH
         if shapes is not None and not isinstance(shapes, Path):
-            raise GraphError("shacl-rust takes a shapes file (Path), not an rdflib.Graph")
+            raise GraphError(Errors.G006)
         results = _rust_results(_nt_source(source_any), shapes_path)
 
     def lines() -> Iterable[str]:
@@ -450,8 +450,7 @@ def validate(
         more = f"\n… and {len(violations) - _SHOWN} more" if len(violations) > _SHOWN else ""
         first = violations[0] if violations else None
         raise ShapeViolation(
-            f"the graph does not conform to the SHACL shapes: {len(violations)} violation(s)\n"
-            f"{shown}{more}",
+            Errors.G007.format(count=len(violations), shown=shown, more=more),
             span=first.span if first else None,
         )
     return report

@@ -119,6 +119,14 @@ class Errors(metaclass=_WithCodes):
     Q011 = ("federated query (SERVICE on line {lines}) refused: it would make this machine call "
             "another server; allow it explicitly with --allow-federation")
     Q012 = "empty SPARQL query"
+    # SPARQL run on a store (graph/sparql.py)
+    Q013 = "SPARQL syntax error: {message}"
+    Q013_PREFIX = ("SPARQL syntax error: unknown prefix (declare it with PREFIX, or use one of: "
+                   "{prefixes})")
+    Q014 = "unsupported term in a result: {term!r}"
+    Q015 = "the query failed: {reason}"
+    Q016 = "cannot query a {type}"
+    Q017 = "unknown result format {fmt!r} (one of {formats})"
     # inputs that cannot be used (loaders/source.py, pdf.py, documents.py): one line naming
     # the file, exit 2, or the file skipped in a folder
     I001 = "no such file or folder: {path}"
@@ -141,6 +149,62 @@ class Errors(metaclass=_WithCodes):
     I008_PAGE = "damaged PDF, page {page} cannot be read ({reason})"
     I009 = "encrypted PDF, needs a password"
     I010 = "no text layer ({pages} pages, {chars} characters): a scanned image, not text"
+    # the store's files and folders (graph/store.py, policykg/fsio.py)
+    S001 = "{path}: cannot write ({reason})"
+    S002 = "{path}: exists and is not a directory"
+    S003 = "{path}: cannot read ({reason})"
+    S004 = "{path}: damaged Oxigraph store ({reason}); rebuild with 'policykg build'"
+    S005 = "{path}: no Oxigraph store here (run 'policykg build')"
+    # the records of a store (policykg/recordio.py)
+    R001 = "{path}: no records here (run 'policykg build')"
+    R002 = "{path}: damaged records ({reason})"
+    R002_FIELDS = "{path}: damaged records (no {fields})"
+    R002_LINE = "{path}:{line}: damaged record ({reason})"
+    R003 = "{path}: not a policykg corpus of format {format}"
+    R003_INDEX = "{path}: not a policykg index of format {format}"
+    R004 = "{where}: expected a list, got {type}"
+    R004_OBJECT = "{where}: expected an object for {type}"
+    R005 = "{where}: cannot rebuild {type} ({reason})"
+    R006 = "unknown record kind {kind!r} (one of {kinds})"
+    R007 = "{path}: cannot write records ({reason})"
+    # the graph: read, exported, validated (graph/export.py, graph/validate.py, graph/push.py)
+    G001 = "{path}: cannot read the graph ({reason})"
+    G002 = "cannot export a {type}: not a graph or a store"
+    G003 = "unknown export format {fmt!r} (one of {formats})"
+    G004 = "SHACL validation failed: {reason}"
+    G005 = "unknown SHACL engine {engine!r} (one of {engines})"
+    G006 = "shacl-rust takes a shapes file (Path), not an rdflib.Graph"
+    G007 = "the graph does not conform to the SHACL shapes: {count} violation(s)\n{shown}{more}"
+    # the web: pushing to an endpoint, the Oxigraph server, the query server (graph/push.py,
+    # graph/endpoint.py, graph/query_server.py)
+    W001 = "not a valid graph IRI: {iri!r}"
+    W002 = "push to {url} stopped: it took longer than the deadline of {deadline:g} s (--deadline)"
+    W002_RAN_OUT = "{url} push stopped: the deadline of {deadline:g} s ran out (--deadline)"
+    W003 = "{url} did not answer within {timeout:g} s (--timeout)"
+    W004 = "not an http(s) URL: {url!r}"
+    W005 = "cannot reach {url}: {reason}"
+    W006 = "{url}: bad answer ({kind})"
+    W007 = "{url} answered HTTP {status} {reason}{said}"
+    W008 = "the Oxigraph server binary is missing (pip install 'oxigraph>=0.5,<0.6')"
+    W009 = "{binary}: cannot run the Oxigraph server ({reason})"
+    W010 = ("{binary}: Oxigraph server {version} cannot serve a store written by pyoxigraph "
+            "{expected} (install the same version of both)")
+    W011 = "cannot start the Oxigraph server ({reason})"
+    W012 = "the Oxigraph server exited with status {status}: {last}"
+    W013 = "the Oxigraph server at {url} did not answer within {seconds:.0f} s"
+    W014 = "{path}: the query process did not start"
+    W015 = "{path}: {reason}"
+    W016 = "cannot listen on {host}:{port} ({reason})"
+    # data files of the graph layer: the sector scheme, the tree's curation (graph/sectors.py,
+    # graph/tree.py)
+    V001 = "{path}: {reason}"
+    V002 = "{path}: placement {n} needs reason and group or parent"
+    V003 = "{path}: missing {key}"
+    V004 = "{path}: bad title pattern ({reason})"
+    V005 = "sector scheme not readable: {path}: {reason}"
+    V005_TURTLE = "sector scheme is not valid Turtle: {path}: {reason}"
+    V006 = "{path}: {concept} has no skos:prefLabel @{lang}"
+    V007 = "{path}: {concept} has no skos:hiddenLabel @zh terms"
 
     # problems a build reports and goes on (``Problem``: code, span, message); the entry named
     # by the code alone says what the code means (README's table), ``_X`` entries are more

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any, Literal, overload
 
-from policykg.errors import StoreError
+from policykg.errors import Errors, StoreError
 
 __all__ = ["atomic_dir", "atomic_write", "fsync_dir", "write_bytes", "write_text"]
 
@@ -73,7 +73,7 @@ def _atomic(path: Path, mode: str, encoding: str, newline: str | None) -> Iterat
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as e:
-        raise StoreError(f"{path}: cannot write ({e.strerror or e})") from e
+        raise StoreError(Errors.S001.format(path=path, reason=e.strerror or e)) from e
     tmp = Path(tmp_name)
     try:
         f: IO[Any] = (os.fdopen(fd, "wb") if mode == "wb"
@@ -86,7 +86,7 @@ def _atomic(path: Path, mode: str, encoding: str, newline: str | None) -> Iterat
         os.replace(tmp, path)
     except OSError as e:
         tmp.unlink(missing_ok=True)
-        raise StoreError(f"{path}: cannot write ({e.strerror or e})") from e
+        raise StoreError(Errors.S001.format(path=path, reason=e.strerror or e)) from e
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -135,12 +135,12 @@ def atomic_dir(path: Path) -> Iterator[Path]:
     """
     path = Path(path)
     if path.exists() and not path.is_dir():
-        raise StoreError(f"{path}: exists and is not a directory")
+        raise StoreError(Errors.S002.format(path=path))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".new", dir=path.parent))
     except OSError as e:
-        raise StoreError(f"{path}: cannot write ({e.strerror or e})") from e
+        raise StoreError(Errors.S001.format(path=path, reason=e.strerror or e)) from e
     old = tmp.with_suffix(".old")
     try:
         yield tmp
@@ -155,7 +155,7 @@ def atomic_dir(path: Path) -> Iterator[Path]:
             raise
     except OSError as e:
         shutil.rmtree(tmp, ignore_errors=True)
-        raise StoreError(f"{path}: cannot write ({e.strerror or e})") from e
+        raise StoreError(Errors.S001.format(path=path, reason=e.strerror or e)) from e
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

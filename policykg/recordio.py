@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Final, TypeVar
 
-from policykg.errors import StoreError
+from policykg.errors import Errors, StoreError
 from policykg.lookupindex import LOOKUP, LOOKUP_GRAMS, TaskIndex, lookup_text
 from policykg.lookupindex import read_lookup as _read_lookup
 from policykg.records import (
@@ -189,7 +189,7 @@ def _make_converter(tp: Any) -> _Convert:
 
             def homogeneous(value: Any, where: str) -> Any:
                 if not isinstance(value, list):
-                    raise StoreError(f"{where}: expected a list, got {type(value).__name__}")
+                    raise StoreError(Errors.R004.format(where=where, type=type(value).__name__))
                 return tuple(value) if plain else tuple(item(v, where) for v in value)
 
             return homogeneous
@@ -200,7 +200,7 @@ def _make_converter(tp: Any) -> _Convert:
             def plain_fixed(value: Any, where: str) -> Any:
                 # (offset, line) pairs: a hundred thousand in a store, decoded as they are
                 if not isinstance(value, list):
-                    raise StoreError(f"{where}: expected a list, got {type(value).__name__}")
+                    raise StoreError(Errors.R004.format(where=where, type=type(value).__name__))
                 if len(value) != size:
                     raise ValueError(f"expected {size} items, got {len(value)}")
                 return tuple(value)
@@ -209,7 +209,7 @@ def _make_converter(tp: Any) -> _Convert:
 
         def fixed(value: Any, where: str) -> Any:
             if not isinstance(value, list):
-                raise StoreError(f"{where}: expected a list, got {type(value).__name__}")
+                raise StoreError(Errors.R004.format(where=where, type=type(value).__name__))
             return tuple(c(v, where) for c, v in zip(items, value, strict=True))
 
         return fixed
@@ -246,7 +246,7 @@ def _field_converters(cls: type[Any]) -> tuple[tuple[str, _Convert], ...]:
 
 def _from_dict(cls: type[_T], data: Any, where: str) -> _T:
     if not isinstance(data, dict):
-        raise StoreError(f"{where}: expected an object for {cls.__name__}")
+        raise StoreError(Errors.R004_OBJECT.format(where=where, type=cls.__name__))
     kwargs = {}
     try:
         for name, conv in _field_converters(cls):
@@ -254,7 +254,7 @@ def _from_dict(cls: type[_T], data: Any, where: str) -> _T:
                 kwargs[name] = conv(data[name], where)
         return cls(**kwargs)
     except (TypeError, ValueError) as e:
-        raise StoreError(f"{where}: cannot rebuild {cls.__name__} ({e})") from e
+        raise StoreError(Errors.R005.format(where=where, type=cls.__name__, reason=e)) from e
 
 
 def corpus_to_json(corpus: Corpus) -> dict[str, Any]:
@@ -271,7 +271,7 @@ def corpus_from_json(data: Any, where: str = "corpus.json") -> Corpus:
         StoreError: the data is not a corpus of this format.
     """
     if not isinstance(data, dict) or data.get("format") != FORMAT_VERSION:
-        raise StoreError(f"{where}: not a policykg corpus of format {FORMAT_VERSION}")
+        raise StoreError(Errors.R003.format(path=where, format=FORMAT_VERSION))
     body = {k: v for k, v in data.items() if k != "format"}
     return _from_dict(Corpus, body, where)
 
@@ -390,7 +390,7 @@ def write_records(
         }
         counts = {kind: _write_jsonl(out / f"{kind}.jsonl", rows[kind]) for kind in KINDS}
     except OSError as e:
-        raise StoreError(f"{out}: cannot write records ({e})") from e
+        raise StoreError(Errors.R007.format(path=out, reason=e)) from e
     logger.info("wrote records to %s: %s", out, counts)
     return counts
 
@@ -405,9 +405,9 @@ def read_corpus(store_dir: Path) -> Corpus:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as e:
-        raise StoreError(f"{path}: no records here (run 'policykg build')") from e
+        raise StoreError(Errors.R001.format(path=path)) from e
     except (OSError, UnicodeDecodeError, ValueError) as e:
-        raise StoreError(f"{path}: damaged records ({e})") from e
+        raise StoreError(Errors.R002.format(path=path, reason=e)) from e
     return corpus_from_json(data, str(path))
 
 
@@ -435,18 +435,18 @@ def read_index(store_dir: Path, *, sections: bool = False, targets: bool = False
                          for d in corpus.documents)
             return Corpus(documents=docs, agencies=corpus.agencies, tasks=corpus.tasks,
                           targets=corpus.targets if targets else ())
-        raise StoreError(f"{path}: no records here (run 'policykg build')") from None
+        raise StoreError(Errors.R001.format(path=path)) from None
     except (OSError, UnicodeDecodeError) as e:
-        raise StoreError(f"{path}: damaged records ({e})") from e
+        raise StoreError(Errors.R002.format(path=path, reason=e)) from e
     try:
         data = json.loads(text)
     except ValueError as e:
-        raise StoreError(f"{path}: damaged records ({e})") from e
+        raise StoreError(Errors.R002.format(path=path, reason=e)) from e
     if not isinstance(data, dict) or data.get("format") != FORMAT_VERSION:
-        raise StoreError(f"{path}: not a policykg index of format {FORMAT_VERSION}")
+        raise StoreError(Errors.R003_INDEX.format(path=path, format=FORMAT_VERSION))
     missing = [name for name in INDEX_FIELDS if not isinstance(data.get(name), list)]
     if missing:
-        raise StoreError(f"{path}: damaged records (no {', '.join(missing)})")
+        raise StoreError(Errors.R002_FIELDS.format(path=path, fields=", ".join(missing)))
     # decoding the 673 targets of the compilation is a fifth of the time: only on request
     wanted = INDEX_FIELDS if targets else tuple(n for n in INDEX_FIELDS if n != "targets")
     corpus = _from_dict(Corpus, {name: data[name] for name in wanted}, str(path))
@@ -474,7 +474,7 @@ def read_records(store_dir: Path, kind: str) -> list[dict[str, Any]]:
         StoreError: unknown kind, or the file is missing or damaged (with its line number).
     """
     if kind not in KINDS:
-        raise StoreError(f"unknown record kind {kind!r} (one of {', '.join(KINDS)})")
+        raise StoreError(Errors.R006.format(kind=kind, kinds=", ".join(KINDS)))
     path = _records_dir(store_dir) / f"{kind}.jsonl"
     rows: list[dict[str, Any]] = []
     try:
@@ -485,11 +485,11 @@ def read_records(store_dir: Path, kind: str) -> list[dict[str, Any]]:
                 try:
                     rows.append(json.loads(line))
                 except ValueError as e:
-                    raise StoreError(f"{path}:{n}: damaged record ({e})") from e
+                    raise StoreError(Errors.R002_LINE.format(path=path, line=n, reason=e)) from e
     except FileNotFoundError as e:
-        raise StoreError(f"{path}: no records here (run 'policykg build')") from e
+        raise StoreError(Errors.R001.format(path=path)) from e
     except (OSError, UnicodeDecodeError) as e:
-        raise StoreError(f"{path}: cannot read ({e})") from e
+        raise StoreError(Errors.S003.format(path=path, reason=e)) from e
     return rows
 
 
