@@ -28,7 +28,7 @@ from policykg.loaders.official import (
     official_type,
     read_official,
 )
-from policykg.loaders.repeats import Repeat, find_tandem_repeats
+from policykg.loaders.repeats import MIN_BLOCK_LINES, Repeat, find_tandem_repeats
 from policykg.loaders.sections import parse_sections
 from policykg.loaders.source import (
     InputFile,
@@ -394,12 +394,17 @@ def read_file(f: InputFile) -> LoadedDocuments:
         raise EmptyInputError(Errors.I003.format(path=f.path),
                               Span(file=f.path.name, start_line=1, end_line=1))
     repeats = find_tandem_repeats([s.text for s in cleaned.lines])
+    looked_again = False
     while True:
         kept = _without(cleaned, repeats)
         docs, found, doc_lines, unexplained = _file_documents(kept)
         held = [r for r in repeats if _is_document_again(r, cleaned.lines, docs)]
         if len(held) == len(repeats):
-            break
+            again = [] if looked_again else _printed_again(cleaned.lines, docs)
+            looked_again = True
+            if not again:
+                break
+            held = sorted([*held, *again], key=lambda r: r.start)
         repeats = held
     seen: set[str] = set()
     documents = tuple(rename_document(d, unique_id(d.id, seen)) for d in docs)
@@ -413,7 +418,21 @@ def read_file(f: InputFile) -> LoadedDocuments:
         documents=documents, summaries=(summary,),
         page_lines={cleaned.file: cleaned.page_lines} if cleaned.page_lines else {})
     return dataclasses.replace(loaded, problems=tuple(loaded.with_pages(
-        [*read_problems, *_repeat_problems(cleaned, repeats), *found])))
+        [*read_problems, *_repeat_problems(cleaned, repeats), *found,
+         *_same_in_file(documents)])))
+
+
+def _same_in_file(docs: Sequence[Document]) -> Iterator[Problem]:
+    """L005 for a document of one file with the title, 文号 and jurisdiction of an earlier one
+    of the same file that is not its copy line for line (that one is an L006)."""
+    known: dict[tuple[str, str | None, str | None], Document] = {}
+    for doc in docs:
+        key = (doc.title, doc.doc_number, doc.jurisdiction)
+        first = known.setdefault(key, doc)
+        if doc.title and first is not doc:
+            yield Errors.L005.at(
+                Span(file=doc.file, start_line=doc.start_line, end_line=doc.end_line),
+                excerpt=doc.title, file=first.file, line=first.start_line)
 
 
 def _is_document_again(r: Repeat, lines: Sequence[SourceLine], docs: Sequence[Document]) -> bool:
@@ -423,12 +442,30 @@ def _is_document_again(r: Repeat, lines: Sequence[SourceLine], docs: Sequence[Do
     Its first copy starts a document, and ends one or holds the start of one of its sections
     (a policy printed twice and then another one that the loaders read as one document).
     """
-    first, last = lines[r.first].number, lines[r.start - 1].number
+    first, last = lines[r.first].number, lines[r.first + r.period - 1].number
     doc = next((d for d in docs if d.start_line == first), None)
     if doc is None:
         return False
     return any(d.end_line == last for d in docs) or any(
         first < s.start_line <= last for s in doc.sections)
+
+
+def _printed_again(lines: Sequence[SourceLine], docs: Sequence[Document]) -> list[Repeat]:
+    """Documents printed again, line for line, after other documents of the same file (A B
+    A: the third is the first again), each as a ``Repeat`` of the earlier copy."""
+    index = {s.number: k for k, s in enumerate(lines)}
+    earlier: dict[tuple[str, ...], int] = {}
+    found: list[Repeat] = []
+    for doc in docs:
+        a, b = index[doc.start_line], index[doc.end_line] + 1
+        if b - a < MIN_BLOCK_LINES:
+            continue
+        texts = tuple(s.text for s in lines[a:b])
+        if texts in earlier:
+            found.append(Repeat(first=earlier[texts], start=a, end=b, length=b - a))
+        else:
+            earlier[texts] = a
+    return found
 
 
 def _file_documents(cleaned: CleanedLines) -> tuple[list[Document], list[Problem], int,
@@ -715,6 +752,9 @@ def official_documents(
         if part.date is None and not part.notice_of:
             problems.append(Errors.D001.at(span, excerpt=part.title or doc_lines[0].text,
                                            field="date"))
+        if part.segment and (k == 0 or found[k - 1].segment != part.segment):
+            problems.append(Errors.L007.at(span, excerpt=part.title, n=k + 1,
+                                           line=doc_lines[0].number))
     if len(documents) == 1:
         # a lone document keeps the old reading of a web copy's source address
         header = read_header(lines)
@@ -756,8 +796,23 @@ def _number_year(doc_number: str | None) -> int | None:
 
 
 def _official_ids(base: str, found: Sequence[OfficialDocument]) -> list[str]:
-    """Ids of a file's documents: a published document takes the file's slug, its covering
-    notice ``<slug>-notice``; a bundle's later documents ``<slug>-2``, ``<slug>-3`` …"""
+    """Ids of a file's documents, unique in it.
+
+    A published document takes the file's slug, its covering notice ``<slug>-notice``; a
+    bundle's later documents ``<slug>-2``, ``<slug>-3`` …; the documents of the file's second
+    unrelated document (``OfficialDocument.segment``) the same under ``<slug>-2``, and so on.
+    """
+    ids: list[str] = []
+    seen: set[str] = set()
+    for segment in sorted({f.segment for f in found}):
+        part = [f for f in found if f.segment == segment]
+        stem = base if segment == 0 else f"{base}-{segment + 1}"
+        ids += [unique_id(i, seen) for i in _part_ids(stem, part)]
+    return ids
+
+
+def _part_ids(base: str, found: Sequence[OfficialDocument]) -> list[str]:
+    """Ids of one part's documents: one, a covering notice and what it publishes, a bundle."""
     if len(found) == 1:
         return [base]
     if found[0].notice_of:

@@ -1,7 +1,9 @@
 """The official-document model: documents loaded on their own, as GB/T 9704-2012 prints them.
 
 A file holds one official document or several: a covering notice (关于印发《X》的通知) and the
-policy X it publishes as 附件, or a bundle of 附件. This module finds each document's lines,
+policy X it publishes as 附件, a bundle of 附件, or unrelated documents printed one after the
+other (a new title with its 文号 or 主送机关 after a complete sign-off). This module finds each
+document's lines,
 reads its 版头 (份号, 密级, 紧急程度, letterhead, 文号, 签发人), title, 主送机关, sign-off
 (issuers and 成文日期), 附注 and 版记 (抄送, 印发机关和印发日期), and labels it with its genre,
 公文种类 and issuer level.
@@ -41,6 +43,7 @@ __all__ = [
     "OfficialDocument",
     "classify_genre",
     "document_jurisdiction",
+    "document_starts",
     "issuer_level",
     "official_type",
     "published_titles",
@@ -266,6 +269,10 @@ class OfficialDocument:
     #: a title the document does not print, and where it was taken from: (the source line
     #: number of the evidence, its printed text); None when the title is printed
     title_from: tuple[int, str] | None = None
+    #: which of the file's unrelated documents this one belongs to (0: the first; a later
+    #: one starts after a complete sign-off, ``document_starts``); a covering notice and what
+    #: it publishes share one
+    segment: int = 0
 
 
 @dataclass(slots=True)
@@ -1069,10 +1076,12 @@ def read_official(lines: Sequence[SourceLine], hints: Sequence[str] = (),
                   letterheads: Sequence[tuple[int, str]] = ()) -> list[OfficialDocument]:
     """Find the documents of a file's kept lines and read each one's official elements.
 
-    A covering notice and each document it publishes (found by title after the notice's
-    sign-off, perhaps under a "附件" label) become separate documents linked to each other;
-    the attached document takes the notice's 文号, issuers and date when it prints none. A
-    file that opens with "附件" and holds several labelled attachments is split at each.
+    The file is first cut where a new document starts after a complete one
+    (``document_starts``); each part is then read on its own. In a part, a covering notice
+    and each document it publishes (found by title after the notice's sign-off, perhaps
+    under a "附件" label) become separate documents linked to each other; the attached
+    document takes the notice's 文号, issuers and date when it prints none. A part that
+    opens with "附件" and holds several labelled attachments is split at each.
 
     Args:
         lines: the file's kept (non-blank, non-furniture) lines, in order.
@@ -1082,15 +1091,28 @@ def read_official(lines: Sequence[SourceLine], hints: Sequence[str] = (),
             page furniture (``loaders.furniture``): header evidence of the document they head.
 
     Returns:
-        The documents in file order; at least one when ``lines`` is not empty.
+        The documents in file order (``segment`` tells which part each one is in; indexes
+        in ``attached_to`` and ``notice_of`` are into the whole list); at least one when
+        ``lines`` is not empty.
     """
+    import dataclasses
+
     if not lines:
         return []
-    end = len(lines)
-    head = _read_head(lines, 0, end)
-    bounds: list[tuple[int, int]] = []
-    notice = False
-    body = [s.text for s in lines[head.body:head.body + 20]]
+    starts = document_starts(lines, letterheads)
+    docs: list[OfficialDocument] = []
+    for k, (start, end) in enumerate(zip(starts, [*starts[1:], len(lines)], strict=True)):
+        at = len(docs)
+        docs += [dataclasses.replace(
+            d, segment=k, notice_of=tuple(i + at for i in d.notice_of),
+            attached_to=None if d.attached_to is None else d.attached_to + at)
+            for d in _read_part(lines, start, end, hints, letterheads)]
+    return docs
+
+
+def _notice_titles(lines: Sequence[SourceLine], head: _Head, end: int) -> list[str]:
+    """The titles a part's first document publishes, if it is a covering notice."""
+    body = [s.text for s in lines[head.body:min(end, head.body + 20)]]
     titles = published_titles(head.title, body)
     if not head.title:
         titles = _quoted_published(join_text([t.strip() for t in body]))
@@ -1099,6 +1121,17 @@ def read_official(lines: Sequence[SourceLine], hints: Sequence[str] = (),
         # 全国煤电机组改造升级的通知, 附件：全国煤电机组改造升级实施方案)
         titles = [t for t in _annex_titles(lines, head.body, min(end, head.body + 60))
                   if TITLE_END_RE.search(t) and not _NOT_A_POLICY_ANNEX_RE.search(t)]
+    return titles
+
+
+def _read_part(lines: Sequence[SourceLine], start: int, end: int, hints: Sequence[str],
+               letterheads: Sequence[tuple[int, str]]) -> list[OfficialDocument]:
+    """Read the documents of lines ``start``..``end``: one, a covering notice and what it
+    publishes (linked; indexes relative to the part), or a bundle of 附件."""
+    head = _read_head(lines, start, end)
+    bounds: list[tuple[int, int]] = []
+    notice = False
+    titles = _notice_titles(lines, head, end)
     if titles:
         _, _, date_index, _ = _sign_off(lines, head.body, end)
         found = _find_published(lines, titles, head.body + 1, end)
@@ -1107,7 +1140,7 @@ def read_official(lines: Sequence[SourceLine], hints: Sequence[str] = (),
             found = [f for f in found if f[0] > date_index] or found
         if found:
             notice = True
-            starts = [0] + [i for i, _ in found]
+            starts = [start] + [i for i, _ in found]
             bounds = list(zip(starts, [*starts[1:], end], strict=True))
         elif not head.title and len(titles) == 1:
             # a notice printing no title publishes one 《X》 that prints no title either
@@ -1116,21 +1149,21 @@ def read_official(lines: Sequence[SourceLine], hints: Sequence[str] = (),
             k = _after_notice_sign_off(lines, head.body, end)
             if k is not None:
                 notice = True
-                bounds = [(0, k), (k, end)]
+                bounds = [(start, k), (k, end)]
     if not bounds and len(hints) > 1:
         # the file's name lists several titles (27: 《A》《B》): split where each is printed
-        printed = _find_published(lines, hints, 0, end)
+        printed = _find_published(lines, hints, start, end)
         if len(printed) > 1:
             starts = [i for i, _ in printed]
-            starts = starts if starts[0] == 0 else [0, *starts]
+            starts = starts if starts[0] == start else [start, *starts]
             bounds = list(zip(starts, [*starts[1:], end], strict=True))
     if not bounds and head.annex_label:
-        starts = _bundle_starts(lines, 0, end)
+        starts = _bundle_starts(lines, start, end)
         if len(starts) > 1:
-            starts[0] = 0
+            starts[0] = start
             bounds = list(zip(starts, [*starts[1:], end], strict=True))
     if not bounds:
-        bounds = [(0, end)]
+        bounds = [(start, end)]
     docs = [_read_document(lines, s, e, _letterhead_before(lines, s, letterheads))
             for s, e in bounds]
     if titles and not head.title:
@@ -1218,6 +1251,126 @@ def _titles_not_printed(docs: list[OfficialDocument], lines: Sequence[SourceLine
                 evidence=(*doc.evidence, ("title", titles[0])))
         out.append(doc)
     return out
+
+
+def document_starts(lines: Sequence[SourceLine], letterheads: Sequence[tuple[int, str]] = ()
+                    ) -> list[int]:
+    """Where each unrelated document of a file starts (index 0 first).
+
+    A document starts after a complete one (GB/T 9704): the previous one's sign-off (issuer
+    lines over a 成文日期, or the date alone under the last sentence: the seal is an image)
+    or its 版记's 印发 line, then only 附注 or 版记 lines, then a new 版头 or title followed by
+    a 发文字号 or a 主送机关 line (``各…：``), or set under a letterhead. A title followed by
+    both its 发文字号 and 主送机关 also starts one right after a sentence's end (the last
+    article of a covering notice's 附件, which has no sign-off of its own). A "附件" label,
+    or a title the previous document publishes, is left to ``read_official``'s linking; a
+    title quoted in a body is neither after a sign-off nor over a 文号 and 主送机关.
+    """
+    starts = [0]
+    end = len(lines)
+    i = 1
+    while i < end - 1:
+        s = _closed_at(lines, starts[-1], i, end)
+        if s is not None and s < end - 1 and _opens_document(lines, starts[-1], s, end,
+                                                             letterheads):
+            starts.append(s)
+            i = s + 1
+            continue
+        if lines[i - 1].text.rstrip().endswith(("。", "！")) and _head_ahead(lines, i, end) \
+                and _opens_document(lines, starts[-1], i, end, letterheads, full=True):
+            starts.append(i)
+        i += 1
+    return starts
+
+
+def _closed_at(lines: Sequence[SourceLine], previous: int, i: int, end: int) -> int | None:
+    """When line ``i`` closes a document (its sign-off's date, or its 版记's 印发 line),
+    the index after the 附注 and 版记 that follow; else None."""
+    text = lines[i].text.strip()
+    if _printed_line(text):
+        return _after_back_matter(lines, i + 1, end)
+    iso = _date_line(text)
+    if iso is None or len(iso) < 7 or text.startswith(("（", "(")):
+        return None
+    if _sign_off_issuers(lines, previous, i)[0] or \
+            lines[i - 1].text.rstrip().endswith(("。", "！")):
+        return _after_back_matter(lines, i + 1, end)
+    return None
+
+
+def _head_ahead(lines: Sequence[SourceLine], i: int, end: int) -> bool:
+    """Whether a short line ``i`` has a 发文字号 line and a 主送机关 line under it (cheap)."""
+    text = lines[i].text.strip()
+    if len(text) > 60 or "，" in text or "。" in text:
+        return False
+    below = [s.text.strip() for s in lines[i + 1:min(end, i + 8)]]
+    return any(t.startswith("各") for t in below) and any(
+        len(t) <= 40 and find_doc_number(t) is not None for t in below)
+
+
+def _after_back_matter(lines: Sequence[SourceLine], i: int, end: int) -> int:
+    """The index after the 附注 and 版记 that follow a sign-off from ``i`` (no 附件)."""
+    while i < end:
+        text = lines[i].text.strip()
+        if COPIED_TO_RE.match(text):
+            # 抄送 wraps over a few lines, up to the 印发 line (178: "…国" / "家气候战略中心。")
+            k = i + 1
+            while k < min(end, i + 4) and not _printed_line(lines[k].text) and \
+                    not COPIED_TO_RE.match(lines[k].text.strip()) and \
+                    not _starts_title(lines[k].text.strip()):
+                k += 1
+            i = k
+            continue
+        if re.match(r"^[（(]", text) and (NOTE_RE.match(text) or AFTER_SIGN_OFF_RE.match(text)):
+            i += 1
+            continue
+        if re.match(r"^[（(](?:此件|本件|此文|本文|联系)", text):
+            # a 附注 wrapped over lines (212: "（此件公开发布，联系人：…" … "…163.com）")
+            k = i + 1
+            while k < min(end, i + 4) and not re.search(r"[）)]$", lines[k - 1].text.strip()):
+                k += 1
+            i = k
+            continue
+        if _printed_line(text) or (AFTER_SIGN_OFF_RE.match(text)
+                                   and not re.match(r"^(?:附\s*件|相关附件)", text)):
+            i += 1
+            continue
+        break
+    return i
+
+
+def _printed_line(text: str) -> bool:
+    """印发机关和印发日期 (a 版记's last line), whole or its tail: "…2022 年 4 月 2" "日印发"."""
+    t = re.sub(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])", "", text.strip())
+    return bool(PRINTED_RE.match(t) or re.fullmatch(r"(?:\d{1,2}\s*)?日\s*印\s*发", t))
+
+
+def _starts_title(text: str) -> bool:
+    """Whether a line opens a title (关于…) rather than continuing a 抄送 list."""
+    return "关于" in text and "，" not in text and "。" not in text
+
+
+def _opens_document(lines: Sequence[SourceLine], previous: int, s: int, end: int,
+                    letterheads: Sequence[tuple[int, str]], full: bool = False) -> bool:
+    """Whether line ``s`` opens a new, unrelated document (``document_starts``); ``full``:
+    its title has both a 发文字号 and a 主送机关 under it."""
+    text = lines[s].text.strip()
+    if ANNEX_LABEL_RE.match(text) or text.startswith(("附件", "附 件")):
+        return False
+    head = _read_head(lines, s, end)
+    title = head.title
+    if (not title or not _title_done(title) or "，" in title or "。" in title
+            or head.annex_label or head.body >= end):
+        return False
+    if full and not (head.doc_number and head.addressees):
+        return False
+    if not (head.doc_number or head.addressees or head.letterhead
+            or _letterhead_before(lines, s, letterheads)):
+        return False
+    first = _read_head(lines, previous, s)
+    want = _norm(title)
+    return not any(_matches(want, _norm(t), title) or (len(_norm(t)) >= 6 and _norm(t) in want)
+                   for t in _notice_titles(lines, first, s))
 
 
 def _letterhead_before(lines: Sequence[SourceLine], start: int,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["Repeat", "find_tandem_repeats"]
+__all__ = ["MIN_BLOCK_LINES", "Repeat", "find_tandem_repeats"]
 
 #: A block shorter than this (title and one body line) is not a printed document.
 MIN_BLOCK_LINES = 2
@@ -22,17 +22,20 @@ class Repeat:
     """Lines ``[start, end)`` (indexes into the kept lines) are copies of ``[first, start)``.
 
     ``end - start`` is a multiple of the block length ``start - first``, except that the last
-    copy may be cut short by the end of the file.
+    copy may be cut short by the end of the file. A copy printed after other text (A B A)
+    gives its block's length as ``length``: one copy ``[start, end)`` of
+    ``[first, first + length)``.
     """
 
     first: int
     start: int
     end: int
+    length: int = 0
 
     @property
     def period(self) -> int:
         """The number of lines of one copy."""
-        return self.start - self.first
+        return self.length or self.start - self.first
 
     def copies(self) -> list[tuple[int, int]]:
         """Each copy as ``[a, b)`` indexes, in order (the last one possibly cut short)."""
@@ -48,7 +51,7 @@ def find_tandem_repeats(texts: Sequence[str], min_lines: int = MIN_BLOCK_LINES) 
 
     >>> r = find_tandem_repeats(["T", "a", "b", "T", "a", "b", "T", "a"])
     >>> r, r[0].copies()
-    ([Repeat(first=0, start=3, end=8)], [(3, 6), (6, 8)])
+    ([Repeat(first=0, start=3, end=8, length=0)], [(3, 6), (6, 8)])
     >>> find_tandem_repeats(["T", "a", "T", "b", "x", "x"])
     []
     """

@@ -225,6 +225,8 @@ class Errors(metaclass=_WithCodes):
                           meaning="document loaded twice")
     L006 = ProblemMessage("document repeated in this file: lines {lines} repeat lines {first}",
                           meaning="document printed again in the same file, kept once")
+    L007 = ProblemMessage("file holds several documents: document {n} starts at line {line}",
+                          meaning="file holds several documents, split")
     D001 = ProblemMessage("{field} not found", meaning="document header field not found")
     D001_NOT_PRINTED = ProblemMessage("{field} not printed: {value} taken from {basis}")
     A001 = ProblemMessage("annotation not parsed: {raw}", meaning="annotation not parsed")

@@ -83,15 +83,15 @@ def test_a_notice_and_its_annex_printed_twice_are_one_repeat(fixtures_dir: Path,
 
 def test_a_policy_printed_twice_then_another_policy(fixtures_dir: Path,
                                                     tmp_path: Path) -> None:
-    # the loaders read 国发〔2021〕4号 and 宁政发〔2021〕39号 run together as one document; the
-    # repeat is still found: its first copy starts that document and holds its sections
+    # the repeat is found, and 宁政发〔2021〕39号 after it is a document of its own (L007)
     folder = fixtures_dir / "loader_folder"
     a = (folder / "01-guofa-2021-4.txt").read_text(encoding="utf-8")
     b = (folder / "02-ningzhengfa-2021-39.txt").read_text(encoding="utf-8")
     loaded = _load(tmp_path, a + a + b)
     assert [p.message for p in loaded.problems if p.code == "L006"] == [
         "document repeated in this file: lines 17-32 repeat lines 1-16"]
-    assert loaded.documents[0].start_line == 1
+    assert [(d.doc_number, d.start_line, d.end_line) for d in loaded.documents] == [
+        ("国发〔2021〕4号", 1, 16), ("宁政发〔2021〕39号", 33, 41)]
     (s,) = loaded.summaries
     assert (s.total_lines, s.repeated_lines, _accounted(s)) == (41, 16, 41)
 
