@@ -63,11 +63,14 @@ def _run(args: list[str], cwd: Path, timeout: float = 300) -> tuple[int, str, st
             proc.stderr.decode("utf-8", "replace"))
 
 
-#: What a build that succeeds must also say: repeated prints of one policy are reported, not
-#: merged silently (issue 15).
+#: What a build that succeeds must also say: repeated prints of one policy are reported, and
+#: two policies in one file are two documents, not merged silently (issues 11 and 15).
 EXPECT: Final = {
     "one policy printed 3 times": ("documents: 1\n", "problems: 2 (L006: 2)"),
     "one policy printed 2,000 times": ("documents: 1\n", "problems: 1999 (L006: 1999)"),
+    "two policies in one file": ("documents: 2\n", "problems: 1 (L007: 1)"),
+    "two policies in one file, the first again after the second": (
+        "documents: 2\n", "problems: 2 (L006: 1, L007: 1)"),
 }
 
 
@@ -79,6 +82,9 @@ def _digest(store: Path) -> str:
 def _inputs(d: Path) -> dict[str, Path]:
     """Bad inputs, one file (or folder) each."""
     notice = NOTICE.read_text(encoding="utf-8")
+    guofa = (FIXTURES / "loader_folder" / "01-guofa-2021-4.txt").read_text(encoding="utf-8")
+    ningxia = (FIXTURES / "loader_folder" / "02-ningzhengfa-2021-39.txt").read_text(
+        encoding="utf-8")
     comp = COMPILATION.read_text(encoding="utf-8").split("\n")
     made: dict[str, bytes] = {
         "empty file": b"",
@@ -112,6 +118,9 @@ def _inputs(d: Path) -> dict[str, Path]:
             ln for ln in comp if not ln.startswith("第四部分")).encode(),
         "one policy printed 3 times": (notice + "\n") .encode() * 3,
         "one policy printed 2,000 times": (notice + "\n").encode() * 2000,
+        "two policies in one file": (guofa + ningxia).encode(),
+        "two policies in one file, the first again after the second": (
+            guofa + ningxia + guofa).encode(),
     }
     out: dict[str, Path] = {}
     for i, (name, data) in enumerate(made.items()):
