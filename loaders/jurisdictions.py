@@ -296,11 +296,13 @@ class AdminMap:
 
     def from_body(self, text: str) -> tuple[Division, str] | None:
         """The division a body of text speaks for: it says 我省/全省 (or 我市/全市, 我区/全区)
-        and names one province (city, region) at least 3 times and twice as often as any other.
+        and names one province (city, region) at least 3 times and twice as often as any other,
+        or, for a province (全区 and 全市 are also said by districts and counties), names no other
+        province and says 我省/全省 at least 3 times (321 河北: 河北 twice, 全省 ×4).
         """
-        own = {"province": re.search(r"(?:我|全|本)省", text),
-               "prefecture": re.search(r"(?:我|全|本)市", text),
-               "region": re.search(r"(?:我|全|本)(?:自治)?区", text)}
+        own = {"province": len(re.findall(r"(?:我|全|本)省", text)),
+               "prefecture": len(re.findall(r"(?:我|全|本)市", text)),
+               "region": len(re.findall(r"(?:我|全|本)(?:自治)?区", text))}
         counts: dict[str, dict[str, int]] = {}
         for m in self._body_names().finditer(text):
             for d in self._by_key.get(m.group(0), ()):
@@ -309,11 +311,12 @@ class AdminMap:
                 if own.get(kind):
                     per = counts.setdefault(kind, {})
                     per[d.code] = per.get(d.code, 0) + 1
-        for per in counts.values():
+        for kind, per in counts.items():
             ranked = sorted(per.items(), key=lambda kv: (-kv[1], kv[0]))
             code, n = ranked[0]
             second = ranked[1][1] if len(ranked) > 1 else 0
-            if n >= 3 and n >= 2 * second:
+            if (n >= 3 and n >= 2 * second) or (kind == "province" and second == 0
+                                                 and own[kind] >= 3):
                 return self._by_code[code], self._by_code[code].name
         return None
 

@@ -140,3 +140,38 @@ def test_relative_issuer_gives_way() -> None:
 def test_nothing_named() -> None:
     assert decide_jurisdiction([Evidence(kind=E.TITLE, text="关于做好碳达峰工作的通知")]) is None
     assert decide_jurisdiction([]) is None
+
+
+# 321 (河北, a news report of a provincial 实施意见): 河北 named twice, 全省 four times, no
+# other province; the lines as the loaders keep them (page 1)
+HEBEI_321 = (
+    "多举措推动河北城乡建设绿色发展"
+    "（记者宋平）日前，省委办公厅、省政府办公厅印发《关于推动城乡建设绿色发展的实施意见》提出，"
+    "到 2025 年，全省城乡建设绿色发展体制机制和政策体系要基本建立，建设方式绿色转型成效显著，"
+    "绿色生活方式普遍推广。全省森林覆盖率要达到 36.5%，城市人均公园绿地面积达到 12 平方米。"
+    "基本建成天蓝地绿水秀的美丽河北。推动京津冀区域重大基础设施共建共享。"
+    "全省城镇生活垃圾无害化处理率要达到 100%。全省农村生活垃圾处置体系全覆盖。"
+)
+
+
+def test_a_province_named_alone_where_the_text_says_full_province() -> None:
+    found = admin_map().from_body(HEBEI_321)
+    assert found is not None
+    assert (found[0].name, found[1]) == ("河北省", "河北省")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # two provinces named once each: neither is the text's own
+        pytest.param(HEBEI_321.replace("美丽河北", "美丽山东"), id="two-provinces"),
+        # 全省 only twice: too little to read one mention as the text's own province
+        pytest.param("多举措推动河北城乡建设绿色发展。全省森林覆盖率要达到 36.5%，"
+                     "全省农村生活垃圾处置体系全覆盖。", id="full-province-twice"),
+        # a district says 全区: one region named once is not its jurisdiction
+        pytest.param("全区开展援藏工作，对口支援西藏。全区各街道，全区各部门，全区企业。",
+                     id="district"),
+    ],
+)
+def test_one_mention_is_not_enough_without_the_full_province_voice(text: str) -> None:
+    assert admin_map().from_body(text) is None
