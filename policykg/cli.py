@@ -354,7 +354,8 @@ def cmd_show(args: argparse.Namespace) -> int:
                     f"  (inferred: cited so by {i.doc_id} line {i.line}: {cut(i.text, 60)})")
         elif key in from_notice and info.notice is not None:
             note = f"  (from the covering notice {info.notice.doc_id})"
-        print(f"{key:>12}: {_fmt(value)}{note}")
+        shown = f"{value[0]}–{value[1]}" if key == "pages" and value else _fmt(value)
+        print(f"{key:>12}: {shown}{note}")
     print(f"{'source':>12}: {_doc_source(doc)}")
     print(f"{'counts':>12}: {len(doc.sections)} sections, {info.tasks} tasks, "
           f"{info.targets} targets")

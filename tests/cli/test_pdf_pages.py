@@ -130,3 +130,13 @@ def test_text_files_name_no_page(run: Run, tmp_path: Path) -> None:
     assert all("page" not in r for r in rows)
     corpus = api.extract(NOTICE, kind="sections").corpus
     assert all(s.page is None for d in corpus.documents for s in d.sections)
+
+
+def test_show_prints_the_page_range_and_the_source_page(run: Run, store: Path) -> None:
+    code, out, _ = run("show", "甘肃省“十四五”节能减排综合工作方案", "--store", store)
+    assert code == 0
+    fields = {k.strip(): v.strip() for k, _, v in
+              (line.partition(": ") for line in out.splitlines()[:30]) if v}
+    # the plan starts on page 1, line 10, after its covering notice, and runs to page 2
+    assert fields["pages"] == "1–2"
+    assert fields["source"] == "gansu_energy_saving_p1_p5.pdf:p1:10-40"
