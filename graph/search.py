@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from policykg.errors import QueryError
+from policykg.errors import Errors, QueryError
 from policykg.lookupindex import TaskIndex, who_order
 from policykg.records import Agency, Document, Role, Task
 
@@ -172,9 +172,9 @@ def resolve_agency(text: str, agencies: Sequence[Agency]) -> Agency:
         if len(found) == 1:
             return found[0]
     if not found:
-        raise QueryError(f"no agency is called {text!r}")
+        raise QueryError(Errors.Q022.format(text=text))
     names = "、".join(sorted(a.name for a in found)[:6])
-    raise QueryError(f"{text!r} names several agencies ({names}); give the full name")
+    raise QueryError(Errors.Q023.format(text=text, names=names))
 
 
 def duties(

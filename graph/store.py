@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from policykg import __version__
-from policykg.errors import StoreError
+from policykg.errors import Errors, StoreError
 from policykg.fsio import fsync_dir, write_text
 from policykg.recordio import RECORDS, read_corpus, read_records, write_records
 from policykg.records import Corpus, SectorTag
@@ -121,7 +121,7 @@ def store_path(store_dir: Path | str) -> Path:
     """
     path = Path(os.path.abspath(Path(store_dir).expanduser()))
     if not path.name:
-        raise StoreError(f"{store_dir}: cannot hold a store (no folder name)")
+        raise StoreError(Errors.S006.format(path=store_dir))
     return path
 
 
@@ -218,7 +218,7 @@ def _acquire(path: Path, wait: float) -> int:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o666)
     except OSError as e:
-        raise StoreError(f"{path}: cannot take the store's lock {lock.name} ({e.strerror})") from e
+        raise StoreError(Errors.S007.format(path=path, lock=lock.name, reason=e.strerror)) from e
     deadline = time.monotonic() + wait
     while True:
         try:
@@ -228,14 +228,11 @@ def _acquire(path: Path, wait: float) -> int:
             if time.monotonic() >= deadline:
                 holder = _holder(fd)
                 os.close(fd)
-                raise StoreError(
-                    f"{path}: another policykg process{holder} is writing this store; "
-                    "try again when it has finished"
-                ) from None
+                raise StoreError(Errors.S008.format(path=path, holder=holder)) from None
             time.sleep(0.05)
         except OSError as e:
             os.close(fd)
-            raise StoreError(f"{path}: cannot take the store's lock ({e.strerror})") from e
+            raise StoreError(Errors.S007_FLOCK.format(path=path, reason=e.strerror)) from e
     os.ftruncate(fd, 0)
     os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
     return fd
@@ -341,13 +338,12 @@ def check_store(store_dir: Path) -> Path:
         if has_store(path):
             return path
     if path.exists() and not path.is_dir():
-        raise StoreError(f"{path}: exists and is not a store directory")
+        raise StoreError(Errors.S009.format(path=path))
     if (path / OXIGRAPH).exists() or (path / RECORDS).exists():
-        raise StoreError(f"{path}: no policykg store here ({MANIFEST} is missing: a damaged "
-                         "store; rebuild it with 'policykg build')")
+        raise StoreError(Errors.S010_DAMAGED.format(path=path, manifest=MANIFEST))
     if path.is_dir() and any(path.iterdir()):
-        raise StoreError(f"{path}: not a policykg store (no {MANIFEST}); name another folder")
-    raise StoreError(f"{path}: no policykg store here (run 'policykg build')")
+        raise StoreError(Errors.S011.format(path=path, manifest=MANIFEST))
+    raise StoreError(Errors.S010.format(path=path))
 
 
 # --- reading -----------------------------------------------------------------------------
@@ -363,13 +359,11 @@ def read_manifest(store_dir: Path) -> dict[str, Any]:
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as e:
-        raise StoreError(f"{store_dir}: no policykg store here (run 'policykg build')") from e
+        raise StoreError(Errors.S010.format(path=store_dir)) from e
     except (OSError, UnicodeDecodeError, ValueError) as e:
-        raise StoreError(f"{path}: damaged manifest ({e})") from e
+        raise StoreError(Errors.S012.format(path=path, reason=e)) from e
     if not isinstance(manifest, dict) or manifest.get("format") != STORE_FORMAT:
-        raise StoreError(
-            f"{path}: not a store of format {STORE_FORMAT} (rebuild with 'policykg build')"
-        )
+        raise StoreError(Errors.S013.format(path=path, format=STORE_FORMAT))
     return manifest
 
 
@@ -383,7 +377,7 @@ def read_tree(store_dir: Path) -> Any:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as e:
-        raise StoreError(f"{path}: cannot read ({e})") from e
+        raise StoreError(Errors.S003.format(path=path, reason=e)) from e
 
 
 def cache_get(store_dir: Path, key: str) -> Any | None:
@@ -452,7 +446,7 @@ class OpenStore:
         try:
             g.parse(self.ntriples_path, format="nt")
         except (OSError, ValueError) as e:
-            raise StoreError(f"{self.ntriples_path}: cannot read the graph ({e})") from e
+            raise StoreError(Errors.G001.format(path=self.ntriples_path, reason=e)) from e
         return g
 
     def corpus(self) -> Corpus:
@@ -495,14 +489,13 @@ def open_store(store_dir: Path) -> OpenStore:
     manifest = read_manifest(path)
     ox_dir = path / OXIGRAPH
     if not ox_dir.is_dir():
-        raise StoreError(f"{ox_dir}: the Oxigraph store is missing (rebuild with 'policykg build')")
+        raise StoreError(Errors.S014.format(path=ox_dir))
     try:
         store = pyoxigraph.Store.read_only(str(ox_dir))
     except (OSError, RuntimeError, ValueError) as e:
         # RocksDB reports a garbage CURRENT or a corrupt .sst as a RuntimeError
         first = str(e).splitlines()[0] if str(e) else type(e).__name__
-        raise StoreError(f"{ox_dir}: damaged Oxigraph store ({first}); rebuild with "
-                         "'policykg build'") from e
+        raise StoreError(Errors.S004.format(path=ox_dir, reason=first)) from e
     return OpenStore(path=path, store=store, manifest=manifest)
 
 
@@ -536,11 +529,9 @@ def load_oxigraph(nt_path: Path, oxigraph_dir: Path) -> int:
 
 def _check_target(store_dir: Path) -> None:
     if store_dir.exists() and not store_dir.is_dir():
-        raise StoreError(f"{store_dir}: exists and is not a directory")
+        raise StoreError(Errors.S002.format(path=store_dir))
     if store_dir.is_dir() and not has_store(store_dir) and any(store_dir.iterdir()):
-        raise StoreError(
-            f"{store_dir}: not empty and not a policykg store; refusing to replace it"
-        )
+        raise StoreError(Errors.S015.format(path=store_dir))
 
 
 def check_target(store_dir: Path) -> Path:
@@ -698,7 +689,7 @@ def _write_new(
         _swap(new, path)
     except OSError as e:
         shutil.rmtree(new, ignore_errors=True)
-        raise StoreError(f"{path}: cannot write the store ({e.strerror or e})") from e
+        raise StoreError(Errors.S016.format(path=path, reason=e.strerror or e)) from e
     except BaseException:
         shutil.rmtree(new, ignore_errors=True)
         raise

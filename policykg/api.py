@@ -281,7 +281,7 @@ def extract(input: str | os.PathLike[str], *, kind: str = "documents",
         InputError: the input cannot be read, or ``kind`` is unknown.
     """
     if kind not in EXTRACT_KINDS:
-        raise InputError(f"unknown record kind {kind!r} (one of {', '.join(EXTRACT_KINDS)})")
+        raise InputError(Errors.R006.format(kind=kind, kinds=", ".join(EXTRACT_KINDS)))
     corpus = pipeline.load_corpus([Path(input)], progress)
     return Extraction(rows=_rows(corpus, kind), corpus=corpus)
 
@@ -683,7 +683,7 @@ def tree(*, store: str | os.PathLike[str] | Store | None = None,
 
         found = jurisdiction_json(data, jurisdiction)
         if found is None:
-            raise InputError(f"no local system of jurisdiction {jurisdiction!r} in the tree")
+            raise InputError(Errors.Q020.format(jurisdiction=jurisdiction))
         return found
     return data
 
@@ -751,7 +751,7 @@ def networkx_graph(kind: str = "citations", *,
     corpus = _store(store).corpus()
     if kind == "agency":
         if not agency:
-            raise QueryError("the agency view needs an agency name")
+            raise QueryError(Errors.Q019_VIEW)
         return agency_ego(corpus, agency)
     return to_networkx(corpus, kind, sector_tags=corpus.sectors)
 
@@ -825,5 +825,5 @@ def viz(kind: str, output: str | os.PathLike[str], *, name: str | None = None,
         store: str | os.PathLike[str] | Store | None = None) -> list[Path]:
     """Write HTML views: one view to a file, or ``all`` into a folder."""
     if kind == "agency" and not name:
-        raise InputError("'viz agency' needs an agency NAME")
+        raise InputError(Errors.Q019)
     return pipeline.write_views(_store(store).path, kind, name, Path(output))

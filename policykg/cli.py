@@ -20,7 +20,7 @@ from typing import Any, TextIO
 
 from policykg import __version__, api, pipeline
 from policykg.display import cut, table
-from policykg.errors import AmbiguousError, PolicyKGError, one_line
+from policykg.errors import AmbiguousError, Errors, PolicyKGError, one_line
 from policykg.records import Corpus, Document
 
 __all__ = ["main"]
@@ -244,7 +244,7 @@ def _jobs(args: argparse.Namespace) -> int:
     if args.jobs is not None and args.jobs < 1:
         from policykg.errors import InputError
 
-        raise InputError(f"--jobs must be 1 or more, not {args.jobs}")
+        raise InputError(Errors.Q021.format(jobs=args.jobs))
     return int(args.jobs or pipeline.default_jobs())
 
 
@@ -772,10 +772,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as e:  # the machine's fault, not ours: a full disk, a lost file system
         if e.filename is None:
             _silence_stdout()
-            what = "cannot write the output"
+            said = Errors.M001.format(reason=e.strerror or e)
         else:
-            what = f"{e.filename}"
-        print(f"policykg: error: {one_line(what)} ({e.strerror or e})", file=sys.stderr)
+            said = Errors.M002.format(path=e.filename, reason=e.strerror or e)
+        print(f"policykg: error: {one_line(said)}", file=sys.stderr)
         return 2
     return code
 

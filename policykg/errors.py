@@ -127,6 +127,15 @@ class Errors(metaclass=_WithCodes):
     Q015 = "the query failed: {reason}"
     Q016 = "cannot query a {type}"
     Q017 = "unknown result format {fmt!r} (one of {formats})"
+    # the user's requests to the commands and the API (policykg/api.py, cli.py, pipeline.py,
+    # graph/search.py)
+    Q018 = "no document with id {id!r} in {store} (see 'policykg docs')"
+    Q019 = "'viz agency' needs an agency NAME"
+    Q019_VIEW = "the agency view needs an agency name"
+    Q020 = "no local system of jurisdiction {jurisdiction!r} in the tree"
+    Q021 = "--jobs must be 1 or more, not {jobs}"
+    Q022 = "no agency is called {text!r}"
+    Q023 = "{text!r} names several agencies ({names}); give the full name"
     # inputs that cannot be used (loaders/source.py, pdf.py, documents.py): one line naming
     # the file, exit 2, or the file skipped in a folder
     I001 = "no such file or folder: {path}"
@@ -155,6 +164,27 @@ class Errors(metaclass=_WithCodes):
     S003 = "{path}: cannot read ({reason})"
     S004 = "{path}: damaged Oxigraph store ({reason}); rebuild with 'policykg build'"
     S005 = "{path}: no Oxigraph store here (run 'policykg build')"
+    S006 = "{path}: cannot hold a store (no folder name)"
+    S007 = "{path}: cannot take the store's lock {lock} ({reason})"
+    S007_FLOCK = "{path}: cannot take the store's lock ({reason})"
+    S008 = ("{path}: another policykg process{holder} is writing this store; try again when it "
+            "has finished")
+    S009 = "{path}: exists and is not a store directory"
+    S010 = "{path}: no policykg store here (run 'policykg build')"
+    S010_DAMAGED = ("{path}: no policykg store here ({manifest} is missing: a damaged store; "
+                    "rebuild it with 'policykg build')")
+    S011 = "{path}: not a policykg store (no {manifest}); name another folder"
+    S012 = "{path}: damaged manifest ({reason})"
+    S012_ENTRY = "{path}: damaged manifest (a file entry lacks {key})"
+    S013 = "{path}: not a store of format {format} (rebuild with 'policykg build')"
+    S014 = "{path}: the Oxigraph store is missing (rebuild with 'policykg build')"
+    S015 = "{path}: not empty and not a policykg store; refusing to replace it"
+    S016 = "{path}: cannot write the store ({reason})"
+    S017 = ("{path}: the store has no file cache (built by an older policykg); rebuild it with "
+            "'policykg build'")
+    S018 = ("{path}: built by another version of policykg ({version}); rebuild it from its "
+            "input files with 'policykg build'")
+    S019 = "{path}: removing {count} documents would leave the store empty"
     # the records of a store (policykg/recordio.py)
     R001 = "{path}: no records here (run 'policykg build')"
     R002 = "{path}: damaged records ({reason})"
@@ -167,6 +197,10 @@ class Errors(metaclass=_WithCodes):
     R005 = "{where}: cannot rebuild {type} ({reason})"
     R006 = "unknown record kind {kind!r} (one of {kinds})"
     R007 = "{path}: cannot write records ({reason})"
+    R008 = "{path}: damaged cache entry"
+    R009 = "the store lacks the cached records of an input file; rebuild it"
+    R009_FILE = ("{path}: no cached records of {name} for this version of policykg; rebuild the "
+                 "store from its input files with 'policykg build'")
     # the graph: read, exported, validated (graph/export.py, graph/validate.py, graph/push.py)
     G001 = "{path}: cannot read the graph ({reason})"
     G002 = "cannot export a {type}: not a graph or a store"
@@ -175,6 +209,7 @@ class Errors(metaclass=_WithCodes):
     G005 = "unknown SHACL engine {engine!r} (one of {engines})"
     G006 = "shacl-rust takes a shapes file (Path), not an rdflib.Graph"
     G007 = "the graph does not conform to the SHACL shapes: {count} violation(s)\n{shown}{more}"
+    G008 = "nothing was built: no graph to read"
     # the web: pushing to an endpoint, the Oxigraph server, the query server (graph/push.py,
     # graph/endpoint.py, graph/query_server.py)
     W001 = "not a valid graph IRI: {iri!r}"
@@ -205,6 +240,9 @@ class Errors(metaclass=_WithCodes):
     V005_TURTLE = "sector scheme is not valid Turtle: {path}: {reason}"
     V006 = "{path}: {concept} has no skos:prefLabel @{lang}"
     V007 = "{path}: {concept} has no skos:hiddenLabel @zh terms"
+    # the machine's fault, not the project's: a full disk, a lost file system (cli.main, quick)
+    M001 = "cannot write the output ({reason})"
+    M002 = "{path} ({reason})"
 
     # problems a build reports and goes on (``Problem``: code, span, message); the entry named
     # by the code alone says what the code means (README's table), ``_X`` entries are more

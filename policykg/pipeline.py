@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from policykg.errors import InputError, StoreError
+from policykg.errors import Errors, InputError, StoreError
 from policykg.records import BuildSummary, Corpus, Document, SectorTag
 
 if TYPE_CHECKING:
@@ -119,7 +119,7 @@ class BuildResult:
 
             text = self.ntriples
             if text is None:
-                raise StoreError("nothing was built: no graph to read")
+                raise StoreError(Errors.G008)
             if isinstance(text, Path):
                 text = text.read_text(encoding="utf-8")
             self._cache["graph"] = graph_from_ntriples(text)
@@ -167,7 +167,7 @@ def load_corpus(paths: Sequence[Path], progress: Progress | None = None) -> Corp
 
     for path in paths:
         if not path.exists():
-            raise InputError(f"{path}: no such file or directory")
+            raise InputError(Errors.I001.format(path=path))
     return load(paths, progress=progress)
 
 
@@ -241,7 +241,7 @@ class _InputFile:
         try:
             data = f.path.read_bytes()
         except OSError as e:
-            raise InputError(f"{f.path}: cannot read ({e.strerror})") from e
+            raise InputError(Errors.I004.format(path=f.path, reason=e.strerror)) from e
         digest = hashlib.sha256(data).hexdigest()
         key = hashlib.sha256(f"{version}\0{f.source_file}\0{digest}".encode()).hexdigest()[:32]
         return cls(f, f.source_file, digest, len(data), key)
@@ -256,7 +256,7 @@ def _cached_part(data: Any, where: str) -> FileRecords:
     from policykg.recordio import corpus_from_json
 
     if not isinstance(data, dict) or not isinstance(data.get("load_problems"), int):
-        raise StoreError(f"{where}: damaged cache entry")
+        raise StoreError(Errors.R008.format(path=where))
     pages = data.get("page_lines", [])
     return FileRecords(corpus=corpus_from_json(data.get("corpus"), where),
                        load_problems=data["load_problems"], page_lines=tuple(pages))
@@ -317,7 +317,7 @@ def _load_parts(inputs: InputFiles, files: Sequence[_InputFile],
 
     todo = [f for f in files if f.key not in cached]
     if any(f.input is None for f in todo):
-        raise StoreError("the store lacks the cached records of an input file; rebuild it")
+        raise StoreError(Errors.R009)
     read: dict[str, LoadedDocuments | InputError] = {}
     found: list[Any] = []
     if todo:
@@ -413,7 +413,7 @@ def _inputs_for(paths: Sequence[Path], version: str) -> tuple[InputFiles, list[_
 
     for path in paths:
         if not path.exists():
-            raise InputError(f"{path}: no such file or directory")
+            raise InputError(Errors.I001.format(path=path))
     inputs = collect_inputs(paths)
     return inputs, [_InputFile.of(f, version) for f in inputs.files]
 
@@ -431,9 +431,7 @@ def _cached_parts(store: Path, files: Sequence[_InputFile], *,
         if data is not None:
             found[f.key] = _cached_part(data, f"{store / CACHE / f.key}.json")
         elif required and f.input is None:  # a file of the store, known by its cache only
-            raise StoreError(
-                f"{store}: no cached records of {f.name} for this version of policykg; "
-                "rebuild the store from its input files with 'policykg build'")
+            raise StoreError(Errors.R009_FILE.format(path=store, name=f.name))
     return found
 
 
@@ -998,15 +996,13 @@ def remove_from_store(
         known = {d.id for d in docs}
         unknown = [i for i in doc_ids if i not in known]
         if unknown:
-            raise InputError(f"no document with id {unknown[0]!r} in {store} "
-                             "(see 'policykg docs')")
+            raise InputError(Errors.Q018.format(id=unknown[0], store=store))
         excluded = set(manifest.get("excluded", [])) | set(doc_ids)
         files = _manifest_files(store, manifest)
         left = {d.file for d in docs if d.id not in excluded}
         kept = [f for f in files if Path(f.name).name in left]
         if not kept:
-            raise InputError(f"{store}: removing {len(doc_ids)} documents would leave the "
-                             "store empty")
+            raise InputError(Errors.S019.format(path=store, count=len(doc_ids)))
         if len(kept) < len(files):
             # ids of the dropped files' documents need not stay excluded
             gone = {d.id for d in docs if d.file not in left}
@@ -1039,20 +1035,17 @@ def _manifest_files(store: Path, manifest: Mapping[str, Any]) -> list[_InputFile
     """The store's input files known by its cache (files it skipped are left out)."""
     entries = manifest.get("files")
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
-        raise StoreError(f"{store}: the store has no file cache (built by an older policykg); "
-                         "rebuild it with 'policykg build'")
+        raise StoreError(Errors.S017.format(path=store))
     try:
         return [_InputFile(None, e["name"], e["sha256"], e["bytes"], e["key"]) for e in entries
                 if e.get("status") != "skipped"]
     except KeyError as e:
-        raise StoreError(f"{store}: damaged manifest (a file entry lacks {e})") from e
+        raise StoreError(Errors.S012_ENTRY.format(path=store, key=e)) from e
 
 
 def _same_version(store: Path, manifest: Mapping[str, Any], version: str) -> None:
     if manifest.get("extractor") != version:
-        raise StoreError(
-            f"{store}: built by another version of policykg ({manifest.get('extractor')}); "
-            "rebuild it from its input files with 'policykg build'")
+        raise StoreError(Errors.S018.format(path=store, version=manifest.get("extractor")))
 
 
 def ensure_store(store_dir: Path) -> bool:
@@ -1137,7 +1130,7 @@ def write_views(store_dir: Path, kind: str, name: str | None, output: Path) -> l
                       jurisdiction_parents=jurisdiction_parents(placed))
     if kind == "agency":
         if name is None:
-            raise InputError("'viz agency' needs an agency name")
+            raise InputError(Errors.Q019)
         ego = agency_ego(corpus, name)
         return [write_view(ego, "agency", output)]
     if kind != "all":

@@ -269,7 +269,9 @@ def _write(lines: list[str]) -> int:
         _silence_stdout()
     except OSError as e:  # a full disk: as cli.main, one line, exit 2
         _silence_stdout()
-        sys.stderr.write(f"policykg: error: cannot write the output ({e.strerror or e})\n")
+        from policykg.errors import Errors  # only on this path: the cold path stays light
+
+        sys.stderr.write(f"policykg: error: {Errors.M001.format(reason=e.strerror or e)}\n")
         return 2
     return 0
 

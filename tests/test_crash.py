@@ -128,7 +128,7 @@ def test_two_writers_at_once_the_second_fails_and_readers_see_the_old_store(
         assert second.returncode == 2
         assert second.stdout == ""
         assert second.stderr.strip() == (
-            f"policykg: error: {store}: another policykg process (pid {first.pid}) is "
+            f"policykg: error: [S008] {store}: another policykg process (pid {first.pid}) is "
             "writing this store; try again when it has finished")
         reader = _policykg("docs", "--store", store, "--format", "jsonl")
         assert (reader.returncode, reader.stderr) == (0, "")

@@ -291,7 +291,7 @@ def test_duties_takes_injections_as_a_name(
     assert (code, out) == (2, "")
     lines = err.splitlines()
     assert len(lines) == 1
-    assert lines[0] == f"policykg: error: no agency is called {text!r}"
+    assert lines[0] == f"policykg: error: [Q022] no agency is called {text!r}"
     assert _files(first_store) == store_files
 
 

@@ -96,7 +96,8 @@ def test_output_to_a_full_disk_is_one_line(small_store: Path) -> None:
     assert proc.returncode == 2, text
     assert "Traceback" not in text
     assert "Exception ignored" not in text
-    assert text.strip() == "policykg: error: cannot write the output (No space left on device)"
+    assert text.strip() == (
+        "policykg: error: [M001] cannot write the output (No space left on device)")
 
 
 def test_a_closed_pipe_ends_quietly(small_store: Path) -> None:

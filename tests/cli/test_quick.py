@@ -188,7 +188,8 @@ def test_a_full_disk_is_one_line_and_exit_2(store: Path) -> None:
                                str(store)], stdout=full, stderr=subprocess.PIPE, text=True,
                               env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert done.returncode == 2
-    assert done.stderr == "policykg: error: cannot write the output (No space left on device)\n"
+    assert done.stderr == ("policykg: error: [M001] cannot write the output "
+                           "(No space left on device)\n")
 
 
 def test_the_command_starts_in_quick() -> None:

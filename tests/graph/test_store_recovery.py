@@ -132,7 +132,8 @@ def test_a_damaged_oxigraph_store_is_a_store_error(
         code, out, err = run(*args, "--store", store)
         assert (code, out) == (2, "")
         (line,) = err.strip().splitlines()
-        assert line.startswith(f"policykg: error: {store / 'oxigraph'}: damaged Oxigraph store")
+        assert line.startswith(
+            f"policykg: error: [S004] {store / 'oxigraph'}: damaged Oxigraph store")
 
 
 def test_a_full_disk_during_an_export_keeps_the_previous_file(
