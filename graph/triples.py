@@ -149,7 +149,7 @@ PKG_INFERRED, PKG_INFERRED_VALUE = _pkg("inferredValue"), _pkg("InferredValue")
 PKG_FILLS = _pkg("fills")
 PROV_QUOTED: Final = _ns("prov", "wasQuotedFrom")
 #: the document property an inferred value stands for
-_INFERRED_PROPERTY: Final = {"doc_number": ELI_ID_LOCAL, "date": ELI_DATE}
+_INFERRED_PROPERTY: Final = {"doc_number": ELI_ID_LOCAL, "date": ELI_DATE, "title": ELI_TITLE}
 
 # Document.date as the loaders give it: "2022-01-30" (signed "2022年 1月 30日" at line 16506),
 # or a partial "2022-01" / "2022".
@@ -326,7 +326,8 @@ def inferred_triples(doc: Document) -> Iterator[str]:
         yield _t(d, PKG_INFERRED, n)
         yield _t(n, RDF_TYPE, PKG_INFERRED_VALUE)
         yield _t(n, PKG_FILLS, prop)
-        value = date_term(taken.value) if taken.field == "date" else None
+        value = (date_term(taken.value) if taken.field == "date" else
+                 lang_literal(taken.value) if taken.field == "title" else None)
         yield _t(n, RDF_VALUE, value or literal(taken.value))
         yield _t(n, PROV_QUOTED, _i(iris.doc_iri(taken.doc_id)))
         yield _t(n, DCT_DESCRIPTION, lang_literal(taken.text))

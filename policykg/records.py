@@ -264,7 +264,7 @@ class Section:
 class Inferred:
     """A metadata value a document does not print, taken from a document that cites it."""
 
-    field: str  # "doc_number" or "date"
+    field: str  # "doc_number", "date" or "title"
     value: str
     doc_id: str  # the citing document
     file: str

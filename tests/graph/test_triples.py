@@ -103,3 +103,18 @@ def test_an_inferred_doc_number_is_in_the_graph_with_its_citing_line(
     assert str(quoted) == f"https://w3id.org/policykg/doc/{taken.doc_id}"
     assert (str(file), int(line)) == ("compilation-2022.txt", taken.line)
     assert "中发〔2021〕36号" in taken.text
+
+
+def test_an_untitled_document_says_so_in_rdf() -> None:
+    # official_untitled_notice_fanchang.txt: 117 繁昌区, whose measures print no title
+    from policykg.loaders.documents import load_documents
+
+    fanchang = Path(__file__).resolve().parents[1] / "data" / "fixtures" / (
+        "official_untitled_notice_fanchang.txt")
+    _, measures = load_documents([fanchang]).documents
+    lines = "".join(triples.inferred_triples(measures))
+    node = f"<https://w3id.org/policykg/doc/{measures.id}/inferred/title>"
+    assert f"{node} <https://w3id.org/policykg/ontology#fills> " \
+           "<http://data.europa.eu/eli/ontology#title> ." in lines
+    assert f'{node} <http://www.w3.org/1999/02/22-rdf-syntax-ns#value> ' \
+           '"繁昌区节能降碳若干支持措施"@zh .' in lines

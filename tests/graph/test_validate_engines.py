@@ -64,7 +64,7 @@ FAULTS = [
      r'\1 "999999"\3 .'),
     # an inferred 文号 claims to fill a property no inference fills
     (re.compile(r'^(<[^>]+/inferred/doc_number> <https://w3id\.org/policykg/ontology#fills>) <[^>]+> \.$'),
-     r'\1 <http://data.europa.eu/eli/ontology#title> .'),
+     r'\1 <http://data.europa.eu/eli/ontology#passed_by> .'),
     # an inferred value loses the document it was quoted from
     (re.compile(r"^<[^>]+/inferred/date> <http://www\.w3\.org/ns/prov#wasQuotedFrom> .*$"), ""),
     # a document's title becomes a plain string
