@@ -240,6 +240,10 @@ class Errors(metaclass=_WithCodes):
     V005_TURTLE = "sector scheme is not valid Turtle: {path}: {reason}"
     V006 = "{path}: {concept} has no skos:prefLabel @{lang}"
     V007 = "{path}: {concept} has no skos:hiddenLabel @zh terms"
+    # the HTML views and the site (viz/render.py, viz/site.py)
+    H001 = "{view}: two nodes have the same string id"
+    H002 = "{view}: the page would fetch {url!r} from the network"
+    H003 = "{path}: not empty and not a policykg site; refusing to replace it"
     # the machine's fault, not the project's: a full disk, a lost file system (cli.main, quick)
     M001 = "cannot write the output ({reason})"
     M002 = "{path} ({reason})"

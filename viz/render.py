@@ -19,7 +19,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from policykg.errors import GraphError
+from policykg.errors import Errors, GraphError
 from policykg.viz.style import (
     AGENCY_LEVEL_STYLES,
     DOC_KIND_STYLES,
@@ -642,7 +642,7 @@ def render(graph: nx.Graph[Any], view: str, *, title: str, index_href: str | Non
     large = n_nodes > _LARGE
     ids = _page_ids(graph)
     if len(set(ids.values())) != len(ids):
-        raise GraphError(f"{view}: two nodes have the same string id")
+        raise GraphError(Errors.H001.format(view=view))
     unknown = Counter(
         str(a.get("kind")) for _, a in graph.nodes(data=True) if a.get("kind") not in KIND_STYLES
     )
@@ -728,6 +728,6 @@ def render(graph: nx.Graph[Any], view: str, *, title: str, index_href: str | Non
     page = PLACEHOLDER.sub(lambda m: fills.get(m.group("name"), m.group(0)), page)
     found = EXTERNAL_REF.search(page)
     if found is not None:
-        raise GraphError(f"{view}: the page would fetch {found.group('url')!r} from the network")
+        raise GraphError(Errors.H002.format(view=view, url=found.group("url")))
     logger.info("%s: %d nodes, %d edges, %d bytes", view, n_nodes, len(net.edges), len(page))
     return str(page)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from policykg.errors import StoreError
+from policykg.errors import Errors, StoreError
 from policykg.fsio import atomic_dir
 from policykg.records import Agency, Corpus, Document, Relation, Span, Task
 from policykg.viz.render import (
@@ -713,9 +713,9 @@ def _link_graph(graph: nx.Graph[Any], ix: _Index) -> nx.Graph[Any]:
 
 def _check_target(out_dir: Path) -> None:
     if out_dir.exists() and not out_dir.is_dir():
-        raise StoreError(f"{out_dir}: exists and is not a directory")
+        raise StoreError(Errors.S002.format(path=out_dir))
     if out_dir.is_dir() and not (out_dir / MARKER).exists() and any(out_dir.iterdir()):
-        raise StoreError(f"{out_dir}: not empty and not a policykg site; refusing to replace it")
+        raise StoreError(Errors.H003.format(path=out_dir))
 
 
 def write_site(
