@@ -186,6 +186,43 @@ def test_the_inline_message_check_finds_what_it_should(
     assert bool(_inline_messages(module, tmp_path)) is inline
 
 
+def _fields(template: str) -> set[str]:
+    return {f.split(".")[0].split("[")[0] for _, f, _, _ in string.Formatter().parse(template)
+            if f is not None}
+
+
+def test_every_use_of_an_entry_gives_exactly_its_fields() -> None:
+    # an error path is rarely run: a field misspelt at a call site would raise KeyError (or
+    # print "{path}") only when the user meets the error, so check the call sites statically
+    entries, wrong = _entries(), []
+    for path in SOURCES:
+        if path == CATALOGUE:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+                    and node.value.id == "Errors" and node.attr in entries):
+                continue
+            entry = entries[node.attr]
+            template = entry.template if isinstance(entry, ProblemMessage) else str(entry)
+            use = parents.get(node)
+            call = parents.get(use) if isinstance(use, ast.Attribute) else None
+            if isinstance(use, ast.Attribute) and use.attr in ("code", "name", "meaning"):
+                continue  # Errors.L006.code: the code, not a message
+            if isinstance(use, ast.Attribute) and isinstance(call, ast.Call) \
+                    and use.attr in ("format", "at"):
+                if any(k.arg is None for k in call.keywords):
+                    continue  # **fields: checked when run
+                given = {k.arg for k in call.keywords} - {"excerpt", "span"}
+            else:
+                given = set()  # the message as it is: a template without fields
+            if given != _fields(template):
+                wrong.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.attr} gives "
+                             f"{sorted(given)}, needs {sorted(_fields(template))}")
+    assert not wrong, "\n".join(wrong)
+
+
 def test_codes_are_stable_and_greppable() -> None:
     entries = _entries()
     problems = [m for m in entries.values() if isinstance(m, ProblemMessage)]
