@@ -1271,13 +1271,18 @@ def document_starts(lines: Sequence[SourceLine], letterheads: Sequence[tuple[int
     i = 1
     while i < end - 1:
         s = _closed_at(lines, starts[-1], i, end)
-        if s is not None and s < end - 1 and _opens_document(lines, starts[-1], s, end,
+        # a web page's trailer may follow the 版记 ("作者：…", "Jschina.com.cn"): two lines
+        t = None if s is None else next(
+            (t for t in range(s, min(s + 2, end - 1)) if _head_line(lines[t].text.strip())),
+            s + 2)
+        if t is not None and t < end - 1 and _opens_document(lines, starts[-1], t, end,
                                                              letterheads):
-            starts.append(s)
-            i = s + 1
+            starts.append(t)
+            i = t + 1
             continue
-        if lines[i - 1].text.rstrip().endswith(("。", "！")) and _head_ahead(lines, i, end) \
-                and _opens_document(lines, starts[-1], i, end, letterheads, full=True):
+        if lines[i - 1].text.rstrip().endswith(("。", "！", "）", ")")) and \
+                _head_ahead(lines, i, end) and \
+                _opens_document(lines, starts[-1], i, end, letterheads, full=True):
             starts.append(i)
         i += 1
     return starts
@@ -1303,9 +1308,19 @@ def _head_ahead(lines: Sequence[SourceLine], i: int, end: int) -> bool:
     text = lines[i].text.strip()
     if len(text) > 60 or "，" in text or "。" in text:
         return False
-    below = [s.text.strip() for s in lines[i + 1:min(end, i + 8)]]
-    return any(t.startswith("各") for t in below) and any(
+    below = [s.text.strip() for s in lines[i:min(end, i + 8)]]
+    return any(t.startswith("各") or t.endswith(("：", ":")) for t in below[1:]) and any(
         len(t) <= 40 and find_doc_number(t) is not None for t in below)
+
+
+def _head_line(text: str) -> bool:
+    """Whether a line can open a 版头 or a title: not a note in brackets ("（新华社北京…电）"),
+    a reference ("[1] GB/T …"), a labelled web line ("作者：…") or Latin text alone, unless
+    it is a 文号 ("（鲁政办发〔2022〕7 号）") or a web page's metadata field."""
+    if (find_doc_number(text) is not None and len(text) <= 40) or LABELLED_RE.match(text):
+        return True
+    return (re.search(r"[\u4e00-\u9fff]", text) is not None
+            and not re.match(r"^[（(\[【]", text) and not re.search(r"[：:]", text))
 
 
 def _after_back_matter(lines: Sequence[SourceLine], i: int, end: int) -> int:
@@ -1355,11 +1370,11 @@ def _opens_document(lines: Sequence[SourceLine], previous: int, s: int, end: int
     """Whether line ``s`` opens a new, unrelated document (``document_starts``); ``full``:
     its title has both a 发文字号 and a 主送机关 under it."""
     text = lines[s].text.strip()
-    if ANNEX_LABEL_RE.match(text) or text.startswith(("附件", "附 件")):
+    if ANNEX_LABEL_RE.match(text) or text.startswith(("附件", "附 件")) or not _head_line(text):
         return False
     head = _read_head(lines, s, end)
     title = head.title
-    if (not title or not _title_done(title) or "，" in title or "。" in title
+    if (not title or not _title_done(title) or re.search(r"[，。：:\[\]]|https?:", title)
             or head.annex_label or head.body >= end):
         return False
     if full and not (head.doc_number and head.addressees):

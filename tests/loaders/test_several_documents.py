@@ -223,3 +223,15 @@ def test_a_pdf_of_two_documents_gives_each_its_pages(fixtures_dir: Path,
     assert (split.span.page, split.span.start_line) == (4, loaded.documents[1].start_line)
     (s,) = loaded.summaries
     assert _accounted(s) == s.total_lines
+
+
+def test_a_news_agency_line_after_the_last_sentence_stays_with_the_document_it_ends(
+        hubei: str, ningxia: str, tmp_path: Path) -> None:
+    # the last line of 1 of the dev corpus (中发〔2021〕36号 as a web copy prints it) after the
+    # 办法's last article: a note in brackets, not the start of 宁政发〔2021〕39号
+    note = "（新华社北京 2021 年 10 月 24 日电）\n"
+    loaded = _load(tmp_path, hubei + note + ningxia, "hubei.txt")
+    assert [(d.id, d.start_line, d.end_line) for d in loaded.documents] == [
+        ("hubei-notice", 1, 8), ("hubei", 9, 67), ("hubei-2", 68, 76)]
+    assert loaded.documents[2].title == (
+        "自治区人民政府关于加快建立健全绿色低碳循环发展经济体系的实施意见")
