@@ -21,7 +21,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from policykg.errors import RegistryError
+from policykg.errors import Errors, RegistryError
 from policykg.loaders.bureaus import (
     Bureaus,
     load_bureaus,
@@ -386,7 +386,7 @@ class _Loader:
         line = lines[index] if index < len(lines) else 1
         excerpt = self.text.splitlines()[line - 1] if self.text else ""
         return RegistryError(
-            f"bad [[{table}]] entry: {message}",
+            Errors.V010.format(table=table, message=message),
             Span(file=self.path, start_line=line, end_line=line),
             excerpt,
         )
@@ -429,7 +429,7 @@ class _Loader:
         unknown = sorted(set(data) - {"jurisdiction", "agency", "template", "collective",
                                       "correction"})
         if unknown:
-            raise RegistryError(f"{self.path}: unknown tables {unknown}")
+            raise RegistryError(Errors.V010_TABLES.format(path=self.path, tables=unknown))
         jurisdictions = self._jurisdictions(data.get("jurisdiction", []))
         jur = {j.id: j for j in jurisdictions}
         agencies: list[Agency] = []
@@ -554,7 +554,7 @@ class _Loader:
     def _tables(self, data: Mapping[str, Any], table: str) -> list[Mapping[str, Any]]:
         value = data.get(table, [])
         if not isinstance(value, list):
-            raise RegistryError(f"{self.path}: {table!r} must be an array of tables [[{table}]]")
+            raise RegistryError(Errors.V010_ARRAY.format(path=self.path, table=table))
         return value
 
     def _jurisdictions(self, entries: Any) -> list[Jurisdiction]:
@@ -667,14 +667,14 @@ def load_registry(path: Path | None = None) -> Registry:
         try:
             text = Path(path).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as e:
-            raise RegistryError(f"{path}: cannot read the registry: {e}") from e
+            raise RegistryError(Errors.V009.format(path=path, reason=e)) from e
         label = str(path)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         m = re.search(r"line (\d+)", str(e))
         line = int(m.group(1)) if m else 1
-        raise RegistryError(f"not valid TOML: {e}",
+        raise RegistryError(Errors.V008_AT.format(reason=e),
                             Span(file=label, start_line=line, end_line=line)) from e
     registry = _Loader(label, text).build(data)
     logger.debug("loaded %r", registry)

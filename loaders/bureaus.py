@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-from policykg.errors import RegistryError
+from policykg.errors import Errors, RegistryError
 from policykg.loaders.jurisdictions import AdminMap, Division, admin_map
 from policykg.loaders.shapes import looks_like_agency
 from policykg.records import Agency, Level
@@ -118,7 +118,8 @@ class Bureaus:
             for a in b.aliases:
                 other = self.by_alias.setdefault(a, b)
                 if other.id != b.id:
-                    raise RegistryError(f"{_LABEL}: alias {a!r} of {b.id!r} is also {other.id!r}'s")
+                    raise RegistryError(Errors.V011.format(path=_LABEL, alias=a, id=b.id,
+                                                           other=other.id))
         self._made: dict[str, Agency] = {}
         # a renamed bureau by the bureau it became: the new body's predecessor
         self._former = {b.successor: b for b in self.bureaus.values() if b.successor}
@@ -354,7 +355,7 @@ def open_world_id(jurisdiction_id: str | None, name: str) -> str:
 def _strs(entry: Mapping[str, Any], key: str, where: str) -> tuple[str, ...]:
     value = entry.get(key, [])
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-        raise RegistryError(f"{_LABEL}: {where}: {key!r} must be a list of strings")
+        raise RegistryError(Errors.V012.format(path=_LABEL, where=where, key=key))
     return tuple(value)
 
 
@@ -368,16 +369,17 @@ def load_bureaus(amap: AdminMap | None = None) -> Bureaus:
     try:
         data = tomllib.loads(ref.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as err:
-        raise RegistryError(f"{_LABEL}: not valid TOML: {err}") from err
+        raise RegistryError(Errors.V008.format(path=_LABEL, reason=err)) from err
     bureaus: list[Bureau] = []
     for i, e in enumerate(data.get("bureau", [])):
         where = f"[[bureau]] #{i + 1} {e.get('id')!r}"
         names = e.get("name")
         if not isinstance(names, dict) or not names or set(names) - set(_RANKS):
-            raise RegistryError(f"{_LABEL}: {where}: 'name' must map ranks {_RANKS} to names")
+            raise RegistryError(Errors.V012_NAME.format(path=_LABEL, where=where, ranks=_RANKS))
         extra = set(e) - {"id", "name", "aliases", "bare", "parent", "until", "successor"}
         if extra:
-            raise RegistryError(f"{_LABEL}: {where}: unknown keys {sorted(extra)}")
+            raise RegistryError(Errors.V012_KEYS.format(path=_LABEL, where=where,
+                                                        keys=sorted(extra)))
         bureaus.append(Bureau(id=str(e["id"]), names=dict(names),
                               aliases=_strs(e, "aliases", where), bare=bool(e.get("bare", True)),
                               parent=e.get("parent"), until=e.get("until"),
@@ -386,12 +388,13 @@ def load_bureaus(amap: AdminMap | None = None) -> Bureaus:
     for b in bureaus:
         for ref_id in (b.successor, b.parent[1:-1] if b.parent and b.parent[0] == "<" else None):
             if ref_id is not None and ref_id not in ids:
-                raise RegistryError(f"{_LABEL}: bureau {b.id!r} names unknown bureau {ref_id!r}")
+                raise RegistryError(Errors.V013.format(path=_LABEL, id=b.id, ref=ref_id))
     branches = []
     for i, e in enumerate(data.get("branch", [])):
         where = f"[[branch]] #{i + 1} {e.get('id')!r}"
         if e.get("bureau") is not None and e["bureau"] not in ids:
-            raise RegistryError(f"{_LABEL}: {where}: unknown bureau {e['bureau']!r}")
+            raise RegistryError(Errors.V013_BRANCH.format(path=_LABEL, where=where,
+                                                          bureau=e["bureau"]))
         branches.append(Branch(id=str(e["id"]), before=_strs(e, "before", where),
                                after=_strs(e, "after", where), canon=dict(e.get("canon", {})),
                                name=str(e.get("name", "")), parent=e.get("parent"),
@@ -403,10 +406,10 @@ def load_bureaus(amap: AdminMap | None = None) -> Bureaus:
     for i, e in enumerate(data.get("override", [])):
         where = f"[[override]] #{i + 1}"
         if amap.get(e.get("division")) is None or e.get("bureau") not in ids or not e.get("name"):
-            raise RegistryError(f"{_LABEL}: {where}: needs a known division, bureau and a name")
+            raise RegistryError(Errors.V012_NEEDS.format(path=_LABEL, where=where))
         key = (e["division"], e["bureau"])
         if key in overrides:
-            raise RegistryError(f"{_LABEL}: {where}: {key} is overridden twice")
+            raise RegistryError(Errors.V012_TWICE.format(path=_LABEL, where=where, key=key))
         overrides[key] = str(e["name"])
         if e.get("below"):
             below[key] = str(e["below"])

@@ -224,7 +224,7 @@ def short_titles() -> tuple[ShortTitle, ...]:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
-        raise RegistryError(f"{label}: not valid TOML: {e}") from e
+        raise RegistryError(Errors.V008.format(path=label, reason=e)) from e
     entries: list[ShortTitle] = []
     for i, row in enumerate(data.get("short_title", []), 1):
         try:
@@ -237,9 +237,9 @@ def short_titles() -> tuple[ShortTitle, ...]:
                 )
             )
         except (KeyError, TypeError) as e:
-            raise RegistryError(f"{label}: short_title entry {i} lacks {e}") from e
+            raise RegistryError(Errors.V014.format(path=label, n=i, key=e)) from e
         if not entries[-1].reason:
-            raise RegistryError(f"{label}: short_title entry {i} gives no reason")
+            raise RegistryError(Errors.V014_REASON.format(path=label, n=i))
     return tuple(entries)
 
 

@@ -22,7 +22,7 @@ from enum import StrEnum
 from importlib import resources
 from typing import Any
 
-from policykg.errors import RegistryError
+from policykg.errors import Errors, RegistryError
 from policykg.records import Level, Span
 
 __all__ = [
@@ -366,7 +366,7 @@ def _load_lexicon() -> _Lexicon:
     try:
         data: Mapping[str, Any] = tomllib.loads(ref.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as e:
-        raise RegistryError(f"{label}: not valid TOML: {e}") from e
+        raise RegistryError(Errors.V008.format(path=label, reason=e)) from e
     lex = _Lexicon()
     lex.short = {k: tuple(v) for k, v in data.get("short", {}).items()}
     lex.ids = dict(data.get("ids", {}))
@@ -407,7 +407,7 @@ def admin_map() -> AdminMap:
             continue
         parts = line.split("\t")
         if len(parts) != 4 or not re.fullmatch(r"\d{6}", parts[0]):
-            raise RegistryError(f"{label}:{n}: expected code, name, type, parent: {line!r}",
+            raise RegistryError(Errors.V015.format(path=label, line=n, text=line),
                                 Span(file=label, start_line=n, end_line=n), line)
         rows[parts[0]] = (parts[1], parts[2], parts[3])
     divisions: list[Division] = []

@@ -101,9 +101,9 @@ def test_every_input_error_of_the_loaders_is_a_catalogue_message() -> None:
 # own usage line).
 _PROJECT_ERRORS = {name for name, value in vars(errors_module).items()
                    if isinstance(value, type) and issubclass(value, PolicyKGError)}
-# graph/, viz/ and policykg/ (the loaders' own input errors are checked above)
+# every layer: policykg/, loaders/, graph/, viz/
 _USER_FACING = sorted((ROOT / "policykg").glob("*.py")) + sorted(
-    p for layer in ("graph", "viz") for p in (ROOT / layer).rglob("*.py"))
+    p for layer in ("loaders", "graph", "viz") for p in (ROOT / layer).rglob("*.py"))
 
 
 def _written_inline(node: ast.expr | None) -> bool:
@@ -160,7 +160,7 @@ def _inline_messages(path: Path, root: Path = ROOT) -> list[str]:
     return sorted(set(found))
 
 
-def test_no_project_error_of_graph_viz_or_policykg_writes_its_message_inline() -> None:
+def test_no_project_error_of_any_layer_writes_its_message_inline() -> None:
     # issue 10: raise StoreError(Errors.S001.format(path=..., reason=...)), never
     # raise StoreError(f"{path}: cannot write ({e})")
     assert {"StoreError", "QueryError", "AmbiguousError", "ShapeViolation"} <= _PROJECT_ERRORS
