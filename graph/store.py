@@ -3,7 +3,7 @@
 Layout (ARCHITECTURE.md); no other module spells these names::
 
     manifest.json   records/ (policykg.recordio)   graph.nt   oxigraph/   tree.json
-    cache/<key>.json                  per-input-file records, reused by the next build
+    cache/<key>.jsonl                 per-input-file records, reused by the next build
     cache/<key>.nt                    one document's N-Triples lines (graph.incremental)
     graph-state.json                  which batch each document has, counted shared lines
     validation.json                   the graph's SHACL results (kept for unchanged nodes)
@@ -60,6 +60,7 @@ __all__ = [
     "OpenStore",
     "batch_lines",
     "cache_get",
+    "cache_path",
     "check_store",
     "check_target",
     "forget_locks",
@@ -380,14 +381,19 @@ def read_tree(store_dir: Path) -> Any:
         raise StoreError(Errors.S003.format(path=path, reason=e)) from e
 
 
-def cache_get(store_dir: Path, key: str) -> Any | None:
-    """One per-file cache entry of the store as JSON data; None if absent or unreadable."""
-    path = Path(store_dir) / CACHE / f"{key}.json"
+def cache_path(store_dir: Path, key: str) -> Path:
+    """The file of one per-file cache entry."""
+    return Path(store_dir) / CACHE / f"{key}.jsonl"
+
+
+def cache_get(store_dir: Path, key: str) -> str | None:
+    """One per-file cache entry of the store (its text); None if absent or unreadable."""
+    path = cache_path(store_dir, key)
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return None
-    except (OSError, UnicodeDecodeError, ValueError) as e:
+    except (OSError, UnicodeDecodeError) as e:
         logger.warning("%s: damaged cache entry, reading the input again (%s)", path, e)
         return None
 
@@ -586,7 +592,7 @@ def write_store(
     inputs: Sequence[str] = (),
     ntriples: str | None = None,
     files: Sequence[Mapping[str, Any]] = (),
-    cache: Mapping[str, Any] = {},
+    cache: Mapping[str, str | None] = {},
     extra: Mapping[str, Any] = {},
     batches: Mapping[str, str | Path | None] = {},
     delta: Any = None,
@@ -607,7 +613,7 @@ def write_store(
         inputs: the input paths, recorded (by name) in the manifest.
         ntriples: the graph as sorted N-Triples text, instead of ``graph``.
         files: one JSON-ready entry per input file (name, hash, cache key) for the manifest.
-        cache: per-file cache entries to keep: key → JSON-ready data, or None to keep the
+        cache: per-file cache entries to keep: key → the entry's text, or None to keep the
             current store's entry of that key.
         extra: further manifest fields.
         batches: per-document N-Triples cache entries: key → the lines as text, a file
@@ -635,7 +641,7 @@ def _write_new(
     path: Path, corpus: Corpus, graph: rdflib.Graph | Path | None,
     sector_tags: Iterable[SectorTag],
     tree_json: Any, summary: Any, inputs: Sequence[str], ntriples: str | None,
-    files: Sequence[Mapping[str, Any]], cache: Mapping[str, Any], extra: Mapping[str, Any],
+    files: Sequence[Mapping[str, Any]], cache: Mapping[str, str | None], extra: Mapping[str, Any],
     batches: Mapping[str, str | Path | None] = {}, delta: Any = None,
     state: Mapping[str, Any] = {},
 ) -> int:
@@ -703,7 +709,7 @@ def _plain(path: Path, text: str) -> None:
         f.write(text)
 
 
-def _write_cache(current: Path, new: Path, cache: Mapping[str, Any],
+def _write_cache(current: Path, new: Path, cache: Mapping[str, str | None],
                  batches: Mapping[str, str | Path | None] = {}) -> None:
     """Write the new cache entries (per file, per document's triples); link the kept ones
     from the current store."""
@@ -712,9 +718,7 @@ def _write_cache(current: Path, new: Path, cache: Mapping[str, Any],
     folder = new / CACHE
     folder.mkdir()
     entries: list[tuple[str, str | Path | None]] = [
-        (f"{key}.json", None if data is None else
-         json.dumps(data, ensure_ascii=False, separators=(",", ":")))
-        for key, data in cache.items()]
+        (cache_path(new, key).name, data) for key, data in cache.items()]
     entries += [(f"{key}.nt", text) for key, text in batches.items()]
     for name, text in sorted(entries, key=lambda e: e[0]):
         target = folder / name

@@ -251,22 +251,41 @@ class _InputFile:
         return {"name": self.name, "sha256": self.sha256, "bytes": self.size, "key": self.key}
 
 
-def _cached_part(data: Any, where: str) -> FileRecords:
-    from policykg.loaders.corpus import FileRecords
-    from policykg.recordio import corpus_from_json
+def _cached_part(text: str, where: str) -> FileRecords:
+    """A file's records from its cache entry (``_part_text``); the documents' sections and
+    paragraphs stay JSON text until something reads them."""
+    import json
 
+    from policykg.loaders.corpus import FileRecords
+    from policykg.recordio import corpus_from_json, with_bodies
+
+    head, _, rest = text.partition("\n")
+    data = json.loads(head)
     if not isinstance(data, dict) or not isinstance(data.get("load_problems"), int):
         raise StoreError(Errors.R008.format(path=where))
     pages = data.get("page_lines", [])
-    return FileRecords(corpus=corpus_from_json(data.get("corpus"), where),
-                       load_problems=data["load_problems"], page_lines=tuple(pages))
+    corpus = with_bodies(corpus_from_json(data.get("corpus"), where), rest.split("\n")[:-1],
+                         where)
+    return FileRecords(corpus=corpus, load_problems=data["load_problems"],
+                       page_lines=tuple(pages))
 
 
-def _part_json(part: FileRecords) -> dict[str, Any]:
-    from policykg.recordio import corpus_to_json
+def _part_text(part: FileRecords) -> str:
+    """A file's cache entry: a line of its records without the documents' sections and
+    paragraphs, then two lines per document with them (``corpus.json`` gets them as they
+    are)."""
+    import json
 
-    return {"load_problems": part.load_problems, "page_lines": list(part.page_lines),
-            "corpus": corpus_to_json(part.corpus)}
+    from policykg.recordio import body_json, corpus_to_json
+
+    docs = part.corpus.documents
+    light = dataclasses.replace(part.corpus, documents=tuple(
+        dataclasses.replace(d, sections=(), paragraphs=()) for d in docs))
+    head = {"load_problems": part.load_problems, "page_lines": list(part.page_lines),
+            "corpus": corpus_to_json(light)}
+    lines = [json.dumps(head, ensure_ascii=False, separators=(",", ":"))]
+    lines += [text for d in docs for text in body_json(d)]
+    return "\n".join(lines) + "\n"
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -421,16 +440,21 @@ def _inputs_for(paths: Sequence[Path], version: str) -> tuple[InputFiles, list[_
 def _cached_parts(store: Path, files: Sequence[_InputFile], *,
                   required: bool) -> dict[str, FileRecords]:
     """The cache entries of the current store for ``files`` (by key)."""
-    from policykg.graph.store import CACHE, cache_get, has_store
+    from policykg.graph.store import cache_get, cache_path, has_store
 
     found: dict[str, FileRecords] = {}
     if not has_store(store):
         return found
     for f in files:
-        data = cache_get(store, f.key)
-        if data is not None:
-            found[f.key] = _cached_part(data, f"{store / CACHE / f.key}.json")
-        elif required and f.input is None:  # a file of the store, known by its cache only
+        text = cache_get(store, f.key)
+        where = cache_path(store, f.key)
+        if text is not None:
+            try:
+                found[f.key] = _cached_part(text, str(where))
+                continue
+            except ValueError as e:
+                logger.warning("%s: damaged cache entry, reading the input again (%s)", where, e)
+        if required and f.input is None:  # a file of the store, known by its cache only
             raise StoreError(Errors.R009_FILE.format(path=store, name=f.name))
     return found
 
@@ -506,7 +530,7 @@ def _store_update(
             files=[f.entry() if not isinstance(p, BuildSummary) else {**f.entry(),
                                                                        "status": "skipped"}
                    for f, p in zip(files, read, strict=True)],
-            cache={f.key: (_part_json(p) if f.key in new_keys else None)
+            cache={f.key: (_part_text(p) if f.key in new_keys else None)
                    for f, p in zip(files, read, strict=True) if not isinstance(p, BuildSummary)},
             extra={"extractor": version, "validated": validate, "conforms": conforms,
                    "excluded": sorted(exclude)},

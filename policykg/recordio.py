@@ -17,15 +17,17 @@ import json
 import logging
 import types
 import typing
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, Final, TypeVar
+from typing import Any, Final, TypeVar, cast, overload
 
 from policykg.errors import Errors, StoreError
 from policykg.lookupindex import LOOKUP, LOOKUP_GRAMS, TaskIndex, lookup_text
 from policykg.lookupindex import read_lookup as _read_lookup
 from policykg.records import (
     Corpus,
+    Document,
+    Paragraph,
     Section,
     SectorTag,
 )
@@ -36,6 +38,8 @@ __all__ = [
     "INDEX_FIELDS",
     "KINDS",
     "RECORDS",
+    "LazyRecords",
+    "body_json",
     "corpus_from_json",
     "corpus_to_json",
     "index_to_json",
@@ -43,6 +47,7 @@ __all__ = [
     "read_index",
     "read_lookup",
     "read_records",
+    "with_bodies",
     "write_records",
 ]
 
@@ -128,6 +133,8 @@ def _encode(value: Any) -> Any:
         return value
     if tp is tuple or tp is list:
         return [_encode(v) for v in value]
+    if tp is LazyRecords:
+        return json.loads(value.text)
     fields = _FIELDS.get(tp)
     if fields is None and dataclasses.is_dataclass(value) and not isinstance(value, type):
         fields = _FIELDS[tp] = _field_encoders(tp)
@@ -257,6 +264,115 @@ def _from_dict(cls: type[_T], data: Any, where: str) -> _T:
         raise StoreError(Errors.R005.format(where=where, type=cls.__name__, reason=e)) from e
 
 
+class LazyRecords(Sequence[_T]):
+    """A tuple of records kept as the JSON text they were read from, decoded on first use.
+
+    It stands for a record's tuple field (a cached document's sections or paragraphs, the
+    bulk of a store's records): reading a store's cache decodes only those a change looks
+    into, and ``write_records`` writes the text back as it is.  It behaves as the tuple it
+    holds (equality and hash included) and pickles as that tuple.
+    """
+
+    __slots__ = ("_decode", "_items", "_where", "text")
+
+    def __init__(self, text: str, decode: typing.Callable[[Any, str], tuple[_T, ...]],
+                 where: str) -> None:
+        self.text = text
+        self._decode = decode
+        self._where = where
+        self._items: tuple[_T, ...] | None = None
+
+    def _get(self) -> tuple[_T, ...]:
+        items = self._items
+        if items is None:
+            try:
+                data = json.loads(self.text)
+            except ValueError as e:
+                raise StoreError(f"{self._where}: damaged records ({e})") from e
+            items = self._items = self._decode(data, self._where)
+        return items
+
+    def __len__(self) -> int:
+        return len(self._get())
+
+    @overload
+    def __getitem__(self, index: int) -> _T: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[_T, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> _T | tuple[_T, ...]:
+        return self._get()[index]
+
+    def __iter__(self) -> Iterator[_T]:
+        return iter(self._get())
+
+    def __reversed__(self) -> Iterator[_T]:
+        return reversed(self._get())
+
+    def __contains__(self, value: object) -> bool:
+        return value in self._get()
+
+    def __bool__(self) -> bool:
+        return self.text != "[]"
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, LazyRecords):
+            return self.text == other.text or self._get() == other._get()
+        if isinstance(other, tuple):
+            return self._get() == other
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._get())
+
+    def __add__(self, other: tuple[_T, ...]) -> tuple[_T, ...]:
+        return self._get() + tuple(other)
+
+    def __radd__(self, other: tuple[_T, ...]) -> tuple[_T, ...]:
+        return tuple(other) + self._get()
+
+    def __repr__(self) -> str:
+        return repr(self._get())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (tuple, (self._get(),))
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _text(value: Any) -> str:
+    """The JSON text of a record field (``LazyRecords`` as read)."""
+    if type(value) is LazyRecords:
+        return str(value.text)
+    return _dumps(_encode(value))
+
+
+def body_json(doc: Document) -> tuple[str, str]:
+    """The JSON texts of a document's sections and paragraphs (as ``corpus.json`` holds
+    them)."""
+    return _text(doc.sections), _text(doc.paragraphs)
+
+
+def with_bodies(corpus: Corpus, texts: Sequence[str], where: str) -> Corpus:
+    """``corpus`` with each document's sections and paragraphs those of the JSON texts
+    ``texts`` holds for it (two per document: ``body_json``), decoded only when something
+    reads them."""
+    if len(texts) != 2 * len(corpus.documents):
+        raise StoreError(f"{where}: damaged records ({len(texts)} lines for the sections and "
+                         f"paragraphs of {len(corpus.documents)} documents)")
+    sections = _converter(tuple[Section, ...])
+    paragraphs = _converter(tuple[Paragraph, ...])
+    docs = tuple(dataclasses.replace(
+        d, sections=cast("tuple[Section, ...]", LazyRecords(texts[2 * i], sections, where)),
+        paragraphs=cast("tuple[Paragraph, ...]",
+                        LazyRecords(texts[2 * i + 1], paragraphs, where)))
+        for i, d in enumerate(corpus.documents))
+    return dataclasses.replace(corpus, documents=docs)
+
+
 def corpus_to_json(corpus: Corpus) -> dict[str, Any]:
     """Return the whole corpus as JSON-ready data (every field, nested records included)."""
     data: dict[str, Any] = {"format": FORMAT_VERSION}
@@ -310,7 +426,9 @@ def _dump_corpus(corpus: Corpus, f: typing.TextIO) -> None:
     for field in dataclasses.fields(corpus):
         value = getattr(corpus, field.name)
         f.write("," + dumps(field.name) + ":")
-        if isinstance(value, tuple):
+        if field.name == "documents":
+            f.write("[" + ",".join(_document_json(d) for d in value) + "]")
+        elif isinstance(value, tuple):
             f.write("[")
             for i, item in enumerate(value):
                 f.write(("," if i else "") + dumps(_encode(item)))
@@ -318,6 +436,33 @@ def _dump_corpus(corpus: Corpus, f: typing.TextIO) -> None:
         else:
             f.write(dumps(_encode(value)))
     f.write("}")
+
+
+#: How a document without sections and paragraphs has them written: a key of ``Document``
+#: appears once in its JSON, and a string value cannot hold it unescaped.
+_NO_SECTIONS: Final = '"sections":[]'
+_NO_PARAGRAPHS: Final = '"paragraphs":[]'
+
+
+def _document_json(doc: Document) -> str:
+    """A document's JSON; sections and paragraphs read from the cache are written as read."""
+    sections: Any = doc.sections
+    paragraphs: Any = doc.paragraphs
+    if type(sections) is not LazyRecords and type(paragraphs) is not LazyRecords:
+        return _dumps(_encode(doc))
+    text = _dumps(_encode(dataclasses.replace(doc, sections=(), paragraphs=())))
+    text = text.replace(_NO_SECTIONS, '"sections":' + _text(sections), 1)
+    return text.replace(_NO_PARAGRAPHS, '"paragraphs":' + _text(paragraphs), 1)
+
+
+def _section_rows(doc: Document) -> Iterable[Any]:
+    """The rows of ``sections.jsonl`` for a document's sections (read from the cache's
+    JSON text without making records of them)."""
+    sections: Any = doc.sections
+    if type(sections) is LazyRecords:
+        rows: list[Any] = json.loads(sections.text)
+        return rows
+    return (_section_json(s) for s in doc.sections)
 
 
 def _records_dir(store_dir: Path) -> Path:
@@ -380,7 +525,7 @@ def write_records(
                     f.write(text)
         rows = {
             "documents": (d.to_json() for d in corpus.documents),
-            "sections": (_section_json(s) for d in corpus.documents for s in d.sections),
+            "sections": (row for d in corpus.documents for row in _section_rows(d)),
             "tasks": (t.to_json() for t in corpus.tasks),
             "agencies": (a.to_json() for a in corpus.agencies),
             "targets": (t.to_json() for t in corpus.targets),

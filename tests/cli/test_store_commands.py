@@ -60,7 +60,7 @@ def test_edit_one_file_rereads_only_it(run: Run, tmp_path: Path, inputs: Path) -
     summary = {s["file"]: s["total_lines"] for s in _manifest(store)["summary"]}
     assert summary[NINGXIA.name] == 10
     # the old entry of the 宁夏 file is gone
-    assert len(list((store / "cache").glob("*.json"))) == 3
+    assert len(list((store / "cache").glob("*.jsonl"))) == 3
 
 
 def test_nothing_changed_builds_nothing(run: Run, tmp_path: Path, inputs: Path) -> None:
