@@ -62,13 +62,15 @@ def shared_counts(batches: Iterable[Iterable[str]]) -> Counter[str]:
 
 
 class Delta:
-    """The lines a change removes from and adds to a graph (both sorted, disjoint)."""
+    """The lines a change removes from and adds to a graph (both sorted, disjoint), and how
+    many lines the changed graph has (-1: not known)."""
 
-    __slots__ = ("added", "removed")
+    __slots__ = ("added", "removed", "total")
 
-    def __init__(self, removed: list[str], added: list[str]) -> None:
+    def __init__(self, removed: list[str], added: list[str], total: int = -1) -> None:
         self.removed = removed
         self.added = added
+        self.total = total
 
     def __bool__(self) -> bool:
         return bool(self.removed or self.added)
@@ -117,7 +119,7 @@ def merge_graph(old: Path, gone: Iterable[str], new: Iterable[str],
         if merged:
             f.write(b"\n")
     return Delta(sorted(x.decode("utf-8") + "\n" for x in removed),
-                 [x.decode("utf-8") + "\n" for x in added]), merged
+                 [x.decode("utf-8") + "\n" for x in added], len(merged)), merged
 
 
 def about(lines: list[bytes], nodes: Iterable[str]) -> list[str]:

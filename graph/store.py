@@ -668,7 +668,8 @@ def _write_new(
             from policykg.graph.incremental import apply_to_oxigraph
 
             apply_to_oxigraph(path / OXIGRAPH, new / OXIGRAPH, delta)
-            triples = (new / NTRIPLES).read_bytes().count(b"\n")
+            triples = delta.total if delta.total >= 0 else (
+                new / NTRIPLES).read_bytes().count(b"\n")
         else:
             triples = load_oxigraph(new / NTRIPLES, new / OXIGRAPH)
         _step("oxigraph")
