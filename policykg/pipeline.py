@@ -207,16 +207,17 @@ def build(paths: Sequence[Path], *, validate: bool = True, progress: Progress | 
 
 def _sectors_tree(corpus: Corpus, timings: dict[str, float],
                   tagged: Callable[[Corpus], Sequence[SectorTag]] | None = None,
+                  place: Callable[[Corpus], Corpus] | None = None,
                   ) -> tuple[Corpus, TreeNode]:
     """Tag sectors (by ``tagged``, default ``tag_sectors``) and place the documents in the
-    "1+N" tree."""
+    "1+N" tree (their jurisdictions by ``place``, default ``tree_corpus``)."""
     from policykg.graph.sectors import tag_sectors
     from policykg.graph.tree import build_tree
 
     t0 = time.perf_counter()
     tags = tuple((tagged or tag_sectors)(corpus))
     corpus = dataclasses.replace(corpus, sectors=tags)
-    placed = tree_corpus(corpus)
+    placed = (place or tree_corpus)(corpus)
     tree = build_tree(placed, tags, jurisdiction_parents=jurisdiction_parents(placed))
     timings["sectors_tree"] = time.perf_counter() - t0
     return corpus, tree
@@ -399,12 +400,26 @@ def _pool(jobs: int, units: int) -> Iterator[_Map[Any, Any]]:
 
     from policykg.graph.store import forget_locks
 
-    # fork: the workers inherit the loaded modules and registry instead of importing again
-    with ProcessPoolExecutor(max_workers=min(jobs, max(units, 2)), initializer=forget_locks,
-                             mp_context=multiprocessing.get_context("fork")) as executor:
-        _start_workers(executor)
-        yield lambda fn, items: list(executor.map(fn, items)) if len(items) > 1 else [
-            fn(x) for x in items]
+    executor: ProcessPoolExecutor | None = None
+
+    def run(fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
+        nonlocal executor
+        if len(items) <= 1:
+            # one unit (an add of one file): no worker is forked for nothing
+            return [fn(x) for x in items]
+        if executor is None:
+            # fork: the workers inherit the loaded modules and registry instead of importing
+            executor = ProcessPoolExecutor(
+                max_workers=min(jobs, max(units, 2)), initializer=forget_locks,
+                mp_context=multiprocessing.get_context("fork"))
+            _start_workers(executor)
+        return list(executor.map(fn, items))
+
+    try:
+        yield run
+    finally:
+        if executor is not None:
+            executor.shutdown()
 
 
 def _start_workers(executor: Any) -> None:
@@ -489,7 +504,8 @@ def _store_update(
     corpus = assemble(parts, exclude=set(exclude), cite=cites.cite)
     timings["parse_extract"] = time.perf_counter() - t0
     sectors = _SectorCache(old_state, files, version)
-    corpus, tree = _sectors_tree(corpus, timings, sectors.tag)
+    places = _PlaceCache(old_state, files)
+    corpus, tree = _sectors_tree(corpus, timings, sectors.tag, places.place)
     t1 = time.perf_counter()
     nt = store.with_name(f".{store.name}.nt-{os.getpid()}")
     spool = store.with_name(f".{store.name}.nt-{os.getpid()}.d")
@@ -505,6 +521,7 @@ def _store_update(
         if graph.state:
             graph.state["sectors"] = sectors.state
             graph.state["citations"] = cites.state
+            graph.state["places"] = places.state
         t2 = time.perf_counter()
         timings["rdf"] = t2 - t1
         report = None
@@ -642,6 +659,47 @@ def _doc_citations_from_json(data: Any) -> Any:
                             numbers=frozenset(data["numbers"]))
     except (KeyError, TypeError, StoreError):
         return None
+
+
+class _PlaceCache:
+    """The jurisdiction ``tree_corpus`` gives each document the loaders left without one,
+    kept in ``graph-state.json`` under a key of its file, id, first line and 文号 (what
+    can change it after extraction): a store change reads only new documents' text for it."""
+
+    def __init__(self, old_state: Any, files: Sequence[_InputFile]) -> None:
+        old = old_state.get("places") if isinstance(old_state, dict) else None
+        self.old: dict[str, Any] = old if isinstance(old, dict) else {}
+        self.file_keys = {f.name: f.key for f in files}
+        self.state: dict[str, Any] = {}
+
+    def _key(self, doc: Document) -> str | None:
+        file_key = self.file_keys.get(doc.source_file or "")
+        if file_key is None:
+            return None
+        return _text_key(f"{file_key}\0{doc.id}\0{doc.start_line}\0{doc.doc_number}")
+
+    def place(self, corpus: Corpus) -> Corpus:
+        """``tree_corpus(corpus)``, with the cached jurisdictions of known documents."""
+        from policykg.loaders.agencies import default_registry, document_jurisdiction
+
+        registry = None
+        docs = []
+        for doc in corpus.documents:
+            if doc.jurisdiction is None:
+                key = self._key(doc)
+                entry = self.old.get(doc.id)
+                if key is not None and isinstance(entry, list) and entry[0] == key:
+                    name = entry[1]
+                else:
+                    registry = registry or default_registry()
+                    found = document_jurisdiction(doc, registry)
+                    name = None if found is None else found.name
+                if key is not None:
+                    self.state[doc.id] = [key, name]
+                if name is not None:
+                    doc = dataclasses.replace(doc, jurisdiction=name)
+            docs.append(doc)
+        return dataclasses.replace(corpus, documents=tuple(docs))
 
 
 class _SectorCache:

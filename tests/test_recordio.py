@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import pickle
 from pathlib import Path
 
 import pytest
@@ -13,9 +14,12 @@ from policykg.recordio import (
     INDEX,
     INDEX_FIELDS,
     KINDS,
+    LazyRecords,
+    body_json,
     read_corpus,
     read_index,
     read_records,
+    with_bodies,
     write_records,
 )
 from policykg.records import Corpus, DateSource, Paragraph, SectorTag
@@ -183,3 +187,53 @@ def test_corpus_json_is_streamed_with_the_bytes_of_one_dump() -> None:
     assert streamed.getvalue() == json.dumps(
         corpus_to_json(corpus), ensure_ascii=False, separators=(",", ":"))
     assert len(corpus.documents) > 1
+
+
+def _lazy(corpus: Corpus, where: str = "cache/x.jsonl") -> Corpus:
+    """``corpus`` as a store's cache gives it back: sections and paragraphs as JSON text."""
+    texts = [text for d in corpus.documents for text in body_json(d)]
+    light = dataclasses.replace(corpus, documents=tuple(
+        dataclasses.replace(d, sections=(), paragraphs=()) for d in corpus.documents))
+    return with_bodies(light, texts, where)
+
+
+def test_cached_sections_and_paragraphs_are_written_as_read(corpus: Corpus,
+                                                            tmp_path: Path) -> None:
+    lazy = _lazy(corpus)
+    assert all(type(d.paragraphs) is LazyRecords for d in lazy.documents)
+    write_records(tmp_path / "eager", corpus)
+    write_records(tmp_path / "lazy", lazy)
+    for name in sorted(p.name for p in (tmp_path / "eager" / "records").iterdir()):
+        assert (tmp_path / "lazy" / "records" / name).read_bytes() == (
+            tmp_path / "eager" / "records" / name).read_bytes(), name
+    # and they read back as the records they stand for
+    assert lazy == corpus
+    assert read_corpus(tmp_path / "lazy") == corpus
+
+
+def test_lazy_records_behave_as_their_tuple(corpus: Corpus) -> None:
+    doc = corpus.documents[2]
+    lazy = _lazy(corpus).documents[2]
+    for field in ("sections", "paragraphs"):
+        real, held = getattr(doc, field), getattr(lazy, field)
+        assert held == real and real == held
+        assert hash(held) == hash(real)
+        assert len(held) == len(real) and list(held) == list(real) and held[:1] == real[:1]
+        assert bool(held) == bool(real)
+        assert pickle.loads(pickle.dumps(held)) == real
+        assert type(pickle.loads(pickle.dumps(held))) is tuple
+    assert lazy.paragraphs[0].line_at(40) == 6090
+
+
+def test_cached_text_is_decoded_only_when_read(corpus: Corpus) -> None:
+    texts = [text for d in corpus.documents for text in body_json(d)]
+    texts[5] = '[{"text": 1'  # the third document's paragraphs: damaged
+    light = dataclasses.replace(corpus, documents=tuple(
+        dataclasses.replace(d, sections=(), paragraphs=()) for d in corpus.documents))
+    lazy = with_bodies(light, texts, "cache/x.jsonl")
+    assert lazy.documents[2].title == corpus.documents[2].title
+    assert lazy.documents[3].paragraphs == corpus.documents[3].paragraphs
+    with pytest.raises(StoreError, match=r"cache/x\.jsonl: damaged records"):
+        len(lazy.documents[2].paragraphs)
+    with pytest.raises(StoreError, match="2 lines for the sections and paragraphs of"):
+        with_bodies(light, texts[:2], "cache/x.jsonl")
