@@ -216,9 +216,12 @@ def test_lazy_records_behave_as_their_tuple(corpus: Corpus) -> None:
     lazy = _lazy(corpus).documents[2]
     for field in ("sections", "paragraphs"):
         real, held = getattr(doc, field), getattr(lazy, field)
-        assert held == real and real == held
+        assert held == real
+        assert real == held
         assert hash(held) == hash(real)
-        assert len(held) == len(real) and list(held) == list(real) and held[:1] == real[:1]
+        assert len(held) == len(real)
+        assert list(held) == list(real)
+        assert held[:1] == real[:1]
         assert bool(held) == bool(real)
         assert pickle.loads(pickle.dumps(held)) == real
         assert type(pickle.loads(pickle.dumps(held))) is tuple
