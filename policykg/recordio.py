@@ -460,8 +460,7 @@ def _section_rows(doc: Document) -> Iterable[Any]:
     JSON text without making records of them)."""
     sections: Any = doc.sections
     if type(sections) is LazyRecords:
-        rows: list[Any] = json.loads(sections.text)
-        return rows
+        return (_section_row(row) for row in json.loads(sections.text))
     return (_section_json(s) for s in doc.sections)
 
 
@@ -481,7 +480,12 @@ def _write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> int:
 
 def _section_json(section: Section) -> dict[str, Any]:
     row: dict[str, Any] = _encode(section)
-    if row["page"] is None:  # a text file's sections keep their fields (as ``Task.to_json``)
+    return _section_row(row)
+
+
+def _section_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A section's row of ``sections.jsonl`` from its JSON data."""
+    if row.get("page", 0) is None:  # a text file's sections keep their fields (as ``Task.to_json``)
         del row["page"]
     return row
 
