@@ -288,7 +288,7 @@ class LazyRecords(Sequence[_T]):
             try:
                 data = json.loads(self.text)
             except ValueError as e:
-                raise StoreError(f"{self._where}: damaged records ({e})") from e
+                raise StoreError(Errors.R002.format(path=self._where, reason=e)) from e
             items = self._items = self._decode(data, self._where)
         return items
 
@@ -361,8 +361,9 @@ def with_bodies(corpus: Corpus, texts: Sequence[str], where: str) -> Corpus:
     ``texts`` holds for it (two per document: ``body_json``), decoded only when something
     reads them."""
     if len(texts) != 2 * len(corpus.documents):
-        raise StoreError(f"{where}: damaged records ({len(texts)} lines for the sections and "
-                         f"paragraphs of {len(corpus.documents)} documents)")
+        raise StoreError(Errors.R002.format(
+            path=where, reason=f"{len(texts)} lines for the sections and paragraphs of "
+                               f"{len(corpus.documents)} documents"))
     sections = _converter(tuple[Section, ...])
     paragraphs = _converter(tuple[Paragraph, ...])
     docs = tuple(dataclasses.replace(
