@@ -27,6 +27,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Final
 
+from bench.agencies import DUTY_QUERIES as _AGENCY_QUERIES
 from bench.queries import percentile
 
 __all__ = ["DUTY_QUERIES", "WHO_QUERIES", "cold", "in_process", "main"]
@@ -44,17 +45,11 @@ WHO_QUERIES: Final = (
 )
 
 #: (agency, --jurisdiction): canonical names, aliases with and without their place, former
-#: names, bare names read in a jurisdiction (``bench.agencies.DUTY_QUERIES`` and more).
+#: names, bare names read in a jurisdiction: ``bench.agencies.DUTY_QUERIES`` and more.
 DUTY_QUERIES: Final[tuple[tuple[str, str | None], ...]] = (
-    ("国家发展改革委", None), ("发改委", None), ("能源局", None), ("交通部", None),
-    ("生态环境部", None), ("工业和信息化部", None), ("国家能源局", None), ("银保监会", None),
-    ("江西省发改委", None), ("江西省发展改革委", None), ("宁波市发改委", None),
-    ("甘肃省发改委", None), ("重庆市生态环境局", None), ("福建省工业和信息化厅", None),
-    ("湖北省发展改革委", None), ("山东省生态环境厅", None), ("天津市发展改革委", None),
-    ("发展改革委", "甘肃"), ("生态环境厅", "江苏"), ("能源局", "湖北"), ("市生态环境局", "辽源"),
-    ("省发展改革委", "四川"), ("住建厅", "广西"), ("市发改委", "宁波"), ("住房城乡建设部", None),
-    ("财政部", None), ("科技部", None), ("国管局", None), ("湖北金融监管总局", None),
-    ("自然资源部", None), ("商务部", None), ("市场监管总局", None),
+    *_AGENCY_QUERIES,
+    ("住房城乡建设部", None), ("财政部", None), ("科技部", None), ("国管局", None),
+    ("湖北金融监管总局", None), ("自然资源部", None), ("商务部", None), ("市场监管总局", None),
 )
 
 
