@@ -42,6 +42,12 @@ def measure(paths: list[Path]) -> dict[str, Any]:
                 unresolved[name] += 1
             if agency is not None:
                 levels[str(agency.level)] += 1
+    # printed names left with no agency at all (a group such as 煤炭企业, a fragment such as
+    # 市, a body of a document whose jurisdiction is unknown): A002 problems, counted apart
+    by_alias = {n: a.name for a in corpus.agencies for n in (a.name, *a.aliases)}
+    left: Counter[str] = Counter(
+        n for t in corpus.tasks for n in t.unresolved
+        if by_alias.get(n) not in {*t.lead, *t.participants})
     # printed names the annotation grammar left glued to a connective (省海洋局等参与,
     # 生态环境厅牵头): loaders.corpus reads them with the connective's role (counted above)
     glued = Counter(n for t in corpus.tasks for n in t.unresolved
@@ -58,6 +64,10 @@ def measure(paths: list[Path]) -> dict[str, Any]:
         "unresolved_share": sum(unresolved.values()) / mentions if mentions else 0.0,
         "unresolved_distinct": len(unresolved),
         "top_unresolved": unresolved.most_common(25),
+        "left_without_agency": sum(left.values()),
+        "left_share": ((sum(unresolved.values()) + sum(left.values()))
+                       / (mentions + sum(left.values())) if mentions else 0.0),
+        "top_left": left.most_common(25),
         "glued_to_connective": sum(glued.values()),
         "top_glued": glued.most_common(25),
         "mentions_by_level": dict(sorted(levels.items())),
@@ -131,6 +141,8 @@ def to_markdown(r: dict[str, Any]) -> str:
         f"tasks: {r['tasks']} ({r['tasks_without_agency']} naming no agency)",
         f"- agency mentions in tasks: {r['mentions']}, unresolved: {r['unresolved_mentions']} "
         f"({100 * r['unresolved_share']:.1f} %, {r['unresolved_distinct']} distinct names)",
+        f"- printed names left with no agency (A002): {r['left_without_agency']}; with the "
+        f"unresolved ones, {100 * r['left_share']:.1f} % of all printed names",
         f"- mentions by level: {r['mentions_by_level']}",
         f"- names the grammar left glued to a connective, read with its role: "
         f"{r['glued_to_connective']}",

@@ -117,6 +117,7 @@ class _Lexicon:
     ethnic: tuple[str, ...] = ()
     national_issuer_prefixes: tuple[str, ...] = ()
     national_issuer_suffixes: tuple[str, ...] = ()
+    national_branch_suffixes: tuple[str, ...] = ()
     national_doc_number_prefixes: tuple[str, ...] = ()
 
 
@@ -261,6 +262,21 @@ class AdminMap:
             return True
         return t.endswith(self._lex.national_issuer_suffixes) and self.read_prefix(t) is None
 
+    def branch_place(self, text: str) -> tuple[Division, str] | None:
+        """The place a national body's local branch names: (division, matched) or None.
+
+        中国人民银行长沙中心支行 -> 长沙市; 中国银行保险监督管理委员会湖南监管局 -> 湖南省;
+        国家发展改革委 -> None.
+        """
+        t = _squash(text)
+        if not t.endswith(self._lex.national_branch_suffixes):
+            return None
+        for i in range(1, len(t)):
+            head = self.read_prefix(t[i:])
+            if head is not None and t[i + head[1]:] in self._lex.national_branch_suffixes:
+                return head[0], t[i:i + head[1]]
+        return None
+
     def from_doc_number(
         self, number: str, context: Division | None = None
     ) -> tuple[Division | None, str] | None:
@@ -375,6 +391,7 @@ def _load_lexicon() -> _Lexicon:
     nat = data.get("national", {})
     lex.national_issuer_prefixes = tuple(nat.get("issuer_prefixes", ()))
     lex.national_issuer_suffixes = tuple(nat.get("issuer_suffixes", ()))
+    lex.national_branch_suffixes = tuple(nat.get("branch_suffixes", ()))
     lex.national_doc_number_prefixes = tuple(nat.get("doc_number_prefixes", ()))
     return lex
 
@@ -458,6 +475,9 @@ def _from_name(
     if ev.kind in (EvidenceKind.ISSUER, EvidenceKind.SIGNOFF, EvidenceKind.LETTERHEAD) and (
         amap.national_issuer(text)
     ):
+        branch = amap.branch_place(text)
+        if branch is not None:
+            return JurisdictionFinding(division=branch[0], evidence=ev, matched=branch[1])
         return JurisdictionFinding(division=None, evidence=ev, matched=text)
     return None
 

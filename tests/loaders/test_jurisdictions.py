@@ -175,3 +175,22 @@ def test_a_province_named_alone_where_the_text_says_full_province() -> None:
 )
 def test_one_mention_is_not_enough_without_the_full_province_voice(text: str) -> None:
     assert admin_map().from_body(text) is None
+
+
+@pytest.mark.parametrize(
+    ("issuer", "expected"),
+    [
+        # 517 长沙: a joint notice signed last by 中国人民银行长沙中心支行 and the 湖南 regulator
+        pytest.param("中国人民银行长沙中心支行", "长沙市", id="pboc-branch"),
+        pytest.param("中国银行保险监督管理委员会湖南监管局", "湖南省", id="regulator-branch"),
+        pytest.param("国家税务总局重庆市税务局", "重庆市", id="tax-branch"),
+        # national bodies, and a regional office that names no division, stay national
+        pytest.param("中国人民银行", None, id="pboc"),
+        pytest.param("国家发展改革委", None, id="ndrc"),
+        pytest.param("国家能源局华中监管局", None, id="regional-office"),
+    ],
+)
+def test_a_national_body_s_local_branch_is_its_place_s(issuer: str, expected: str | None) -> None:
+    found = decide_jurisdiction([Evidence(kind=E.ISSUER, text=issuer)])
+    assert found is not None
+    assert (found.division.name if found.division else None) == expected
