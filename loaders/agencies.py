@@ -15,7 +15,7 @@ import functools
 import logging
 import re
 import tomllib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -46,6 +46,7 @@ __all__ = [
     "document_jurisdiction",
     "load_registry",
     "select_agencies",
+    "with_ancestors",
 ]
 
 logger = logging.getLogger(__name__)
@@ -751,18 +752,25 @@ def _jurisdiction_in(text: str, registry: Registry) -> Jurisdiction | None:
     return best
 
 
-def select_agencies(registry: Registry, names_or_ids: Iterable[str]) -> list[Agency]:
-    """Return the agencies named (canonical name or id) with their ancestors and predecessors.
-
-    Use it to keep ``Corpus.agencies`` to the agencies the corpus mentions.
-    """
+def with_ancestors(find: Callable[[str], Agency | None],
+                   keys: Iterable[str]) -> tuple[Agency, ...]:
+    """The agencies ``find`` gives for ``keys`` with the parents and predecessors they hang
+    from (found the same way), sorted by id; keys ``find`` knows nothing of are left out."""
     chosen: dict[str, Agency] = {}
-    todo = [registry.get(key) or registry.by_name(key) for key in names_or_ids]
+    todo = [find(key) for key in keys]
     while todo:
         a = todo.pop()
         if a is None or a.id in chosen:
             continue
         chosen[a.id] = a
         # parents, and the bodies renamed into this one (the graph links them)
-        todo += [registry.get(k) for k in (a.parent, a.predecessor) if k]
-    return sorted(chosen.values(), key=lambda a: a.id)
+        todo += [find(k) for k in (a.parent, a.predecessor) if k]
+    return tuple(chosen[k] for k in sorted(chosen))
+
+
+def select_agencies(registry: Registry, names_or_ids: Iterable[str]) -> list[Agency]:
+    """Return the agencies named (canonical name or id) with their ancestors and predecessors.
+
+    Use it to keep ``Corpus.agencies`` to the agencies the corpus mentions.
+    """
+    return list(with_ancestors(lambda k: registry.get(k) or registry.by_name(k), names_or_ids))

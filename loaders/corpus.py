@@ -275,19 +275,13 @@ def _made_agencies(reg: Registry, named: Sequence[str]) -> tuple[Agency, ...]:
     Only what exists already: looking an agency up may load the bureau templates, and
     resolution must not depend on when that happened.
     """
+    from policykg.loaders.agencies import with_ancestors
+
     made = {a.id: a for a in reg.made()}
     if not made:
         return ()
     by_name = {a.name: a for a in made.values()}
-    chosen: dict[str, Agency] = {}
-    todo = [made.get(n) or by_name.get(n) for n in named]
-    while todo:
-        a = todo.pop()
-        if a is None or a.id in chosen:
-            continue
-        chosen[a.id] = a
-        todo += [made.get(k) for k in (a.parent, a.predecessor) if k]
-    return tuple(chosen[k] for k in sorted(chosen))
+    return with_ancestors(lambda k: made.get(k) or by_name.get(k), named)
 
 
 def file_records(loaded: LoadedDocuments, extracted: Sequence[Extracted]) -> FileRecords:
@@ -447,7 +441,7 @@ def _citation_pages(citations: Sequence[Citation], documents: Sequence[Document]
 def _named_agencies(named: Sequence[str],
                     parts: Sequence[FileRecords | BuildSummary]) -> tuple[Agency, ...]:
     """The agencies named, with their parents and predecessors, sorted by id (as
-    ``agencies.select_agencies``), also finding those made while extracting a file (from
+    ``agencies.with_ancestors``), also finding those made while extracting a file (from
     templates or the open world, here, in a worker or in an earlier build)."""
     reg = registry()
     # the agencies this process made while extracting are not looked at: each file's own
@@ -456,18 +450,10 @@ def _named_agencies(named: Sequence[str],
     made = {a.id: a for p in parts if not isinstance(p, BuildSummary) for a in p.corpus.agencies}
     made_names = {a.name: a for a in made.values()}
 
-    def find(key: str) -> Agency | None:
-        return reg.get(key) or reg.by_name(key) or made.get(key) or made_names.get(key)
+    from policykg.loaders.agencies import with_ancestors
 
-    chosen: dict[str, Agency] = {}
-    todo = [find(key) for key in named]
-    while todo:
-        a = todo.pop()
-        if a is None or a.id in chosen:
-            continue
-        chosen[a.id] = a
-        todo += [find(k) for k in (a.parent, a.predecessor) if k]
-    return tuple(chosen[k] for k in sorted(chosen))
+    return with_ancestors(lambda k: reg.get(k) or reg.by_name(k) or made.get(k)
+                          or made_names.get(k), named)
 
 
 def load(paths: Sequence[Path], progress: Progress | None = None) -> Corpus:
