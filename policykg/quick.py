@@ -47,40 +47,51 @@ def main(argv: Sequence[str] | None = None) -> int:
     return full(args)
 
 
-def _parse(args: list[str]) -> tuple[str, str | None, int] | None:
-    """(text, --store, --limit) of ``who`` with nothing else; None: the full parser's case."""
-    if len(args) < 2 or args[0] != "who":
-        return None
-    text: list[str] = []
-    store: str | None = None
-    limit = 10
-    text_closed = False
-    seen: set[str] = set()
-    rest = iter(args[1:])
+def _scan(args: list[str], options: tuple[str, ...], flags: tuple[str, ...] = ()
+          ) -> tuple[list[list[str]], dict[str, str]] | None:
+    """The runs of positional words and the options of a command line made only of
+    ``options`` (each once, with a value) and ``flags``; None: the full parser's case."""
+    runs: list[list[str]] = []
+    found: dict[str, str] = {}
+    after_word = False
+    rest = iter(args)
     for arg in rest:
         if not arg.startswith("-"):
-            if text_closed:
-                return None  # TEXT in two runs: argparse refuses the second
-            text.append(arg)
+            if not after_word:
+                runs.append([])
+            runs[-1].append(arg)
+            after_word = True
             continue
-        text_closed = bool(text)
+        after_word = False
         name, eq, value = arg.partition("=")
-        if name not in ("--store", "--limit") or name in seen:
+        if name not in (*options, *flags) or name in found:
             return None
-        seen.add(name)
+        if name in flags:
+            if eq:
+                return None
+            found[name] = ""
+            continue
         if not eq:
             value = next(rest, "")
             if not value or value.startswith("-"):
                 return None
-        if name == "--store":
-            store = value
-        elif value.isascii() and value.isdigit():
-            limit = int(value)
-        else:
-            return None
-    if not text:
+        found[name] = value
+    return runs, found
+
+
+def _parse(args: list[str]) -> tuple[str, str | None, int] | None:
+    """(text, --store, --limit) of ``who`` with nothing else; None: the full parser's case."""
+    if len(args) < 2 or args[0] != "who":
         return None
-    return " ".join(text), store, limit
+    scanned = _scan(args[1:], ("--store", "--limit"))
+    # TEXT in two runs (around an option): argparse refuses the second
+    if scanned is None or len(scanned[0]) != 1:
+        return None
+    (text,), options = scanned
+    limit = options.get("--limit", "10")
+    if not (limit.isascii() and limit.isdigit()):
+        return None
+    return " ".join(text), options.get("--store"), int(limit)
 
 
 def _parse_duties(args: list[str]) -> tuple[str, str | None, bool, str | None] | None:
@@ -88,36 +99,15 @@ def _parse_duties(args: list[str]) -> tuple[str, str | None, bool, str | None] |
     the full parser's case."""
     if len(args) < 2 or args[0] != "duties":
         return None
-    agency: list[str] = []
-    store: str | None = None
-    place: str | None = None
-    lead_only = False
-    seen: set[str] = set()
-    rest = iter(args[1:])
-    for arg in rest:
-        if not arg.startswith("-"):
-            agency.append(arg)
-            continue
-        name, eq, value = arg.partition("=")
-        if name not in ("--store", "--lead-only", "--jurisdiction") or name in seen:
-            return None
-        seen.add(name)
-        if name == "--lead-only":
-            if eq:
-                return None
-            lead_only = True
-            continue
-        if not eq:
-            value = next(rest, "")
-            if not value or value.startswith("-"):
-                return None
-        if name == "--store":
-            store = value
-        else:
-            place = value
+    scanned = _scan(args[1:], ("--store", "--jurisdiction"), ("--lead-only",))
+    if scanned is None:
+        return None
+    runs, options = scanned
+    agency = [word for run in runs for word in run]
     if len(agency) != 1:
         return None
-    return agency[0], store, lead_only, place
+    return (agency[0], options.get("--store"), "--lead-only" in options,
+            options.get("--jurisdiction"))
 
 
 def _store(named: str | None) -> str | None:
