@@ -13,29 +13,45 @@ from __future__ import annotations
 import functools
 import logging
 import re
-from typing import Final
+from typing import TYPE_CHECKING, Final
 from urllib.parse import unquote
 
-from rdflib import URIRef
-
 from policykg.records import Section, Span
+
+if TYPE_CHECKING:
+    from rdflib import URIRef
 
 __all__ = [
     "BASE",
     "agency_iri",
+    "agency_ref",
+    "change_iri",
+    "change_ref",
     "citation_iri",
+    "citation_ref",
     "doc_iri",
+    "doc_ref",
     "external_iri",
+    "external_ref",
+    "inferred_iri",
+    "inferred_ref",
     "jurisdiction_iri",
+    "jurisdiction_ref",
     "parse_iri",
     "section_iri",
     "section_iri_of",
+    "section_ref",
+    "section_ref_of",
     "sector_iri",
+    "sector_ref",
     "segment",
     "slugify",
     "span_iri",
+    "span_ref",
     "target_iri",
+    "target_ref",
     "task_iri",
+    "task_ref",
 ]
 
 logger = logging.getLogger(__name__)
@@ -95,76 +111,148 @@ def slugify(text: str) -> str:
     return segment("-".join(words))
 
 
-def _iri(*parts: str | int) -> URIRef:
-    return URIRef(BASE + "/".join(segment(p) for p in parts))
+def _ref(*parts: str | int) -> str:
+    return BASE + "/".join(segment(p) for p in parts)
 
 
-def doc_iri(doc_id: str) -> URIRef:
+def doc_ref(doc_id: str) -> str:
     """IRI of a document: ``doc/<doc_id>``."""
-    return _iri("doc", doc_id)
+    return _ref("doc", doc_id)
 
 
-def section_iri(doc_id: str, n: str | int) -> URIRef:
+def section_ref(doc_id: str, n: str | int) -> str:
     """IRI of a document's section: ``doc/<doc_id>/section/<n>``."""
-    return _iri("doc", doc_id, "section", n)
+    return _ref("doc", doc_id, "section", n)
 
 
-def section_iri_of(section: Section) -> URIRef:
+def section_ref_of(section: Section) -> str:
     """IRI of a ``Section`` record; ``n`` is its id with a leading ``<doc_id>`` removed."""
     n = section.id
     if n.startswith(section.doc_id) and len(n) > len(section.doc_id):
         n = n[len(section.doc_id) :].lstrip("-_/.:#") or n
-    return section_iri(section.doc_id, n)
+    return section_ref(section.doc_id, n)
+
+
+def task_ref(task_id: str) -> str:
+    """IRI of a task (mandate): ``task/<task_id>``."""
+    return _ref("task", task_id)
+
+
+def agency_ref(agency_id: str) -> str:
+    """IRI of an agency: ``agency/<agency_id>``."""
+    return _ref("agency", agency_id)
+
+
+def change_ref(agency_id: str) -> str:
+    """IRI of the change that made an agency from its predecessor: ``agency/<id>/change``."""
+    return _ref("agency", agency_id, "change")
+
+
+def target_ref(target_id: str) -> str:
+    """IRI of a target: ``target/<target_id>``."""
+    return _ref("target", target_id)
+
+
+def external_ref(external_id: str) -> str:
+    """IRI of a policy cited but not in the corpus: ``external/<external_id>``."""
+    return _ref("external", external_id)
+
+
+def sector_ref(slug: str) -> str:
+    """IRI of a sector concept: ``sector/<slug>``."""
+    return _ref("sector", slug)
+
+
+def jurisdiction_ref(slug: str) -> str:
+    """IRI of a jurisdiction: ``jurisdiction/<slug>``."""
+    return _ref("jurisdiction", slug)
+
+
+def span_ref(span: Span) -> str:
+    """IRI of a source span (provenance node): ``source/<file>/<start>-<end>``."""
+    return _ref("source", span.file, f"{span.start_line}-{span.end_line}")
+
+
+def inferred_ref(doc_id: str, field: str) -> str:
+    """IRI of a value inferred from a citing document: ``doc/<doc_id>/inferred/<field>``."""
+    return _ref("doc", doc_id, "inferred", field)
+
+
+def citation_ref(doc_id: str, line: int, index: int) -> str:
+    """IRI of one citation statement: ``doc/<doc_id>/citation/<line>-<index>``."""
+    return _ref("doc", doc_id, "citation", f"{line}-{index}")
+
+
+def _term(ref: str) -> URIRef:
+    from rdflib import URIRef  # here: the N-Triples writer uses the *_ref strings, without rdflib
+
+    return URIRef(ref)
+
+
+
+def doc_iri(doc_id: str) -> URIRef:
+    """``doc_ref`` as an rdflib term."""
+    return _term(doc_ref(doc_id))
+
+
+def section_iri(doc_id: str, n: str | int) -> URIRef:
+    """``section_ref`` as an rdflib term."""
+    return _term(section_ref(doc_id, n))
+
+
+def section_iri_of(section: Section) -> URIRef:
+    """``section_ref_of`` as an rdflib term."""
+    return _term(section_ref_of(section))
 
 
 def task_iri(task_id: str) -> URIRef:
-    """IRI of a task (mandate): ``task/<task_id>``."""
-    return _iri("task", task_id)
+    """``task_ref`` as an rdflib term."""
+    return _term(task_ref(task_id))
 
 
 def agency_iri(agency_id: str) -> URIRef:
-    """IRI of an agency: ``agency/<agency_id>``."""
-    return _iri("agency", agency_id)
+    """``agency_ref`` as an rdflib term."""
+    return _term(agency_ref(agency_id))
 
 
 def change_iri(agency_id: str) -> URIRef:
-    """IRI of the change that made an agency from its predecessor: ``agency/<id>/change``."""
-    return _iri("agency", agency_id, "change")
+    """``change_ref`` as an rdflib term."""
+    return _term(change_ref(agency_id))
 
 
 def target_iri(target_id: str) -> URIRef:
-    """IRI of a target: ``target/<target_id>``."""
-    return _iri("target", target_id)
+    """``target_ref`` as an rdflib term."""
+    return _term(target_ref(target_id))
 
 
 def external_iri(external_id: str) -> URIRef:
-    """IRI of a policy cited but not in the corpus: ``external/<external_id>``."""
-    return _iri("external", external_id)
+    """``external_ref`` as an rdflib term."""
+    return _term(external_ref(external_id))
 
 
 def sector_iri(slug: str) -> URIRef:
-    """IRI of a sector concept: ``sector/<slug>``."""
-    return _iri("sector", slug)
+    """``sector_ref`` as an rdflib term."""
+    return _term(sector_ref(slug))
 
 
 def jurisdiction_iri(slug: str) -> URIRef:
-    """IRI of a jurisdiction: ``jurisdiction/<slug>``."""
-    return _iri("jurisdiction", slug)
+    """``jurisdiction_ref`` as an rdflib term."""
+    return _term(jurisdiction_ref(slug))
 
 
 def span_iri(span: Span) -> URIRef:
-    """IRI of a source span (provenance node): ``source/<file>/<start>-<end>``."""
-    return _iri("source", span.file, f"{span.start_line}-{span.end_line}")
+    """``span_ref`` as an rdflib term."""
+    return _term(span_ref(span))
 
 
 def inferred_iri(doc_id: str, field: str) -> URIRef:
-    """IRI of a value inferred from a citing document: ``doc/<doc_id>/inferred/<field>``."""
-    return _iri("doc", doc_id, "inferred", field)
+    """``inferred_ref`` as an rdflib term."""
+    return _term(inferred_ref(doc_id, field))
 
 
 def citation_iri(doc_id: str, line: int, index: int) -> URIRef:
-    """IRI of one citation statement: ``doc/<doc_id>/citation/<line>-<index>``."""
-    return _iri("doc", doc_id, "citation", f"{line}-{index}")
+    """``citation_ref`` as an rdflib term."""
+    return _term(citation_ref(doc_id, line, index))
 
 
 _KINDS: Final = ("doc", "task", "agency", "target", "external", "sector", "jurisdiction", "source")

@@ -1,8 +1,8 @@
 """Sector tags of documents, tasks and targets, from the terms of ``ontology/sectors.ttl``.
 
-The scheme is read once with rdflib (``functools.cache``); a sector's signalling terms are its
-``skos:hiddenLabel``s in Chinese, matched as substrings. Takes records only: must not import
-``loaders`` or ``viz``.
+The scheme is read once with pyoxigraph's parser (``functools.cache``); a sector's signalling
+terms are its ``skos:hiddenLabel``s in Chinese, matched as substrings. Takes records only: must
+not import ``loaders`` or ``viz``.
 """
 
 from __future__ import annotations
@@ -70,43 +70,53 @@ def load_sectors(path: Path | None = None) -> tuple[Sector, ...]:
 
 @functools.cache
 def _load_sectors(path: Path) -> tuple[Sector, ...]:
-    from rdflib import Graph, Literal, URIRef
-    from rdflib.namespace import RDF, SKOS
-    from rdflib.plugins.parsers.notation3 import BadSyntax
+    # pyoxigraph's Rust parser, not rdflib: the build path imports no rdflib (~250 ms)
+    import pyoxigraph
 
-    graph = Graph()
+    skos = "http://www.w3.org/2004/02/skos/core#"
+    rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+    concepts: set[str] = set()
+    broader: dict[str, str] = {}
+    labels: dict[tuple[str, str], str] = {}
+    hidden: dict[str, list[str]] = {}
     try:
-        graph.parse(path, format="turtle")
+        for t in pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.TURTLE):
+            s, p, o = t.subject, t.predicate.value, t.object
+            if not isinstance(s, pyoxigraph.NamedNode):
+                continue
+            if p == rdf_type and o == pyoxigraph.NamedNode(skos + "Concept"):
+                concepts.add(s.value)
+            elif p == skos + "broader" and isinstance(o, pyoxigraph.NamedNode):
+                broader.setdefault(s.value, o.value)
+            elif isinstance(o, pyoxigraph.Literal) and o.language is not None:
+                if p == skos + "prefLabel":
+                    labels.setdefault((s.value, o.language), o.value)
+                elif p == skos + "hiddenLabel" and o.language == "zh":
+                    hidden.setdefault(s.value, []).append(o.value)
     except OSError as e:
         raise RegistryError(Errors.V005.format(path=path, reason=e)) from e
-    except BadSyntax as e:
+    except SyntaxError as e:
         raise RegistryError(Errors.V005_TURTLE.format(path=path, reason=e)) from e
 
-    def label(concept: URIRef, lang: str) -> str:
-        for value in graph.objects(concept, SKOS.prefLabel):
-            if isinstance(value, Literal) and value.language == lang:
-                return str(value)
-        raise RegistryError(Errors.V006.format(path=path, concept=concept, lang=lang))
+    def label(concept: str, lang: str) -> str:
+        if (concept, lang) not in labels:
+            raise RegistryError(Errors.V006.format(path=path, concept=concept, lang=lang))
+        return labels[(concept, lang)]
 
     sectors: list[Sector] = []
-    concepts = [c for c in graph.subjects(RDF.type, SKOS.Concept) if isinstance(c, URIRef)]
     for concept in sorted(concepts):
-        if not str(concept).startswith(SECTOR_BASE):
+        if not concept.startswith(SECTOR_BASE):
             continue
-        broader = next(iter(graph.objects(concept, SKOS.broader)), None)
-        terms = sorted(
-            str(v)
-            for v in graph.objects(concept, SKOS.hiddenLabel)
-            if isinstance(v, Literal) and v.language == "zh"
-        )
+        terms = sorted(hidden.get(concept, ()))
         if not terms:
             raise RegistryError(Errors.V007.format(path=path, concept=concept))
+        up = broader.get(concept)
         sectors.append(
             Sector(
-                slug=str(concept)[len(SECTOR_BASE) :],
+                slug=concept[len(SECTOR_BASE) :],
                 label_zh=label(concept, "zh"),
                 label_en=label(concept, "en"),
-                broader=None if broader is None else str(broader)[len(SECTOR_BASE) :],
+                broader=None if up is None else up[len(SECTOR_BASE) :],
                 terms=tuple(sorted(terms, key=lambda t: (-len(t), t))),
             )
         )

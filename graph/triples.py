@@ -252,7 +252,7 @@ def span_triples(span: Span) -> Iterator[str]:
     """Triples of a source span node (shared by every fact with the same span); a PDF's
     span names the page of its first line."""
     span = _span(span.file, span.start_line, span.end_line, span.page)
-    s = _i(iris.span_iri(span))
+    s = _i(iris.span_ref(span))
     yield _t(s, RDF_TYPE, PKG_SPAN)
     yield _t(s, PKG_FILE, literal(span.file))
     yield _t(s, PKG_START, _int(span.start_line))
@@ -263,14 +263,14 @@ def span_triples(span: Span) -> Iterator[str]:
 
 def _provenance(subject: str, span: Span) -> Iterator[str]:
     span = _span(span.file, span.start_line, span.end_line, span.page)
-    yield _t(subject, PROV_DERIVED, _i(iris.span_iri(span)))
+    yield _t(subject, PROV_DERIVED, _i(iris.span_ref(span)))
     yield from span_triples(span)
 
 
 def _jurisdiction(subject: str, jurisdiction: str | None) -> Iterator[str]:
     if not jurisdiction:
         return
-    j = _i(iris.jurisdiction_iri(jurisdiction))
+    j = _i(iris.jurisdiction_ref(jurisdiction))
     yield _t(subject, PKG_JURISDICTION, j)
     yield _t(j, RDF_TYPE, DCT_JURISDICTION)
     yield _t(j, RDFS_LABEL, lang_literal(jurisdiction))
@@ -278,7 +278,7 @@ def _jurisdiction(subject: str, jurisdiction: str | None) -> Iterator[str]:
 
 def document_triples(doc: Document) -> Iterator[str]:
     """Triples of a document: ELI metadata, issuers, compilation place, provenance."""
-    d = _i(iris.doc_iri(doc.id))
+    d = _i(iris.doc_ref(doc.id))
     yield _t(d, RDF_TYPE, ELI_RESOURCE)
     yield _t(d, ELI_TITLE, lang_literal(doc.title))
     yield _t(d, PKG_KIND, literal(str(doc.kind)))
@@ -290,7 +290,7 @@ def document_triples(doc: Document) -> Iterator[str]:
     if doc.date_source is not None and doc.date:
         yield _t(d, PKG_DATE_SOURCE, literal(str(doc.date_source)))
     for agency_id in doc.issuer_ids:
-        yield _t(d, ELI_PASSED_BY, _i(iris.agency_iri(agency_id)))
+        yield _t(d, ELI_PASSED_BY, _i(iris.agency_ref(agency_id)))
     if doc.part is not None:
         yield _t(d, PKG_PART, _int(doc.part))
     if doc.chapter:
@@ -306,7 +306,7 @@ def document_triples(doc: Document) -> Iterator[str]:
     if doc.official_type is not None:
         yield _t(d, PKG_OFFICIAL_TYPE, literal(str(doc.official_type)))
     for attached in doc.notice_of:
-        yield _t(d, PKG_PUBLISHES, _i(iris.doc_iri(attached)))
+        yield _t(d, PKG_PUBLISHES, _i(iris.doc_ref(attached)))
     for taken in doc.from_notice:
         yield _t(d, PKG_FROM_NOTICE, literal(taken))
     yield from _jurisdiction(d, doc.jurisdiction)
@@ -316,20 +316,20 @@ def document_triples(doc: Document) -> Iterator[str]:
 
 def inferred_triples(doc: Document) -> Iterator[str]:
     """Triples of the metadata a document does not print, each with the citing line it came from."""
-    d = _i(iris.doc_iri(doc.id))
+    d = _i(iris.doc_ref(doc.id))
     for taken in doc.inferred:
         prop = _INFERRED_PROPERTY.get(taken.field)
         if prop is None:
             logger.debug("inferred value of an unknown field kept out: %s", taken)
             continue
-        n = _i(iris.inferred_iri(doc.id, taken.field))
+        n = _i(iris.inferred_ref(doc.id, taken.field))
         yield _t(d, PKG_INFERRED, n)
         yield _t(n, RDF_TYPE, PKG_INFERRED_VALUE)
         yield _t(n, PKG_FILLS, prop)
         value = (date_term(taken.value) if taken.field == "date" else
                  lang_literal(taken.value) if taken.field == "title" else None)
         yield _t(n, RDF_VALUE, value or literal(taken.value))
-        yield _t(n, PROV_QUOTED, _i(iris.doc_iri(taken.doc_id)))
+        yield _t(n, PROV_QUOTED, _i(iris.doc_ref(taken.doc_id)))
         yield _t(n, DCT_DESCRIPTION, lang_literal(taken.text))
         yield from _provenance(n, Span(file=taken.file, start_line=taken.line, end_line=taken.line))
 
@@ -339,7 +339,7 @@ def section_ref(doc_id: str, section_id: str) -> str:
     n = section_id
     if n.startswith(doc_id) and len(n) > len(doc_id):
         n = n[len(doc_id) :].lstrip("-_/.:#") or n
-    return _i(iris.section_iri(doc_id, n))
+    return _i(iris.section_ref(doc_id, n))
 
 
 def section_triples(section: Section, file: str) -> Iterator[str]:
@@ -349,7 +349,7 @@ def section_triples(section: Section, file: str) -> Iterator[str]:
     parent = (
         section_ref(section.doc_id, section.parent_id)
         if section.parent_id
-        else _i(iris.doc_iri(section.doc_id))
+        else _i(iris.doc_ref(section.doc_id))
     )
     yield _t(s, ELI_PART_OF, parent)
     if section.heading:  # an article such as 第二十三条 (line 46397) has a marker only
@@ -364,7 +364,7 @@ def section_triples(section: Section, file: str) -> Iterator[str]:
 
 def agency_triples(agency: Agency) -> Iterator[str]:
     """Triples of an agency: an org:Organization with its names, level and parent."""
-    a = _i(iris.agency_iri(agency.id))
+    a = _i(iris.agency_ref(agency.id))
     yield _t(a, RDF_TYPE, ORG_ORGANIZATION)
     yield _t(a, SKOS_PREF, lang_literal(agency.name))
     for alias in agency.aliases:
@@ -372,13 +372,13 @@ def agency_triples(agency: Agency) -> Iterator[str]:
             yield _t(a, SKOS_ALT, lang_literal(alias))
     yield _t(a, PKG_LEVEL, literal(str(agency.level)))
     if agency.parent:
-        yield _t(a, ORG_SUB, _i(iris.agency_iri(agency.parent)))
+        yield _t(a, ORG_SUB, _i(iris.agency_ref(agency.parent)))
     if agency.unresolved:
         yield _t(a, PKG_OPEN_WORLD, _bool(True))
     if agency.predecessor:
         # W3C ORG: a renaming or replacement is an org:ChangeEvent between the two bodies
-        old = _i(iris.agency_iri(agency.predecessor))
-        change = _i(iris.change_iri(agency.id))
+        old = _i(iris.agency_ref(agency.predecessor))
+        change = _i(iris.change_ref(agency.id))
         yield _t(a, ORG_RESULTED_FROM, change)
         yield _t(a, PROV_REVISION, old)
         yield _t(change, RDF_TYPE, ORG_CHANGE)
@@ -402,10 +402,10 @@ def task_triples(
     canonical names in ``task.lead``/``task.participants`` to agency ids; a name it does not
     hold is kept as ``pkg:unresolvedAgency``.
     """
-    t = _i(iris.task_iri(task.id))
+    t = _i(iris.task_ref(task.id))
     ids = agency_ids or {}
     yield _t(t, RDF_TYPE, PKG_TASK)
-    yield _t(t, PKG_ASSIGNED, _i(iris.doc_iri(task.doc_id)))
+    yield _t(t, PKG_ASSIGNED, _i(iris.doc_ref(task.doc_id)))
     if section is not None:
         yield _t(t, PKG_STATED, section)
     yield _t(t, DCT_DESCRIPTION, lang_literal(task.text))
@@ -417,7 +417,7 @@ def task_triples(
             if agency_id is None:
                 yield _t(t, PKG_UNRESOLVED, lang_literal(name))
             else:
-                yield _t(t, prop, _i(iris.agency_iri(agency_id)))
+                yield _t(t, prop, _i(iris.agency_ref(agency_id)))
     for name in task.unresolved:
         yield _t(t, PKG_UNRESOLVED, lang_literal(name))
     if task.lead_basis is not None:
@@ -432,9 +432,9 @@ def task_triples(
 
 def target_triples(target: Target, file: str, *, section: str | None = None) -> Iterator[str]:
     """Triples of a target: indicator, value, unit, direction and years, with its line."""
-    g = _i(iris.target_iri(target.id))
+    g = _i(iris.target_ref(target.id))
     yield _t(g, RDF_TYPE, PKG_TARGET)
-    yield _t(g, PKG_ASSIGNED, _i(iris.doc_iri(target.doc_id)))
+    yield _t(g, PKG_ASSIGNED, _i(iris.doc_ref(target.doc_id)))
     if section is not None:
         yield _t(g, PKG_STATED, section)
     yield _t(g, PKG_INDICATOR, lang_literal(target.indicator))
@@ -461,18 +461,18 @@ def citation_triples(citation: Citation, file: str, index: int = 0) -> Iterator[
     ``index`` tells apart several citations on the same line of the same document.
     """
     if citation.cited_doc_id:
-        cited = _i(iris.doc_iri(citation.cited_doc_id))
+        cited = _i(iris.doc_ref(citation.cited_doc_id))
     elif citation.external_id:
-        cited = _i(iris.external_iri(citation.external_id))
+        cited = _i(iris.external_ref(citation.external_id))
         yield _t(cited, RDF_TYPE, PKG_EXTERNAL)
         yield _t(cited, ELI_TITLE, lang_literal(citation.external_title or citation.cited_title))
     else:
         logger.debug("citation with no target kept out: %s", citation)
         return
-    citing = _i(iris.doc_iri(citation.doc_id))
+    citing = _i(iris.doc_ref(citation.doc_id))
     prop = ELI_BASED_ON if citation.relation == Relation.IMPLEMENTS else ELI_CITES
     yield _t(citing, prop, cited)
-    st_iri = iris.citation_iri(citation.doc_id, citation.line, index)
+    st_iri = iris.citation_ref(citation.doc_id, citation.line, index)
     st = _i(st_iri)
     yield _t(st, RDF_TYPE, RDF_STATEMENT)
     yield _t(st, RDF_SUBJECT, citing)
@@ -497,7 +497,7 @@ def sector_tag_triples(tag: SectorTag, subjects: Mapping[str, str]) -> Iterator[
     if subject is None:
         logger.debug("sector tag of an unknown subject kept out: %s", tag.subject_id)
         return
-    yield _t(_i(subject), PKG_SECTOR, _i(iris.sector_iri(tag.sector)))
+    yield _t(_i(subject), PKG_SECTOR, _i(iris.sector_ref(tag.sector)))
 
 
 class _TreeLike(Protocol):
@@ -524,7 +524,7 @@ def tree_triples(tree: _TreeLike) -> Iterator[str]:
         node, parent_doc = stack.pop()
         doc_id = _tree_doc_id(node)
         if doc_id is not None and parent_doc is not None and doc_id != parent_doc:
-            yield _t(_i(iris.doc_iri(doc_id)), PKG_TREE_PARENT, _i(iris.doc_iri(parent_doc)))
+            yield _t(_i(iris.doc_ref(doc_id)), PKG_TREE_PARENT, _i(iris.doc_ref(parent_doc)))
         here = doc_id if doc_id is not None else parent_doc
         if getattr(node, "in_system", True) is False:
             here = None
@@ -615,7 +615,7 @@ def document_batch(
     by_path: dict[tuple[str, ...], str] = {}
     ranges: _Ranges = []
     if doc is not None:
-        subjects[doc.id] = iris.doc_iri(doc.id)
+        subjects[doc.id] = iris.doc_ref(doc.id)
         out.extend(document_triples(doc))
         for sec in doc.sections:
             out.extend(section_triples(sec, doc.file))
@@ -623,11 +623,11 @@ def document_batch(
             by_path[sec.path] = ref
             ranges.append((sec.start_line, sec.end_line, sec.level, ref))
     for task in tasks:
-        subjects[task.id] = iris.task_iri(task.id)
+        subjects[task.id] = iris.task_ref(task.id)
         section = by_path.get(task.section) or _deepest(ranges, task.start_line)
         out.extend(task_triples(task, file, section=section, agency_ids=ctx.agency_ids))
     for target in targets:
-        subjects[target.id] = iris.target_iri(target.id)
+        subjects[target.id] = iris.target_ref(target.id)
         out.extend(target_triples(target, file, section=_deepest(ranges, target.line)))
     seen: defaultdict[int, int] = defaultdict(int)
     for citation in citations:

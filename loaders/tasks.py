@@ -467,6 +467,7 @@ def _looks_like_annotation(body: str, *, after_sentence: bool = False) -> bool:
     return False
 
 
+@functools.cache
 def _trigger() -> re.Pattern[str]:
     g = _grammar()
     labels = _alternation(w for w, r in g.label_roles.items() if r != "other")
@@ -549,8 +550,11 @@ def find_body_leads(
     level prefix such as 市 / 省 / 国家); a clause whose X is not all bodies is no lead
     (由建设单位牵头, 由我部牵头).
     """
-    g = _grammar()
     out: list[BodyLead] = []
+    # every alternative of BODY_LEAD needs one of the two words; most paragraphs have neither
+    if "牵头" not in text and "会同" not in text:
+        return out
+    g = _grammar()
     for m in BODY_LEAD.finditer(text):
         if _depth_at(text, m.start()):
             continue

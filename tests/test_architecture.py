@@ -129,3 +129,23 @@ def test_only_policykg_is_top_level() -> None:
         link = ROOT / "policykg" / layer
         assert link.is_symlink()
         assert link.resolve() == (ROOT / layer).resolve()
+
+
+def test_build_imports_no_rdflib(tmp_path: Path) -> None:
+    """A build writes N-Triples, validates and loads Oxigraph without rdflib (~250 ms to import);
+    rdflib is the API users get over the store, not a cost of every build."""
+    import subprocess
+    import sys
+
+    source = ROOT / "tests" / "data" / "fixtures" / "loader_compilation_parts.txt"
+    code = (
+        "import sys\n"
+        "from policykg.api import build\n"
+        f"r = build([{str(source)!r}], store={str(tmp_path / 'store')!r})\n"
+        "assert r.validation is not None and r.validation.conforms, r.validation\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('rdflib', 'pyshacl')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
