@@ -18,7 +18,7 @@ import signal
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol
 
 from policykg.errors import Errors, InputError, StoreError
 from policykg.records import BuildSummary, Corpus, Document, SectorTag
@@ -312,11 +312,17 @@ def _read(f: InputFile) -> LoadedDocuments | _Failure:
         return _Failure(type(e), e.message, e.span, e.excerpt)
 
 
-def _extract(item: tuple[Sequence[Document], Path]) -> list[Extracted]:
-    """``extract`` in a worker: one chunk of one file's documents."""
+#: The chunks of documents the extract pool works on, set before that pool forks: its workers
+#: inherit them, so only a chunk's number goes to a worker (pickling the documents to the
+#: workers cost as much CPU as a tenth of their extraction)
+_CHUNKS: list[tuple[Sequence[Document], Path]] = []
+
+
+def _extract(k: int) -> list[Extracted]:
+    """``extract`` in a worker: chunk ``k`` of ``_CHUNKS`` (one file's documents)."""
     from policykg.loaders.corpus import extract
 
-    return extract(*item)
+    return extract(*_CHUNKS[k])
 
 
 def _load_parts(inputs: InputFiles, files: Sequence[_InputFile],
@@ -355,9 +361,13 @@ def _load_parts(inputs: InputFiles, files: Sequence[_InputFile],
             size = max(1, -(-total // (jobs * 4)))
             sources = {f.key: f.input.path for f in todo if f.input is not None}
             # chunks never cross files: a PDF's tables are read with its documents
-            chunks = [(r.documents[i:i + size], sources[k])
-                      for k, r in ok.items() for i in range(0, len(r.documents), size)]
-            found = [e for chunk in run(_extract, chunks) for e in chunk]
+            _CHUNKS[:] = [(r.documents[i:i + size], sources[k])
+                          for k, r in ok.items() for i in range(0, len(r.documents), size)]
+            try:
+                found = [e for chunk in run(_extract, range(len(_CHUNKS)), fresh=True)
+                         for e in chunk]
+            finally:
+                _CHUNKS.clear()
     n_cached = sum(len(p.corpus.documents) for p in cached.values())
     by_name = {f.name: f for f in files}
     results = [read.get(by_name[i.source_file].key, LoadedDocuments(documents=()))
@@ -384,17 +394,26 @@ def _load_parts(inputs: InputFiles, files: Sequence[_InputFile],
     return parts
 
 
-_T = TypeVar("_T")
-_R = TypeVar("_R")
-_Map = Callable[[Callable[[_T], _R], Sequence[_T]], list[_R]]
+class _Map(Protocol):
+    """``run(fn, items, fresh=False)``: ``[fn(x) for x in items]``, maybe over the pool."""
+
+    def __call__(self, fn: Callable[[Any], Any], items: Sequence[Any], *,
+                 fresh: bool = False) -> list[Any]: ...
 
 
 @contextlib.contextmanager
-def _pool(jobs: int, units: int) -> Iterator[_Map[Any, Any]]:
-    """A ``map`` over a pool of ``jobs`` forked processes (in process when ``jobs`` is 1)."""
+def _pool(jobs: int, units: int) -> Iterator[_Map]:
+    """A ``map`` over a pool of ``jobs`` forked processes (in process when ``jobs`` is 1).
+
+    ``fresh``: fork the workers again first, so that they see the parent's state as it is now.
+    """
     if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         # one process (or no fork, as on Windows): no pool to start
-        yield lambda fn, items: [fn(x) for x in items]
+        def serial(fn: Callable[[Any], Any], items: Sequence[Any], *,
+                   fresh: bool = False) -> list[Any]:
+            return [fn(x) for x in items]
+
+        yield serial
         return
     from concurrent.futures import ProcessPoolExecutor
 
@@ -402,8 +421,11 @@ def _pool(jobs: int, units: int) -> Iterator[_Map[Any, Any]]:
 
     executor: ProcessPoolExecutor | None = None
 
-    def run(fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
+    def run(fn: Callable[[Any], Any], items: Sequence[Any], *, fresh: bool = False) -> list[Any]:
         nonlocal executor
+        if fresh and executor is not None:
+            executor.shutdown()
+            executor = None
         if len(items) <= 1:
             # one unit (an add of one file): no worker is forked for nothing
             return [fn(x) for x in items]
