@@ -12,9 +12,10 @@ import hashlib
 import logging
 import re
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 from policykg.errors import EmptyInputError, Errors, InputError, NotAPolicyTextError
 from policykg.loaders.compilation import Block, find_structure, is_compilation
@@ -70,6 +71,8 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
+
+_T = TypeVar("_T")
 
 _PART_KINDS = {
     1: DocKind.SPEECH,
@@ -236,8 +239,29 @@ def _kind(part: int | None, title: str) -> DocKind:
     return _PART_KINDS.get(part, DocKind.CENTRAL_POLICY)
 
 
+#: What blocks of lines read as, kept over the passes of one ``read_file`` (a file with
+#: repeated lines is read again with some of them back in, and most blocks are unchanged):
+#: keyed by what a result depends on, a block by its line numbers.
+BlockMemo = dict[tuple[Any, ...], Any]
+
+
+def _remembered(memo: BlockMemo | None, key: tuple[Any, ...], make: Callable[..., _T],
+                *args: Any, **kwargs: Any) -> _T:
+    """``make(*args, **kwargs)``, from ``memo`` under ``key`` when it was made before."""
+    if memo is None:
+        return make(*args, **kwargs)
+    if key not in memo:
+        memo[key] = make(*args, **kwargs)
+    found: _T = memo[key]
+    return found
+
+
+def _paragraphs(lines: Sequence[SourceLine]) -> tuple[Paragraph, ...]:
+    return tuple(join_paragraphs(lines))
+
+
 def _compilation_documents(
-    cleaned: CleanedLines,
+    cleaned: CleanedLines, memo: BlockMemo | None = None,
 ) -> tuple[list[Document], list[Problem], int, list[int]]:
     structure = find_structure(cleaned)
     problems = list(structure.problems)
@@ -249,12 +273,17 @@ def _compilation_documents(
         title_start = first
         if block.seq is not None:
             title_start = re.sub(r"^\d{1,2}[.．]\d{1,2}\s*", "", first)
-        header = read_header(
-            block.lines, title_start=title_start, one_line_title=block.part == 5
-        )
+        numbers = tuple(s.number for s in block.lines)
+        header = _remembered(memo, ("header", numbers, title_start, block.part == 5),
+                             read_header, block.lines, title_start=title_start,
+                             one_line_title=block.part == 5)
         problems.extend(header.problems)
         doc_id = _block_id(block, previous_seq)
-        paragraphs = tuple(join_paragraphs(block.lines))
+        paragraphs: tuple[Paragraph, ...] = _remembered(
+            memo, ("paragraphs", numbers), _paragraphs, block.lines)
+        body = _body(paragraphs, block.lines[header.title_lines - 1].number)
+        sections = _remembered(memo, ("sections", numbers, doc_id, header.title_lines),
+                               parse_sections, doc_id, body, block.end_line)
         kind = _kind(block.part, header.title)
         doc = Document(
             id=doc_id,
@@ -273,10 +302,7 @@ def _compilation_documents(
             end_line=block.end_line,
             file=cleaned.file,
             jurisdiction=_jurisdiction(block),
-            sections=parse_sections(
-                doc_id, _body(paragraphs, block.lines[header.title_lines - 1].number),
-                block.end_line,
-            ),
+            sections=sections,
             paragraphs=paragraphs,
             source_file=cleaned.source_file or cleaned.file,
             genre=_compilation_genre(kind, header.title, header.issuers),
@@ -395,9 +421,10 @@ def read_file(f: InputFile) -> LoadedDocuments:
                               Span(file=f.path.name, start_line=1, end_line=1))
     repeats = find_tandem_repeats([s.text for s in cleaned.lines])
     looked_again = False
+    memo: BlockMemo = {}
     while True:
         kept = _without(cleaned, repeats)
-        docs, found, doc_lines, unexplained = _file_documents(kept)
+        docs, found, doc_lines, unexplained = _file_documents(kept, memo)
         held = [r for r in repeats if _is_document_again(r, cleaned.lines, docs)]
         if len(held) == len(repeats):
             again = [] if looked_again else _printed_again(cleaned.lines, docs)
@@ -468,11 +495,11 @@ def _printed_again(lines: Sequence[SourceLine], docs: Sequence[Document]) -> lis
     return found
 
 
-def _file_documents(cleaned: CleanedLines) -> tuple[list[Document], list[Problem], int,
-                                                     list[int]]:
+def _file_documents(cleaned: CleanedLines, memo: BlockMemo | None = None
+                    ) -> tuple[list[Document], list[Problem], int, list[int]]:
     """The documents of one file's kept lines: a compilation's or official documents."""
     if cleaned.pages is None and is_compilation(cleaned):
-        return _compilation_documents(cleaned)
+        return _compilation_documents(cleaned, memo)
     return _single_document(cleaned, cleaned.source_file)
 
 
