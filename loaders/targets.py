@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from policykg.errors import Errors
@@ -664,7 +664,9 @@ def parse_targets(
         year_offset = -1
     for s_off, sentence in _sentences(text):
         last_indicator = ""
-        subject = ""  # the subject of the last clause that has one
+        # the clauses so far: the subject of the last one that has one is read only when a
+        # target needs it (most clauses hold none)
+        before: list[str] = []
         own_text = printed[s_off : s_off + len(sentence)].strip()
         for c_off, clause in _clauses(sentence):
             # every YEAR_CONTEXT holds a year 20xx or a plan 十x五
@@ -678,7 +680,8 @@ def parse_targets(
             for off, match in sorted(found + milestones, key=lambda pair: pair[0]):
                 if not match.indicator:
                     # "存量煤电机组灵活性改造应改尽改，“十四五”期间完成 2 亿千瓦" (line 9602)
-                    match = dataclasses.replace(match, indicator=last_indicator or subject)
+                    match = dataclasses.replace(
+                        match, indicator=last_indicator or _last_subject(before))
                 if match.value is not None:
                     last_indicator = match.indicator
                 where = s_off + c_off + off
@@ -702,8 +705,13 @@ def parse_targets(
                         year_offset=milestone_year_at,
                     )
                 )
-            subject = _subject(clause) or subject
+            before.append(clause)
     return out, year
+
+
+def _last_subject(clauses: Sequence[str]) -> str:
+    """The subject of the last of ``clauses`` that has one."""
+    return next((found for c in reversed(clauses) if (found := _subject(c))), "")
 
 
 def _subject(clause: str) -> str:
