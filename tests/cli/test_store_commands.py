@@ -166,6 +166,30 @@ def test_jobs_do_not_change_a_byte(run: Run, tmp_path: Path, inputs: Path) -> No
     assert len(_rows(one, "documents")) > 10
 
 
+@pytest.mark.parametrize("pool_min_chars", [0, 10**9])
+def test_one_file_over_the_pool_or_not_gives_the_same_bytes(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pool_min_chars: int
+) -> None:
+    """One file's documents are extracted over the pool from ``POOL_MIN_CHARS`` characters
+    on, in process below: the store is the same either way, and the same as with one job."""
+    from policykg import pipeline
+
+    excerpt = tmp_path / COMPILATION.name
+    excerpt.write_text("\n".join(COMPILATION.read_text("utf-8").split("\n")[:6496]) + "\n",
+                       "utf-8")
+    stores = []
+    for jobs, limit in (("1", 10**9), ("2", pool_min_chars)):
+        monkeypatch.setattr(pipeline, "POOL_MIN_CHARS", limit)
+        store = tmp_path / f"store-{jobs}"
+        assert run("build", "--store", store, excerpt, "--jobs", jobs, "--no-validate")[0] == 0
+        stores.append(store)
+    one, two = stores
+    for name in ("graph.nt", "records/tasks.jsonl", "records/targets.jsonl",
+                 "records/problems.jsonl"):
+        assert (one / name).read_bytes() == (two / name).read_bytes(), name
+    assert len(_rows(one, "tasks")) > 10
+
+
 def test_ids_of_any_file_names_are_unique_and_stable(run: Run, tmp_path: Path) -> None:
     # issue 15: three policies in x y.txt, x-y.txt, X_Y.txt collided (7 SHACL violations)
     folder = tmp_path / "inputs"
