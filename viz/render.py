@@ -154,10 +154,21 @@ def _as_list(value: Any) -> list[str]:
 
 
 def _source(value: Any) -> str:
-    """Format a ``file:start-end`` source attribute for people."""
+    """Format a ``file:start-end`` or ``file:pN:start-end`` source attribute for people.
+
+    >>> _source("compilation-2022.txt:15683-16512")
+    'compilation-2022.txt 第 15683-16512 行'
+    >>> _source("关于印发方案的通知.pdf:p3:120-131")
+    '关于印发方案的通知.pdf 第 3 页 第 120-131 行'
+    """
     text = str(value)
     file, _, lines = text.rpartition(":")
-    return f"{file} 第 {lines} 行" if file and lines else text
+    if not (file and lines):
+        return text
+    head, _, page = file.rpartition(":")
+    if head and page[:1] == "p" and page[1:].isdigit():
+        return f"{head} 第 {page[1:]} 页 第 {lines} 行"
+    return f"{file} 第 {lines} 行"
 
 
 def _tooltip(
