@@ -35,6 +35,7 @@ __all__ = [
     "WordTable",
     "cache_dirs",
     "cut",
+    "files_key",
     "find_table",
     "jieba_dir",
     "table_key",
@@ -118,22 +119,34 @@ def table_key() -> str | None:
     files = _key_files()
     if files is None:
         return None
+    return files_key(files, f"{_MAGIC} {TABLE_VERSION}", "words")
+
+
+def files_key(files: Iterable[str], tag: str, memo: str) -> str | None:
+    """A 20-hex-digit hash of ``tag`` and the content of ``files``, remembered per state of
+    the files (size, time, inode) in ``<memo>-key-<crc>.txt`` of the cache folder, so that a
+    cold process only stats them.  None if a file cannot be read.
+    """
+    files = list(files)
     try:
         stats = [os.stat(f) for f in files]
     except OSError:
         return None
-    state = f"{TABLE_VERSION}|" + "|".join(
+    state = f"{tag}|" + "|".join(
         f"{f}:{s.st_size}:{s.st_mtime_ns}:{s.st_ino}" for f, s in zip(files, stats, strict=True))
-    memo = f"words-key-{zlib.crc32(state.encode('utf-8')):08x}.txt"
+    name = f"{memo}-key-{zlib.crc32(state.encode('utf-8')):08x}.txt"
     for folder in cache_dirs():
         with contextlib.suppress(OSError, UnicodeDecodeError), \
-                open(os.path.join(folder, memo), encoding="utf-8") as f:
+                open(os.path.join(folder, name), encoding="utf-8") as f:
             saved_state, _, key = f.read().rpartition("\n")
             if saved_state == state and len(key) == 20:
                 return key
-    key = _content_key(files)
+    try:
+        key = _content_key(files, tag)
+    except OSError:
+        return None
     for folder in cache_dirs():
-        target = os.path.join(folder, memo)
+        target = os.path.join(folder, name)
         tmp = f"{target}.{os.getpid()}.tmp"
         try:
             os.makedirs(folder, exist_ok=True)
@@ -159,10 +172,10 @@ def find_table() -> str | None:
     return None
 
 
-def _content_key(files: Iterable[str]) -> str:
+def _content_key(files: Iterable[str], tag: str) -> str:
     import hashlib
 
-    digest = hashlib.sha256(f"{_MAGIC} {TABLE_VERSION}".encode())
+    digest = hashlib.sha256(tag.encode())
     for f in files:
         with open(f, "rb") as data:
             content = hashlib.sha256(data.read()).digest()

@@ -1215,13 +1215,20 @@ def read_index(store_dir: Path, *, sections: bool = False, targets: bool = False
 
 
 def prepare_search() -> Path | None:
-    """Write the word table ``policykg who`` segments queries with, if it is not there yet.
+    """Write the word table ``policykg who`` segments queries with, and the registry's
+    answers to the names it lists (``loaders.answers``, for ``duties``), if not there yet.
 
     A one-time cost of about 2 s (jieba loads its whole dictionary); afterwards a cold
-    ``who`` needs no dictionary load. Returns the table's path (None: no writable cache).
+    ``who`` needs no dictionary load, nor a cold ``duties`` of a listed name the registry.
+    Returns the table's path (None: no writable cache).
     """
+    from policykg.loaders import answers
+    from policykg.loaders.agencies import default_registry
     from policykg.loaders.nlp import word_table
 
+    key = answers.answers_key()
+    if key is not None and answers.LISTED not in answers.read_answers(key):
+        answers.remember(key, answers.listed_answers(default_registry()).items())
     return word_table()
 
 

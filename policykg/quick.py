@@ -182,22 +182,12 @@ def quick_duties(args: list[str]) -> int | None:
     index = read_lookup(os.path.join(store, _RECORDS, LOOKUP))
     if index is None:
         return None
-    try:
-        from policykg.loaders.agencies import default_registry
-
-        registry = default_registry()
-        place = registry.jurisdiction(jurisdiction)
-        found = registry.query(text, place.id if place is not None else None)
-        if found is None:
-            return None  # the store's own agencies may know the name (api._agency_named)
-        former = [a.name for a in registry.lineage(found) if a.id != found.id]
-        from policykg.graph.lookup import normalize
-
-        within = normalize(jurisdiction) if jurisdiction is not None else None
-    except Exception:  # the full path reports what is wrong, as it always has
-        return None
-    name = index.agency_names().get(found.id, found.name)
-    keys = {name, found.id, *former}
+    answer = _answer(text, jurisdiction)
+    if answer is None:
+        return None  # the store's own agencies may know the name (api._agency_named)
+    (agency_id, agency_name, former), within = answer
+    name = index.agency_names().get(agency_id, agency_name)
+    keys = {name, agency_id, *former}
     rows = index.task_rows(range(len(index)))
     lines: list[str] = []
     total = leads = 0
@@ -224,6 +214,41 @@ def quick_duties(args: list[str]) -> int | None:
         lines += [f"  [{role}] {_source(file, t['start_line'], t['end_line'], t['page'])}  "
                   f"{cut(t['text'], 70)}" for role, t in group]
     return _write(lines)
+
+
+def _answer(text: str, jurisdiction: str | None) -> tuple[Any, str | None] | None:
+    """The agency ``text`` names (id, name, former names) and the jurisdiction to keep tasks
+    of; None: the registry does not know it, or something is wrong (the full path says what).
+
+    Without a jurisdiction the answer may be remembered (``loaders.answers``): then the
+    registry is not loaded at all.
+    """
+    from policykg.loaders import answers
+
+    key = answers.answers_key() if jurisdiction is None else None
+    if key is not None:
+        known = answers.read_answers(key).get(text)
+        if known is not None:
+            return known, None
+    try:
+        from policykg.loaders.agencies import default_registry
+
+        registry = default_registry()
+        if jurisdiction is None:
+            found = answers.registry_answer(registry, text)
+            if found is not None:
+                answers.remember(key, [(text, found)])
+            return None if found is None else (found, None)
+        place = registry.jurisdiction(jurisdiction)
+        agency = registry.query(text, place.id if place is not None else None)
+        if agency is None:
+            return None
+        former = tuple(a.name for a in registry.lineage(agency) if a.id != agency.id)
+        from policykg.graph.lookup import normalize
+
+        return (agency.id, agency.name, former), normalize(jurisdiction)
+    except Exception:  # the full path reports what is wrong, as it always has
+        return None
 
 
 def _print(text: str, index: object, hits: list[int]) -> int:

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from policykg.loaders import answers
+from policykg.loaders.words import CACHE_ENV
 from tests.cli.conftest import Run
 
 #: The repository: the subprocesses import its policykg.
@@ -27,3 +29,70 @@ def test_duties_cold_as_warm(built_store: tuple[Path, str, str], run: Run, agenc
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert (cold.returncode, cold.stdout) == (code, warm_out)
     assert code == 0
+
+
+def _cold_duties(agency: str, store: Path, cache: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-X", "importtime", "-m", "policykg", "duties", agency,
+                           "--store", str(store)], capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT), CACHE_ENV: str(cache)})
+
+
+@pytest.mark.parametrize("agency", ["国家能源局", "交通部", "江西省发改委"])
+def test_duties_from_remembered_answers_as_from_the_registry(
+    built_store: tuple[Path, str, str], run: Run, agency: str, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The first cold ``duties`` of a name asks the registry and remembers its answer; the
+    next one prints the same without loading the registry."""
+    store = built_store[0]
+    code, warm_out, _ = run("duties", agency, "--store", str(store))
+    assert code == 0
+    first = _cold_duties(agency, store, tmp_path)
+    second = _cold_duties(agency, store, tmp_path)
+    assert (first.returncode, first.stdout) == (second.returncode, second.stdout) == (0, warm_out)
+    assert "policykg.loaders.agencies" in first.stderr  # -X importtime lists every import
+    assert "policykg.loaders.agencies" not in second.stderr
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path))
+    key = answers.answers_key()
+    assert key is not None
+    assert agency in answers.read_answers(key)
+
+
+def test_remembered_answers_are_read_and_keyed_by_the_registry_files(
+    built_store: tuple[Path, str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A remembered answer is what a cold ``duties`` prints (so a stale one would be wrong):
+    the key changes with any file the registry reads."""
+    store = built_store[0]
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path))
+    key = answers.answers_key()
+    assert key is not None
+    answers.write_answers(key, {"交通部": ("mee", "生态环境部", ())})
+    assert _cold_duties("交通部", store, tmp_path).stdout.startswith("生态环境部: ")
+    lexicon = tmp_path / "agencies.toml"
+    lexicon.write_text("a = 1\n", encoding="utf-8")
+    monkeypatch.setattr(answers, "_registry_files", lambda: [str(lexicon)])
+    before = answers.answers_key()
+    lexicon.write_text("a = 2\n", encoding="utf-8")
+    os.utime(lexicon, ns=(1, 1))  # a new state of the file, whatever the clock's resolution
+    assert before is not None
+    assert answers.answers_key() not in (None, before, key)
+
+
+def test_a_build_answers_every_listed_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                           ) -> None:
+    """After ``prepare_search`` (run by every build) the registry's names are answered."""
+    from policykg.loaders.agencies import default_registry
+    from policykg.pipeline import prepare_search
+
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path))
+    prepare_search()
+    key = answers.answers_key()
+    assert key is not None
+    known = answers.read_answers(key)
+    registry = default_registry()
+    assert answers.LISTED in known
+    assert known["交通部"] == answers.registry_answer(registry, "交通部")
+    assert known["交通部"][1] == "交通运输部"
+    assert "交通部" in known["交通部"][2]
+    assert len(known) > 1000
