@@ -7,8 +7,8 @@ rest of the command. The registry's answer to a name depends only on the registr
 it is kept in ``agency-answers-<key>.tsv`` in the cache folder of the word table, ``key``
 hashing every file the registry reads and the loaders' code: a changed lexicon or a new
 version of policykg starts a new file. After a build every name and alias the registry lists
-is answered there (``write_answers``); a name it makes from a template (江西省发改委) is added
-the first time a cold ``duties`` asks for it.
+is answered there (``write_answers``); a name it makes from a template (江西省发改委), or a
+name asked in a jurisdiction (发改委 in 宁波), is added the first time a cold ``duties`` asks.
 
 One line per name: the name, the agency's id, its name and its former names, separated by
 tabs (no JSON: a cold ``duties`` imports no JSON reader). Standard library only: must not
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ANSWERS_VERSION",
+    "IN",
     "LISTED",
     "Answer",
     "answers_key",
@@ -47,6 +48,8 @@ Answer = tuple[str, str, tuple[str, ...]]
 
 #: The entry saying that every listed name is answered (no query holds a NUL character).
 LISTED = "\0listed"
+#: Between a name and the jurisdiction it was asked in (``duties NAME --jurisdiction J``).
+IN = "\x1f"
 
 
 def _registry_files() -> list[str]:
@@ -117,9 +120,11 @@ def remember(key: str | None, pairs: Iterable[tuple[str, Answer]]) -> None:
             write_answers(key, dict(pairs))
 
 
-def registry_answer(registry: Registry, text: str) -> Answer | None:
-    """What the registry answers to ``text`` with no jurisdiction (``Registry.query``)."""
-    found = registry.query(text)
+def registry_answer(registry: Registry, text: str, jurisdiction: str | None = None
+                    ) -> Answer | None:
+    """What the registry answers to ``text`` (``Registry.query``, in ``jurisdiction``)."""
+    place = registry.jurisdiction(jurisdiction) if jurisdiction is not None else None
+    found = registry.query(text, place.id if place is not None else None)
     if found is None:
         return None
     former = tuple(a.name for a in registry.lineage(found) if a.id != found.id)

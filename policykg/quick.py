@@ -220,35 +220,31 @@ def _answer(text: str, jurisdiction: str | None) -> tuple[Any, str | None] | Non
     """The agency ``text`` names (id, name, former names) and the jurisdiction to keep tasks
     of; None: the registry does not know it, or something is wrong (the full path says what).
 
-    Without a jurisdiction the answer may be remembered (``loaders.answers``): then the
-    registry is not loaded at all.
+    The answer may be remembered (``loaders.answers``): then the registry is not loaded.
     """
     from policykg.loaders import answers
 
-    key = answers.answers_key() if jurisdiction is None else None
+    key = answers.answers_key()
+    asked = text if jurisdiction is None else f"{text}{answers.IN}{jurisdiction}"
+    within = None
+    if jurisdiction is not None:
+        from policykg.graph.lookup import normalize
+
+        within = normalize(jurisdiction)
     if key is not None:
-        known = answers.read_answers(key).get(text)
+        known = answers.read_answers(key).get(asked)
         if known is not None:
-            return known, None
+            return known, within
     try:
         from policykg.loaders.agencies import default_registry
 
-        registry = default_registry()
-        if jurisdiction is None:
-            found = answers.registry_answer(registry, text)
-            if found is not None:
-                answers.remember(key, [(text, found)])
-            return None if found is None else (found, None)
-        place = registry.jurisdiction(jurisdiction)
-        agency = registry.query(text, place.id if place is not None else None)
-        if agency is None:
-            return None
-        former = tuple(a.name for a in registry.lineage(agency) if a.id != agency.id)
-        from policykg.graph.lookup import normalize
-
-        return (agency.id, agency.name, former), normalize(jurisdiction)
+        found = answers.registry_answer(default_registry(), text, jurisdiction)
     except Exception:  # the full path reports what is wrong, as it always has
         return None
+    if found is None:
+        return None
+    answers.remember(key, [(asked, found)])
+    return found, within
 
 
 def _print(text: str, index: object, hits: list[int]) -> int:

@@ -31,31 +31,36 @@ def test_duties_cold_as_warm(built_store: tuple[Path, str, str], run: Run, agenc
     assert code == 0
 
 
-def _cold_duties(agency: str, store: Path, cache: Path) -> subprocess.CompletedProcess[str]:
+def _cold_duties(agency: str, store: Path, cache: Path, *more: str
+                 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-X", "importtime", "-m", "policykg", "duties", agency,
-                           "--store", str(store)], capture_output=True, text=True,
+                           "--store", str(store), *more], capture_output=True, text=True,
                           env={**os.environ, "PYTHONPATH": str(ROOT), CACHE_ENV: str(cache)})
 
 
-@pytest.mark.parametrize("agency", ["国家能源局", "交通部", "江西省发改委"])
+@pytest.mark.parametrize(("agency", "place"), [
+    ("国家能源局", None), ("交通部", None), ("江西省发改委", None), ("发展改革委", "江西"),
+    ("生态环境厅", "江苏")])
 def test_duties_from_remembered_answers_as_from_the_registry(
-    built_store: tuple[Path, str, str], run: Run, agency: str, tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    built_store: tuple[Path, str, str], run: Run, agency: str, place: str | None,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The first cold ``duties`` of a name asks the registry and remembers its answer; the
     next one prints the same without loading the registry."""
     store = built_store[0]
-    code, warm_out, _ = run("duties", agency, "--store", str(store))
+    more = ("--jurisdiction", place) if place else ()
+    code, warm_out, _ = run("duties", agency, "--store", str(store), *more)
     assert code == 0
-    first = _cold_duties(agency, store, tmp_path)
-    second = _cold_duties(agency, store, tmp_path)
+    first = _cold_duties(agency, store, tmp_path, *more)
+    second = _cold_duties(agency, store, tmp_path, *more)
     assert (first.returncode, first.stdout) == (second.returncode, second.stdout) == (0, warm_out)
     assert "policykg.loaders.agencies" in first.stderr  # -X importtime lists every import
     assert "policykg.loaders.agencies" not in second.stderr
     monkeypatch.setenv(CACHE_ENV, str(tmp_path))
     key = answers.answers_key()
     assert key is not None
-    assert agency in answers.read_answers(key)
+    asked = agency if place is None else f"{agency}{answers.IN}{place}"
+    assert asked in answers.read_answers(key)
 
 
 def test_remembered_answers_are_read_and_keyed_by_the_registry_files(
