@@ -9,11 +9,11 @@ Must not import ``loaders`` or ``viz``.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 
 from policykg.errors import AmbiguousError, Errors, QueryError
+from policykg.folding import normalize
 from policykg.graph.sectors import Sector
 from policykg.records import Document
 
@@ -24,30 +24,6 @@ __all__ = [
     "resolve_document",
     "resolve_sectors",
 ]
-
-# Brackets a 文号 is printed with: 国发〔2021〕4号, 国发[2021]4号, 国发（2021）4号, 国发【2021】4号
-_BRACKETS = str.maketrans({"[": "〔", "]": "〕", "［": "〔", "］": "〕", "【": "〔", "】": "〕",
-                           "(": "〔", ")": "〕", "（": "〔", "）": "〕", "﹝": "〔", "﹞": "〕"})
-# A 文号 as a user types it: 中发〔2021〕36号, 国发[2021]4号
-DOC_NUMBER = re.compile(r"\S+〔\d{4}〕\s*\d+\s*号")
-_SPACE = re.compile(r"\s+")
-_QUOTES = "《》〈〉“”\"'‘’"
-
-
-def normalize(text: str) -> str:
-    """Fold what a user may type differently: full-width forms, spaces, quotes, brackets.
-
-    >>> normalize("《２０３０年前碳达峰 行动方案》")
-    '2030年前碳达峰行动方案'
-    >>> normalize("国发[2021]4号")
-    '国发〔2021〕4号'
-    """
-    folded = unicodedata.normalize("NFKC", text)
-    folded = _SPACE.sub("", folded).strip(_QUOTES)
-    if DOC_NUMBER.fullmatch(folded.translate(_BRACKETS)):
-        return folded.translate(_BRACKETS)
-    return folded
-
 
 def find_documents(ref: str, documents: Sequence[Document]) -> list[Document]:
     """Return the documents ``ref`` names, best kind of match only.

@@ -228,7 +228,7 @@ def _answer(text: str, jurisdiction: str | None) -> tuple[Any, str | None] | Non
     asked = text if jurisdiction is None else f"{text}{answers.IN}{jurisdiction}"
     within = None
     if jurisdiction is not None:
-        from policykg.graph.lookup import normalize
+        from policykg.folding import normalize
 
         within = normalize(jurisdiction)
     if key is not None:

@@ -25,10 +25,12 @@ FORBIDDEN: dict[str, set[str]] = {
     "policykg.recordio": {"*"},
     "policykg.fsio": {"*"},
     "policykg.lookupindex": {"*"},
+    "policykg.folding": {"*"},
     "policykg.pipeline": {"policykg.cli", "policykg.api"},
     "policykg.api": {"policykg.cli"},
 }
-STDLIB_OK = {"policykg.records", "policykg.errors", "policykg.fsio", "policykg.lookupindex"}
+STDLIB_OK = {"policykg.records", "policykg.errors", "policykg.fsio", "policykg.lookupindex",
+             "policykg.folding"}
 NLP_ONLY = {"spacy", "jieba"}
 
 

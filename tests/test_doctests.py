@@ -10,6 +10,7 @@ import pytest
 MODULES = (
     "policykg.display",
     "policykg.errors",
+    "policykg.folding",
     "policykg.graph.fulltext",
     "policykg.graph.lookup",
     "policykg.graph.sparql",
