@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from policykg.graph.endpoint import Limits, start_server
-from policykg.graph.query_guard import check_query, query_shape
+from policykg.graph.query_guard import MAX_DEPTH, check_query, query_shape
 from tests.graph.test_endpoint import (
     COUNT,
     FIXTURE,
@@ -35,6 +35,8 @@ from tests.graph.test_endpoint import (
 )
 
 pytestmark = pytest.mark.server
+
+QUERY_DIR = Path(__file__).resolve().parents[2] / "queries"
 
 
 @pytest.fixture(scope="module")
@@ -129,6 +131,33 @@ def test_query_shape(query: str, depth: int, services: tuple[int, ...]) -> None:
     shape = query_shape(query)
     assert shape.depth == depth
     assert shape.service_lines == services
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * { ?s ?p ?o }",
+        "SELECT * { FILTER(" + "(" * 30 + "1" + ")" * 30 + ") }",
+        "SELECT * " + "{" * 64 + "}" * 64,
+        "SELECT * " + "{" * 65 + "}" * 65,
+        'SELECT * { ?s ?p "' + "{" * 70 + '" }',
+        "SELECT * {\n  service <http://a/> { ?s ?p ?o } }",
+        "SELECT * { \u017fervice <http://a/> { ?s ?p ?o } }",  # ſ: upper() is S
+        "SELECT ?service { ?service ex:service ?o } # SERVICE",
+        *(p.read_text("utf-8") for p in sorted(QUERY_DIR.glob("*.rq"))),
+    ],
+)
+def test_check_query_skips_the_scan_only_where_it_cannot_fail(query: str) -> None:
+    from policykg.errors import QueryError
+
+    shape = query_shape(query)
+    scan_passes = shape.depth <= MAX_DEPTH and not shape.service_lines
+    try:
+        check_query(query)
+    except QueryError:
+        assert not scan_passes
+    else:
+        assert scan_passes
 
 
 def test_check_query_limits() -> None:
