@@ -27,6 +27,11 @@ MINI = ROOT / "tests" / "data" / "fixtures" / "graph_mini"
 UPDATE = os.environ.get("POLICYKG_UPDATE_QUERIES") == "1"
 
 
+# a TSV literal cell: "text", "text"@zh or "text"^^<datatype> (GROUP_CONCAT keeps a language its
+# parts share)
+_QUOTED = re.compile(r"""^"(?P<text>.*)"(?P<tag>@[A-Za-z0-9-]+|\^\^<[^<>]*>)?$""")
+
+
 def _expected_path(rq: Path) -> Path:
     return rq.with_suffix(".expected.tsv")
 
@@ -51,9 +56,9 @@ def _normalise(tsv: str) -> list[str]:
     for line in _canonical(tsv):
         cells = []
         for cell in line.split("\t"):
-            if " | " in cell and cell.startswith('"') and cell.endswith('"'):
-                parts = sorted(cell[1:-1].split(" | "))
-                cell = '"' + " | ".join(parts) + '"'
+            m = _QUOTED.match(cell)
+            if m and " | " in m["text"]:
+                cell = '"' + " | ".join(sorted(m["text"].split(" | "))) + '"' + (m["tag"] or "")
             cells.append(cell)
         out.append("\t".join(cells))
     return out

@@ -25,6 +25,10 @@ RQ = sorted((ROOT / "queries").glob("*.rq"))
 _NUMBER = re.compile(
     r'^"([^"]*)"\^\^<http://www\.w3\.org/2001/XMLSchema#(?:integer|decimal|boolean)>$')
 
+# a literal cell: "text", "text"@zh or "text"^^<datatype> (GROUP_CONCAT keeps a language its
+# parts share)
+_QUOTED = re.compile(r"""^"(?P<text>.*)"(?P<tag>@[A-Za-z0-9-]+|\^\^<[^<>]*>)?$""")
+
 
 def _normalise(tsv: str) -> list[str]:
     """TSV lines with GROUP_CONCAT cells (" | "-separated) sorted: their order is not defined."""
@@ -33,8 +37,9 @@ def _normalise(tsv: str) -> list[str]:
         cells = []
         for raw in line.split("\t"):
             cell = _NUMBER.sub(r"\1", raw)
-            if " | " in cell and cell.startswith('"') and cell.endswith('"'):
-                cell = '"' + " | ".join(sorted(cell[1:-1].split(" | "))) + '"'
+            m = _QUOTED.match(cell)
+            if m and " | " in m["text"]:
+                cell = '"' + " | ".join(sorted(m["text"].split(" | "))) + '"' + (m["tag"] or "")
             cells.append(cell)
         out.append("\t".join(cells))
     return out
