@@ -72,6 +72,14 @@ def test_ask_and_construct(engine: Any) -> None:
 def test_plain_literals_come_back_plain_from_oxigraph(store: OpenStore) -> None:
     result = run_query(store, "SELECT ?n WHERE { ?d eli:id_local ?n } ORDER BY ?n")
     assert result.column("n") == [Literal("发改能源〔2022〕206号"), Literal("国发〔2021〕23号")]
+    # built without rdflib's constructor (graph.sparql._plain_literal): the same in every slot
+    for got in result.column("n"):
+        made = Literal(str(got))
+        assert type(got) is Literal
+        assert [getattr(got, k) for k in Literal.__slots__] == [
+            getattr(made, k) for k in Literal.__slots__]
+        assert (hash(got), got.n3(), repr(got), got.toPython()) == (
+            hash(made), made.n3(), repr(made), made.toPython())
 
 
 @pytest.mark.parametrize(
