@@ -380,7 +380,7 @@ def assemble(parts: Sequence[FileRecords | BuildSummary], *,
             change passes one that reuses the documents' earlier results).
     """
     from policykg.loaders.citations import find_citations
-    from policykg.loaders.documents import LoadedDocuments, find_repeats
+    from policykg.loaders.documents import LoadedDocuments, RepeatIndex
     from policykg.loaders.inference import infer_metadata
 
     seen: set[str] = set()
@@ -391,13 +391,15 @@ def assemble(parts: Sequence[FileRecords | BuildSummary], *,
     targets: list[Target] = []
     summaries: list[BuildSummary] = []
     page_lines: dict[str, tuple[int, ...]] = {}
+    repeats = RepeatIndex()
     for part in parts:
         if isinstance(part, BuildSummary):
             summaries.append(part)
             continue
         corpus, n_load = _renamed_parts(part, seen, exclude)
         load_problems += corpus.problems[:n_load]
-        load_problems += find_repeats(corpus.documents, documents)
+        load_problems += repeats.repeats(corpus.documents)
+        repeats.add(corpus.documents)
         found_problems += corpus.problems[n_load:]
         documents += corpus.documents
         tasks += corpus.tasks

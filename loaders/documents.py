@@ -12,7 +12,7 @@ import hashlib
 import logging
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -55,6 +55,7 @@ from policykg.records import (
 
 __all__ = [
     "LoadedDocuments",
+    "RepeatIndex",
     "check_loaded",
     "combine",
     "file_doc_id",
@@ -604,13 +605,15 @@ def combine(inputs: InputFiles,
     problems: list[Problem] = []
     summaries = [skipped(f, "ignored", "not a .pdf or .txt file") for f in inputs.ignored]
     seen: set[str] = set()
+    repeats = RepeatIndex()
     page_lines: dict[str, tuple[int, ...]] = {}
     for f, r in zip(inputs.files, results, strict=True):
         if isinstance(r, InputError):
             summaries.append(skipped(f, "skipped", r.reason, r.message))
             continue
         problems.extend(r.problems)
-        problems.extend(find_repeats(r.documents, documents))
+        problems.extend(repeats.repeats(r.documents))
+        repeats.add(r.documents)
         documents.extend(rename_document(d, unique_id(d.id, seen)) for d in r.documents)
         summaries.extend(r.summaries)
         page_lines.update(r.page_lines)
@@ -623,15 +626,38 @@ def find_repeats(docs: Sequence[Document], earlier: Sequence[Document]) -> Itera
     """Yield L005 for each document whose title, 文号 and jurisdiction an earlier file gave.
 
     Two cities publish plans of one title (234 梧州, 353 天水: 关于加快建立健全绿色低碳循环
-    发展经济体系实施方案): the jurisdiction tells them apart.
+    发展经济体系实施方案): the jurisdiction tells them apart.  (A loop over files keeps a
+    ``RepeatIndex`` instead: this indexes ``earlier`` anew at each call.)
     """
-    known = {(d.title, d.doc_number, d.jurisdiction): d for d in earlier if d.title}
-    for doc in docs:
-        first = known.get((doc.title, doc.doc_number, doc.jurisdiction))
-        if first is not None and first.file != doc.file:
-            yield Errors.L005.at(
-                Span(file=doc.file, start_line=doc.start_line, end_line=doc.end_line),
-                excerpt=doc.title, file=first.file, line=first.start_line)
+    index = RepeatIndex()
+    index.add(earlier)
+    return index.repeats(docs)
+
+
+class RepeatIndex:
+    """The documents of the files read so far by title, 文号 and jurisdiction, added file by
+    file: ``repeats`` of a file's documents is ``find_repeats(docs, earlier)`` without
+    indexing every earlier document again (linear in the corpus, not quadratic)."""
+
+    def __init__(self) -> None:
+        # the last earlier document of each key, as find_repeats' dict always held
+        self._known: dict[tuple[str, str | None, str | None], Document] = {}
+
+    def add(self, docs: Iterable[Document]) -> None:
+        """Index ``docs`` (a file's, after those added before)."""
+        for d in docs:
+            if d.title:
+                self._known[d.title, d.doc_number, d.jurisdiction] = d
+
+    def repeats(self, docs: Sequence[Document]) -> Iterator[Problem]:
+        """Yield L005 for each of ``docs`` whose key a document added before has (in another
+        file)."""
+        for doc in docs:
+            first = self._known.get((doc.title, doc.doc_number, doc.jurisdiction))
+            if first is not None and first.file != doc.file:
+                yield Errors.L005.at(
+                    Span(file=doc.file, start_line=doc.start_line, end_line=doc.end_line),
+                    excerpt=doc.title, file=first.file, line=first.start_line)
 
 
 def _cut_short(documents: Sequence[Document]) -> Iterator[Problem]:

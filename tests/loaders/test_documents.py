@@ -12,8 +12,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from policykg.errors import EmptyInputError, InputError, PolicyKGError
-from policykg.loaders.documents import LoadedDocuments, iter_input_files, load_documents
-from policykg.records import DateSource, DocKind
+from policykg.loaders.documents import (
+    LoadedDocuments,
+    RepeatIndex,
+    find_repeats,
+    iter_input_files,
+    load_documents,
+)
+from policykg.records import DateSource, DocKind, Document
 
 
 def test_single_web_copied_notice(fixtures_dir: Path) -> None:
@@ -275,3 +281,50 @@ def test_a_compilation_without_a_part_finds_the_parts_after_it(tmp_path: Path) -
     missing = [p for p in loaded.problems if p.code == "L003" and "part 3" in p.message]
     assert len(missing) == 1
     assert "第三部分" in missing[0].message
+
+
+def _repeats_reference(docs: list[Document], earlier: list[Document]) -> list[tuple[str, int, str]]:
+    """L005 as ``find_repeats`` gave it before ``RepeatIndex``: every earlier document indexed
+    anew for each file (quadratic over a corpus), the last of a key winning."""
+    known = {(d.title, d.doc_number, d.jurisdiction): d for d in earlier if d.title}
+    out = []
+    for doc in docs:
+        first = known.get((doc.title, doc.doc_number, doc.jurisdiction))
+        if first is not None and first.file != doc.file:
+            out.append((doc.file, doc.start_line, f"{first.file}:{first.start_line}"))
+    return out
+
+
+def test_repeat_index_gives_find_repeats_file_by_file() -> None:
+    def doc(file: str, line: int, title: str, number: str | None = None,
+            jurisdiction: str | None = None) -> Document:
+        return Document(id=f"{file}-{line}", part=None, chapter=None, seq=None,
+                        kind=DocKind.LOCAL_POLICY, title=title, doc_number=number, date=None,
+                        date_source=None, year=None, issuers=(), url=None, start_line=line,
+                        end_line=line + 1, file=file, jurisdiction=jurisdiction)
+
+    files = [
+        [doc("a.pdf", 1, "方案", "甲发〔2021〕1号"), doc("a.pdf", 5, "办法")],
+        [doc("b.pdf", 1, "方案", "甲发〔2021〕1号"), doc("b.pdf", 9, "方案", None, "梧州市")],
+        [doc("c.pdf", 1, "方案", None, "天水市"), doc("c.pdf", 3, "方案", None, "梧州市"),
+         doc("c.pdf", 7, "")],
+        # a file of another folder with a name seen before: the last earlier document of a
+        # key is the one compared, so its 办法 is not reported (a.pdf gave it), its 方案 is
+        # (b.pdf gave it last)
+        [doc("a.pdf", 2, "方案", "甲发〔2021〕1号"), doc("a.pdf", 4, "办法")],
+        [doc("d.pdf", 1, "方案", "甲发〔2021〕1号"), doc("d.pdf", 2, ""), doc("d.pdf", 3, "办法")],
+    ]
+    index = RepeatIndex()
+    earlier: list[Document] = []
+    reported = []
+    for docs in files:
+        found = [(p.span.file, p.span.start_line, p.message.split(": ")[1].split(" ")[0])
+                 for p in index.repeats(docs)]
+        assert found == _repeats_reference(docs, earlier)
+        assert list(index.repeats(docs)) == list(find_repeats(docs, earlier))
+        reported.append(found)
+        index.add(docs)
+        earlier += docs
+    assert reported == [[], [("b.pdf", 1, "a.pdf:1")], [("c.pdf", 3, "b.pdf:9")],
+                        [("a.pdf", 2, "b.pdf:1")],
+                        [("d.pdf", 1, "a.pdf:2"), ("d.pdf", 3, "a.pdf:4")]]
