@@ -703,7 +703,8 @@ def ntriples_text(
     corpus: Corpus, sector_tags: Iterable[SectorTag] | None = None, tree: _TreeLike | None = None
 ) -> str:
     """The graph as sorted, de-duplicated N-Triples (what ``graph.nt`` holds)."""
-    return "".join(sorted(set(corpus_lines(corpus, sector_tags, tree))))
+    # de-duplicated in the order made (dict, not set): see write_sorted
+    return "".join(sorted(dict.fromkeys(corpus_lines(corpus, sector_tags, tree))))
 
 
 #: Lines sorted in memory before a run is written to disk (about 200 MB of strings).
@@ -717,17 +718,21 @@ def write_sorted(lines: Iterable[str], path: Path, *, chunk: int = CHUNK_LINES) 
     temporary files next to ``path`` and merged.
     """
     runs: list[Path] = []
-    buffer: set[str] = set()
+    # de-duplicated in the order the lines come (a dict, not a set): a document's lines come
+    # together and partly in order, which the sort (Timsort) and the memory caches use; in a
+    # set's hash order sorting the real corpus ×8 took 3.5× as long (11 s against 3.1 s), and
+    # 11× the time of ×1 instead of 8×
+    buffer: dict[str, None] = {}
     tmpdir = Path(tempfile.mkdtemp(prefix=".nt-runs-", dir=path.parent))
     try:
         for line in lines:
-            buffer.add(line)
+            buffer[line] = None
             if len(buffer) >= chunk:
                 run = tmpdir / f"run-{len(runs):05d}.nt"
                 with run.open("w", encoding="utf-8", newline="\n") as f:
                     f.writelines(sorted(buffer))
                 runs.append(run)
-                buffer = set()
+                buffer = {}
         count = 0
         with path.open("w", encoding="utf-8", newline="\n") as out:
             if not runs:
