@@ -651,7 +651,8 @@ def _write_new(
         if new.exists():
             shutil.rmtree(new)
         new.mkdir(parents=True)
-        counts = write_records(new, corpus, sector_tags)
+        counts = write_records(new, corpus, sector_tags,
+                               previous=path if has_store(path) else None)
         _step("records")
         if isinstance(graph, Path):
             shutil.move(graph, new / NTRIPLES)  # a rename when it sits beside the store

@@ -21,7 +21,7 @@ import math
 import operator
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -38,6 +38,7 @@ __all__ = [
     "TaskIndex",
     "TextIndex",
     "compact",
+    "lookup_blocks",
     "lookup_text",
     "min_match",
     "query_terms",
@@ -69,6 +70,7 @@ _PART = "\x1d"  # between the parts
 _FIELD = "\x1f"  # between the fields of a row
 _ITEM = "\x1e"  # between the names of a list field
 _CONTROL = (_SEP, _PART, _FIELD, _ITEM)
+_BLOCK = "\n\n"  # between the blocks of the bigram postings (a block has no empty line)
 
 # A word that occurs in more than this share of the texts is counted text by text.
 _DENSE = 0.5
@@ -240,15 +242,18 @@ class Grams:
     occurs and how often, and where the space-free forms have pairs the texts split by
     whitespace (a heading after its text, a line break inside a word).
 
-    Stored as text (``postings_text``): one line per bigram, ``XY`` then ``index count``
-    pairs; a line is parsed when a query first needs it.
+    Kept in blocks of consecutive texts (a lookup file has one per document with tasks), each
+    counted with its own indexes from 0: a block depends on its texts only, so a store
+    change writes the blocks of unchanged documents as they were (``lookup_text``'s
+    ``previous``).  Stored as text (``postings_text``): per block, one line per bigram, ``XY``
+    then ``index count`` pairs; a line is parsed when a query first needs it.
     """
 
-    __slots__ = ("_extra", "_lines", "_parsed", "_split")
+    __slots__ = ("_blocks", "_extra", "_parsed")
 
-    def __init__(self, lines: dict[str, str], split: dict[str, str]) -> None:
-        self._lines = lines
-        self._split = split
+    def __init__(self, lines: dict[str, str], split: dict[str, str], start: int = 0) -> None:
+        #: (first text's index, own lines by bigram, split lines by bigram) per block
+        self._blocks: list[tuple[int, dict[str, str], dict[str, str]]] = [(start, lines, split)]
         self._parsed: dict[str, dict[int, int]] = {}
         self._extra: dict[str, set[int]] = {}
 
@@ -268,36 +273,57 @@ class Grams:
                    {bg: bg + " ".join(v) for bg, v in split.items()})
 
     @classmethod
-    def parse(cls, text: str) -> Grams | None:
-        """Read ``postings_text`` output; None if it is not of this format."""
+    def parse(cls, text: str, start: int = 0) -> Grams | None:
+        """Read one block of ``postings_text`` output (its texts from ``start``); None if it
+        is not of this format."""
         own, _, split = text.partition(_PART)
         lines = own.split("\n") if own else []
         extra = split.split("\n") if split else []
         if any(len(x) < 3 for x in lines) or any(len(x) < 3 for x in extra):
             return None
         return cls(dict(zip(map(_HEAD, lines), lines, strict=True)),
-                   dict(zip(map(_HEAD, extra), extra, strict=True)))
+                   dict(zip(map(_HEAD, extra), extra, strict=True)), start)
+
+    @classmethod
+    def joined(cls, blocks: Sequence[Grams]) -> Grams:
+        """The postings of the blocks' texts together (each keeps its start)."""
+        out = cls({}, {})
+        out._blocks = [b for g in blocks for b in g._blocks]
+        return out
 
     def postings_text(self) -> str:
-        """The postings as text, bigrams sorted (deterministic)."""
-        return ("\n".join(self._lines[k] for k in sorted(self._lines)) + _PART
-                + "\n".join(self._split[k] for k in sorted(self._split)))
+        """The postings of a block as text, bigrams sorted (deterministic)."""
+        if len(self._blocks) != 1:
+            raise ValueError("postings_text writes one block")
+        _, lines, split = self._blocks[0]
+        return ("\n".join(lines[k] for k in sorted(lines)) + _PART
+                + "\n".join(split[k] for k in sorted(split)))
 
     def postings(self, bigram: str) -> dict[int, int]:
         """Text index → occurrences of ``bigram`` (no whitespace in it)."""
         found = self._parsed.get(bigram)
         if found is None:
-            line = self._lines.get(bigram)
-            numbers = list(map(int, line[2:].split())) if line else []
-            found = dict(zip(numbers[::2], numbers[1::2], strict=True))
+            found = {}
+            for start, lines, _ in self._blocks:
+                line = lines.get(bigram)
+                if line:
+                    numbers = list(map(int, line[2:].split()))
+                    if start:
+                        found.update(zip((start + i for i in numbers[::2]), numbers[1::2],
+                                         strict=True))
+                    else:
+                        found.update(zip(numbers[::2], numbers[1::2], strict=True))
             self._parsed[bigram] = found
         return found
 
     def _in_compact(self, bigram: str) -> set[int]:
         found = self._extra.get(bigram)
         if found is None:
-            line = self._split.get(bigram)
-            found = set(self.postings(bigram)).union(map(int, line[2:].split()) if line else ())
+            found = set(self.postings(bigram))
+            for start, _, split in self._blocks:
+                line = split.get(bigram)
+                if line:
+                    found.update(start + int(i) for i in line[2:].split())
             self._extra[bigram] = found
         return found
 
@@ -419,10 +445,14 @@ def _items(field: str) -> tuple[str, ...]:
 
 
 def lookup_text(tasks: Iterable[Any], documents: Sequence[Any],
-                agencies: Iterable[Any] = ()) -> tuple[str, str] | None:
+                agencies: Iterable[Any] = (),
+                previous: Mapping[tuple[str, ...], str] | None = None) -> tuple[str, str] | None:
     """The lookup file of a corpus's tasks, documents and agencies (ids and names), and its
     bigram postings (the ``LOOKUP_GRAMS`` file); None if a text holds a separator.  A task of
-    no document is left out, as ``who`` and ``duties`` leave it out."""
+    no document is left out, as ``who`` and ``duties`` leave it out.
+
+    The postings have a block per document with tasks: ``previous`` (``lookup_blocks`` of a
+    store's files) gives the text of the blocks already counted, by their texts."""
     doc_ids = [d.id for d in documents]
     known = set(doc_ids)
     ordered = who_order((t for t in tasks if t.doc_id in known), doc_ids)
@@ -445,8 +475,61 @@ def lookup_text(tasks: Iterable[Any], documents: Sequence[Any],
     head = f"{LOOKUP_FORMAT} {len(ordered)} {len(documents)}"
     parts = (head, _SEP.join(t.id for t in ordered), _SEP.join(texts), _SEP.join(rows),
              _SEP.join(docs), _SEP.join(bodies))
-    grams = Grams.of_texts(texts).postings_text()
-    return _PART.join(parts) + "\n", f"{LOOKUP_FORMAT} {len(ordered)}\n{grams}\n"
+    starts: list[int] = []
+    blocks: list[str] = []
+    for start, end in _runs([t.doc_id for t in ordered]):
+        own = tuple(texts[start:end])
+        block = previous.get(own) if previous is not None else None
+        starts.append(start)
+        blocks.append(Grams.of_texts(own).postings_text() if block is None else block)
+    grams = f"{LOOKUP_FORMAT} {len(ordered)}{''.join(f' {s}' for s in starts)}\n"
+    return _PART.join(parts) + "\n", grams + _BLOCK.join(blocks) + "\n"
+
+
+def _runs(keys: Sequence[str]) -> list[tuple[int, int]]:
+    """The (start, end) of each run of equal keys."""
+    out: list[tuple[int, int]] = []
+    start = 0
+    for i in range(1, len(keys) + 1):
+        if i == len(keys) or keys[i] != keys[start]:
+            out.append((start, i))
+            start = i
+    return out
+
+
+def lookup_blocks(path: Path | str, grams: Path | str) -> dict[tuple[str, ...], str]:
+    """The postings blocks of a lookup file's bigram postings (``grams``), by the texts they
+    count; empty if either file is missing or not of this format (``lookup_text``'s
+    ``previous``)."""
+    index = read_lookup(path)
+    text = _read(grams)
+    if index is None or text is None:
+        return {}
+    first, _, body = text.partition("\n")
+    starts = _starts_of(first, len(index))
+    if not starts:  # no tasks, or an older file of one block
+        return {}
+    blocks = body[:-1].split(_BLOCK)
+    if len(blocks) != len(starts):
+        return {}
+    ends = [*starts[1:], len(index)]
+    return {tuple(index.texts[s:e]): b for s, e, b in zip(starts, ends, blocks, strict=True)}
+
+
+def _starts_of(first: str, n: int) -> list[int] | None:
+    """The block starts a postings file's first line gives (None: not of ``n`` texts, or not
+    of this format)."""
+    head = first.split(" ")
+    if " ".join(head[:2]) != LOOKUP_FORMAT or len(head) < 3 or head[2] != str(n):
+        return None
+    try:
+        starts = [int(s) for s in head[3:]]
+    except ValueError:
+        return None
+    if starts and (starts[0] != 0 or any(a >= b for a, b in itertools.pairwise(starts))
+                   or starts[-1] >= n):
+        return None
+    return starts
 
 
 def read_lookup(path: Path | str, grams: Path | str | None = None) -> TaskIndex | None:
@@ -475,12 +558,31 @@ def read_lookup(path: Path | str, grams: Path | str | None = None) -> TaskIndex 
         return None
     postings = None
     if grams is not None:
-        text = _read(grams)
-        first, _, body = (text or "").partition("\n")
-        postings = Grams.parse(body.rstrip("\n")) if first == f"{LOOKUP_FORMAT} {n}" else None
+        postings = _read_grams(grams, n)
         if postings is None:
             return None
     return TaskIndex(ids, texts, postings, parts[3], parts[4], parts[5])
+
+
+def _read_grams(path: Path | str, n: int) -> Grams | None:
+    """The bigram postings of a lookup file of ``n`` texts; None if missing or not of this
+    format.  A file of one block without its start (an older store's) is read as one."""
+    text = _read(path)
+    first, _, body = (text or "").partition("\n")
+    starts = _starts_of(first, n)
+    if starts is None:
+        return None
+    body = body[:-1] if body.endswith("\n") else body
+    if not n:
+        return Grams.joined([])
+    if not starts:
+        return Grams.parse(body)  # one block, as written before the blocks
+    blocks = body.split(_BLOCK)
+    if len(blocks) != len(starts):
+        return None
+    parsed = [Grams.parse(b, s) for b, s in zip(blocks, starts, strict=True)]
+    return None if any(g is None for g in parsed) else Grams.joined(
+        [g for g in parsed if g is not None])
 
 
 def _read(path: Path | str) -> str | None:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Final, TypeVar, cast, overload
 
 from policykg.errors import Errors, StoreError
-from policykg.lookupindex import LOOKUP, LOOKUP_GRAMS, TaskIndex, lookup_text
+from policykg.lookupindex import LOOKUP, LOOKUP_GRAMS, TaskIndex, lookup_blocks, lookup_text
 from policykg.lookupindex import read_lookup as _read_lookup
 from policykg.records import (
     Corpus,
@@ -81,7 +81,7 @@ _PLAIN: Final = frozenset({str, int, float, bool, type(None)})
 _Encode = typing.Callable[[Any], Any]
 #: Each record type's fields with how to encode them (None: the value as it is), made once
 #: from the type hints (``dataclasses.fields`` and the hints are slow to ask each time).
-_FIELDS: dict[type, tuple[tuple[str, _Encode | None], ...]] = {}
+_FIELDS: dict[type, tuple[tuple[str, _Encode | None], ...] | None] = {}
 
 
 def _plain_type(tp: Any) -> bool:
@@ -135,9 +135,11 @@ def _encode(value: Any) -> Any:
         return [_encode(v) for v in value]
     if tp is LazyRecords:
         return json.loads(value.text)
-    fields = _FIELDS.get(tp)
-    if fields is None and dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fields = _FIELDS[tp] = _field_encoders(tp)
+    fields = _FIELDS.get(tp, ())
+    if fields == ():
+        # once per type: a record's fields, or None (an enum, anything else)
+        fields = _FIELDS[tp] = _field_encoders(tp) if dataclasses.is_dataclass(value) \
+            and not isinstance(value, type) else None
     if fields is not None:
         return {name: getattr(value, name) if enc is None else enc(getattr(value, name))
                 for name, enc in fields}
@@ -171,6 +173,8 @@ def _converter(tp: Any) -> _Convert:
 
 
 _CONVERTERS: dict[Any, _Convert] = {}
+#: The converters of fixed tuples of plain values, with their sizes.
+_PLAIN_FIXED: dict[_Convert, int] = {}
 
 
 def _make_converter(tp: Any) -> _Convert:
@@ -181,6 +185,8 @@ def _make_converter(tp: Any) -> _Convert:
         args = typing.get_args(tp)
         optional = type(None) in args
         inner_conv = _converter(next(a for a in args if a is not type(None)))
+        if optional and inner_conv is _identity:
+            return _identity  # ``int | None``, ``str | None``: taken as they are
 
         def union(value: Any, where: str) -> Any:
             if value is None and optional:
@@ -193,6 +199,21 @@ def _make_converter(tp: Any) -> _Convert:
         if len(args) == 2 and args[1] is Ellipsis:
             item = _converter(args[0])
             plain = item is _identity
+            pairs = _PLAIN_FIXED.get(item)
+            if pairs is not None:
+                # (offset, line) pairs of paragraphs: checked and made in C-speed passes
+                def plain_tuples(value: Any, where: str) -> Any:
+                    if not isinstance(value, list):
+                        raise StoreError(Errors.R004.format(where=where,
+                                                            type=type(value).__name__))
+                    if not set(map(type, value)) <= {list}:
+                        return tuple(item(v, where) for v in value)  # its error
+                    out = tuple(map(tuple, value))
+                    if not set(map(len, out)) <= {pairs}:
+                        raise ValueError(f"expected {pairs} items")
+                    return out
+
+                return plain_tuples
 
             def homogeneous(value: Any, where: str) -> Any:
                 if not isinstance(value, list):
@@ -212,6 +233,7 @@ def _make_converter(tp: Any) -> _Convert:
                     raise ValueError(f"expected {size} items, got {len(value)}")
                 return tuple(value)
 
+            _PLAIN_FIXED[plain_fixed] = size
             return plain_fixed
 
         def fixed(value: Any, where: str) -> Any:
@@ -239,26 +261,34 @@ def _make_converter(tp: Any) -> _Convert:
     return _identity
 
 
-_FIELD_CONVERTERS: dict[type[Any], tuple[tuple[str, _Convert], ...]] = {}
+_FIELD_CONVERTERS: dict[type[Any], tuple[frozenset[str], tuple[tuple[str, _Convert], ...]]] = {}
 
 
-def _field_converters(cls: type[Any]) -> tuple[tuple[str, _Convert], ...]:
+def _field_converters(cls: type[Any]) -> tuple[frozenset[str], tuple[tuple[str, _Convert], ...]]:
+    """A record class's field names, and the fields whose JSON value is converted (the
+    others are taken as they are)."""
     # resolving the string annotations costs more than decoding: once per record class
-    if cls not in _FIELD_CONVERTERS:
+    found = _FIELD_CONVERTERS.get(cls)
+    if found is None:
         hints = typing.get_type_hints(cls)
-        _FIELD_CONVERTERS[cls] = tuple(
-            (f.name, _converter(hints[f.name])) for f in dataclasses.fields(cls))
-    return _FIELD_CONVERTERS[cls]
+        fields = dataclasses.fields(cls)
+        converted = ((f.name, _converter(hints[f.name])) for f in fields)
+        found = _FIELD_CONVERTERS[cls] = (frozenset(f.name for f in fields),
+                                          tuple(x for x in converted if x[1] is not _identity))
+    return found
 
 
 def _from_dict(cls: type[_T], data: Any, where: str) -> _T:
     if not isinstance(data, dict):
         raise StoreError(Errors.R004_OBJECT.format(where=where, type=cls.__name__))
-    kwargs = {}
+    names, converted = _field_converters(cls)
     try:
-        for name, conv in _field_converters(cls):
-            if name in data:
-                kwargs[name] = conv(data[name], where)
+        # keys that are no field are left out
+        kwargs = data.copy() if data.keys() <= names else \
+            {k: v for k, v in data.items() if k in names}
+        for name, conv in converted:
+            if name in kwargs:
+                kwargs[name] = conv(kwargs[name], where)
         return cls(**kwargs)
     except (TypeError, ValueError) as e:
         raise StoreError(Errors.R005.format(where=where, type=cls.__name__, reason=e)) from e
@@ -339,8 +369,29 @@ class LazyRecords(Sequence[_T]):
         return (tuple, (self._get(),))
 
 
+def _c_encoder(item: str, key: str) -> typing.Callable[[Any], str] | None:
+    """``json.dumps(value, ensure_ascii=False, separators=(item, key))`` without making an
+    encoder per call (half the time of a small row); None without the C accelerator."""
+    from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
+
+    if c_make_encoder is None:  # pragma: no cover - CPython has it
+        return None
+
+    def default(value: Any) -> Any:
+        raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+    encode = c_make_encoder(None, default, encode_basestring, None, key, item, False, False,
+                            True)
+    return lambda value: "".join(encode(value, 0))
+
+
+_COMPACT = _c_encoder(",", ":") or (
+    lambda value: json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+_ROW = _c_encoder(", ", ": ") or (lambda value: json.dumps(value, ensure_ascii=False))
+
+
 def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _COMPACT(value)
 
 
 def _text(value: Any) -> str:
@@ -405,37 +456,58 @@ def index_to_json(corpus: Corpus) -> dict[str, Any]:
     Documents without sections and paragraphs, and the agencies, tasks and targets whole;
     no citations, problems, summaries or sector tags.
     """
-    data: dict[str, Any] = {"format": FORMAT_VERSION}
-    data["documents"] = [
-        _encode(dataclasses.replace(d, sections=(), paragraphs=())) for d in corpus.documents
-    ]
+    return _index_json(corpus, _light_documents(corpus))
+
+
+def _light_documents(corpus: Corpus) -> list[Any]:
+    """The documents' JSON data without their sections and paragraphs."""
+    return [_encode(dataclasses.replace(d, sections=(), paragraphs=())) for d in corpus.documents]
+
+
+def _index_json(corpus: Corpus, light: list[Any],
+                encoded: dict[str, list[Any]] | None = None) -> dict[str, Any]:
+    data: dict[str, Any] = {"format": FORMAT_VERSION, "documents": light}
     for name in INDEX_FIELDS[1:]:
-        data[name] = _encode(getattr(corpus, name))
+        data[name] = encoded[name] if encoded is not None else _encode(getattr(corpus, name))
     return data
 
 
-def _dump_corpus(corpus: Corpus, f: typing.TextIO) -> None:
-    """Write ``corpus_to_json(corpus)`` as ``json.dump`` would, one record at a time.
+#: How many records ``_dump_corpus`` encodes in one call of the JSON encoder.
+_CHUNK: Final = 2000
+
+
+def _dump_corpus(corpus: Corpus, f: typing.TextIO, light: list[Any] | None = None,
+                 encoded: dict[str, list[Any]] | None = None) -> None:
+    """Write ``corpus_to_json(corpus)`` as ``json.dump`` would, a few records at a time.
 
     The same bytes without the whole corpus as one JSON tree in memory (at ×100 that tree
-    alone took over 3 GB).
+    alone took over 3 GB).  ``light`` (``_light_documents``) and ``encoded`` (fields' JSON
+    data) are what the caller has encoded already.
     """
-    def dumps(value: Any) -> str:
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-    f.write("{" + dumps("format") + ":" + dumps(FORMAT_VERSION))
+    f.write("{" + _dumps("format") + ":" + _dumps(FORMAT_VERSION))
     for field in dataclasses.fields(corpus):
         value = getattr(corpus, field.name)
-        f.write("," + dumps(field.name) + ":")
+        f.write("," + _dumps(field.name) + ":")
         if field.name == "documents":
-            f.write("[" + ",".join(_document_json(d) for d in value) + "]")
-        elif isinstance(value, tuple):
+            lights = light if light is not None else [None] * len(value)
+            # one write per document: joined, the texts of a few documents with characters
+            # beyond the BMP would widen all of them
             f.write("[")
-            for i, item in enumerate(value):
-                f.write(("," if i else "") + dumps(_encode(item)))
+            for i, (doc, x) in enumerate(zip(value, lights, strict=True)):
+                if i:
+                    f.write(",")
+                f.write(_document_json(doc, x))
+            f.write("]")
+        elif isinstance(value, tuple):
+            known = encoded.get(field.name) if encoded is not None else None
+            f.write("[")
+            for i in range(0, len(value), _CHUNK):
+                part = known[i:i + _CHUNK] if known is not None else \
+                    [_encode(item) for item in value[i:i + _CHUNK]]
+                f.write(("," if i else "") + _dumps(part)[1:-1])
             f.write("]")
         else:
-            f.write(dumps(_encode(value)))
+            f.write(_dumps(_encode(value)))
     f.write("}")
 
 
@@ -445,13 +517,16 @@ _NO_SECTIONS: Final = '"sections":[]'
 _NO_PARAGRAPHS: Final = '"paragraphs":[]'
 
 
-def _document_json(doc: Document) -> str:
-    """A document's JSON; sections and paragraphs read from the cache are written as read."""
+def _document_json(doc: Document, light: Any = None) -> str:
+    """A document's JSON; sections and paragraphs read from the cache are written as read
+    (``light``: its JSON data without them, if made already)."""
     sections: Any = doc.sections
     paragraphs: Any = doc.paragraphs
     if type(sections) is not LazyRecords and type(paragraphs) is not LazyRecords:
         return _dumps(_encode(doc))
-    text = _dumps(_encode(dataclasses.replace(doc, sections=(), paragraphs=())))
+    if light is None:
+        light = _encode(dataclasses.replace(doc, sections=(), paragraphs=()))
+    text = _dumps(light)
     text = text.replace(_NO_SECTIONS, '"sections":' + _text(sections), 1)
     return text.replace(_NO_PARAGRAPHS, '"paragraphs":' + _text(paragraphs), 1)
 
@@ -471,11 +546,17 @@ def _records_dir(store_dir: Path) -> Path:
 
 def _write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> int:
     n = 0
+    row_text = _ROW
     with path.open("w", encoding="utf-8", newline="\n") as f:
+        lines: list[str] = []
         for row in rows:
-            f.write(json.dumps(row, ensure_ascii=False, sort_keys=False))
-            f.write("\n")
+            lines.append(row_text(row))
             n += 1
+            if len(lines) >= _CHUNK:
+                f.write("\n".join(lines) + "\n")
+                lines = []
+        if lines:
+            f.write("\n".join(lines) + "\n")
     return n
 
 
@@ -496,7 +577,8 @@ def _sector_json(tag: SectorTag) -> dict[str, Any]:
 
 
 def write_records(
-    store_dir: Path, corpus: Corpus, sector_tags: Iterable[SectorTag] = ()
+    store_dir: Path, corpus: Corpus, sector_tags: Iterable[SectorTag] = (),
+    previous: Path | None = None,
 ) -> dict[str, int]:
     """Write ``records/corpus.json``, ``records/index.json``, ``records/lookup.txt`` and
     ``records/<kind>.jsonl``.
@@ -505,6 +587,8 @@ def write_records(
         store_dir: the store directory (``records/`` is created inside it).
         corpus: the records.
         sector_tags: tags to store; default ``corpus.sectors``.
+        previous: a store whose records this one replaces: what of its files holds still
+            is copied instead of made again (the same bytes either way).
 
     Returns:
         The number of rows written per kind.
@@ -515,14 +599,22 @@ def write_records(
     out = _records_dir(store_dir)
     try:
         out.mkdir(parents=True, exist_ok=True)
+        # the documents (without sections and paragraphs), agencies, tasks and targets go
+        # to corpus.json and index.json: encoded once
+        light = _light_documents(corpus)
+        encoded = {name: _encode(getattr(corpus, name)) for name in INDEX_FIELDS[1:]}
         with (out / "corpus.json").open("w", encoding="utf-8", newline="\n") as f:
-            _dump_corpus(corpus, f)
+            _dump_corpus(corpus, f, light, encoded)
             f.write("\n")
         with (out / INDEX).open("w", encoding="utf-8", newline="\n") as f:
-            # dumps, not dump: only a one-shot encode runs in C (json.dump is pure Python)
-            f.write(json.dumps(index_to_json(corpus), ensure_ascii=False, separators=(",", ":")))
+            # one encode of the whole index, in C (json.dump is pure Python)
+            f.write(_dumps(_index_json(corpus, light, encoded)))
             f.write("\n")
-        lookup = lookup_text(corpus.tasks, corpus.documents, corpus.agencies)
+        blocks = None
+        if previous is not None:
+            before = _records_dir(previous)
+            blocks = lookup_blocks(before / LOOKUP, before / LOOKUP_GRAMS)
+        lookup = lookup_text(corpus.tasks, corpus.documents, corpus.agencies, blocks)
         for name, text in zip((LOOKUP, LOOKUP_GRAMS), lookup or ("", ""), strict=True):
             (out / name).unlink(missing_ok=True)
             if lookup is not None:

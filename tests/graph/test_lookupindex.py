@@ -6,6 +6,7 @@ compacted and counted per query), kept here verbatim as the oracle.
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 import re
@@ -22,6 +23,7 @@ from policykg.lookupindex import (
     Grams,
     TaskIndex,
     TextIndex,
+    lookup_blocks,
     lookup_text,
     min_match,
     query_terms,
@@ -91,7 +93,13 @@ def _indexes(texts: list[str]) -> list[TextIndex]:
     through their text form)."""
     grams = Grams.parse(Grams.of_texts(texts).postings_text())
     assert grams is not None
-    return [TextIndex(texts), TextIndex(texts, grams)]
+    # and in blocks of consecutive texts, each counted from 0 (as a lookup file keeps them)
+    cuts = [0, 1, 7, len(texts) // 3, len(texts) // 2, len(texts)]
+    blocks = [Grams.parse(Grams.of_texts(texts[a:b]).postings_text(), a)
+              for a, b in itertools.pairwise(cuts)]
+    assert all(b is not None for b in blocks)
+    joined = Grams.joined([b for b in blocks if b is not None])
+    return [TextIndex(texts), TextIndex(texts, grams), TextIndex(texts, joined)]
 
 
 def test_index_ranks_the_tasks_as_the_rule(compilation_corpus: Corpus,
@@ -196,6 +204,40 @@ def test_lookup_file_round_trip(compilation_corpus: Corpus, tmp_path: Path) -> N
                        compilation_corpus.agencies) == written
 
 
+def test_lookup_postings_blocks_are_reused_as_they_were(compilation_corpus: Corpus,
+                                                        tmp_path: Path) -> None:
+    """A store change passes the old postings blocks: unchanged documents' blocks are copied,
+    and the file is the one made from nothing; a file of one block (older stores) is read."""
+    corpus = compilation_corpus
+    written = lookup_text(corpus.tasks, corpus.documents, corpus.agencies)
+    assert written is not None
+    path, grams_path = tmp_path / "lookup.txt", tmp_path / "lookup-grams.txt"
+    path.write_text(written[0], encoding="utf-8")
+    grams_path.write_text(written[1], encoding="utf-8")
+    blocks = lookup_blocks(path, grams_path)
+    with_tasks = {t.doc_id for t in corpus.tasks}
+    assert len(blocks) == len(with_tasks) > 1
+    assert lookup_text(corpus.tasks, corpus.documents, corpus.agencies, blocks) == written
+    # a document gone: the others' blocks are reused, the result is the cold one
+    first = next(d for d in corpus.documents if d.id in with_tasks)
+    docs = [d for d in corpus.documents if d is not first]
+    assert lookup_text(corpus.tasks, docs, corpus.agencies, blocks) == \
+        lookup_text(corpus.tasks, docs, corpus.agencies)
+    # the blocks given are the ones written
+    assert lookup_text(corpus.tasks, corpus.documents, corpus.agencies,
+                       {k: "\x1d" for k in blocks}) != written
+    # the postings file of an older store: one block without its start
+    index = read_lookup(path)
+    assert index is not None
+    old = Grams.of_texts(index.texts).postings_text()
+    grams_path.write_text(f"policykg-lookup 5 {len(index)}\n{old}\n", encoding="utf-8")
+    read = read_lookup(path, grams_path)
+    assert read is not None
+    assert read.grams is not None
+    assert read.grams.postings("碳排") == Grams.of_texts(index.texts).postings("碳排")
+    assert lookup_blocks(path, grams_path) == {}
+
+
 def test_lookup_file_refused_when_damaged_or_missing(tmp_path: Path) -> None:
     assert read_lookup(tmp_path / "none.txt") is None
     bad = tmp_path / "bad.txt"
@@ -209,3 +251,17 @@ def test_lookup_file_refused_when_damaged_or_missing(tmp_path: Path) -> None:
     assert read_lookup(bad) is None  # an older format: the records answer
     bad.write_bytes(b"policykg-lookup 5 1 0\x1da\x1d\xff\x1dr\x1d\x1d\n")
     assert read_lookup(bad) is None  # not UTF-8
+
+
+def test_lookup_of_no_task(tmp_path: Path) -> None:
+    written = lookup_text([], [], [])
+    assert written is not None
+    path, grams_path = tmp_path / "lookup.txt", tmp_path / "lookup-grams.txt"
+    path.write_text(written[0], encoding="utf-8")
+    grams_path.write_text(written[1], encoding="utf-8")
+    assert lookup_blocks(path, grams_path) == {}
+    read = read_lookup(path, grams_path)
+    assert read is not None
+    assert read.grams is not None
+    assert len(read) == 0
+    assert read.rank("碳", ["碳"]) == []
