@@ -118,7 +118,7 @@ def _summary(result: pipeline.BuildResult, store: Path | None, out: TextIO) -> N
     _policies_summary(corpus.documents, out)
     _files_summary(corpus, out)
     out.write(
-        f"sections: {sum(len(d.sections) for d in corpus.documents)}, tasks: {len(corpus.tasks)}, "
+        f"sections: {_sections(result)}, tasks: {len(corpus.tasks)}, "
         f"agencies: {len(corpus.agencies)}, targets: {len(corpus.targets)}, "
         f"citations: {len(corpus.citations)}, sector tags: {len(corpus.sectors)}\n"
     )
@@ -138,6 +138,16 @@ def _summary(result: pipeline.BuildResult, store: Path | None, out: TextIO) -> N
     out.write("time: " + ", ".join(f"{k} {v:.2f}s" for k, v in result.timings.items()) + "\n")
     if store is not None:
         out.write(f"store: {store}\n")
+
+
+def _sections(result: pipeline.BuildResult) -> int:
+    """How many sections the documents have: as the store just written counts them (the
+    sections of documents from the cache stay undecoded), else counted."""
+    counts = result.manifest.get("counts") if result.stored and result.manifest else None
+    found = counts.get("sections") if isinstance(counts, dict) else None
+    if isinstance(found, int):
+        return found
+    return sum(len(d.sections) for d in result.corpus.documents)
 
 
 def _files_summary(corpus: Corpus, out: TextIO) -> None:

@@ -516,6 +516,30 @@ def _store_update(
     required: bool = False, progress: Progress | None = None,
 ) -> BuildResult:
     """Build ``files`` (cached records reused) and swap the result into ``store``."""
+    with _settled() as settle:
+        return _store_update_settled(store, inputs, files, version, settle, validate=validate,
+                                     jobs=jobs, allow_invalid=allow_invalid, exclude=exclude,
+                                     required=required, progress=progress)
+
+
+@contextlib.contextmanager
+def _settled() -> Iterator[Callable[[], None]]:
+    """Give a function that settles the objects made so far: the garbage collector's passes
+    no longer walk them (``gc.freeze``).  The records of a store are a few million objects
+    that live to the end: walked again at each pass, they cost 10 % of an ``add``."""
+    import gc
+
+    try:
+        yield gc.freeze
+    finally:
+        gc.unfreeze()
+
+
+def _store_update_settled(
+    store: Path, inputs: InputFiles, files: Sequence[_InputFile], version: str,
+    settle: Callable[[], None], *, validate: bool, jobs: int, allow_invalid: bool,
+    exclude: Sequence[str], required: bool, progress: Progress | None,
+) -> BuildResult:
     from policykg.graph.store import (
         GRAPH_STATE,
         VALIDATION,
@@ -532,23 +556,26 @@ def _store_update(
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     cached = _cached_parts(store, files, required=required)
+    settle()
     parts = _load_parts(inputs, files, cached, jobs, progress)
     reread = tuple(f.name for f in files if f.key not in cached)
     old = read_manifest(store) if has_store(store) else None
     old_state = read_json(store, GRAPH_STATE) if old is not None else None
     cites = _CitationCache(old_state, files)
     corpus = assemble(parts, exclude=set(exclude), cite=cites.cite)
+    settle()
     timings["parse_extract"] = time.perf_counter() - t0
     sectors = _SectorCache(old_state, files, version)
     places = _PlaceCache(old_state, files)
     corpus, tree = _sectors_tree(corpus, timings, sectors.tag, places.place)
+    settle()
     t1 = time.perf_counter()
     nt = store.with_name(f".{store.name}.nt-{os.getpid()}")
     spool = store.with_name(f".{store.name}.nt-{os.getpid()}.d")
     try:
         keys = _batch_keys(corpus, files, version)
-        graph = None if old is None or keys is None else _graph_delta(store, old_state, corpus,
-                                                                       tree, keys, nt)
+        graph = None if old is None or keys is None else _graph_delta(
+            store, old_state, corpus, tree, keys, nt, _triples(old))
         if graph is None:
             # the triples go straight from the records to a sorted N-Triples file (streamed
             # per document, sorted in bounded runs), validated, then moved into the store;
@@ -612,14 +639,14 @@ class _Graph:
     keep the old store's); ``state``: ``graph-state.json``; ``delta``: the change from the
     old graph (None: the graph was made whole); ``changed``: the lines of the batches made
     anew (what an incremental validation looks at); ``lines``: the new graph's sorted
-    lines when it was made by a delta.
+    lines (``incremental.SortedLines``) when it was made by a delta.
     """
 
     batches: dict[str, Path | None]
     state: dict[str, Any]
     delta: Any = None
     changed: tuple[str, ...] = ()
-    lines: list[bytes] = dataclasses.field(default_factory=list)
+    lines: Any = None
 
 
 class _CitationCache:
@@ -836,6 +863,14 @@ def _batch_keys(corpus: Corpus, files: Sequence[_InputFile], version: str) -> di
     return keys
 
 
+@functools.lru_cache(maxsize=4096)
+def _file_name(file: str) -> str:
+    """A document's file name (without its folder), as a batch entry keeps it."""
+    from pathlib import PurePath
+
+    return PurePath(file).name
+
+
 def _text_key(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
@@ -843,8 +878,6 @@ def _text_key(text: str) -> str:
 def _graph_full(corpus: Corpus, tree: TreeNode, keys: Mapping[str, str] | None, nt: Path,
                 spool: Path) -> _Graph:
     """Write the whole graph to ``nt``; spool each document's lines to a cache entry."""
-    from pathlib import PurePath
-
     from policykg.graph.incremental import counted
     from policykg.graph.triples import corpus_batches, write_sorted
 
@@ -865,7 +898,7 @@ def _graph_full(corpus: Corpus, tree: TreeNode, keys: Mapping[str, str] | None, 
                 path = spool / key
                 path.write_text("".join(unique), encoding="utf-8")
                 batches[key] = path
-                entries[doc_id] = [key, PurePath(by_id[doc_id].file).name]
+                entries[doc_id] = [key, _file_name(by_id[doc_id].file)]
                 for line in unique:
                     if counted(line):
                         counts[line] = counts.get(line, 0) + 1
@@ -893,12 +926,18 @@ def _state(entries: Mapping[str, list[str]], shared: list[str], counts: Mapping[
             "counts": dict(sorted((k, v) for k, v in counts.items() if v > 0))}
 
 
-def _graph_delta(store: Path, state: Any, corpus: Corpus, tree: TreeNode,
-                 keys: Mapping[str, str], nt: Path) -> _Graph | None:
-    """The store's graph changed by the documents whose batch key is new; None when the
-    store keeps no usable state (then the graph is made whole)."""
-    from pathlib import PurePath
+def _triples(manifest: Mapping[str, Any]) -> int | None:
+    """How many triples (lines of ``graph.nt``) a store's manifest says it has."""
+    counts = manifest.get("counts")
+    found = counts.get("triples") if isinstance(counts, dict) else None
+    return found if type(found) is int and found >= 0 else None
 
+
+def _graph_delta(store: Path, state: Any, corpus: Corpus, tree: TreeNode,
+                 keys: Mapping[str, str], nt: Path, total: int | None = None) -> _Graph | None:
+    """The store's graph changed by the documents whose batch key is new; None when the
+    store keeps no usable state (then the graph is made whole).  ``total``: the lines of
+    the store's ``graph.nt``, as its manifest counts them."""
     from policykg.graph.incremental import counted, kept_shared, merge_graph
     from policykg.graph.store import batch_lines
     from policykg.graph.triples import corpus_batches
@@ -945,7 +984,7 @@ def _graph_delta(store: Path, state: Any, corpus: Corpus, tree: TreeNode,
         new_lines.update(unique)
         if doc_id in keys:
             spool_texts[keys[doc_id]] = "".join(unique)
-            files_touched.add(PurePath(by_id[doc_id].file).name)
+            files_touched.add(_file_name(by_id[doc_id].file))
             for line in unique:
                 if counted(line):
                     counts[line] = counts.get(line, 0) + 1
@@ -957,16 +996,16 @@ def _graph_delta(store: Path, state: Any, corpus: Corpus, tree: TreeNode,
     # a span's lines stay while a remaining document of its file gives them
     span_lines: set[str] = set()
     for doc in corpus.documents:
-        if doc.id not in todo and PurePath(doc.file).name in files_touched:
+        if doc.id not in todo and _file_name(doc.file) in files_touched:
             lines = batch_lines(store, keys[doc.id])
             if lines is None:
                 return None
             span_lines.update(lines)
     candidates = gone_lines - new_lines
     leaving = candidates - kept_shared(candidates, counts, span_lines)
-    delta, merged = merge_graph(store / "graph.nt", leaving, new_lines, nt)
+    delta, merged = merge_graph(store / "graph.nt", leaving, new_lines, nt, total)
     for doc in corpus.documents:
-        entries[doc.id] = [keys[doc.id], PurePath(doc.file).name]
+        entries[doc.id] = [keys[doc.id], _file_name(doc.file)]
     batches: dict[str, Path | None] = {
         key: None for key in new_keys if key not in spool_texts}
     spool = nt.with_name(nt.name + ".d")
