@@ -73,8 +73,8 @@ def copies(store: Path, k: int) -> list[Any]:
         text = cache_get(store, f["key"])
         if text is None:
             raise SystemExit(f"{store}: no cache entry for {f['name']}")
-        texts[f["name"]] = text
-    return [_cached_part(copy_text(texts[f["name"]], f["name"], c, k),
+        texts[f["name"]] = text.decode("utf-8")
+    return [_cached_part(copy_text(texts[f["name"]], f["name"], c, k).encode("utf-8"),
                          str(cache_path(store, f["key"])))
             for c in range(k) for f in entries]
 

@@ -386,14 +386,15 @@ def cache_path(store_dir: Path, key: str) -> Path:
     return Path(store_dir) / CACHE / f"{key}.jsonl"
 
 
-def cache_get(store_dir: Path, key: str) -> str | None:
-    """One per-file cache entry of the store (its text); None if absent or unreadable."""
+def cache_get(store_dir: Path, key: str) -> bytes | None:
+    """One per-file cache entry of the store (its UTF-8 text, not decoded: most of it is
+    copied into the records as it is); None if absent or unreadable."""
     path = cache_path(store_dir, key)
     try:
-        return path.read_text(encoding="utf-8")
+        return path.read_bytes()
     except FileNotFoundError:
         return None
-    except (OSError, UnicodeDecodeError) as e:
+    except OSError as e:
         logger.warning("%s: damaged cache entry, reading the input again (%s)", path, e)
         return None
 

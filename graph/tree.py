@@ -264,12 +264,16 @@ def _implements(
     deep in a body (line 20747 "落实《关于加强产融合作…》" inside one measure) does not.
     """
     out: dict[str, list[Citation]] = defaultdict(list)
+    ends: dict[str, int] = {}
     for c in citations:
         if c.relation is not Relation.IMPLEMENTS or not c.cited_doc_id:
             continue
         if c.cited_doc_id == c.doc_id or c.doc_id not in docs or c.cited_doc_id not in docs:
             continue
-        if c.line <= _preamble_end(docs[c.doc_id]):
+        end = ends.get(c.doc_id)
+        if end is None:
+            end = ends[c.doc_id] = _preamble_end(docs[c.doc_id])
+        if c.line <= end:
             out[c.doc_id].append(c)
     return out
 
@@ -449,6 +453,9 @@ def build_tree(
         b.first[plan.id] = 0
     special = {d.id for d in (one, plan) if d is not None}
     implemented = _implements(corpus.citations, docs)
+    tags_of: dict[str, list[SectorTag]] = defaultdict(list)  # a document's own tags
+    for tag in sector_tags:
+        tags_of[tag.subject_id].append(tag)
     placed: set[str] = set(special)
     national: list[Document] = []
     local: list[Document] = []
@@ -507,7 +514,7 @@ def build_tree(
                 and b.place(doc.id, cited.id, _where(best, docs), "implements")
             ):
                 continue
-            slug, why, basis = _primary_sector(doc, sector_tags, sectors)
+            slug, why, basis = _primary_sector(doc, tags_of[doc.id], sectors)
             if best is not None and cited is not None and _before(cited, one) and not early:
                 why += f"；所贯彻落实的{_cite(best, docs)}是早于“1”的先行政策"
         group = sector_group(slug)

@@ -16,7 +16,7 @@ import os
 import shutil
 import signal
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
@@ -252,20 +252,20 @@ class _InputFile:
         return {"name": self.name, "sha256": self.sha256, "bytes": self.size, "key": self.key}
 
 
-def _cached_part(text: str, where: str) -> FileRecords:
-    """A file's records from its cache entry (``_part_text``); the documents' sections and
-    paragraphs stay JSON text until something reads them."""
+def _cached_part(text: bytes, where: str) -> FileRecords:
+    """A file's records from its cache entry (``_part_text``, UTF-8); the documents' sections
+    and paragraphs stay UTF-8 JSON text until something reads them."""
     import json
 
     from policykg.loaders.corpus import FileRecords
     from policykg.recordio import corpus_from_json, with_bodies
 
-    head, _, rest = text.partition("\n")
-    data = json.loads(head)
+    head, _, rest = text.partition(b"\n")
+    data = json.loads(head.decode("utf-8"))
     if not isinstance(data, dict) or not isinstance(data.get("load_problems"), int):
         raise StoreError(Errors.R008.format(path=where))
     pages = data.get("page_lines", [])
-    corpus = with_bodies(corpus_from_json(data.get("corpus"), where), rest.split("\n")[:-1],
+    corpus = with_bodies(corpus_from_json(data.get("corpus"), where), rest.split(b"\n")[:-1],
                          where)
     return FileRecords(corpus=corpus, load_problems=data["load_problems"],
                        page_lines=tuple(pages))
@@ -1032,19 +1032,14 @@ def _validate(store: Path, old: Mapping[str, Any] | None, graph: _Graph,
         return validate(nt)
     from policykg.graph.incremental import about
 
-    wanted: set[str] = set()
-    for line in graph.changed:
-        wanted.add(line[: line.find(" ")])
-        obj = _object(line)
-        if obj is not None:
-            wanted.add(obj)
+    named, wanted = _nodes(graph.changed)
     # the nodes the changed lines name, and the nodes those link to (a shape checks the
     # class of a value): every line about them, so each focus node sees what a full
     # validation shows it
     context = about(graph.lines, wanted)
-    further = {_object(line) for line in context} - wanted
-    context += about(graph.lines, {n for n in further if n is not None})
-    subjects = {line[1:line.find(">")] for line in graph.changed}
+    further = _nodes(context)[1] - wanted
+    context += about(graph.lines, further)
+    subjects = {s[1:-1] for s in named if s.startswith("<")}
     fresh = validate(sorted({*graph.changed, *context}), focus=subjects)
     seen = {node[1:-1] for node in wanted}
     # the results of unchanged nodes are kept, but not of nodes with no triple left
@@ -1053,12 +1048,17 @@ def _validate(store: Path, old: Mapping[str, Any] | None, graph: _Graph,
     return merge_report(kept, fresh)
 
 
-def _object(line: str) -> str | None:
-    """The object IRI of an N-Triples line (``<…>``), or None for a literal."""
-    first = line.find(" ")
-    rest = line[first + 1:]
-    obj = rest[rest.find(" ") + 1:]
-    return obj[: obj.find(">") + 1] if obj.startswith("<") else None
+def _nodes(lines: Iterable[str]) -> tuple[set[str], set[str]]:
+    """The subjects of N-Triples lines, and those with the objects that are IRIs
+    (``<…>``)."""
+    subjects: set[str] = set()
+    objects: set[str] = set()
+    for line in lines:
+        subject, _, rest = line.split(" ", 2)
+        subjects.add(subject)
+        if rest.startswith("<"):
+            objects.add(rest[:rest.find(">") + 1])
+    return subjects, subjects | objects
 
 
 def build_store(

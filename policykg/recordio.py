@@ -295,7 +295,8 @@ def _from_dict(cls: type[_T], data: Any, where: str) -> _T:
 
 
 class LazyRecords(Sequence[_T]):
-    """A tuple of records kept as the JSON text they were read from, decoded on first use.
+    """A tuple of records kept as the JSON text they were read from (``str``, or ``bytes``
+    in UTF-8 as a cache file holds it), decoded on first use.
 
     It stands for a record's tuple field (a cached document's sections or paragraphs, the
     bulk of a store's records): reading a store's cache decodes only those a change looks
@@ -305,8 +306,8 @@ class LazyRecords(Sequence[_T]):
 
     __slots__ = ("_decode", "_items", "_where", "text")
 
-    def __init__(self, text: str, decode: typing.Callable[[Any, str], tuple[_T, ...]],
-                 where: str) -> None:
+    def __init__(self, text: str | bytes,
+                 decode: typing.Callable[[Any, str], tuple[_T, ...]], where: str) -> None:
         self.text = text
         self._decode = decode
         self._where = where
@@ -344,7 +345,7 @@ class LazyRecords(Sequence[_T]):
         return value in self._get()
 
     def __bool__(self) -> bool:
-        return self.text != "[]"
+        return self.text not in ("[]", b"[]")
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, LazyRecords):
@@ -397,8 +398,17 @@ def _dumps(value: Any) -> str:
 def _text(value: Any) -> str:
     """The JSON text of a record field (``LazyRecords`` as read)."""
     if type(value) is LazyRecords:
-        return str(value.text)
+        text = value.text
+        return text if isinstance(text, str) else text.decode("utf-8")
     return _dumps(_encode(value))
+
+
+def _utf8(value: Any) -> bytes:
+    """The JSON text of a record field in UTF-8 (``LazyRecords`` as read)."""
+    if type(value) is LazyRecords:
+        text = value.text
+        return text if isinstance(text, bytes) else text.encode("utf-8")
+    return _dumps(_encode(value)).encode("utf-8")
 
 
 def body_json(doc: Document) -> tuple[str, str]:
@@ -407,7 +417,7 @@ def body_json(doc: Document) -> tuple[str, str]:
     return _text(doc.sections), _text(doc.paragraphs)
 
 
-def with_bodies(corpus: Corpus, texts: Sequence[str], where: str) -> Corpus:
+def with_bodies(corpus: Corpus, texts: Sequence[str | bytes], where: str) -> Corpus:
     """``corpus`` with each document's sections and paragraphs those of the JSON texts
     ``texts`` holds for it (two per document: ``body_json``), decoded only when something
     reads them."""
@@ -476,39 +486,42 @@ def _index_json(corpus: Corpus, light: list[Any],
 _CHUNK: Final = 2000
 
 
-def _dump_corpus(corpus: Corpus, f: typing.TextIO, light: list[Any] | None = None,
+def _dump_corpus(corpus: Corpus, f: typing.BinaryIO, light: list[Any] | None = None,
                  encoded: dict[str, list[Any]] | None = None) -> None:
-    """Write ``corpus_to_json(corpus)`` as ``json.dump`` would, a few records at a time.
+    """Write ``corpus_to_json(corpus)`` in UTF-8 as ``json.dump`` would, a few records at a
+    time.
 
     The same bytes without the whole corpus as one JSON tree in memory (at ×100 that tree
     alone took over 3 GB).  ``light`` (``_light_documents``) and ``encoded`` (fields' JSON
-    data) are what the caller has encoded already.
+    data) are what the caller has encoded already.  The sections and paragraphs of cached
+    documents are written as the cache holds them, never decoded.
     """
-    f.write("{" + _dumps("format") + ":" + _dumps(FORMAT_VERSION))
+    def write(text: str) -> None:
+        f.write(text.encode("utf-8"))
+
+    write("{" + _dumps("format") + ":" + _dumps(FORMAT_VERSION))
     for field in dataclasses.fields(corpus):
         value = getattr(corpus, field.name)
-        f.write("," + _dumps(field.name) + ":")
+        write("," + _dumps(field.name) + ":")
         if field.name == "documents":
             lights = light if light is not None else [None] * len(value)
-            # one write per document: joined, the texts of a few documents with characters
-            # beyond the BMP would widen all of them
-            f.write("[")
+            f.write(b"[")
             for i, (doc, x) in enumerate(zip(value, lights, strict=True)):
                 if i:
-                    f.write(",")
-                f.write(_document_json(doc, x))
-            f.write("]")
+                    f.write(b",")
+                f.writelines(_document_json(doc, x))
+            f.write(b"]")
         elif isinstance(value, tuple):
             known = encoded.get(field.name) if encoded is not None else None
-            f.write("[")
+            f.write(b"[")
             for i in range(0, len(value), _CHUNK):
                 part = known[i:i + _CHUNK] if known is not None else \
                     [_encode(item) for item in value[i:i + _CHUNK]]
-                f.write(("," if i else "") + _dumps(part)[1:-1])
-            f.write("]")
+                write(("," if i else "") + _dumps(part)[1:-1])
+            f.write(b"]")
         else:
-            f.write(_dumps(_encode(value)))
-    f.write("}")
+            write(_dumps(_encode(value)))
+    f.write(b"}")
 
 
 #: How a document without sections and paragraphs has them written: a key of ``Document``
@@ -517,18 +530,26 @@ _NO_SECTIONS: Final = '"sections":[]'
 _NO_PARAGRAPHS: Final = '"paragraphs":[]'
 
 
-def _document_json(doc: Document, light: Any = None) -> str:
-    """A document's JSON; sections and paragraphs read from the cache are written as read
-    (``light``: its JSON data without them, if made already)."""
+def _document_json(doc: Document, light: Any = None) -> list[bytes]:
+    """A document's JSON in UTF-8, in pieces; sections and paragraphs read from the cache
+    are written as read (``light``: its JSON data without them, if made already)."""
     sections: Any = doc.sections
     paragraphs: Any = doc.paragraphs
     if type(sections) is not LazyRecords and type(paragraphs) is not LazyRecords:
-        return _dumps(_encode(doc))
+        return [_dumps(_encode(doc)).encode("utf-8")]
     if light is None:
         light = _encode(dataclasses.replace(doc, sections=(), paragraphs=()))
     text = _dumps(light)
-    text = text.replace(_NO_SECTIONS, '"sections":' + _text(sections), 1)
-    return text.replace(_NO_PARAGRAPHS, '"paragraphs":' + _text(paragraphs), 1)
+    # each key once, before any string could hold it unescaped: the texts go in there
+    at_sections, at_paragraphs = text.find(_NO_SECTIONS), text.find(_NO_PARAGRAPHS)
+    if not 0 <= at_sections < at_paragraphs:
+        text = text.replace(_NO_SECTIONS, '"sections":' + _text(sections), 1)
+        return [text.replace(_NO_PARAGRAPHS, '"paragraphs":' + _text(paragraphs), 1)
+                .encode("utf-8")]
+    return [text[:at_sections].encode("utf-8"), b'"sections":', _utf8(sections),
+            text[at_sections + len(_NO_SECTIONS):at_paragraphs].encode("utf-8"),
+            b'"paragraphs":', _utf8(paragraphs),
+            text[at_paragraphs + len(_NO_PARAGRAPHS):].encode("utf-8")]
 
 
 def _section_rows(doc: Document) -> Iterable[Any]:
@@ -603,9 +624,9 @@ def write_records(
         # to corpus.json and index.json: encoded once
         light = _light_documents(corpus)
         encoded = {name: _encode(getattr(corpus, name)) for name in INDEX_FIELDS[1:]}
-        with (out / "corpus.json").open("w", encoding="utf-8", newline="\n") as f:
+        with (out / "corpus.json").open("wb") as f:
             _dump_corpus(corpus, f, light, encoded)
-            f.write("\n")
+            f.write(b"\n")
         with (out / INDEX).open("w", encoding="utf-8", newline="\n") as f:
             # one encode of the whole index, in C (json.dump is pure Python)
             f.write(_dumps(_index_json(corpus, light, encoded)))

@@ -182,16 +182,19 @@ def test_corpus_json_is_streamed_with_the_bytes_of_one_dump() -> None:
     from policykg.recordio import _dump_corpus, corpus_to_json, read_corpus
 
     corpus = read_corpus(MINI)
-    streamed = io.StringIO()
+    streamed = io.BytesIO()
     _dump_corpus(corpus, streamed)
-    assert streamed.getvalue() == json.dumps(
+    assert streamed.getvalue().decode("utf-8") == json.dumps(
         corpus_to_json(corpus), ensure_ascii=False, separators=(",", ":"))
     assert len(corpus.documents) > 1
 
 
-def _lazy(corpus: Corpus, where: str = "cache/x.jsonl") -> Corpus:
-    """``corpus`` as a store's cache gives it back: sections and paragraphs as JSON text."""
-    texts = [text for d in corpus.documents for text in body_json(d)]
+def _lazy(corpus: Corpus, where: str = "cache/x.jsonl", *, utf8: bool = False) -> Corpus:
+    """``corpus`` as a store's cache gives it back: sections and paragraphs as JSON text (in
+    UTF-8 bytes, as ``pipeline`` reads a cache file, with ``utf8``)."""
+    texts: list[str | bytes] = [text for d in corpus.documents for text in body_json(d)]
+    if utf8:
+        texts = [str(t).encode("utf-8") for t in texts]
     light = dataclasses.replace(corpus, documents=tuple(
         dataclasses.replace(d, sections=(), paragraphs=()) for d in corpus.documents))
     return with_bodies(light, texts, where)
@@ -199,22 +202,26 @@ def _lazy(corpus: Corpus, where: str = "cache/x.jsonl") -> Corpus:
 
 def test_cached_sections_and_paragraphs_are_written_as_read(corpus: Corpus,
                                                             tmp_path: Path) -> None:
-    lazy = _lazy(corpus)
+    lazy, utf8 = _lazy(corpus), _lazy(corpus, utf8=True)
     assert all(type(d.paragraphs) is LazyRecords for d in lazy.documents)
     write_records(tmp_path / "eager", corpus)
     write_records(tmp_path / "lazy", lazy)
+    write_records(tmp_path / "utf8", utf8)
     for name in sorted(p.name for p in (tmp_path / "eager" / "records").iterdir()):
-        assert (tmp_path / "lazy" / "records" / name).read_bytes() == (
-            tmp_path / "eager" / "records" / name).read_bytes(), name
+        for held in ("lazy", "utf8"):
+            assert (tmp_path / held / "records" / name).read_bytes() == (
+                tmp_path / "eager" / "records" / name).read_bytes(), (held, name)
     # and they read back as the records they stand for
     assert lazy == corpus
+    assert utf8 == corpus
     assert read_corpus(tmp_path / "lazy") == corpus
 
 
 def test_lazy_records_behave_as_their_tuple(corpus: Corpus) -> None:
     doc = corpus.documents[2]
-    lazy = _lazy(corpus).documents[2]
-    for field in ("sections", "paragraphs"):
+    for field, lazy in [(f, _lazy(corpus, utf8=u).documents[2]) for f in ("sections",
+                                                                          "paragraphs")
+                        for u in (False, True)]:
         real, held = getattr(doc, field), getattr(lazy, field)
         assert held == real
         assert real == held
@@ -225,7 +232,7 @@ def test_lazy_records_behave_as_their_tuple(corpus: Corpus) -> None:
         assert bool(held) == bool(real)
         assert pickle.loads(pickle.dumps(held)) == real
         assert type(pickle.loads(pickle.dumps(held))) is tuple
-    assert lazy.paragraphs[0].line_at(40) == 6090
+    assert _lazy(corpus).documents[2].paragraphs[0].line_at(40) == 6090
 
 
 def test_cached_text_is_decoded_only_when_read(corpus: Corpus) -> None:
