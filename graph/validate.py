@@ -61,6 +61,7 @@ _SOURCE_FILE: Final = f"<{_PKG}sourceFile>"
 _START: Final = f"<{_PKG}startLine>"
 _END: Final = f"<{_PKG}endLine>"
 _PAGE: Final = f"<{_PKG}page>"
+_SPAN_PROPS: Final = frozenset((_SOURCE_FILE, _START, _END, _PAGE))
 _STATED_IN: Final = f"<{_PKG}statedIn>"
 _ASSIGNED_BY: Final = f"<{_PKG}assignedBy>"
 _PART_OF: Final = f"<{PREFIXES['eli']}is_part_of>"
@@ -204,7 +205,14 @@ class _Details:
         derived: dict[str, str] = {}
         span_props: defaultdict[str, dict[str, str]] = defaultdict(dict)
         spans: set[str] = set()
+        wanted = (_DERIVED, _RDF_TYPE)
         for line in source():
+            if line[:1] not in (" ", "\t"):
+                # only a few lines matter: a focus node's, and a span's place
+                head = line.split(" ", 2)
+                if len(head) < 3 or not ((head[0] in focus and head[1] in wanted)
+                                         or head[1] in _SPAN_PROPS):
+                    continue
             parts = _split(line)
             if parts is None:
                 continue
