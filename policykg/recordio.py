@@ -474,27 +474,36 @@ def _light_documents(corpus: Corpus) -> list[Any]:
     return [_encode(dataclasses.replace(d, sections=(), paragraphs=())) for d in corpus.documents]
 
 
-def _index_json(corpus: Corpus, light: list[Any],
-                encoded: dict[str, list[Any]] | None = None) -> dict[str, Any]:
+def _index_json(corpus: Corpus, light: list[Any]) -> dict[str, Any]:
     data: dict[str, Any] = {"format": FORMAT_VERSION, "documents": light}
     for name in INDEX_FIELDS[1:]:
-        data[name] = encoded[name] if encoded is not None else _encode(getattr(corpus, name))
+        data[name] = _encode(getattr(corpus, name))
     return data
+
+
+def _index_utf8(light: Sequence[str], texts: dict[str, bytes]) -> bytes:
+    """``records/index.json`` (``index_to_json``'s data as ``_dumps`` writes it, in UTF-8)
+    from the JSON texts of the light documents and of the other fields."""
+    head = _dumps({"format": FORMAT_VERSION})[:-1] + ',"documents":[' + ",".join(light) + "]"
+    return head.encode("utf-8") + b"".join(
+        b"," + _dumps(name).encode("utf-8") + b":" + texts[name] for name in INDEX_FIELDS[1:]
+    ) + b"}"
 
 
 #: How many records ``_dump_corpus`` encodes in one call of the JSON encoder.
 _CHUNK: Final = 2000
 
 
-def _dump_corpus(corpus: Corpus, f: typing.BinaryIO, light: list[Any] | None = None,
-                 encoded: dict[str, list[Any]] | None = None) -> None:
+def _dump_corpus(corpus: Corpus, f: typing.BinaryIO, light: Sequence[str] | None = None,
+                 texts: dict[str, bytes] | None = None) -> None:
     """Write ``corpus_to_json(corpus)`` in UTF-8 as ``json.dump`` would, a few records at a
     time.
 
     The same bytes without the whole corpus as one JSON tree in memory (at ×100 that tree
-    alone took over 3 GB).  ``light`` (``_light_documents``) and ``encoded`` (fields' JSON
-    data) are what the caller has encoded already.  The sections and paragraphs of cached
-    documents are written as the cache holds them, never decoded.
+    alone took over 3 GB).  ``light`` (the JSON texts of the documents without sections and
+    paragraphs) and ``texts`` (fields' JSON texts in UTF-8) are what the caller has encoded
+    already.  The sections and paragraphs of cached documents are written as the cache holds
+    them, never decoded.
     """
     def write(text: str) -> None:
         f.write(text.encode("utf-8"))
@@ -511,12 +520,12 @@ def _dump_corpus(corpus: Corpus, f: typing.BinaryIO, light: list[Any] | None = N
                     f.write(b",")
                 f.writelines(_document_json(doc, x))
             f.write(b"]")
+        elif texts is not None and field.name in texts:
+            f.write(texts[field.name])
         elif isinstance(value, tuple):
-            known = encoded.get(field.name) if encoded is not None else None
             f.write(b"[")
             for i in range(0, len(value), _CHUNK):
-                part = known[i:i + _CHUNK] if known is not None else \
-                    [_encode(item) for item in value[i:i + _CHUNK]]
+                part = [_encode(item) for item in value[i:i + _CHUNK]]
                 write(("," if i else "") + _dumps(part)[1:-1])
             f.write(b"]")
         else:
@@ -530,16 +539,15 @@ _NO_SECTIONS: Final = '"sections":[]'
 _NO_PARAGRAPHS: Final = '"paragraphs":[]'
 
 
-def _document_json(doc: Document, light: Any = None) -> list[bytes]:
+def _document_json(doc: Document, light: str | None = None) -> list[bytes]:
     """A document's JSON in UTF-8, in pieces; sections and paragraphs read from the cache
-    are written as read (``light``: its JSON data without them, if made already)."""
+    are written as read (``light``: its JSON text without them, if made already)."""
     sections: Any = doc.sections
     paragraphs: Any = doc.paragraphs
     if type(sections) is not LazyRecords and type(paragraphs) is not LazyRecords:
         return [_dumps(_encode(doc)).encode("utf-8")]
-    if light is None:
-        light = _encode(dataclasses.replace(doc, sections=(), paragraphs=()))
-    text = _dumps(light)
+    text = light if light is not None else \
+        _dumps(_encode(dataclasses.replace(doc, sections=(), paragraphs=())))
     # each key once, before any string could hold it unescaped: the texts go in there
     at_sections, at_paragraphs = text.find(_NO_SECTIONS), text.find(_NO_PARAGRAPHS)
     if not 0 <= at_sections < at_paragraphs:
@@ -622,15 +630,14 @@ def write_records(
         out.mkdir(parents=True, exist_ok=True)
         # the documents (without sections and paragraphs), agencies, tasks and targets go
         # to corpus.json and index.json: encoded once
-        light = _light_documents(corpus)
-        encoded = {name: _encode(getattr(corpus, name)) for name in INDEX_FIELDS[1:]}
+        light = [_dumps(x) for x in _light_documents(corpus)]
+        texts = {name: _dumps(_encode(getattr(corpus, name))).encode("utf-8")
+                 for name in INDEX_FIELDS[1:]}
         with (out / "corpus.json").open("wb") as f:
-            _dump_corpus(corpus, f, light, encoded)
+            _dump_corpus(corpus, f, light, texts)
             f.write(b"\n")
-        with (out / INDEX).open("w", encoding="utf-8", newline="\n") as f:
-            # one encode of the whole index, in C (json.dump is pure Python)
-            f.write(_dumps(_index_json(corpus, light, encoded)))
-            f.write("\n")
+        with (out / INDEX).open("wb") as f:
+            f.write(_index_utf8(light, texts) + b"\n")
         blocks = None
         if previous is not None:
             before = _records_dir(previous)

@@ -16,6 +16,7 @@ from policykg.recordio import (
     KINDS,
     LazyRecords,
     body_json,
+    index_to_json,
     read_corpus,
     read_index,
     read_records,
@@ -137,6 +138,9 @@ def test_index_leaves_out_paragraphs_and_sections(corpus: Corpus, tmp_path: Path
     # the paragraph of lines 6088-6090 is in corpus.json only
     assert '"offsets"' in (tmp_path / "records" / "corpus.json").read_text("utf-8")
     assert '"offsets"' not in (tmp_path / "records" / INDEX).read_text("utf-8")
+    # written from the texts corpus.json has too: the bytes of one dump of index_to_json
+    assert (tmp_path / "records" / INDEX).read_text("utf-8") == json.dumps(
+        index_to_json(corpus), ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def test_store_without_index_is_read_from_corpus_json(corpus: Corpus, tmp_path: Path) -> None:
