@@ -649,19 +649,31 @@ class _Graph:
     lines: Any = None
 
 
-class _CitationCache:
-    """Each document's citations with what resolving them looked up, kept in
-    ``graph-state.json`` under a key of its file and id: only the documents whose citations
-    the documents come or gone can change are read again (``citations.DocCitations``)."""
+class _DocCache:
+    """Per-document results kept in ``graph-state.json`` under ``SECTION``, each under a key
+    of its document's file (``_key``): the common part of the caches below."""
+
+    SECTION = ""
 
     def __init__(self, old_state: Any, files: Sequence[_InputFile]) -> None:
-        old = old_state.get("citations") if isinstance(old_state, dict) else None
+        old = old_state.get(self.SECTION) if isinstance(old_state, dict) else None
         self.old: dict[str, Any] = old if isinstance(old, dict) else {}
         self.file_keys = {f.name: f.key for f in files}
         self.state: dict[str, Any] = {}
 
+    def _file_key(self, doc: Document) -> str | None:
+        return self.file_keys.get(doc.source_file or "")
+
+
+class _CitationCache(_DocCache):
+    """Each document's citations with what resolving them looked up, kept in
+    ``graph-state.json`` under a key of its file and id: only the documents whose citations
+    the documents come or gone can change are read again (``citations.DocCitations``)."""
+
+    SECTION = "citations"
+
     def _key(self, doc: Document) -> str | None:
-        file_key = self.file_keys.get(doc.source_file or "")
+        file_key = self._file_key(doc)
         return None if file_key is None else _text_key(f"{file_key}\0{doc.id}")
 
     def cite(self, documents: Sequence[Document]) -> tuple[list[Any], list[Any]]:
@@ -724,19 +736,15 @@ def _doc_citations_from_json(data: Any) -> Any:
         return None
 
 
-class _PlaceCache:
+class _PlaceCache(_DocCache):
     """The jurisdiction ``tree_corpus`` gives each document the loaders left without one,
     kept in ``graph-state.json`` under a key of its file, id, first line and 文号 (what
     can change it after extraction): a store change reads only new documents' text for it."""
 
-    def __init__(self, old_state: Any, files: Sequence[_InputFile]) -> None:
-        old = old_state.get("places") if isinstance(old_state, dict) else None
-        self.old: dict[str, Any] = old if isinstance(old, dict) else {}
-        self.file_keys = {f.name: f.key for f in files}
-        self.state: dict[str, Any] = {}
+    SECTION = "places"
 
     def _key(self, doc: Document) -> str | None:
-        file_key = self.file_keys.get(doc.source_file or "")
+        file_key = self._file_key(doc)
         if file_key is None:
             return None
         return _text_key(f"{file_key}\0{doc.id}\0{doc.start_line}\0{doc.doc_number}")
@@ -765,19 +773,18 @@ class _PlaceCache:
         return dataclasses.replace(corpus, documents=tuple(docs))
 
 
-class _SectorCache:
+class _SectorCache(_DocCache):
     """Sector tags per document (its own, its tasks' and targets'), kept in
     ``graph-state.json`` under a key of its file and id: only new documents are tagged."""
 
+    SECTION = "sectors"
+
     def __init__(self, old_state: Any, files: Sequence[_InputFile], version: str) -> None:
-        old = old_state.get("sectors") if isinstance(old_state, dict) else None
-        self.old: dict[str, Any] = old if isinstance(old, dict) else {}
-        self.file_keys = {f.name: f.key for f in files}
+        super().__init__(old_state, files)
         self.graph_version = _graph_version(version)
-        self.state: dict[str, Any] = {}
 
     def _key(self, doc: Document) -> str | None:
-        file_key = self.file_keys.get(doc.source_file or "")
+        file_key = self._file_key(doc)
         if file_key is None:
             return None
         return _text_key(f"{self.graph_version}\0{file_key}\0{doc.id}")
