@@ -51,6 +51,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CACHE_ENV",
+    "MENTION_ENGINES",
     "Mention",
     "build_pipeline",
     "domain_words",
@@ -236,25 +237,127 @@ def segment(text: str, registry: Registry | None = None, *, table: bool = True) 
     return [w for w in words if w and not NOISE_TOKEN.match(w)]
 
 
+#: How ``find_agency_mentions`` finds the names: ``auto`` (the word table when it can, else
+#: spaCy) or ``spacy`` (the pipeline, always: the reference).
+MENTION_ENGINES = ("auto", "spacy")
+
+
 def find_agency_mentions(
-    text: str, registry: Registry, jurisdiction: str | None = None
+    text: str, registry: Registry, jurisdiction: str | None = None, *, engine: str = "auto"
 ) -> list[Mention]:
     """Find the registry agencies named in running text ("由A负责", addressees, sign-offs).
 
     Relative names (省发展改革委) resolve in ``jurisdiction`` (id or name); a mention that
     does not resolve there is left out.
+
+    The names are what the pipeline's EntityRuler finds (``build_pipeline``).  With the
+    packaged registry, ``auto`` finds the same spans over the word table's words
+    (``_table_entities``) instead of building the pipeline: importing spaCy and teaching
+    jieba cost about 3 s of CPU in a process that only looks at a few printed issuers; and
+    a text in which no listed name occurs has no mention, spaCy or not.
     """
-    nlp = build_pipeline(registry)
-    doc = nlp(text)
+    if engine not in MENTION_ENGINES:
+        raise ValueError(f"unknown engine {engine!r}: one of {', '.join(MENTION_ENGINES)}")
+    found: list[tuple[str, int, int, str]] | None = None
+    if engine == "auto":
+        if not _names_in(text, registry):
+            return []
+        path = word_table() if _packaged(registry) else None
+        if path is not None:
+            try:
+                found = _table_entities(text, _open_table(path), registry)
+            except (OSError, ValueError) as e:
+                logger.warning("%s: cannot read the word table (%s); building the pipeline",
+                               path, e)
+    if found is None:
+        doc = build_pipeline(registry)(text)
+        found = [(ent.text, ent.start_char, ent.end_char, ent.ent_id_) for ent in doc.ents
+                 if ent.label_ == "ORG"]
     out: list[Mention] = []
-    for ent in doc.ents:
-        if ent.label_ != "ORG":
-            continue
-        agency = registry.resolve(ent.text, jurisdiction)
-        if agency is None and ent.ent_id_:
-            agency = registry.get(ent.ent_id_)
+    for name, start, end, ent_id in found:
+        agency = registry.resolve(name, jurisdiction)
+        if agency is None and ent_id:
+            agency = registry.get(ent_id)
         if agency is None:
             continue
-        out.append(Mention(text=ent.text, start=ent.start_char, end=ent.end_char,
-                           agency_id=agency.id, name=agency.name))
+        out.append(Mention(text=name, start=start, end=end, agency_id=agency.id,
+                           name=agency.name))
+    return out
+
+
+def _packaged(registry: Registry) -> bool:
+    """Whether ``registry`` was read from the packaged file (the one the word table was
+    taught)."""
+    from policykg.loaders.agencies import DEFAULT_REGISTRY
+
+    return registry.path == f"loaders/lexicons/{DEFAULT_REGISTRY}"
+
+
+@functools.cache
+def _ruler_names(registry: Registry) -> tuple[frozenset[str], int]:
+    """The ruler's pattern texts (every name and alias), and the longest one's length."""
+    names = frozenset(registry.names())
+    return names, max(map(len, names), default=0)
+
+
+def _names_in(text: str, registry: Registry) -> bool:
+    """Whether some listed name occurs in ``text`` (spaces left out, as a span's words may
+    have one between them): without one, the ruler finds nothing."""
+    squeezed = "".join(text.split())
+    names, longest = _ruler_names(registry)
+    return any(squeezed[i:j] in names for i in range(len(squeezed))
+               for j in range(i + 1, min(len(squeezed), i + longest) + 1))
+
+
+def _tokens(text: str, table: WordTable) -> list[tuple[str, int]]:
+    """The pipeline tokenizer's tokens of ``text`` with their offsets: jieba's words
+    (here from the table) aligned to the text as ``spacy.util.get_words_and_spaces`` does
+    (a single space after a word is that word's trailing space, not a token)."""
+    out: list[tuple[str, int]] = []
+    at = 0
+    for word in (w for w in cut(text, table) if w and not w.isspace()):
+        start = text.index(word, at)
+        if start > at:
+            out.append((text[at:start], at))
+        out.append((word, start))
+        at = start + len(word)
+        if at < len(text) and text[at] == " ":
+            at += 1
+    if at < len(text):
+        out.append((text[at:], at))
+    return out
+
+
+def _table_entities(text: str, table: WordTable,
+                    registry: Registry) -> list[tuple[str, int, int, str]]:
+    """The ORG entities the pipeline's EntityRuler gives ``text``: (text, start, end, id).
+
+    Its PhraseMatcher matches a name where the text's tokens are the name's own tokens;
+    the ruler keeps the longest matches first (the earlier of two as long), each not
+    overlapping one kept; the entities come in text order.
+    """
+    names, longest = _ruler_names(registry)
+    tokens = _tokens(text, table)
+    words = [w for w, _ in tokens]
+    matches: list[tuple[int, int, str]] = []
+    for i in range(len(tokens)):
+        joined = ""
+        for j in range(i + 1, len(tokens) + 1):
+            joined += words[j - 1]
+            if len(joined) > longest:
+                break
+            if joined in names and [w for w, _ in _tokens(joined, table)] == words[i:j]:
+                matches.append((i, j, joined))
+    matches.sort(key=lambda m: (m[1] - m[0], -m[0]), reverse=True)
+    taken: set[int] = set()
+    kept: list[tuple[int, int, str]] = []
+    for i, j, name in matches:
+        if i not in taken and j - 1 not in taken:
+            kept.append((i, j, name))
+            taken.update(range(i, j))
+    out = []
+    for i, j, name in sorted(kept):
+        start, end = tokens[i][1], tokens[j - 1][1] + len(words[j - 1])
+        agency = registry.resolve(name)
+        out.append((text[start:end], start, end, agency.id if agency is not None else ""))
     return out

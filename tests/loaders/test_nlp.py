@@ -268,3 +268,81 @@ def test_who_ranks_alike_with_the_table(word_cache: Path, compilation_corpus: Co
         whole = who(segment(query, table=False), tasks, docs, limit=20)
         assert [(h.task.id, h.score) for h in with_table] == [
             (h.task.id, h.score) for h in whole], query
+
+
+# ---- agency mentions over the word table: the pipeline's entities without building it ----
+
+_ISSUERS = Path(__file__).parents[1] / "data" / "fixtures" / "issuers_unresolved.tsv"
+
+
+def _issuers() -> list[tuple[str, str | None]]:
+    rows = [line.split("\t") for line in _ISSUERS.read_text("utf-8").splitlines()]
+    return [(text, jurisdiction or None) for text, jurisdiction in rows]
+
+
+def _mention_texts(registry: Registry) -> list[tuple[str, str | None]]:
+    """Printed issuers the registry does not resolve, every name in running text, and
+    names run together (where the longest match and the overlaps decide)."""
+    names = sorted(set(registry.names()))
+    texts = _issuers()
+    texts += [(f"由{name}负责", None) for name in names]
+    texts += [(f"{a}{b}", None) for a, b in zip(names, names[1:] + names[:1], strict=True)]
+    texts += [(f"{a} {b}、{a}", "jiangsu") for a, b in zip(names[::7], names[3::7], strict=False)]
+    return texts
+
+
+def test_mentions_over_the_table_are_the_pipelines(
+    word_cache: Path, zh_nlp: object, registry: Registry
+) -> None:
+    texts = _mention_texts(registry)
+    assert len(texts) > 3000
+    differ = [(text, j) for text, j in texts
+              if find_agency_mentions(text, registry, j)
+              != find_agency_mentions(text, registry, j, engine="spacy")]
+    assert differ == []
+
+
+def test_mentions_of_printed_issuers(word_cache: Path, registry: Registry) -> None:
+    found = {text: [(m.text, m.agency_id) for m in find_agency_mentions(text, registry, j)]
+             for text, j in _issuers()}
+    # 人民银行天津分行天津银保监局 (a joint sign-off of two bodies, printed as one line)
+    assert found["人民银行天津分行天津银保监局"] == [("人民银行", "pbc"),
+                                                  ("银保监局", "cn120000-cbirc")]
+    assert found["天津市工业和信息化局市机关事务管理局"] == [
+        ("市机关事务管理局", "cn120000-ggj")]
+    # a relative name without the document's jurisdiction names no one
+    assert found["自治区人民政府办公厅"] == []
+
+
+@pytest.mark.slow
+def test_mentions_in_every_task_are_the_pipelines(
+    word_cache: Path, zh_nlp: object, registry: Registry, compilation_corpus: Corpus
+) -> None:
+    texts = [t.text for t in compilation_corpus.tasks]
+    texts += [p.text for d in compilation_corpus.documents[:40] for p in d.paragraphs]
+    assert len(texts) > 1000
+    differ = [text for text in texts
+              if find_agency_mentions(text, registry, "jiangsu")
+              != find_agency_mentions(text, registry, "jiangsu", engine="spacy")]
+    assert differ == []
+
+
+def test_mentions_need_neither_spacy_nor_jieba(word_cache: Path) -> None:
+    """A process that resolves printed issuers (``policykg add`` of one PDF) builds no
+    pipeline: importing spaCy and teaching jieba cost it about 3 s."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from policykg.loaders.agencies import load_registry; "
+            "from policykg.loaders.nlp import find_agency_mentions as f; r = load_registry(); "
+            "print([m.agency_id for m in f('人民银行天津分行天津银保监局', r, 'cn120000')]); "
+            "print(f('自治区人民政府办公厅', r)); "
+            "print('spacy' in sys.modules, 'jieba' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env={**os.environ, CACHE_ENV: str(word_cache)}, check=True).stdout
+    assert out.splitlines() == ["['pbc', 'cn120000-cbirc']", "[]", "False False"]
+
+
+def test_unknown_mention_engine(registry: Registry) -> None:
+    with pytest.raises(ValueError, match="unknown engine"):
+        find_agency_mentions("生态环境部", registry, engine="regex")
