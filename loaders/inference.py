@@ -19,7 +19,7 @@ import dataclasses
 import logging
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from policykg.loaders.header import find_doc_number, parse_date
 from policykg.records import Citation, DateSource, Document, Inferred, Paragraph
@@ -44,10 +44,28 @@ _DATE_BEFORE = re.compile(
 _SPACE = re.compile(r"\s+")
 
 
-def _title_pattern(title: str) -> re.Pattern[str]:
-    # the cited title as printed may be broken by spaces the normalised title lost
+def _title_spans(title: str, text: str) -> Iterator[tuple[int, int]]:
+    """Where ``text`` prints ``《title》`` (the spans ``re.finditer`` gives for
+    ``《\\s*c\\s*c…\\s*》``): the title as printed may be broken by spaces the normalised
+    title lost.  Scanned, not compiled: a regex per cited title cost more than the search."""
     chars = _SPACE.sub("", title)
-    return re.compile(r"《\s*" + r"\s*".join(re.escape(ch) for ch in chars) + r"\s*》")
+    at = text.find("《")
+    while at >= 0:
+        i = at + 1
+        for ch in chars:
+            while i < len(text) and text[i].isspace():
+                i += 1
+            if i >= len(text) or text[i] != ch:
+                break
+            i += 1
+        else:
+            while i < len(text) and text[i].isspace():
+                i += 1
+            if i < len(text) and text[i] == "》":
+                yield at, i + 1
+                at = text.find("《", i + 1)
+                continue
+        at = text.find("《", at + 1)
 
 
 def _evidence(
@@ -55,22 +73,22 @@ def _evidence(
 ) -> list[tuple[str, str, int, str]]:
     """(field, value, line, quoted text) that the citing paragraph prints for the title."""
     found: list[tuple[str, str, int, str]] = []
-    for m in _title_pattern(citation.cited_title).finditer(paragraph.text):
-        line = paragraph.line_at(m.start())
-        if citation.line not in (line, paragraph.line_at(m.end() - 1)):
+    for m_start, m_end in _title_spans(citation.cited_title, paragraph.text):
+        line = paragraph.line_at(m_start)
+        if citation.line not in (line, paragraph.line_at(m_end - 1)):
             continue
-        after = _NUMBER_AFTER.match(paragraph.text, m.end())
+        after = _NUMBER_AFTER.match(paragraph.text, m_end)
         if after is not None:
             number = find_doc_number(after.group("bracketed"))
             if number is not None:
-                quote = paragraph.text[m.start():after.end()]
+                quote = paragraph.text[m_start:after.end()]
                 found.append(("doc_number", number[0], line, quote))
-        start = max(0, m.start() - 48)
-        before = _DATE_BEFORE.search(paragraph.text[start:m.start()])
+        start = max(0, m_start - 48)
+        before = _DATE_BEFORE.search(paragraph.text[start:m_start])
         if before is not None:
             date = parse_date(_SPACE.sub("", before.group("date")))
             if date is not None and len(date) == 10:
-                quote = paragraph.text[start + before.start():m.end()]
+                quote = paragraph.text[start + before.start():m_end]
                 found.append(("date", date, paragraph.line_at(start + before.start()), quote))
     return found
 

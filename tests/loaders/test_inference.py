@@ -124,3 +124,43 @@ def test_the_compilation_completes_the_one(compilation_corpus: Corpus) -> None:
     # where a document prints its 文号 and is cited with one, the two agree
     for doc in compilation_corpus.documents:
         assert all(i.field not in ("doc_number", "date") or i.value for i in doc.inferred)
+
+
+def _title_regex_spans(title: str, text: str) -> list[tuple[int, int]]:
+    """The regex the scan replaced: the cited title with any spaces between its characters."""
+    import re
+
+    chars = re.sub(r"\s+", "", title)
+    pattern = re.compile(r"《\s*" + r"\s*".join(re.escape(ch) for ch in chars) + r"\s*》")
+    return [m.span() for m in pattern.finditer(text)]
+
+
+@pytest.mark.parametrize(("title", "text"), [
+    # line 39304: 《中共中央 国务院关于完整准确全面贯彻新发展理念做好碳达峰碳中和工作的意见》
+    ("中共中央国务院关于完整准确全面贯彻新发展理念做好碳达峰碳中和工作的意见",
+     "根据《中共中央 国务院关于完整准确全面贯彻新发展理念做好碳达峰碳中和工作的意见》（中发〔2021〕36号）"),
+    ("2030年前碳达峰行动方案", "《2030年前碳达峰 行动方案》和《 2030年前碳达峰行动方案 》"),
+    ("行动方案", "《行动》《行动方案《行动方案》》"),
+    ("", "《》《 》"),
+])
+def test_title_spans_are_the_regexs(title: str, text: str) -> None:
+    from policykg.loaders.inference import _title_spans
+
+    assert list(_title_spans(title, text)) == _title_regex_spans(title, text)
+    assert _title_regex_spans(title, text)
+
+
+def test_title_spans_are_the_regexs_on_any_text() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from policykg.loaders.inference import _title_spans
+
+    chars = st.sampled_from("《》 \u3000\n碳达峰方案")
+
+    @settings(max_examples=500, deadline=None)
+    @given(st.text(chars, max_size=6), st.text(chars, max_size=40))
+    def same(title: str, text: str) -> None:
+        assert list(_title_spans(title, text)) == _title_regex_spans(title, text)
+
+    same()
