@@ -304,14 +304,17 @@ class LazyRecords(Sequence[_T]):
     holds (equality and hash included) and pickles as that tuple.
     """
 
-    __slots__ = ("_decode", "_items", "_where", "text")
+    __slots__ = ("_decode", "_items", "_where", "rows", "text")
 
     def __init__(self, text: str | bytes,
-                 decode: typing.Callable[[Any, str], tuple[_T, ...]], where: str) -> None:
+                 decode: typing.Callable[[Any, str], tuple[_T, ...]], where: str,
+                 rows: str | bytes | None = None) -> None:
         self.text = text
         self._decode = decode
         self._where = where
         self._items: tuple[_T, ...] | None = None
+        #: a document's sections: their lines of ``sections.jsonl``, as ``body_json`` gives
+        self.rows = rows
 
     def _get(self) -> tuple[_T, ...]:
         items = self._items
@@ -411,26 +414,40 @@ def _utf8(value: Any) -> bytes:
     return _dumps(_encode(value)).encode("utf-8")
 
 
-def body_json(doc: Document) -> tuple[str, str]:
+#: Between a document's rows of ``sections.jsonl`` in a cache entry (JSON text escapes every
+#: control character, so no row holds one).
+_ROW_SEPARATOR: Final = "\x1e"
+
+
+#: Sections' lines made by ``body_json`` (by the id of the sections, kept alive here), so
+#: that the ``write_records`` after it does not make them again; it empties this.
+_LINES_MADE: dict[int, tuple[Any, list[str]]] = {}
+
+
+def body_json(doc: Document) -> tuple[str, str, str]:
     """The JSON texts of a document's sections and paragraphs (as ``corpus.json`` holds
-    them)."""
-    return _text(doc.sections), _text(doc.paragraphs)
+    them), and its sections' lines of ``sections.jsonl`` (one line of text)."""
+    lines = _section_lines(doc)
+    if type(doc.sections) is not LazyRecords:
+        _LINES_MADE[id(doc.sections)] = (doc.sections, lines)
+    return _text(doc.sections), _text(doc.paragraphs), _ROW_SEPARATOR.join(lines)
 
 
 def with_bodies(corpus: Corpus, texts: Sequence[str | bytes], where: str) -> Corpus:
     """``corpus`` with each document's sections and paragraphs those of the JSON texts
-    ``texts`` holds for it (two per document: ``body_json``), decoded only when something
-    reads them."""
-    if len(texts) != 2 * len(corpus.documents):
+    ``texts`` holds for it (three per document: ``body_json``), decoded only when something
+    reads them; ``write_records`` writes them, and the sections' rows, as they are."""
+    if len(texts) != 3 * len(corpus.documents):
         raise StoreError(Errors.R002.format(
             path=where, reason=f"{len(texts)} lines for the sections and paragraphs of "
                                f"{len(corpus.documents)} documents"))
     sections = _converter(tuple[Section, ...])
     paragraphs = _converter(tuple[Paragraph, ...])
     docs = tuple(dataclasses.replace(
-        d, sections=cast("tuple[Section, ...]", LazyRecords(texts[2 * i], sections, where)),
+        d, sections=cast("tuple[Section, ...]",
+                         LazyRecords(texts[3 * i], sections, where, texts[3 * i + 2])),
         paragraphs=cast("tuple[Paragraph, ...]",
-                        LazyRecords(texts[2 * i + 1], paragraphs, where)))
+                        LazyRecords(texts[3 * i + 1], paragraphs, where)))
         for i, d in enumerate(corpus.documents))
     return dataclasses.replace(corpus, documents=docs)
 
@@ -560,32 +577,38 @@ def _document_json(doc: Document, light: str | None = None) -> list[bytes]:
             text[at_paragraphs + len(_NO_PARAGRAPHS):].encode("utf-8")]
 
 
-def _section_rows(doc: Document) -> Iterable[Any]:
-    """The rows of ``sections.jsonl`` for a document's sections (read from the cache's
-    JSON text without making records of them)."""
+def _section_lines(doc: Document) -> list[str]:
+    """A document's lines of ``sections.jsonl``: as its cache entry holds them, else made
+    from its sections (read from the cache's JSON text without making records of them)."""
     sections: Any = doc.sections
     if type(sections) is LazyRecords:
-        return (_section_row(row) for row in json.loads(sections.text))
-    return (_section_json(s) for s in doc.sections)
+        rows = sections.rows
+        if rows is not None:
+            text = rows if isinstance(rows, str) else rows.decode("utf-8")
+            return text.split(_ROW_SEPARATOR) if text else []
+        return [_ROW(_section_row(row)) for row in json.loads(sections.text)]
+    made = _LINES_MADE.get(id(sections))
+    if made is not None and made[0] is sections:
+        return made[1]
+    return [_ROW(_section_json(s)) for s in doc.sections]
 
 
 def _records_dir(store_dir: Path) -> Path:
     return store_dir / RECORDS
 
 
-def _write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> int:
+def _write_jsonl(path: Path, lines: Iterable[str]) -> int:
     n = 0
-    row_text = _ROW
     with path.open("w", encoding="utf-8", newline="\n") as f:
-        lines: list[str] = []
-        for row in rows:
-            lines.append(row_text(row))
+        chunk: list[str] = []
+        for line in lines:
+            chunk.append(line)
             n += 1
-            if len(lines) >= _CHUNK:
-                f.write("\n".join(lines) + "\n")
-                lines = []
-        if lines:
-            f.write("\n".join(lines) + "\n")
+            if len(chunk) >= _CHUNK:
+                f.write("\n".join(chunk) + "\n")
+                chunk = []
+        if chunk:
+            f.write("\n".join(chunk) + "\n")
     return n
 
 
@@ -648,19 +671,22 @@ def write_records(
             if lookup is not None:
                 with (out / name).open("w", encoding="utf-8", newline="\n") as f:
                     f.write(text)
+        row = _ROW
         rows = {
-            "documents": (d.to_json() for d in corpus.documents),
-            "sections": (row for d in corpus.documents for row in _section_rows(d)),
-            "tasks": (t.to_json() for t in corpus.tasks),
-            "agencies": (a.to_json() for a in corpus.agencies),
-            "targets": (t.to_json() for t in corpus.targets),
-            "citations": (c.to_json() for c in corpus.citations),
-            "sectors": (_sector_json(t) for t in tags),
-            "problems": (p.to_json() for p in corpus.problems),
+            "documents": (row(d.to_json()) for d in corpus.documents),
+            "sections": (line for d in corpus.documents for line in _section_lines(d)),
+            "tasks": (row(t.to_json()) for t in corpus.tasks),
+            "agencies": (row(a.to_json()) for a in corpus.agencies),
+            "targets": (row(t.to_json()) for t in corpus.targets),
+            "citations": (row(c.to_json()) for c in corpus.citations),
+            "sectors": (row(_sector_json(t)) for t in tags),
+            "problems": (row(p.to_json()) for p in corpus.problems),
         }
         counts = {kind: _write_jsonl(out / f"{kind}.jsonl", rows[kind]) for kind in KINDS}
     except OSError as e:
         raise StoreError(Errors.R007.format(path=out, reason=e)) from e
+    finally:
+        _LINES_MADE.clear()
     logger.info("wrote records to %s: %s", out, counts)
     return counts
 

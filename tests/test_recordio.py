@@ -215,6 +215,8 @@ def test_cached_sections_and_paragraphs_are_written_as_read(corpus: Corpus,
         for held in ("lazy", "utf8"):
             assert (tmp_path / held / "records" / name).read_bytes() == (
                 tmp_path / "eager" / "records" / name).read_bytes(), (held, name)
+    # sections.jsonl from the rows the cache holds: no section was decoded to write it
+    assert not any(d.sections._items for d in lazy.documents)  # type: ignore[attr-defined]
     # and they read back as the records they stand for
     assert lazy == corpus
     assert utf8 == corpus
@@ -241,7 +243,7 @@ def test_lazy_records_behave_as_their_tuple(corpus: Corpus) -> None:
 
 def test_cached_text_is_decoded_only_when_read(corpus: Corpus) -> None:
     texts = [text for d in corpus.documents for text in body_json(d)]
-    texts[5] = '[{"text": 1'  # the third document's paragraphs: damaged
+    texts[7] = '[{"text": 1'  # the third document's paragraphs: damaged
     light = dataclasses.replace(corpus, documents=tuple(
         dataclasses.replace(d, sections=(), paragraphs=()) for d in corpus.documents))
     lazy = with_bodies(light, texts, "cache/x.jsonl")
