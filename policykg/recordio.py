@@ -427,10 +427,11 @@ _LINES_MADE: dict[int, tuple[Any, list[str]]] = {}
 def body_json(doc: Document) -> tuple[str, str, str]:
     """The JSON texts of a document's sections and paragraphs (as ``corpus.json`` holds
     them), and its sections' lines of ``sections.jsonl`` (one line of text)."""
+    sections: Any = doc.sections
     lines = _section_lines(doc)
-    if type(doc.sections) is not LazyRecords:
-        _LINES_MADE[id(doc.sections)] = (doc.sections, lines)
-    return _text(doc.sections), _text(doc.paragraphs), _ROW_SEPARATOR.join(lines)
+    if type(sections) is not LazyRecords:
+        _LINES_MADE[id(sections)] = (sections, lines)
+    return _text(sections), _text(doc.paragraphs), _ROW_SEPARATOR.join(lines)
 
 
 def with_bodies(corpus: Corpus, texts: Sequence[str | bytes], where: str) -> Corpus:
