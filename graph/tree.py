@@ -28,6 +28,7 @@ from typing import Any
 
 from policykg.errors import Errors, RegistryError
 from policykg.graph.sectors import Sector, load_sectors, match_terms
+from policykg.recordio import section_starts
 from policykg.records import Citation, Corpus, DocKind, Document, Relation, SectorTag
 
 __all__ = [
@@ -251,7 +252,7 @@ PREAMBLE_LINES = 40
 
 def _preamble_end(doc: Document) -> int:
     """Last line of a document's preamble: before its first heading (为贯彻落实《…》…)."""
-    starts = [s.start_line for s in doc.sections if s.start_line > doc.start_line + 1]
+    starts = [s for s in section_starts(doc.sections) if s > doc.start_line + 1]
     return min(starts) - 1 if starts else doc.start_line + PREAMBLE_LINES
 
 

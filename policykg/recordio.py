@@ -15,6 +15,7 @@ import dataclasses
 import enum
 import json
 import logging
+import re
 import types
 import typing
 from collections.abc import Iterable, Iterator, Sequence
@@ -47,6 +48,7 @@ __all__ = [
     "read_index",
     "read_lookup",
     "read_records",
+    "section_starts",
     "with_bodies",
     "write_records",
 ]
@@ -432,6 +434,23 @@ def body_json(doc: Document) -> tuple[str, str, str]:
     if type(sections) is not LazyRecords:
         _LINES_MADE[id(sections)] = (sections, lines)
     return _text(sections), _text(doc.paragraphs), _ROW_SEPARATOR.join(lines)
+
+
+#: A section's start line in its compact JSON (a key, so after ``{`` or ``,``: inside a
+#: string a quote is escaped).
+_START_LINE: Final = re.compile(r'[{,]"start_line":(-?\d+)')
+_START_LINE_UTF8: Final = re.compile(rb'[{,]"start_line":(-?\d+)')
+
+
+def section_starts(sections: Sequence[Section]) -> list[int]:
+    """The start lines of ``sections``; a cached document's read from their JSON text, so
+    that the tree finds each preamble without making the store's section records."""
+    held: Any = sections
+    if type(held) is LazyRecords and held._items is None:
+        text = held.text
+        pattern: Any = _START_LINE if isinstance(text, str) else _START_LINE_UTF8
+        return [int(m) for m in pattern.findall(text)]
+    return [s.start_line for s in sections]
 
 
 def with_bodies(corpus: Corpus, texts: Sequence[str | bytes], where: str) -> Corpus:

@@ -253,3 +253,17 @@ def test_cached_text_is_decoded_only_when_read(corpus: Corpus) -> None:
         len(lazy.documents[2].paragraphs)
     with pytest.raises(StoreError, match="2 lines for the sections and paragraphs of"):
         with_bodies(light, texts[:2], "cache/x.jsonl")
+
+
+def test_section_starts_are_read_from_the_cached_text(corpus: Corpus) -> None:
+    from policykg.recordio import section_starts
+
+    for eager, lazy in zip(corpus.documents, _lazy(corpus).documents, strict=True):
+        expected = [s.start_line for s in eager.sections]
+        assert section_starts(eager.sections) == expected
+        assert section_starts(lazy.sections) == expected
+        assert lazy.sections._items is None  # type: ignore[attr-defined]
+    utf8 = _lazy(corpus, utf8=True).documents
+    assert [section_starts(d.sections) for d in utf8] == [
+        [s.start_line for s in d.sections] for d in corpus.documents]
+    assert any(d.sections for d in corpus.documents)
