@@ -987,7 +987,8 @@ def _graph_delta(store: Path, state: Any, corpus: Corpus, tree: TreeNode,
     shared: set[str] = set()
     for doc_id, batch in corpus_batches(corpus, corpus.sectors, tree, only=todo):
         unique = sorted(set(batch))
-        changed += unique
+        if doc_id in keys:
+            changed += unique
         new_lines.update(unique)
         if doc_id in keys:
             spool_texts[keys[doc_id]] = "".join(unique)
@@ -1000,6 +1001,11 @@ def _graph_delta(store: Path, state: Any, corpus: Corpus, tree: TreeNode,
     for line in shared:
         if counted(line):
             counts[line] = counts.get(line, 0) + 1
+    # the shared lines (agencies, tree, sector scheme) are made anew at every change; of
+    # them, only those of a node whose shared lines changed are looked at again
+    old_set = set(old_shared)
+    touched = {line.split(" ", 1)[0] for line in shared.symmetric_difference(old_set)}
+    changed += sorted(line for line in shared if line.split(" ", 1)[0] in touched)
     # a span's lines stay while a remaining document of its file gives them
     span_lines: set[str] = set()
     for doc in corpus.documents:
@@ -1039,17 +1045,16 @@ def _validate(store: Path, old: Mapping[str, Any] | None, graph: _Graph,
         return validate(nt)
     from policykg.graph.incremental import about
 
-    named, wanted = _nodes(graph.changed)
-    # the nodes the changed lines name, and the nodes those link to (a shape checks the
-    # class of a value): every line about them, so each focus node sees what a full
-    # validation shows it
+    _named, wanted = _nodes(graph.changed)
+    # the nodes the changed lines name (as subject or value: a value gains or loses a link to
+    # it), and the nodes those link to (a shape checks the class of a value): every line
+    # about them, so each focus node sees what a full validation shows it
     context = about(graph.lines, wanted)
     further = _nodes(context)[1] - wanted
     context += about(graph.lines, further)
-    subjects = {s[1:-1] for s in named if s.startswith("<")}
-    fresh = validate(sorted({*graph.changed, *context}), focus=subjects)
-    seen = {node[1:-1] for node in wanted}
-    # the results of unchanged nodes are kept, but not of nodes with no triple left
+    seen = {node[1:-1] for node in wanted if node.startswith("<")}
+    fresh = validate(sorted({*graph.changed, *context}), focus=seen)
+    # the results of the other nodes are kept, but not of nodes with no triple left
     kept = [v for v in previous if v.focus not in seen
             and about(graph.lines, [f"<{v.focus}>"])]
     return merge_report(kept, fresh)

@@ -175,3 +175,40 @@ def test_a_violation_kept_for_an_unchanged_document(
     assert [v["focus"].rsplit("/", 1)[1] for v in kept["violations"]] == [
         "09-yufubanfa-2022-79"]
     assert kept == report_to_json(validate(part / "graph.nt"))
+
+
+def test_add_validates_again_only_what_it_changed(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The new document's lines are validated again, but not the agencies (shared lines,
+    made anew at every change) whose lines did not change."""
+    import policykg.graph.validate as validation
+
+    added = "10-ningxia-buildings.txt"
+    sources = sorted(SITE.glob("*.txt"))
+    part = tmp_path / "part"
+    assert run("build", "--store", part,
+               _folder(tmp_path, "rest", [s for s in sources if s.name != added]))[0] == 0
+    looked: list[str] = []
+    real = validation.validate
+
+    def watched(graph: Any, **kwargs: Any) -> Any:
+        if isinstance(graph, list):
+            looked.extend(graph)
+        return real(graph, **kwargs)
+
+    monkeypatch.setattr(validation, "validate", watched)
+    code, _, err = run("add", "--store", part, SITE / added)
+    assert code == 0, err
+    state = json.loads((part / "graph-state.json").read_text("utf-8"))
+    key = state["batches"]["10-ningxia-buildings"][0]
+    new_lines = (part / "cache" / f"{key}.nt").read_text("utf-8").splitlines(keepends=True)
+    assert new_lines
+    assert set(new_lines) <= set(looked)
+    agencies = {line.split(" ", 1)[0] for line in (part / "graph.nt").read_text("utf-8")
+                .splitlines() if line.startswith("<https://w3id.org/policykg/agency/")}
+    untouched = agencies - {line.split(" ", 1)[0] for line in looked}
+    assert untouched, "every agency was validated again"
+    # and the result is a full validation's
+    report = validate(part / "graph.nt")
+    assert json.loads((part / "validation.json").read_text("utf-8")) == report_to_json(report)
