@@ -695,6 +695,8 @@ class _CitationCache(_DocCache):
                 come_keys.update(entry[2])
                 come_numbers.update(entry[3])
 
+        reused: set[str] = set()
+
         def known(doc: Document) -> Any:
             entry = self.old.get(doc.id)
             if keys[doc.id] is None or not isinstance(entry, list) or entry[0] != keys[doc.id]:
@@ -702,12 +704,16 @@ class _CitationCache(_DocCache):
             found = _doc_citations_from_json(entry[1])
             if found is None or found.may_change(come_keys, come_numbers):
                 return None
+            reused.add(doc.id)
             return found
 
         citations, problems, per_doc = resolve_citations(documents, known)
         for doc in documents:
             key = keys[doc.id]
-            if key is not None:
+            if doc.id in reused:
+                # the same file and id: the same results and the same title keys
+                self.state[doc.id] = self.old[doc.id]
+            elif key is not None:
                 title_keys, numbers = document_keys(doc)
                 self.state[doc.id] = [key, _doc_citations_json(per_doc[doc.id]),
                                       sorted(title_keys), sorted(numbers)]
@@ -808,12 +814,14 @@ class _SectorCache(_DocCache):
                 found = {subject: [SectorTag(subject_id=subject, sector=sector,
                                              terms=tuple(terms)) for sector, terms in rows]
                          for subject, rows in entry[1].items()}
-            else:
-                found = {doc.id: tag_document(doc, sectors)}
-                for task in tasks.get(doc.id, ()):
-                    found[task.id] = tag_text(task.id, task.text, sectors)
-                for target in targets.get(doc.id, ()):
-                    found[target.id] = tag_text(target.id, target.indicator, sectors)
+                by_subject.update(found)
+                self.state[doc.id] = entry  # what the tags give back
+                continue
+            found = {doc.id: tag_document(doc, sectors)}
+            for task in tasks.get(doc.id, ()):
+                found[task.id] = tag_text(task.id, task.text, sectors)
+            for target in targets.get(doc.id, ()):
+                found[target.id] = tag_text(target.id, target.indicator, sectors)
             by_subject.update(found)
             if key is not None:
                 self.state[doc.id] = [key, {subject: [[t.sector, list(t.terms)] for t in tags]
