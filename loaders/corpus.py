@@ -38,6 +38,7 @@ from policykg.records import (
 if TYPE_CHECKING:
     from policykg.loaders.agencies import Registry
     from policykg.loaders.documents import LoadedDocuments
+    from policykg.loaders.inference import Evidence
 
 __all__ = ["Extracted", "FileRecords", "assemble", "extract", "extractor_version",
            "file_records", "load", "load_file", "registry"]
@@ -365,7 +366,8 @@ def _renamed_parts(
 def assemble(parts: Sequence[FileRecords | BuildSummary], *,
              exclude: Collection[str] = (),
              cite: Callable[[Sequence[Document]], tuple[list[Citation], list[Problem]]]
-             | None = None) -> Corpus:
+             | None = None,
+             evidence: Callable[[Citation, Document], Evidence] | None = None) -> Corpus:
     """Gather the records of every file (in input order) into one ``Corpus``.
 
     Document ids are made unique across files (``-2``, ``-3``… in input order), the same
@@ -378,10 +380,12 @@ def assemble(parts: Sequence[FileRecords | BuildSummary], *,
         exclude: ids of documents to leave out (``policykg remove``).
         cite: what finds the citations (default ``citations.find_citations``; a store
             change passes one that reuses the documents' earlier results).
+        evidence: what finds what a citing document prints beside a cited title (default
+            ``inference.citation_evidence``; a store change passes one that reuses it).
     """
     from policykg.loaders.citations import find_citations
     from policykg.loaders.documents import LoadedDocuments, RepeatIndex
-    from policykg.loaders.inference import infer_metadata
+    from policykg.loaders.inference import citation_evidence, infer_metadata
 
     seen: set[str] = set()
     load_problems: list[Problem] = []
@@ -410,7 +414,7 @@ def assemble(parts: Sequence[FileRecords | BuildSummary], *,
     citations, citation_problems = (cite or find_citations)(documents)
     citations = _citation_pages(citations, documents, page_lines)
     # a 文号 or date the document does not print, as the documents citing it print it
-    documents = infer_metadata(documents, citations)
+    documents = infer_metadata(documents, citations, evidence or citation_evidence)
     pages = LoadedDocuments(documents=(), page_lines=page_lines)
     # only the agencies the corpus names (as issuer or responsible), with their parents
     named = [n for t in tasks for n in (*t.lead, *t.participants)]

@@ -19,12 +19,12 @@ import dataclasses
 import logging
 import re
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from policykg.loaders.header import find_doc_number, parse_date
 from policykg.records import Citation, DateSource, Document, Inferred, Paragraph
 
-__all__ = ["infer_metadata"]
+__all__ = ["Evidence", "citation_evidence", "infer_metadata"]
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +42,9 @@ _DATE_BEFORE = re.compile(
     re.VERBOSE,
 )
 _SPACE = re.compile(r"\s+")
+
+#: What a citing document prints beside a cited title: (field, value, line, quoted text).
+Evidence = list[tuple[str, str, int, str]]
 
 
 def _title_spans(title: str, text: str) -> Iterator[tuple[int, int]]:
@@ -68,11 +71,9 @@ def _title_spans(title: str, text: str) -> Iterator[tuple[int, int]]:
         at = text.find("《", at + 1)
 
 
-def _evidence(
-    citation: Citation, paragraph: Paragraph
-) -> list[tuple[str, str, int, str]]:
+def _evidence(citation: Citation, paragraph: Paragraph) -> Evidence:
     """(field, value, line, quoted text) that the citing paragraph prints for the title."""
-    found: list[tuple[str, str, int, str]] = []
+    found: Evidence = []
     for m_start, m_end in _title_spans(citation.cited_title, paragraph.text):
         line = paragraph.line_at(m_start)
         if citation.line not in (line, paragraph.line_at(m_end - 1)):
@@ -100,13 +101,26 @@ def _not_newer(value: str, field: str, citing: Document) -> bool:
     return citing.year is None or year is None or int(year.group()) <= citing.year
 
 
+def citation_evidence(citation: Citation, citing: Document) -> Evidence:
+    """What ``citing`` prints for the title ``citation`` cites, in the paragraphs holding
+    the citation's line: a 文号 right after it, a date before the verb that issued it."""
+    found: Evidence = []
+    for paragraph in citing.paragraphs:
+        if paragraph.start_line <= citation.line <= paragraph.end_line:
+            found += _evidence(citation, paragraph)
+    return found
+
+
 def infer_metadata(
-    documents: Sequence[Document], citations: Sequence[Citation]
+    documents: Sequence[Document], citations: Sequence[Citation],
+    evidence: Callable[[Citation, Document], Evidence] = citation_evidence,
 ) -> list[Document]:
     """Return ``documents`` with a missing 文号 or date taken from the documents citing them.
 
     Each value taken is recorded in the document's ``inferred`` with the citing document,
     line and text; a date taken sets ``date_source`` to ``cited`` and the year.
+    ``evidence``: what finds a citation's evidence (a store change passes one that reuses
+    the earlier results of the citing documents it has not re-read).
     """
     by_id = {d.id: d for d in documents}
     votes: dict[tuple[str, str], list[Inferred]] = {}
@@ -117,15 +131,12 @@ def infer_metadata(
             continue
         if cited.doc_number and cited.date:
             continue
-        for paragraph in citing.paragraphs:
-            if not paragraph.start_line <= c.line <= paragraph.end_line:
+        for field, value, line, quote in evidence(c, citing):
+            if getattr(cited, field) or not _not_newer(value, field, citing):
                 continue
-            for field, value, line, quote in _evidence(c, paragraph):
-                if getattr(cited, field) or not _not_newer(value, field, citing):
-                    continue
-                votes.setdefault((cited.id, field), []).append(Inferred(
-                    field=field, value=value, doc_id=citing.id, file=citing.file, line=line,
-                    text=quote))
+            votes.setdefault((cited.id, field), []).append(Inferred(
+                field=field, value=value, doc_id=citing.id, file=citing.file, line=line,
+                text=quote))
     out = []
     for doc in documents:
         taken: list[Inferred] = []

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from policykg.errors import Errors, InputError, StoreError
-from policykg.records import BuildSummary, Corpus, Document, SectorTag
+from policykg.records import BuildSummary, Citation, Corpus, Document, SectorTag
 
 if TYPE_CHECKING:
     import rdflib
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from policykg.graph.validate import ValidationReport
     from policykg.loaders.corpus import Extracted, FileRecords
     from policykg.loaders.documents import LoadedDocuments
+    from policykg.loaders.inference import Evidence
     from policykg.loaders.source import InputFile, InputFiles
 
 __all__ = [
@@ -562,7 +563,8 @@ def _store_update_settled(
     old = read_manifest(store) if has_store(store) else None
     old_state = read_json(store, GRAPH_STATE) if old is not None else None
     cites = _CitationCache(old_state, files)
-    corpus = assemble(parts, exclude=set(exclude), cite=cites.cite)
+    evidence = _EvidenceCache(old_state, files)
+    corpus = assemble(parts, exclude=set(exclude), cite=cites.cite, evidence=evidence.find)
     settle()
     timings["parse_extract"] = time.perf_counter() - t0
     sectors = _SectorCache(old_state, files, version)
@@ -584,6 +586,7 @@ def _store_update_settled(
         if graph.state:
             graph.state["sectors"] = sectors.state
             graph.state["citations"] = cites.state
+            graph.state["evidence"] = dict(sorted(evidence.state.items()))
             graph.state["places"] = places.state
         t2 = time.perf_counter()
         timings["rdf"] = t2 - t1
@@ -740,6 +743,34 @@ def _doc_citations_from_json(data: Any) -> Any:
                             numbers=frozenset(data["numbers"]))
     except (KeyError, TypeError, StoreError):
         return None
+
+
+class _EvidenceCache(_DocCache):
+    """What each citing document prints beside the titles it cites (the 文号 and dates
+    ``inference.infer_metadata`` takes), kept in ``graph-state.json`` under a key of its
+    file and id: a store change reads the paragraphs of new documents only."""
+
+    SECTION = "evidence"
+
+    def _key(self, doc: Document) -> str | None:
+        file_key = self._file_key(doc)
+        return None if file_key is None else _text_key(f"{file_key}\0{doc.id}")
+
+    def find(self, citation: Citation, citing: Document) -> Evidence:
+        """``inference.citation_evidence``, from the cache when the document is known."""
+        from policykg.loaders.inference import citation_evidence
+
+        key = self._key(citing)
+        if key is None:
+            return citation_evidence(citation, citing)
+        asked = f"{citation.line}\0{citation.cited_title}"
+        entry = self.old.get(citing.id)
+        held = entry[1].get(asked) if isinstance(entry, list) and entry[0] == key else None
+        found = citation_evidence(citation, citing) if held is None else \
+            [(field, value, line, quote) for field, value, line, quote in held]
+        mine = self.state.setdefault(citing.id, [key, {}])
+        mine[1][asked] = [list(e) for e in found]
+        return found
 
 
 class _PlaceCache(_DocCache):

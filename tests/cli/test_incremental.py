@@ -212,3 +212,35 @@ def test_add_validates_again_only_what_it_changed(
     # and the result is a full validation's
     report = validate(part / "graph.nt")
     assert json.loads((part / "validation.json").read_text("utf-8")) == report_to_json(report)
+
+
+def test_add_reads_no_paragraphs_for_the_evidence_of_known_citations(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The 文号 and dates the documents print beside the titles they cite come from the
+    store for the documents it holds: only the new document's paragraphs are read."""
+    import policykg.loaders.inference as inference
+
+    added = "10-ningxia-buildings.txt"
+    sources = sorted(SITE.glob("*.txt"))
+    part = tmp_path / "part"
+    assert run("build", "--store", part,
+               _folder(tmp_path, "rest", [s for s in sources if s.name != added]))[0] == 0
+    held = json.loads((part / "graph-state.json").read_text("utf-8"))["evidence"]
+    assert held  # the citing documents' evidence is kept
+    read: list[str] = []
+    real = inference.citation_evidence
+
+    def counting(citation: Any, citing: Any) -> Any:
+        read.append(citing.id)
+        return real(citation, citing)
+
+    monkeypatch.setattr(inference, "citation_evidence", counting)
+    code, _, err = run("add", "--store", part, SITE / added)
+    assert code == 0, err
+    assert set(read) <= {added[:-4]}
+    after = json.loads((part / "graph-state.json").read_text("utf-8"))["evidence"]
+    assert {k: v for k, v in after.items() if k != added[:-4]} == held
+    full = tmp_path / "full"
+    assert run("build", "--store", full, _folder(tmp_path, "all", sources))[0] == 0
+    _same(full, part)
