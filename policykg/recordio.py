@@ -676,8 +676,11 @@ def write_records(
         light = [_dumps(x) for x in _light_documents(corpus)]
         texts = {name: _dumps(_encode(getattr(corpus, name))).encode("utf-8")
                  for name in INDEX_FIELDS[1:]}
+        # the sector tags (a dozen per document) too: corpus.json and sectors.jsonl
+        sector_rows = [_sector_json(t) for t in tags]
         with (out / "corpus.json").open("wb") as f:
-            _dump_corpus(corpus, f, light, texts)
+            _dump_corpus(corpus, f, light,
+                         {**texts, "sectors": _dumps(sector_rows).encode("utf-8")})
             f.write(b"\n")
         with (out / INDEX).open("wb") as f:
             f.write(_index_utf8(light, texts) + b"\n")
@@ -699,7 +702,7 @@ def write_records(
             "agencies": (row(a.to_json()) for a in corpus.agencies),
             "targets": (row(t.to_json()) for t in corpus.targets),
             "citations": (row(c.to_json()) for c in corpus.citations),
-            "sectors": (row(_sector_json(t)) for t in tags),
+            "sectors": (row(r) for r in sector_rows),
             "problems": (row(p.to_json()) for p in corpus.problems),
         }
         counts = {kind: _write_jsonl(out / f"{kind}.jsonl", rows[kind]) for kind in KINDS}

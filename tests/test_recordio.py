@@ -16,6 +16,7 @@ from policykg.recordio import (
     KINDS,
     LazyRecords,
     body_json,
+    corpus_to_json,
     index_to_json,
     read_corpus,
     read_index,
@@ -267,3 +268,19 @@ def test_section_starts_are_read_from_the_cached_text(corpus: Corpus) -> None:
     assert [section_starts(d.sections) for d in utf8] == [
         [s.start_line for s in d.sections] for d in corpus.documents]
     assert any(d.sections for d in corpus.documents)
+
+
+def test_corpus_json_is_the_corpus_as_json(corpus: Corpus, tmp_path: Path) -> None:
+    """``corpus.json`` as written (fields encoded once for it and for the index and rows)
+    is ``json.dumps(corpus_to_json(corpus))``, sector tags included."""
+    tagged = dataclasses.replace(corpus, sectors=(
+        SectorTag(subject_id=corpus.documents[0].id, sector="energy", terms=("能源", "节能")),
+        SectorTag(subject_id=corpus.tasks[0].id, sector="transport", terms=("交通",))))
+    write_records(tmp_path, tagged)
+    written = (tmp_path / "records" / "corpus.json").read_text("utf-8")
+    assert written == json.dumps(corpus_to_json(tagged), ensure_ascii=False,
+                                 separators=(",", ":")) + "\n"
+    rows = (tmp_path / "records" / "sectors.jsonl").read_text("utf-8").splitlines()
+    assert [json.loads(r) for r in rows] == [
+        {"subject_id": corpus.documents[0].id, "sector": "energy", "terms": ["能源", "节能"]},
+        {"subject_id": corpus.tasks[0].id, "sector": "transport", "terms": ["交通"]}]
