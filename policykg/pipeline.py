@@ -1060,7 +1060,8 @@ def _graph_delta(store: Path, state: Any, corpus: Corpus, tree: TreeNode,
             span_lines.update(lines)
     candidates = gone_lines - new_lines
     leaving = candidates - kept_shared(candidates, counts, span_lines)
-    delta, merged = merge_graph(store / "graph.nt", leaving, new_lines, nt, total)
+    # a line an old batch gave is in the old graph already: only the others are looked up
+    delta, merged = merge_graph(store / "graph.nt", leaving, new_lines - gone_lines, nt, total)
     for doc in corpus.documents:
         entries[doc.id] = [keys[doc.id], _file_name(doc.file)]
     batches: dict[str, Path | None] = {
