@@ -60,32 +60,31 @@ def _triples(store: Path) -> list[str]:
     return sorted(_t(_term(q.subject), _term(q.predicate), _term(q.object)) for q in ox)
 
 
+def _count_calls(monkeypatch: pytest.MonkeyPatch, module: Any, name: str,
+                 who: Callable[..., str]) -> list[str]:
+    """Wrap ``module.name`` so that each call adds ``who(*args)`` to the list returned."""
+    seen: list[str] = []
+    real = getattr(module, name)
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        seen.append(who(*args))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, counting)
+    return seen
+
+
 def _count_batches(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     import policykg.graph.triples as triples
 
-    made: list[str] = []
-    real = triples.document_batch
-
-    def counting(doc: Any, *args: Any, **kwargs: Any) -> list[str]:
-        made.append("#" if doc is None else doc.id)
-        return real(doc, *args, **kwargs)
-
-    monkeypatch.setattr(triples, "document_batch", counting)
-    return made
+    return _count_calls(monkeypatch, triples, "document_batch",
+                        lambda doc, *_: "#" if doc is None else doc.id)
 
 
 def _count_citation_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     import policykg.loaders.citations as citations
 
-    read: list[str] = []
-    real = citations._doc_citations
-
-    def counting(doc: Any, index: Any) -> Any:
-        read.append(doc.id)
-        return real(doc, index)
-
-    monkeypatch.setattr(citations, "_doc_citations", counting)
-    return read
+    return _count_calls(monkeypatch, citations, "_doc_citations", lambda doc, _index: doc.id)
 
 
 @pytest.mark.parametrize("added", [f"{ONE}.txt", "10-ningxia-buildings.txt"])
@@ -228,14 +227,8 @@ def test_add_reads_no_paragraphs_for_the_evidence_of_known_citations(
                _folder(tmp_path, "rest", [s for s in sources if s.name != added]))[0] == 0
     held = json.loads((part / "graph-state.json").read_text("utf-8"))["evidence"]
     assert held  # the citing documents' evidence is kept
-    read: list[str] = []
-    real = inference.citation_evidence
-
-    def counting(citation: Any, citing: Any) -> Any:
-        read.append(citing.id)
-        return real(citation, citing)
-
-    monkeypatch.setattr(inference, "citation_evidence", counting)
+    read = _count_calls(monkeypatch, inference, "citation_evidence",
+                        lambda _citation, citing: citing.id)
     code, _, err = run("add", "--store", part, SITE / added)
     assert code == 0, err
     assert set(read) <= {added[:-4]}
