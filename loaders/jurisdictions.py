@@ -42,6 +42,9 @@ _PREFECTURE_TYPES = frozenset({"地级市", "自治州", "地区", "盟"})
 # type -> the suffix its stem drops (乌海市 -> 乌海, 兴安盟 -> 兴安)
 _SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "新区", "地区", "林区",
              "特区", "省", "市", "区", "县", "盟", "旗")
+#: ``_SUFFIXES`` by their last character, in their order (3,212 names are stemmed per process).
+_SUFFIXES_ENDING: dict[str, tuple[str, ...]] = {
+    end: tuple(s for s in _SUFFIXES if s.endswith(end)) for end in {s[-1] for s in _SUFFIXES}}
 
 
 class EvidenceKind(StrEnum):
@@ -349,6 +352,11 @@ def _squash(text: str) -> str:
 # --------------------------------------------------------------------------- loading
 
 
+@functools.cache
+def _longest_first(names: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted(names, key=len, reverse=True))
+
+
 def _stems(name: str, dtype: str, ethnic: Sequence[str]) -> tuple[str, ...]:
     """The short forms of a name that documents write (重庆, 乌海, 延边, 浦东)."""
     out: list[str] = []
@@ -360,7 +368,7 @@ def _stems(name: str, dtype: str, ethnic: Sequence[str]) -> tuple[str, ...]:
             changed = False
             if base.endswith("族"):
                 base = base[:-1]
-            for e in sorted(ethnic, key=len, reverse=True):
+            for e in _longest_first(tuple(ethnic)):
                 if base.endswith(e) and len(base) - len(e) >= 2:
                     base = base[: -len(e)]
                     changed = True
@@ -369,7 +377,7 @@ def _stems(name: str, dtype: str, ethnic: Sequence[str]) -> tuple[str, ...]:
     elif dtype == "旗":
         pass  # 土默特左旗 has no shorter form that is not ambiguous
     else:
-        for suffix in _SUFFIXES:
+        for suffix in _SUFFIXES_ENDING.get(name[-1:], ()):
             if name.endswith(suffix) and len(name) - len(suffix) >= 2:
                 out.append(name[: -len(suffix)])
                 break
@@ -423,7 +431,8 @@ def admin_map() -> AdminMap:
         if not line or line.startswith("#") or line.startswith("code\t"):
             continue
         parts = line.split("\t")
-        if len(parts) != 4 or not re.fullmatch(r"\d{6}", parts[0]):
+        code = parts[0]
+        if len(parts) != 4 or not (len(code) == 6 and code.isascii() and code.isdigit()):
             raise RegistryError(Errors.V015.format(path=label, line=n, text=line),
                                 Span(file=label, start_line=n, end_line=n), line)
         rows[parts[0]] = (parts[1], parts[2], parts[3])
