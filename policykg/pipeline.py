@@ -259,33 +259,42 @@ def _cached_part(text: bytes, where: str) -> FileRecords:
     import json
 
     from policykg.loaders.corpus import FileRecords
-    from policykg.recordio import corpus_from_json, with_bodies
+    from policykg.recordio import corpus_from_json, records_from_text, with_bodies
+    from policykg.records import Target, Task
 
     head, _, rest = text.partition(b"\n")
     data = json.loads(head.decode("utf-8"))
     if not isinstance(data, dict) or not isinstance(data.get("load_problems"), int):
         raise StoreError(Errors.R008.format(path=where))
     pages = data.get("page_lines", [])
-    corpus = with_bodies(corpus_from_json(data.get("corpus"), where), rest.split(b"\n")[:-1],
-                         where)
+    lines = rest.split(b"\n")[:-1]
+    if len(lines) < 4:
+        raise StoreError(Errors.R008.format(path=where))
+    corpus = dataclasses.replace(
+        corpus_from_json(data.get("corpus"), where),
+        tasks=records_from_text(Task, lines[0], lines[1], where),
+        targets=records_from_text(Target, lines[2], lines[3], where))
+    corpus = with_bodies(corpus, lines[4:], where)
     return FileRecords(corpus=corpus, load_problems=data["load_problems"],
                        page_lines=tuple(pages))
 
 
 def _part_text(part: FileRecords) -> str:
     """A file's cache entry: a line of its records without the documents' sections and
-    paragraphs, then two lines per document with them (``corpus.json`` gets them as they
-    are)."""
+    paragraphs, its tasks and targets; two lines each for the tasks and the targets (their
+    JSON and their rows: ``recordio.records_text``), then three lines per document with its
+    sections and paragraphs (``body_json``; ``corpus.json`` gets them as they are)."""
     import json
 
-    from policykg.recordio import body_json, corpus_to_json
+    from policykg.recordio import body_json, corpus_to_json, records_text
 
     docs = part.corpus.documents
-    light = dataclasses.replace(part.corpus, documents=tuple(
+    light = dataclasses.replace(part.corpus, tasks=(), targets=(), documents=tuple(
         dataclasses.replace(d, sections=(), paragraphs=()) for d in docs))
     head = {"load_problems": part.load_problems, "page_lines": list(part.page_lines),
             "corpus": corpus_to_json(light)}
     lines = [json.dumps(head, ensure_ascii=False, separators=(",", ":"))]
+    lines += [*records_text(part.corpus.tasks), *records_text(part.corpus.targets)]
     lines += [text for d in docs for text in body_json(d)]
     return "\n".join(lines) + "\n"
 

@@ -31,6 +31,8 @@ from policykg.records import (
     Paragraph,
     Section,
     SectorTag,
+    Target,
+    Task,
 )
 
 __all__ = [
@@ -48,6 +50,8 @@ __all__ = [
     "read_index",
     "read_lookup",
     "read_records",
+    "records_from_text",
+    "records_text",
     "section_starts",
     "with_bodies",
     "write_records",
@@ -472,6 +476,58 @@ def with_bodies(corpus: Corpus, texts: Sequence[str | bytes], where: str) -> Cor
     return dataclasses.replace(corpus, documents=docs)
 
 
+#: Tasks and targets with their JSON text (compact, as ``corpus.json`` holds it) and their
+#: row of ``<kind>.jsonl``, by the record's id (the record kept alive here): read from a
+#: cache entry, or made for one, so that the ``write_records`` after it writes them as they
+#: are (an add encoded every task and target of the store again); it empties this.
+_TEXTS_MADE: dict[int, tuple[Any, str, str]] = {}
+
+
+def _texts_of(record: Any) -> tuple[str, str]:
+    made = _TEXTS_MADE.get(id(record))
+    if made is not None and made[0] is record:
+        return made[1], made[2]
+    return _dumps(_encode(record)), _ROW(record.to_json())
+
+
+def records_text(records: Sequence[Task] | Sequence[Target]) -> tuple[str, str]:
+    """The JSON texts of a file's tasks or targets and their rows, each one line of text
+    (as a cache entry keeps them; ``records_from_text`` reads them back)."""
+    compact: list[str] = []
+    rows: list[str] = []
+    for record in records:
+        text, row = _texts_of(record)
+        _TEXTS_MADE[id(record)] = (record, text, row)
+        compact.append(text)
+        rows.append(row)
+    return _ROW_SEPARATOR.join(compact), _ROW_SEPARATOR.join(rows)
+
+
+def records_from_text(cls: type[_T], compact: str | bytes, rows: str | bytes,
+                      where: str) -> tuple[_T, ...]:
+    """The records ``records_text`` gave the texts of (``cls``: ``Task`` or ``Target``),
+    remembered with their texts for ``write_records``.
+
+    Raises:
+        ValueError: the texts are not JSON (a damaged cache entry is read again).
+        StoreError: the texts are not such records.
+    """
+    text = compact if isinstance(compact, str) else compact.decode("utf-8")
+    lines = rows if isinstance(rows, str) else rows.decode("utf-8")
+    if not text:
+        return ()
+    parts = text.split(_ROW_SEPARATOR)
+    row_parts = lines.split(_ROW_SEPARATOR)
+    data = json.loads("[" + ",".join(parts) + "]")
+    records = _converter(tuple[cls, ...])(data, where)  # type: ignore[valid-type]
+    if len(row_parts) != len(records):
+        raise StoreError(Errors.R002.format(
+            path=where, reason=f"{len(row_parts)} rows for {len(records)} {cls.__name__}s"))
+    for record, part, row in zip(records, parts, row_parts, strict=True):
+        _TEXTS_MADE[id(record)] = (record, part, row)
+    return typing.cast("tuple[_T, ...]", records)
+
+
 def corpus_to_json(corpus: Corpus) -> dict[str, Any]:
     """Return the whole corpus as JSON-ready data (every field, nested records included)."""
     data: dict[str, Any] = {"format": FORMAT_VERSION}
@@ -675,7 +731,11 @@ def write_records(
         # to corpus.json and index.json: encoded once
         light = [_dumps(x) for x in _light_documents(corpus)]
         texts = {name: _dumps(_encode(getattr(corpus, name))).encode("utf-8")
-                 for name in INDEX_FIELDS[1:]}
+                 for name in INDEX_FIELDS[1:] if name not in ("tasks", "targets")}
+        made = {name: [_texts_of(r) for r in getattr(corpus, name)]
+                for name in ("tasks", "targets")}
+        for name, pairs in made.items():
+            texts[name] = ("[" + ",".join(text for text, _ in pairs) + "]").encode("utf-8")
         # the sector tags (a dozen per document) too: corpus.json and sectors.jsonl
         sector_rows = [_sector_json(t) for t in tags]
         with (out / "corpus.json").open("wb") as f:
@@ -698,9 +758,9 @@ def write_records(
         rows = {
             "documents": (row(d.to_json()) for d in corpus.documents),
             "sections": (line for d in corpus.documents for line in _section_lines(d)),
-            "tasks": (row(t.to_json()) for t in corpus.tasks),
+            "tasks": (r for _, r in made["tasks"]),
             "agencies": (row(a.to_json()) for a in corpus.agencies),
-            "targets": (row(t.to_json()) for t in corpus.targets),
+            "targets": (r for _, r in made["targets"]),
             "citations": (row(c.to_json()) for c in corpus.citations),
             "sectors": (row(r) for r in sector_rows),
             "problems": (row(p.to_json()) for p in corpus.problems),
@@ -710,6 +770,7 @@ def write_records(
         raise StoreError(Errors.R007.format(path=out, reason=e)) from e
     finally:
         _LINES_MADE.clear()
+        _TEXTS_MADE.clear()
     logger.info("wrote records to %s: %s", out, counts)
     return counts
 

@@ -284,3 +284,36 @@ def test_corpus_json_is_the_corpus_as_json(corpus: Corpus, tmp_path: Path) -> No
     assert [json.loads(r) for r in rows] == [
         {"subject_id": corpus.documents[0].id, "sector": "energy", "terms": ["能源", "节能"]},
         {"subject_id": corpus.tasks[0].id, "sector": "transport", "terms": ["交通"]}]
+
+
+def test_tasks_and_targets_are_written_as_their_cache_texts(corpus: Corpus,
+                                                           tmp_path: Path) -> None:
+    """Tasks and targets read from a cache entry's texts are written as those texts: the
+    same bytes as the records encoded anew, without encoding them."""
+    from policykg import recordio
+    from policykg.recordio import records_from_text, records_text
+    from policykg.records import Target, Task
+
+    tasks = records_from_text(Task, *records_text(corpus.tasks), "cache/x")
+    targets = records_from_text(Target, *records_text(corpus.targets), "cache/x")
+    assert tasks == corpus.tasks and targets == corpus.targets
+    assert tasks and targets
+    write_records(tmp_path / "eager", corpus)
+    cached = dataclasses.replace(corpus, tasks=records_from_text(
+        Task, *records_text(corpus.tasks), "cache/x"), targets=records_from_text(
+        Target, *records_text(corpus.targets), "cache/x"))
+    real = recordio._encode
+
+    def no_task_or_target(value: object) -> object:
+        assert not isinstance(value, Task | Target), "encoded again"
+        return real(value)
+
+    recordio._encode = no_task_or_target  # type: ignore[assignment]
+    try:
+        write_records(tmp_path / "cached", cached)
+    finally:
+        recordio._encode = real
+    for name in ("corpus.json", "index.json", "tasks.jsonl", "targets.jsonl"):
+        assert (tmp_path / "cached" / "records" / name).read_bytes() == (
+            tmp_path / "eager" / "records" / name).read_bytes(), name
+    assert recordio._TEXTS_MADE == {}
