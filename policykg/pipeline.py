@@ -526,10 +526,16 @@ def _store_update(
     required: bool = False, progress: Progress | None = None,
 ) -> BuildResult:
     """Build ``files`` (cached records reused) and swap the result into ``store``."""
-    with _settled() as settle:
-        return _store_update_settled(store, inputs, files, version, settle, validate=validate,
-                                     jobs=jobs, allow_invalid=allow_invalid, exclude=exclude,
-                                     required=required, progress=progress)
+    from policykg.recordio import forget_made
+
+    try:
+        with _settled() as settle:
+            return _store_update_settled(
+                store, inputs, files, version, settle, validate=validate, jobs=jobs,
+                allow_invalid=allow_invalid, exclude=exclude, required=required,
+                progress=progress)
+    finally:
+        forget_made()  # when no records were written (a graph that does not conform)
 
 
 @contextlib.contextmanager

@@ -45,6 +45,7 @@ __all__ = [
     "body_json",
     "corpus_from_json",
     "corpus_to_json",
+    "forget_made",
     "index_to_json",
     "read_corpus",
     "read_index",
@@ -528,6 +529,12 @@ def records_from_text(cls: type[_T], compact: str | bytes, rows: str | bytes,
     return typing.cast("tuple[_T, ...]", records)
 
 
+def forget_made() -> None:
+    """Drop the texts ``body_json`` and ``records_text`` remembered for ``write_records``."""
+    _LINES_MADE.clear()
+    _TEXTS_MADE.clear()
+
+
 def corpus_to_json(corpus: Corpus) -> dict[str, Any]:
     """Return the whole corpus as JSON-ready data (every field, nested records included)."""
     data: dict[str, Any] = {"format": FORMAT_VERSION}
@@ -769,8 +776,7 @@ def write_records(
     except OSError as e:
         raise StoreError(Errors.R007.format(path=out, reason=e)) from e
     finally:
-        _LINES_MADE.clear()
-        _TEXTS_MADE.clear()
+        forget_made()
     logger.info("wrote records to %s: %s", out, counts)
     return counts
 

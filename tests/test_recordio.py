@@ -296,8 +296,10 @@ def test_tasks_and_targets_are_written_as_their_cache_texts(corpus: Corpus,
 
     tasks = records_from_text(Task, *records_text(corpus.tasks), "cache/x")
     targets = records_from_text(Target, *records_text(corpus.targets), "cache/x")
-    assert tasks == corpus.tasks and targets == corpus.targets
-    assert tasks and targets
+    assert tasks == corpus.tasks
+    assert targets == corpus.targets
+    assert tasks
+    assert targets
     write_records(tmp_path / "eager", corpus)
     cached = dataclasses.replace(corpus, tasks=records_from_text(
         Task, *records_text(corpus.tasks), "cache/x"), targets=records_from_text(
