@@ -195,7 +195,12 @@ class SlowServer:
         with conn:
             conn.settimeout(5)
             try:
-                while conn.recv(65536):  # read the request, then answer slowly
+                while data := conn.recv(65536):  # read a request, then answer slowly
+                    if not data.startswith((b"POST ", b"PUT ", b"GET ")):
+                        # the rest of a request already answered (its body came apart from
+                        # its head): counted and answered twice, it made the count and the
+                        # timing depend on how the machine's load cut the request
+                        continue
                     self.requests += 1
                     if not self.drip:
                         time.sleep(self.gap)
@@ -237,7 +242,8 @@ def test_the_whole_push_stops_at_its_deadline(fixture_graph: Graph) -> None:
         with pytest.raises(StoreError, match=r"deadline of 1\.5 s"):
             push(fixture_graph, slow.url, batch_size=5, timeout=30, deadline=1.5)
         assert time.monotonic() - started < 5
-        assert 2 <= slow.requests <= 5
+        # 0.4 s a batch against a 1.5 s deadline: about four of the 14 batches are sent
+        assert 1 <= slow.requests <= 5
     finally:
         slow.close()
 
