@@ -262,7 +262,7 @@ def find_agency_mentions(
     if engine == "auto":
         if not _names_in(text, registry):
             return []
-        path = word_table() if _packaged(registry) else None
+        path = word_table() if _packaged(registry) and _squeezed_names(registry)[2] else None
         if path is not None:
             try:
                 found = _table_entities(text, _open_table(path), registry)
@@ -300,13 +300,22 @@ def _ruler_names(registry: Registry) -> tuple[frozenset[str], int]:
     return names, max(map(len, names), default=0)
 
 
+@functools.cache
+def _squeezed_names(registry: Registry) -> tuple[frozenset[str], int, bool]:
+    """The pattern texts without their spaces, the longest one's length, and whether no
+    pattern has a space (the word-table path matches only such patterns as the ruler does)."""
+    names, _ = _ruler_names(registry)
+    squeezed = frozenset("".join(n.split()) for n in names)
+    return squeezed, max(map(len, squeezed), default=0), squeezed == names
+
+
 def _names_in(text: str, registry: Registry) -> bool:
     """Whether some listed name occurs in ``text`` (spaces left out, as a span's words may
     have one between them): without one, the ruler finds nothing."""
-    squeezed = "".join(text.split())
-    names, longest = _ruler_names(registry)
-    return any(squeezed[i:j] in names for i in range(len(squeezed))
-               for j in range(i + 1, min(len(squeezed), i + longest) + 1))
+    text = "".join(text.split())
+    names, longest, _ = _squeezed_names(registry)
+    return any(text[i:j] in names for i in range(len(text))
+               for j in range(i + 1, min(len(text), i + longest) + 1))
 
 
 def _tokens(text: str, table: WordTable) -> list[tuple[str, int]]:

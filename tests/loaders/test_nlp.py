@@ -346,3 +346,25 @@ def test_mentions_need_neither_spacy_nor_jieba(word_cache: Path) -> None:
 def test_unknown_mention_engine(registry: Registry) -> None:
     with pytest.raises(ValueError, match="unknown engine"):
         find_agency_mentions("生态环境部", registry, engine="regex")
+
+
+def test_a_name_with_a_space_is_found_as_the_pipeline_finds_it(
+    tmp_path: Path, word_cache: Path
+) -> None:
+    """A registry with a name printed with a space: the word-table path matches names on
+    words without spaces, so such a registry goes to the pipeline, and the quick check that
+    some name occurs in the text compares the names without their spaces."""
+    from importlib import resources
+
+    from policykg.loaders import nlp
+
+    packaged = resources.files("policykg.loaders").joinpath("lexicons", "agencies.toml")
+    path = tmp_path / "agencies.toml"
+    path.write_text(packaged.read_text(encoding="utf-8") + '\n[[agency]]\nid = "test-joint"\n'
+                    'name = "碳达峰 工作领导小组"\nlevel = "central"\n', encoding="utf-8")
+    spaced = load_registry(path)
+    text = "由碳达峰 工作领导小组负责"
+    assert nlp._names_in(text, spaced)
+    assert not nlp._squeezed_names(spaced)[2]
+    assert find_agency_mentions(text, spaced) == find_agency_mentions(text, spaced,
+                                                                       engine="spacy")
