@@ -682,6 +682,11 @@ class _DocCache:
     def _file_key(self, doc: Document) -> str | None:
         return self.file_keys.get(doc.source_file or "")
 
+    def _key(self, doc: Document) -> str | None:
+        """A document's entry key: its file's cache key and its id (None: file unknown)."""
+        file_key = self._file_key(doc)
+        return None if file_key is None else _text_key(f"{file_key}\0{doc.id}")
+
 
 class _CitationCache(_DocCache):
     """Each document's citations with what resolving them looked up, kept in
@@ -689,10 +694,6 @@ class _CitationCache(_DocCache):
     the documents come or gone can change are read again (``citations.DocCitations``)."""
 
     SECTION = "citations"
-
-    def _key(self, doc: Document) -> str | None:
-        file_key = self._file_key(doc)
-        return None if file_key is None else _text_key(f"{file_key}\0{doc.id}")
 
     def cite(self, documents: Sequence[Document]) -> tuple[list[Any], list[Any]]:
         """``citations.find_citations(documents)``, reusing what still holds."""
@@ -767,10 +768,6 @@ class _EvidenceCache(_DocCache):
 
     SECTION = "evidence"
 
-    def _key(self, doc: Document) -> str | None:
-        file_key = self._file_key(doc)
-        return None if file_key is None else _text_key(f"{file_key}\0{doc.id}")
-
     def find(self, citation: Citation, citing: Document) -> Evidence:
         """``inference.citation_evidence``, from the cache when the document is known."""
         from policykg.loaders.inference import citation_evidence
@@ -808,7 +805,7 @@ class _PlaceCache(_DocCache):
         the registry's jurisdictions and the administrative map only, never on the agencies
         extraction made (loading a second registry cost an add 50 ms)."""
         from policykg.loaders.agencies import document_jurisdiction
-        from policykg.loaders.corpus import registry as default_registry
+        from policykg.loaders.corpus import registry as loaded_registry
 
         registry = None
         docs = []
@@ -819,7 +816,7 @@ class _PlaceCache(_DocCache):
                 if key is not None and isinstance(entry, list) and entry[0] == key:
                     name = entry[1]
                 else:
-                    registry = registry or default_registry()
+                    registry = registry or loaded_registry()
                     found = document_jurisdiction(doc, registry)
                     name = None if found is None else found.name
                 if key is not None:
@@ -1105,12 +1102,12 @@ def _validate(store: Path, old: Mapping[str, Any] | None, graph: _Graph,
         return validate(nt)
     from policykg.graph.incremental import about
 
-    _named, wanted = _nodes(graph.changed)
+    wanted = _named_nodes(graph.changed)
     # the nodes the changed lines name (as subject or value: a value gains or loses a link to
     # it), and the nodes those link to (a shape checks the class of a value): every line
     # about them, so each focus node sees what a full validation shows it
     context = about(graph.lines, wanted)
-    further = _nodes(context)[1] - wanted
+    further = _named_nodes(context) - wanted
     context += about(graph.lines, further)
     seen = {node[1:-1] for node in wanted if node.startswith("<")}
     fresh = validate(sorted({*graph.changed, *context}), focus=seen)
@@ -1120,17 +1117,16 @@ def _validate(store: Path, old: Mapping[str, Any] | None, graph: _Graph,
     return merge_report(kept, fresh)
 
 
-def _nodes(lines: Iterable[str]) -> tuple[set[str], set[str]]:
-    """The subjects of N-Triples lines, and those with the objects that are IRIs
+def _named_nodes(lines: Iterable[str]) -> set[str]:
+    """The nodes N-Triples lines name: their subjects and the objects that are IRIs
     (``<…>``)."""
-    subjects: set[str] = set()
-    objects: set[str] = set()
+    nodes: set[str] = set()
     for line in lines:
         subject, _, rest = line.split(" ", 2)
-        subjects.add(subject)
+        nodes.add(subject)
         if rest.startswith("<"):
-            objects.add(rest[:rest.find(">") + 1])
-    return subjects, subjects | objects
+            nodes.add(rest[:rest.find(">") + 1])
+    return nodes
 
 
 def build_store(
