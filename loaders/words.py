@@ -21,6 +21,7 @@ Standard library only: must not import jieba, spaCy or the record classes.
 from __future__ import annotations
 
 import contextlib
+import functools
 import math
 import os
 import re
@@ -52,8 +53,6 @@ _MAGIC = "policykg-words"
 # jieba's patterns (jieba/__init__.py and jieba/finalseg/__init__.py, 0.42.1), verbatim
 _RE_HAN = re.compile("([\u4e00-\u9fd5a-zA-Z0-9+#&\\._%\\-]+)", re.U)
 _RE_SKIP = re.compile("(\r\n|\\s)", re.U)
-_RE_HMM_HAN = re.compile("([\u4e00-\u9fd5]+)")
-_RE_HMM_SKIP = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")
 _MIN_FLOAT = -3.14e100
 _STATES = "BMES"
 _PREV = {"B": "ES", "M": "MB", "S": "SE", "E": "BM"}
@@ -358,6 +357,13 @@ def _flush(buf: str, freq: Mapping[str, int], model: _Model) -> Iterator[str]:
         yield from buf
 
 
+@functools.cache
+def _hmm_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """``finalseg``'s two patterns, compiled when a query first needs the model (the class of
+    20,000 ideographs costs a cold ``who`` 1.5 ms to compile)."""
+    return re.compile("([\u4e00-\u9fd5]+)"), re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")
+
+
 class _Model:
     """jieba's ``finalseg``: the BMES hidden Markov model, emissions read from the table."""
 
@@ -369,11 +375,12 @@ class _Model:
 
     def cut(self, sentence: str) -> Iterator[str]:
         """``finalseg.cut`` (no words forced apart: the pipeline adds none)."""
-        for blk in _RE_HMM_HAN.split(sentence):
-            if _RE_HMM_HAN.match(blk):
+        han, skip = _hmm_patterns()
+        for blk in han.split(sentence):
+            if han.match(blk):
                 yield from self._viterbi_cut(blk)
             else:
-                yield from (x for x in _RE_HMM_SKIP.split(blk) if x)
+                yield from (x for x in skip.split(blk) if x)
 
     def _emission(self, state: str, ch: str) -> float:
         return self._emit.get(_EMIT + state + ch, _MIN_FLOAT)
