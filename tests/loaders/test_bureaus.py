@@ -321,3 +321,92 @@ def test_a_hall_is_a_province_s(registry: Registry) -> None:
     a = registry.resolve("经济和信息化厅", "四川省")
     assert a is not None
     assert a.name == "四川省经济和信息化厅"
+
+
+# The five 计划单列市 have a financial regulator's 监管局 of their own, not a prefecture's
+# 监管分局 (深圳银保监局 = 中国银行保险监督管理委员会深圳监管局, since 2023-05-18
+# 国家金融监督管理总局深圳监管局); Ningbo's was right only before the rename, as a listed body.
+@pytest.mark.parametrize(
+    ("name", "jurisdiction", "date", "canonical", "place", "national"),
+    [
+        pytest.param("深圳银保监局", None, None,
+                     "中国银行保险监督管理委员会深圳监管局", "深圳市", "cbirc",
+                     id="shenzhen-cbirc-short"),
+        pytest.param("深圳银保监局", "深圳市", None,
+                     "中国银行保险监督管理委员会深圳监管局", "深圳市", "cbirc",
+                     id="shenzhen-cbirc-short-own-doc"),
+        pytest.param("银保监局", "深圳市", None,
+                     "中国银行保险监督管理委员会深圳监管局", "深圳市", "cbirc",
+                     id="shenzhen-cbirc-bare"),
+        pytest.param("中国银保监会深圳监管局", None, None,
+                     "中国银行保险监督管理委员会深圳监管局", "深圳市", "cbirc",
+                     id="shenzhen-cbirc-full-short"),
+        pytest.param("中国银行保险监督管理委员会深圳监管局", "广东省", None,
+                     "中国银行保险监督管理委员会深圳监管局", "深圳市", "cbirc",
+                     id="shenzhen-cbirc-full"),
+        pytest.param("国家金融监督管理总局深圳监管局", None, "2023-06-01",
+                     "国家金融监督管理总局深圳监管局", "深圳市", "nfra",
+                     id="shenzhen-nfra-full"),
+        pytest.param("金融监管总局深圳监管局", "深圳市", "2024-01-01",
+                     "国家金融监督管理总局深圳监管局", "深圳市", "nfra",
+                     id="shenzhen-nfra-short"),
+        pytest.param("深圳银保监局", None, "2023-06-01",
+                     "国家金融监督管理总局深圳监管局", "深圳市", "nfra",
+                     id="shenzhen-cbirc-renamed"),
+        pytest.param("厦门银保监局", None, None,
+                     "中国银行保险监督管理委员会厦门监管局", "厦门市", "cbirc",
+                     id="xiamen-cbirc-short"),
+        pytest.param("中国银保监会厦门监管局", "福建省", None,
+                     "中国银行保险监督管理委员会厦门监管局", "厦门市", "cbirc",
+                     id="xiamen-cbirc-full-short"),
+        pytest.param("国家金融监督管理总局厦门监管局", None, "2023-06-01",
+                     "国家金融监督管理总局厦门监管局", "厦门市", "nfra", id="xiamen-nfra-full"),
+        pytest.param("青岛银保监局", None, None,
+                     "中国银行保险监督管理委员会青岛监管局", "青岛市", "cbirc",
+                     id="qingdao-cbirc-short"),
+        pytest.param("大连银保监局", None, "2023-05-18",
+                     "国家金融监督管理总局大连监管局", "大连市", "nfra",
+                     id="dalian-cbirc-renamed-on-the-day"),
+        # Ningbo's is a listed body (agencies.toml): right before the rename, not after it
+        pytest.param("宁波银保监局", None, "2023-06-01",
+                     "国家金融监督管理总局宁波监管局", "宁波市", "nfra", id="ningbo-renamed"),
+        pytest.param("国家金融监督管理总局宁波监管局", None, "2023-06-01",
+                     "国家金融监督管理总局宁波监管局", "宁波市", "nfra", id="ningbo-nfra-full"),
+    ],
+)
+def test_plan_city_regulator_office_is_a_bureau(
+    registry: Registry, name: str, jurisdiction: str | None, date: str | None, canonical: str,
+    place: str, national: str,
+) -> None:
+    a = registry.resolve(name, jurisdiction, date)
+    assert a is not None
+    assert (a.name, a.level, a.jurisdiction, a.parent, a.unresolved) == (
+        canonical, Level.MUNICIPAL, place, national, False)
+
+
+@pytest.mark.parametrize("city", [
+    pytest.param("大连", id="dalian"), pytest.param("青岛", id="qingdao"),
+    pytest.param("宁波", id="ningbo"), pytest.param("厦门", id="xiamen"),
+    pytest.param("深圳", id="shenzhen"),
+])
+def test_plan_city_offices_of_the_three_regulators(registry: Registry, city: str) -> None:
+    # the short form, the full one and the relative one in the city's own document name one
+    # 监管局 of each regulator (the CSRC's was right already)
+    offices = {
+        "中国银行保险监督管理委员会{}监管局": [(f"{city}银保监局", None, None),
+                                            (f"中国银保监会{city}监管局", None, None),
+                                            ("市银保监局", f"{city}市", None)],
+        "国家金融监督管理总局{}监管局": [(f"{city}银保监局", None, "2023-06-01"),
+                                      (f"国家金融监督管理总局{city}监管局", None, "2023-06-01"),
+                                      (f"金融监管总局{city}监管局", f"{city}市", "2024-01-01")],
+        "中国证券监督管理委员会{}监管局": [(f"{city}证监局", None, None),
+                                        (f"中国证监会{city}监管局", None, None),
+                                        ("证监局", f"{city}市", None)],
+    }
+    for pattern, forms in offices.items():
+        found = {registry.resolve(n, j, d) for n, j, d in forms}
+        assert len(found) == 1, (pattern, found)
+        a = found.pop()
+        assert a is not None
+        assert (a.name, a.level, a.jurisdiction) == (pattern.format(city), Level.MUNICIPAL,
+                                                     f"{city}市")
