@@ -48,6 +48,8 @@ class Bureau:
     names: Mapping[str, str]
     aliases: tuple[str, ...]
     bare: bool = True
+    #: aliases that count only after a division or a prefix, as all of a bare = false one's
+    prefixed: frozenset[str] = frozenset()
     parent: str | None = None
     until: str | None = None
     successor: str | None = None
@@ -284,7 +286,7 @@ class Bureaus:
                     if got is not None:
                         return got
         b = self.by_alias.get(name)
-        if b is not None and b.bare and _fits(home, name):
+        if b is not None and b.bare and name not in b.prefixed and _fits(home, name):
             return self.agency(home, b, date, known)
         zone = self._zone_name(name)
         if zone is not None:
@@ -376,12 +378,18 @@ def load_bureaus(amap: AdminMap | None = None) -> Bureaus:
         names = e.get("name")
         if not isinstance(names, dict) or not names or set(names) - set(_RANKS):
             raise RegistryError(Errors.V012_NAME.format(path=_LABEL, where=where, ranks=_RANKS))
-        extra = set(e) - {"id", "name", "aliases", "bare", "parent", "until", "successor"}
+        extra = set(e) - {"id", "name", "aliases", "bare", "prefixed", "parent", "until",
+                          "successor"}
         if extra:
             raise RegistryError(Errors.V012_KEYS.format(path=_LABEL, where=where,
                                                         keys=sorted(extra)))
-        bureaus.append(Bureau(id=str(e["id"]), names=dict(names),
-                              aliases=_strs(e, "aliases", where), bare=bool(e.get("bare", True)),
+        aliases = _strs(e, "aliases", where)
+        prefixed = frozenset(_strs(e, "prefixed", where))
+        if prefixed - set(aliases):
+            raise RegistryError(Errors.V012_PREFIXED.format(
+                path=_LABEL, where=where, names=sorted(prefixed - set(aliases))))
+        bureaus.append(Bureau(id=str(e["id"]), names=dict(names), aliases=aliases,
+                              bare=bool(e.get("bare", True)), prefixed=prefixed,
                               parent=e.get("parent"), until=e.get("until"),
                               successor=e.get("successor")))
     ids = {b.id for b in bureaus}

@@ -410,3 +410,86 @@ def test_plan_city_offices_of_the_three_regulators(registry: Registry, city: str
         assert a is not None
         assert (a.name, a.level, a.jurisdiction) == (pattern.format(city), Level.MUNICIPAL,
                                                      f"{city}市")
+
+
+# 金融监管总局 alone is the national body (总局: the head office) in any document, dated or not;
+# only after a place or a prefix is it a division's office (loaders/lexicons/bureaus.toml:
+# the nfra bureau's `prefixed`).
+@pytest.mark.parametrize(
+    ("jurisdiction", "date"),
+    [
+        pytest.param("湖北省", None, id="hubei-undated"),
+        pytest.param("湖北省", "2023-06-01", id="hubei-after-rename"),
+        pytest.param("武汉市", "2024-03-01", id="wuhan"),
+        pytest.param("宁波市", "2023-06-01", id="ningbo-listed"),
+        pytest.param("深圳市", "2023-05-18", id="shenzhen-on-the-day"),
+        pytest.param("北京市", "2023-06", id="beijing-month"),
+    ],
+)
+def test_national_financial_regulator_stays_national(
+    registry: Registry, jurisdiction: str, date: str | None
+) -> None:
+    forms = ["金融监管总局", "国家金融监督管理总局", "国家金融监管总局"]
+    if date is not None:
+        # the CBIRC's names in a document after the rename: its successor, the same body
+        forms += ["银保监会", "中国银行保险监督管理委员会"]
+    for form in forms:
+        a = registry.resolve(form, jurisdiction, date)
+        assert a is not None
+        assert (a.id, a.name, a.level, a.jurisdiction) == (
+            "nfra", "国家金融监督管理总局", Level.CENTRAL, None), form
+
+
+@pytest.mark.parametrize(
+    ("jurisdiction", "date", "office", "canonical", "level", "place"),
+    [
+        pytest.param("湖北省", "2023-06-01", "省金融监管总局",
+                     "国家金融监督管理总局湖北监管局", Level.PROVINCIAL, "湖北省",
+                     id="relative"),
+        # the query of bench/lookup.py and tests/cli/test_quick.py: still the Hubei office
+        pytest.param("湖北省", None, "湖北金融监管总局",
+                     "国家金融监督管理总局湖北监管局", Level.PROVINCIAL, "湖北省",
+                     id="place-before"),
+        pytest.param("湖北省", "2023-06-01", "金融监管总局湖北监管局",
+                     "国家金融监督管理总局湖北监管局", Level.PROVINCIAL, "湖北省",
+                     id="place-inside"),
+        pytest.param("湖北省", "2023-06-01", "银保监局",
+                     "国家金融监督管理总局湖北监管局", Level.PROVINCIAL, "湖北省",
+                     id="cbirc-bare-renamed"),
+        # a 分局 is never the national body: alone in a city's document, the city's
+        pytest.param("武汉市", "2023-06-01", "金融监管分局",
+                     "国家金融监督管理总局武汉监管分局", Level.MUNICIPAL, "武汉市",
+                     id="prefecture-bare"),
+        pytest.param("武汉市", "2024-03-01", "武汉金融监管分局",
+                     "国家金融监督管理总局武汉监管分局", Level.MUNICIPAL, "武汉市",
+                     id="prefecture-short"),
+        pytest.param("深圳市", "2023-06-01", "金融监管总局深圳监管局",
+                     "国家金融监督管理总局深圳监管局", Level.MUNICIPAL, "深圳市",
+                     id="plan-city"),
+    ],
+)
+def test_national_financial_regulator_and_its_office_in_one_document(
+    registry: Registry, jurisdiction: str, date: str | None, office: str, canonical: str,
+    level: Level, place: str,
+) -> None:
+    body = registry.resolve("金融监管总局", jurisdiction, date)
+    assert body is not None
+    assert (body.id, body.level) == ("nfra", Level.CENTRAL)
+    a = registry.resolve(office, jurisdiction, date)
+    assert a is not None
+    assert (a.name, a.level, a.jurisdiction, a.parent) == (canonical, level, place, "nfra")
+
+
+def test_prefixed_names_only_aliases(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from types import SimpleNamespace
+
+    from policykg.errors import RegistryError
+    from policykg.loaders import bureaus
+
+    (tmp_path / "lexicons").mkdir()
+    (tmp_path / "lexicons" / "bureaus.toml").write_text(
+        '[[bureau]]\nid = "nfra"\nname = { province = "国家金融监督管理总局{stem}监管局" }\n'
+        'aliases = ["金融监管分局"]\nprefixed = ["金融监管总局"]\n', encoding="utf-8")
+    monkeypatch.setattr(bureaus, "resources", SimpleNamespace(files=lambda _: tmp_path))
+    with pytest.raises(RegistryError, match=r"'prefixed' names \['金融监管总局'\], which are not"):
+        bureaus.load_bureaus()
