@@ -72,6 +72,8 @@ _PART = "\x1d"  # between the parts
 _FIELD = "\x1f"  # between the fields of a row
 _ITEM = "\x1e"  # between the names of a list field
 _CONTROL = (_SEP, _PART, _FIELD, _ITEM)
+_SEP_BYTES = _SEP.encode()
+_PART_BYTES = _PART.encode()
 _BLOCK = "\n\n"  # between the blocks of the bigram postings (a block has no empty line)
 
 # A word that occurs in more than this share of the texts is counted text by text.
@@ -118,10 +120,13 @@ class TextIndex:
 
     __slots__ = ("_big", "_compact", "_starts", "grams", "lengths", "texts")
 
-    def __init__(self, texts: Sequence[str], grams: Grams | None = None) -> None:
+    def __init__(self, texts: Sequence[str], grams: Grams | None = None, *,
+                 joined: str | None = None) -> None:
+        """``joined``: the texts joined by ``_SEP``, when the caller holds them so (a lookup
+        file does): not joined again."""
         self.texts = list(texts)
         self.lengths = [max(len(t), 1) for t in self.texts]
-        self._big = _SEP.join(self.texts)
+        self._big = _SEP.join(self.texts) if joined is None else joined
         self._starts = _starts(self.texts)
         self._compact: dict[int, str] = {}
         #: the texts' bigram postings: words found without reading the texts (else scanned)
@@ -389,8 +394,9 @@ class TaskIndex(TextIndex):
     __slots__ = ("_agencies", "_docs", "_rows", "checked", "ids", "position")
 
     def __init__(self, ids: Sequence[str], texts: Sequence[str], grams: Grams | None = None,
-                 rows: bytes = b"", docs: bytes = b"", agencies: bytes = b"") -> None:
-        super().__init__(texts, grams)
+                 rows: bytes = b"", docs: bytes = b"", agencies: bytes = b"", *,
+                 joined: str | None = None) -> None:
+        super().__init__(texts, grams, joined=joined)
         self.ids = list(ids)
         self.position = {t: i for i, t in enumerate(self.ids)}
         self._rows = rows
@@ -411,16 +417,24 @@ class TaskIndex(TextIndex):
 
     def task_rows(self, indexes: Iterable[int]) -> list[dict[str, Any]]:
         """What ``who`` prints of these tasks (from a lookup file)."""
-        rows = self._rows.split(_SEP.encode())
         out = []
         for i in indexes:
-            f = rows[i].decode("utf-8").split(_FIELD)
+            f = self._row(i).decode("utf-8").split(_FIELD)
             out.append({"id": self.ids[i], "doc_id": f[0], "text": self.texts[i][:int(f[1])],
                         "section": _items(f[2]), "lead": _items(f[3]),
                         "participants": _items(f[4]), "collective": _items(f[5]),
                         "start_line": int(f[6]), "end_line": int(f[7]), "raw": f[8],
                         "jurisdiction": f[9] or None, "page": int(f[10]) if f[10] else None})
         return out
+
+    def _row(self, i: int) -> bytes:
+        """Row ``i`` of the rows part, found without splitting the part (a cold ``who``
+        prints ten of thousands)."""
+        rows, sep, pos = self._rows, _SEP.encode(), 0
+        for _ in range(i):
+            pos = rows.index(sep, pos) + 1
+        end = rows.find(sep, pos)
+        return rows[pos:] if end < 0 else rows[pos:end]
 
     def agency_names(self) -> dict[str, str]:
         """Agency id → canonical name, from a lookup file."""
@@ -545,25 +559,42 @@ def read_lookup(path: Path | str, grams: Path | str | None = None) -> TaskIndex 
             data = f.read()
     except OSError:
         return None
-    parts = data.rstrip(b"\n").split(_PART.encode())
+    # the parts are cut out where they are (a split, or a strip of the trailing newline,
+    # copies the whole file: a cold ``who`` on the 364 PDFs' store paid 9 ms for them)
+    end = len(data)
+    while end and data[end - 1] == 10:  # b"\n"
+        end -= 1
+    cuts = [-1]
+    for _ in range(5):
+        cut = data.find(_PART_BYTES, cuts[-1] + 1, end)
+        if cut < 0:
+            return None
+        cuts.append(cut)
+    if data.find(_PART_BYTES, cuts[-1] + 1, end) >= 0:
+        return None
+    cuts.append(end)
+    view = memoryview(data)
+    parts = [view[a + 1:b] for a, b in itertools.pairwise(cuts)]
     try:
-        head = parts[0].decode("ascii").split(" ")
-        if len(parts) != 6 or " ".join(head[:2]) != LOOKUP_FORMAT or len(head) != 4:
+        head = str(parts[0], "ascii").split(" ")
+        if " ".join(head[:2]) != LOOKUP_FORMAT or len(head) != 4:
             return None
         n, ndocs = int(head[2]), int(head[3])
-        ids = parts[1].decode("utf-8").split(_SEP) if n else []
-        texts = parts[2].decode("utf-8").split(_SEP) if n else []
+        ids = str(parts[1], "utf-8").split(_SEP) if n else []
+        joined = str(parts[2], "utf-8") if n else ""
     except (UnicodeDecodeError, ValueError):
         return None
-    if not len(ids) == len(texts) == n or (parts[4].count(_SEP.encode()) + 1 if parts[4]
-                                           else 0) != ndocs:
+    texts = joined.split(_SEP) if n else []
+    docs = bytes(parts[4])
+    if not len(ids) == len(texts) == n or (docs.count(_SEP_BYTES) + 1 if docs else 0) != ndocs:
         return None
     postings = None
     if grams is not None:
         postings = _read_grams(grams, n)
         if postings is None:
             return None
-    return TaskIndex(ids, texts, postings, parts[3], parts[4], parts[5])
+    return TaskIndex(ids, texts, postings, bytes(parts[3]), docs, bytes(parts[5]),
+                     joined=joined if n else None)
 
 
 def _read_grams(path: Path | str, n: int) -> Grams | None:

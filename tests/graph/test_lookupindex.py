@@ -251,6 +251,14 @@ def test_lookup_file_refused_when_damaged_or_missing(tmp_path: Path) -> None:
     assert read_lookup(bad) is None  # an older format: the records answer
     bad.write_bytes(b"policykg-lookup 5 1 0\x1da\x1d\xff\x1dr\x1d\x1d\n")
     assert read_lookup(bad) is None  # not UTF-8
+    bad.write_text("policykg-lookup 5 1 0\x1da\x1dx\x1dr\x1d\n", encoding="utf-8")
+    assert read_lookup(bad) is None  # a part missing
+    bad.write_text("policykg-lookup 5 1 0\x1da\x1dx\x1dr\x1d\x1d\x1d\n", encoding="utf-8")
+    assert read_lookup(bad) is None  # a part too many
+    bad.write_text("policykg-lookup 5 1 0\x1da\x1dx\x1dr\x1d\x1d\n\n\n", encoding="utf-8")
+    good = read_lookup(bad)  # newlines after the last part are no part
+    assert good is not None
+    assert (good.ids, good.texts, good._row(0)) == (["a"], ["x"], b"r")
 
 
 def test_lookup_of_no_task(tmp_path: Path) -> None:
