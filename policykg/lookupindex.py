@@ -566,7 +566,7 @@ def read_lookup(path: Path | str, grams: Path | str | None = None) -> TaskIndex 
     except OSError:
         return None
     # the parts are cut out where they are (a split, or a strip of the trailing newline,
-    # copies the whole file: a cold ``who`` on the 364 PDFs' store paid 9 ms for them)
+    # copies the whole file: ~6 ms of a cold ``who`` on the 364 PDFs' store)
     end = len(data)
     while end and data[end - 1] == 10:  # b"\n"
         end -= 1
