@@ -39,6 +39,8 @@ _CHAIN = {
     "prefecture": ("prefecture", "province"),
     "county": ("county", "prefecture", "province"),
 }
+# a division's rank by depth (a municipality's rank is province): a bureau's ``lowest``
+_DEPTH = {"province": 0, "prefecture": 1, "county": 2}
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Bureau:
@@ -50,6 +52,9 @@ class Bureau:
     bare: bool = True
     #: aliases that count only after a division or a prefix, as all of a bare = false one's
     prefixed: frozenset[str] = frozenset()
+    #: the lowest rank with a body of its own; a division below it names the nearest one
+    #: above that has one (an [[override]] gives a division its own: the 计划单列市' 证监局)
+    lowest: str = "county"
     parent: str | None = None
     until: str | None = None
     successor: str | None = None
@@ -152,6 +157,7 @@ class Bureaus:
             known = self.known
         if bureau.until and bureau.successor and date and pad_date(date) >= bureau.until:
             bureau = self.bureaus[bureau.successor]
+        d = self._holder(d, bureau)
         aid = f"{d.id}-{bureau.id}"
         if known is not None and aid in known:
             return known[aid]
@@ -189,6 +195,19 @@ class Bureaus:
             if d is not None and d.id == key:
                 return self.agency(d, self.bureaus[b.successor])
         return None
+
+    def _holder(self, d: Division, bureau: Bureau) -> Division:
+        """The division whose ``bureau`` serves ``d``: ``d`` itself, or, when ``d`` lies below
+        the bureau's ``lowest`` rank, the nearest division above it that has one of its own
+        (by rank, or by an [[override]]): 证监局 in a Yueyang plan is Hunan's, 深圳市南山区's
+        is Shenzhen's."""
+        if bureau.lowest == "county":
+            return d
+        depth = _DEPTH[bureau.lowest]
+        for a in (d, *self.amap.ancestors(d)):
+            if _DEPTH[a.rank] <= depth or (a.code, bureau.id) in self.overrides:
+                return a
+        return d
 
     def _form(self, d: Division, bureau: Bureau) -> str:
         """The name's tail for ``d``: its own override, its province's naming, or the level's."""
@@ -378,8 +397,8 @@ def load_bureaus(amap: AdminMap | None = None) -> Bureaus:
         names = e.get("name")
         if not isinstance(names, dict) or not names or set(names) - set(_RANKS):
             raise RegistryError(Errors.V012_NAME.format(path=_LABEL, where=where, ranks=_RANKS))
-        extra = set(e) - {"id", "name", "aliases", "bare", "prefixed", "parent", "until",
-                          "successor"}
+        extra = set(e) - {"id", "name", "aliases", "bare", "prefixed", "lowest", "parent",
+                          "until", "successor"}
         if extra:
             raise RegistryError(Errors.V012_KEYS.format(path=_LABEL, where=where,
                                                         keys=sorted(extra)))
@@ -388,8 +407,12 @@ def load_bureaus(amap: AdminMap | None = None) -> Bureaus:
         if prefixed - set(aliases):
             raise RegistryError(Errors.V012_PREFIXED.format(
                 path=_LABEL, where=where, names=sorted(prefixed - set(aliases))))
+        lowest = e.get("lowest", "county")
+        if not isinstance(lowest, str) or lowest not in _DEPTH:
+            raise RegistryError(Errors.V012_LOWEST.format(path=_LABEL, where=where,
+                                                          ranks=tuple(_DEPTH)))
         bureaus.append(Bureau(id=str(e["id"]), names=dict(names), aliases=aliases,
-                              bare=bool(e.get("bare", True)), prefixed=prefixed,
+                              bare=bool(e.get("bare", True)), prefixed=prefixed, lowest=lowest,
                               parent=e.get("parent"), until=e.get("until"),
                               successor=e.get("successor")))
     ids = {b.id for b in bureaus}

@@ -493,3 +493,18 @@ def test_prefixed_names_only_aliases(tmp_path: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(bureaus, "resources", SimpleNamespace(files=lambda _: tmp_path))
     with pytest.raises(RegistryError, match=r"'prefixed' names \['金融监管总局'\], which are not"):
         bureaus.load_bureaus()
+
+
+def test_lowest_is_a_rank(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from types import SimpleNamespace
+
+    from policykg.errors import RegistryError
+    from policykg.loaders import bureaus
+
+    (tmp_path / "lexicons").mkdir()
+    (tmp_path / "lexicons" / "bureaus.toml").write_text(
+        '[[bureau]]\nid = "csrc"\nname = { province = "中国证券监督管理委员会{stem}监管局" }\n'
+        'aliases = ["证监局"]\nlowest = "municipality"\n', encoding="utf-8")
+    monkeypatch.setattr(bureaus, "resources", SimpleNamespace(files=lambda _: tmp_path))
+    with pytest.raises(RegistryError, match=r"'lowest' must be one of \('province', 'prefec"):
+        bureaus.load_bureaus()
