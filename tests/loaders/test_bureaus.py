@@ -495,6 +495,140 @@ def test_prefixed_names_only_aliases(tmp_path: Path, monkeypatch: pytest.MonkeyP
         bureaus.load_bureaus()
 
 
+# The CSRC has offices (证监局) in the 31 provinces, regions and municipalities and in the five
+# 计划单列市 only: a prefecture's or county's 证监局 is its province's office (the csrc bureau's
+# `lowest`), never a 中国证券监督管理委员会岳阳监管局, which does not exist.
+_PLAN_CITIES = {"210200": "大连", "370200": "青岛", "330200": "宁波", "350200": "厦门",
+                "440300": "深圳"}
+
+
+@pytest.mark.parametrize(
+    ("name", "jurisdiction", "province"),
+    [
+        pytest.param("证监局", "岳阳市", "湖南", id="yueyang-bare"),
+        pytest.param("市证监局", "岳阳市", "湖南", id="yueyang-relative"),
+        pytest.param("岳阳证监局", "岳阳市", "湖南", id="yueyang-explicit-own-doc"),
+        pytest.param("岳阳证监局", None, "湖南", id="yueyang-explicit"),
+        pytest.param("岳阳市证监局", "湖南省", "湖南", id="yueyang-explicit-full-place"),
+        pytest.param("中国证监会岳阳监管局", None, "湖南", id="yueyang-branch-short"),
+        pytest.param("中国证券监督管理委员会岳阳监管局", "岳阳市", "湖南",
+                     id="yueyang-branch-full"),
+        pytest.param("证监局", "苏州市", "江苏", id="suzhou-bare"),
+        pytest.param("市证监局", "苏州市", "江苏", id="suzhou-relative"),
+        pytest.param("苏州证监局", None, "江苏", id="suzhou-explicit"),
+        pytest.param("中国证监会苏州监管局", "苏州市", "江苏", id="suzhou-branch"),
+        pytest.param("证监局", "武汉市", "湖北", id="wuhan-bare"),
+        pytest.param("市证监局", "武汉市", "湖北", id="wuhan-relative"),
+        pytest.param("证监局", "银川市", "宁夏", id="yinchuan-bare"),
+        pytest.param("证监局", "杭州市", "浙江", id="hangzhou-bare"),
+        # county-level: the province's office as well
+        pytest.param("证监局", "平江县", "湖南", id="county-bare"),
+        pytest.param("县证监局", "平江县", "湖南", id="county-relative"),
+        pytest.param("市证监局", "昆山市", "江苏", id="county-city-relative"),
+        pytest.param("区证监局", "苏州市姑苏区", "江苏", id="district-relative"),
+        pytest.param("证监局", "仙桃市", "湖北", id="province-administered-county"),
+        pytest.param("证监局", "北京市海淀区", "北京", id="municipality-district"),
+        pytest.param("证监局", "上海市浦东新区", "上海", id="municipality-new-area"),
+    ],
+)
+def test_prefecture_securities_office_is_the_province_s(
+    registry: Registry, name: str, jurisdiction: str | None, province: str
+) -> None:
+    a = registry.resolve(name, jurisdiction, open_world=True)
+    office = registry.resolve(f"{province}证监局")
+    assert a is not None
+    assert office is not None
+    assert a.name == f"中国证券监督管理委员会{province}监管局"
+    assert (a.id, a.level, a.jurisdiction, a.parent, a.unresolved) == (
+        office.id, Level.PROVINCIAL, office.jurisdiction, "csrc", False)
+
+
+# One office per area, whatever document names it: a province's (or municipality's) from its
+# own documents and those of every division inside it; a 计划单列市's from the city's and its
+# districts' documents (the province's own office stays the province's there).
+@pytest.mark.parametrize(
+    ("canonical", "level", "place", "forms"),
+    [
+        pytest.param("中国证券监督管理委员会湖南监管局", Level.PROVINCIAL, "湖南省",
+                     [("湖南证监局", None), ("省证监局", "湖南省"), ("证监局", "湖南省"),
+                      ("湖南证监局", "岳阳市"), ("省证监局", "岳阳市"), ("证监局", "岳阳市"),
+                      ("证监局", "平江县")], id="hunan"),
+        pytest.param("中国证券监督管理委员会北京监管局", Level.PROVINCIAL, "北京市",
+                     [("北京证监局", None), ("证监局", "北京市"), ("市证监局", "北京市"),
+                      ("证监局", "北京市海淀区"), ("市证监局", "北京市海淀区")], id="beijing"),
+        pytest.param("中国证券监督管理委员会重庆监管局", Level.PROVINCIAL, "重庆市",
+                     [("重庆证监局", None), ("中国证券监督管理委员会重庆监管局", None),
+                      ("证监局", "重庆市"), ("证监局", "重庆市渝中区")], id="chongqing"),
+        pytest.param("中国证券监督管理委员会广东监管局", Level.PROVINCIAL, "广东省",
+                     [("广东证监局", None), ("证监局", "广东省"), ("广东证监局", "深圳市"),
+                      ("省证监局", "深圳市"), ("证监局", "广州市")], id="guangdong"),
+        pytest.param("中国证券监督管理委员会深圳监管局", Level.MUNICIPAL, "深圳市",
+                     [("深圳证监局", None), ("证监局", "深圳市"), ("市证监局", "深圳市"),
+                      ("中国证监会深圳监管局", "广东省"), ("证监局", "深圳市南山区")],
+                     id="shenzhen"),
+        pytest.param("中国证券监督管理委员会宁波监管局", Level.MUNICIPAL, "宁波市",
+                     [("宁波证监局", None), ("证监局", "宁波市"), ("证监局", "宁波市鄞州区")],
+                     id="ningbo"),
+        pytest.param("中国证券监督管理委员会大连监管局", Level.MUNICIPAL, "大连市",
+                     [("大连证监局", "辽宁省"), ("市证监局", "大连市"), ("证监局", "大连市中山区")],
+                     id="dalian"),
+        pytest.param("中国证券监督管理委员会青岛监管局", Level.MUNICIPAL, "青岛市",
+                     [("青岛证监局", None), ("证监局", "青岛市"), ("证监局", "青岛市市南区")],
+                     id="qingdao"),
+        pytest.param("中国证券监督管理委员会厦门监管局", Level.MUNICIPAL, "厦门市",
+                     [("中国证监会厦门监管局", None), ("证监局", "厦门市"),
+                      ("证监局", "厦门市思明区")], id="xiamen"),
+    ],
+)
+def test_one_securities_office_per_area(
+    registry: Registry, canonical: str, level: Level, place: str,
+    forms: list[tuple[str, str | None]],
+) -> None:
+    found = {(n, j): registry.resolve(n, j) for n, j in forms}
+    assert all(a is not None for a in found.values()), found
+    assert len({a.id for a in found.values() if a is not None}) == 1, found
+    a = found[forms[0]]
+    assert a is not None
+    assert (a.name, a.level, a.jurisdiction, a.parent) == (canonical, level, place, "csrc")
+
+
+def test_no_securities_office_of_an_ordinary_prefecture() -> None:
+    from policykg.loaders.jurisdictions import admin_map
+
+    registry = load_registry()
+    amap = admin_map()
+    places = ["岳阳", "苏州", "武汉", "三明", "邯郸", "达州", "银川", "杭州", "成都", "赣州"]
+    for stem in places:
+        d = amap.lookup(f"{stem}市")
+        assert d is not None, stem
+        assert d.rank == "prefecture", stem
+        county = amap.children(d)[0]
+        forms = [(f"{stem}证监局", None), (f"{stem}市证监局", None), (f"{stem}证监局", d.label),
+                 ("证监局", d.label), ("市证监局", d.label), ("证监局", county.label),
+                 (f"中国证监会{stem}监管局", None), (f"证监会{stem}监管局", d.label),
+                 (f"中国证券监督管理委员会{stem}监管局", None)]
+        for name, jurisdiction in forms:
+            for date in (None, "2023-06-01"):
+                a = registry.resolve(name, jurisdiction, date, open_world=True)
+                assert a is not None
+                assert a.level == Level.PROVINCIAL, (name, jurisdiction, a)
+                assert a.name == f"中国证券监督管理委员会{amap.province(d).stems[0]}监管局"
+    # every division's csrc body: its province's, or a plan city's for the city and its districts
+    bureaus = registry.bureaus
+    csrc = bureaus.bureaus["csrc"]
+    for d in amap.divisions:
+        a = bureaus.agency(d, csrc)
+        plan = next((c for c in (d, *amap.ancestors(d)) if c.code in _PLAN_CITIES), None)
+        home = plan if plan is not None else amap.province(d)
+        assert (a.jurisdiction, a.level) == (home.label, home.level), d.label
+    # and nothing made on the way is a prefecture's or county's office
+    holders = {d.label for d in amap.divisions if d.rank == "province" or d.code in _PLAN_CITIES}
+    offices = {a.name: a.jurisdiction for a in registry.made() if a.parent == "csrc"}
+    assert offices
+    assert set(offices.values()) <= holders
+    assert "中国证券监督管理委员会岳阳监管局" not in offices
+
+
 def test_lowest_is_a_rank(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from types import SimpleNamespace
 
