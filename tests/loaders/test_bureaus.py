@@ -480,19 +480,26 @@ def test_national_financial_regulator_and_its_office_in_one_document(
     assert (a.name, a.level, a.jurisdiction, a.parent) == (canonical, level, place, "nfra")
 
 
-def test_prefixed_names_only_aliases(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _load_lexicon(text: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Load a bureaus.toml of ``text`` instead of the packaged one."""
     from types import SimpleNamespace
 
-    from policykg.errors import RegistryError
     from policykg.loaders import bureaus
 
     (tmp_path / "lexicons").mkdir()
-    (tmp_path / "lexicons" / "bureaus.toml").write_text(
-        '[[bureau]]\nid = "nfra"\nname = { province = "国家金融监督管理总局{stem}监管局" }\n'
-        'aliases = ["金融监管分局"]\nprefixed = ["金融监管总局"]\n', encoding="utf-8")
+    (tmp_path / "lexicons" / "bureaus.toml").write_text(text, encoding="utf-8")
     monkeypatch.setattr(bureaus, "resources", SimpleNamespace(files=lambda _: tmp_path))
+    bureaus.load_bureaus()
+
+
+def test_prefixed_names_only_aliases(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from policykg.errors import RegistryError
+
     with pytest.raises(RegistryError, match=r"'prefixed' names \['金融监管总局'\], which are not"):
-        bureaus.load_bureaus()
+        _load_lexicon('[[bureau]]\nid = "nfra"\n'
+                      'name = { province = "国家金融监督管理总局{stem}监管局" }\n'
+                      'aliases = ["金融监管分局"]\nprefixed = ["金融监管总局"]\n',
+                      tmp_path, monkeypatch)
 
 
 # The CSRC has offices (证监局) in the 31 provinces, regions and municipalities and in the five
@@ -630,15 +637,9 @@ def test_no_securities_office_of_an_ordinary_prefecture() -> None:
 
 
 def test_lowest_is_a_rank(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from types import SimpleNamespace
-
     from policykg.errors import RegistryError
-    from policykg.loaders import bureaus
 
-    (tmp_path / "lexicons").mkdir()
-    (tmp_path / "lexicons" / "bureaus.toml").write_text(
-        '[[bureau]]\nid = "csrc"\nname = { province = "中国证券监督管理委员会{stem}监管局" }\n'
-        'aliases = ["证监局"]\nlowest = "municipality"\n', encoding="utf-8")
-    monkeypatch.setattr(bureaus, "resources", SimpleNamespace(files=lambda _: tmp_path))
     with pytest.raises(RegistryError, match=r"'lowest' must be one of \('province', 'prefec"):
-        bureaus.load_bureaus()
+        _load_lexicon('[[bureau]]\nid = "csrc"\n'
+                      'name = { province = "中国证券监督管理委员会{stem}监管局" }\n'
+                      'aliases = ["证监局"]\nlowest = "municipality"\n', tmp_path, monkeypatch)
