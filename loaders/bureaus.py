@@ -42,6 +42,7 @@ _CHAIN = {
 # a division's rank by depth (a municipality's rank is province): a bureau's ``lowest``
 _DEPTH = {"province": 0, "prefecture": 1, "county": 2}
 
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Bureau:
     """A function of local government, present in every division."""
