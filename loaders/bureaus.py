@@ -106,6 +106,7 @@ class Bureaus:
         "by_alias",
         "committee",
         "known",
+        "outside",
         "overrides",
         "zone_suffixes",
     )
@@ -113,8 +114,11 @@ class Bureaus:
     def __init__(self, bureaus: Iterable[Bureau], branches: Iterable[Branch],
                  zone_suffixes: Iterable[str], committee: Iterable[str], amap: AdminMap,
                  overrides: Mapping[tuple[str, str], str] | None = None,
-                 below: Mapping[tuple[str, str], str] | None = None) -> None:
+                 below: Mapping[tuple[str, str], str] | None = None,
+                 outside: Iterable[str] = ()) -> None:
         self.amap = amap
+        #: the codes of the divisions no template serves ([outside]) and of those inside them
+        self.outside: frozenset[str] = _with_descendants(amap, outside)
         self.overrides = dict(overrides or {})
         self.below = dict(below or {})
         self.bureaus = {b.id: b for b in bureaus}
@@ -252,7 +256,7 @@ class Bureaus:
                     if not rest.endswith(after) or len(rest) <= len(after):
                         continue
                     d = self._division(rest[: -len(after)], home)
-                    if d is None:
+                    if d is None or d.code in self.outside:
                         continue
                     if br.bureau is not None:
                         return self.agency(d, self.bureaus[br.bureau], date, known)
@@ -291,13 +295,13 @@ class Bureaus:
         head = self.amap.read_prefix(text, home)
         if head is not None:
             d, end = head
+            if d.code in self.outside:
+                return None
             rest = text[end:]
             if party and rest and not rest.startswith("委"):
                 return None
             return self._tail(d, rest, date, known, explicit=True)
-        if party:
-            return None
-        if home is None:
+        if party or home is None or home.code in self.outside:
             return None
         for d in (home, *self.amap.ancestors(home)):
             for p in sorted(d.prefixes, key=len, reverse=True):
@@ -345,6 +349,16 @@ class Bureaus:
         if len(base) >= 3 and base.endswith(self.zone_suffixes):
             return base
         return None
+
+
+def _with_descendants(amap: AdminMap, codes: Iterable[str]) -> frozenset[str]:
+    out: set[str] = set()
+    todo = [d for d in map(amap.get, codes) if d is not None]
+    while todo:
+        d = todo.pop()
+        out.add(d.code)
+        todo.extend(amap.children(d))
+    return frozenset(out)
 
 
 def _fits(d: Division, alias: str) -> bool:
@@ -433,6 +447,11 @@ def load_bureaus(amap: AdminMap | None = None) -> Bureaus:
                                bureau=e.get("bureau")))
     zones = data.get("zones", {})
     amap = amap or admin_map()
+    outside = _strs(data.get("outside", {}), "divisions", "[outside]")
+    unknown = sorted(c for c in outside if amap.get(c) is None)
+    if unknown:
+        raise RegistryError(Errors.V012_OUTSIDE.format(path=_LABEL, where="[outside]",
+                                                       codes=unknown))
     overrides: dict[tuple[str, str], str] = {}
     below: dict[tuple[str, str], str] = {}
     for i, e in enumerate(data.get("override", [])):
@@ -446,7 +465,7 @@ def load_bureaus(amap: AdminMap | None = None) -> Bureaus:
         if e.get("below"):
             below[key] = str(e["below"])
     return Bureaus(bureaus, branches, _strs(zones, "suffixes", "[zones]"),
-                   _strs(zones, "committee", "[zones]"), amap, overrides, below)
+                   _strs(zones, "committee", "[zones]"), amap, overrides, below, outside)
 
 
 def level_of(d: Division | None) -> Level:

@@ -256,6 +256,7 @@ class Errors(metaclass=_WithCodes):
     V012_TWICE = "{path}: {where}: {key} is overridden twice"
     V012_PREFIXED = "{path}: {where}: 'prefixed' names {names}, which are not its aliases"
     V012_LOWEST = "{path}: {where}: 'lowest' must be one of {ranks}"
+    V012_OUTSIDE = "{path}: {where}: 'divisions' names {codes}, which are not divisions of the map"
     V013 = "{path}: bureau {id!r} names unknown bureau {ref!r}"
     V013_BRANCH = "{path}: {where}: unknown bureau {bureau!r}"
     V014 = "{path}: short_title entry {n} lacks {key}"

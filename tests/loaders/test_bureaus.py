@@ -643,3 +643,74 @@ def test_lowest_is_a_rank(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
         _load_lexicon('[[bureau]]\nid = "csrc"\n'
                       'name = { province = "中国证券监督管理委员会{stem}监管局" }\n'
                       'aliases = ["证监局"]\nlowest = "municipality"\n', tmp_path, monkeypatch)
+
+
+# 香港, 澳门 and 台湾 are province rank on the map, but no template is a body there
+# (bureaus.toml's [outside]): the two special administrative regions have their own governments
+# and regulators (Hong Kong's securities regulator is the independent 证券及期货事务监察委员会,
+# not a CSRC office) and no mainland local government sits in Taiwan.  A name that would read
+# as such a body is unknown: reported as printed, in that division, never invented.
+@pytest.mark.parametrize(
+    ("name", "jurisdiction", "printed", "place"),
+    [
+        pytest.param("香港证监局", None, "香港证监局", "香港特别行政区", id="hk-csrc"),
+        pytest.param("中国证监会香港监管局", None, "中国证监会香港监管局", None,
+                     id="hk-csrc-full"),
+        pytest.param("香港银保监局", None, "香港银保监局", "香港特别行政区", id="hk-cbirc"),
+        pytest.param("香港发改委", None, "香港发改委", "香港特别行政区", id="hk-drc"),
+        pytest.param("香港特别行政区政府", None, "香港特别行政区政府", "香港特别行政区",
+                     id="hk-government"),
+        # not a shape the open world takes (as 海关 alone): nothing, not 中华人民共和国香港海关
+        pytest.param("香港海关", None, None, None, id="hk-customs"),
+        pytest.param("人行香港分行", None, "人行香港分行", None, id="hk-pbc"),
+        pytest.param("证监局", "香港特别行政区", "香港特别行政区证监局", "香港特别行政区",
+                     id="hk-doc-bare"),
+        pytest.param("澳门生态环境厅", None, "澳门生态环境厅", "澳门特别行政区", id="macao-eco"),
+        pytest.param("澳门特别行政区政府", None, "澳门特别行政区政府", "澳门特别行政区",
+                     id="macao-government"),
+        pytest.param("特区政府", "澳门特别行政区", "澳门特别行政区政府", "澳门特别行政区",
+                     id="macao-doc-relative"),
+        pytest.param("台湾省人民政府", None, "台湾省人民政府", "台湾省", id="taiwan-government"),
+        pytest.param("台湾省发展改革委", None, "台湾省发展改革委", "台湾省", id="taiwan-drc"),
+    ],
+)
+def test_no_template_body_outside_the_mainland_system(
+    registry: Registry, name: str, jurisdiction: str | None, printed: str | None,
+    place: str | None,
+) -> None:
+    assert registry.resolve(name, jurisdiction) is None
+    a = registry.resolve(name, jurisdiction, open_world=True)
+    if printed is None:
+        assert a is None
+        return
+    assert a is not None
+    assert (a.name, a.jurisdiction, a.unresolved, a.parent) == (printed, place, True, None)
+
+
+def test_no_template_body_made_outside_the_mainland_system() -> None:
+    # every bureau alias and every branch form, after a place, in a place's document and alone
+    registry = load_registry()
+    bureaus = registry.bureaus
+    amap = bureaus.amap
+    for code in ("810000", "820000", "710000"):
+        d = amap.get(code)
+        assert d is not None
+        stem = d.stems[0] if d.stems else d.name
+        names = [(p + a, None) for a in bureaus.by_alias for p in (d.name, stem)]
+        names += [(a, d.label) for a in bureaus.by_alias]
+        names += [(p + a, d.label) for a in bureaus.by_alias for p in d.prefixes]
+        names += [(f"{before}{stem}{after}", None) for br in bureaus.branches
+                  for before in br.before for after in br.after]
+        for name, jurisdiction in names:
+            a = registry.resolve(name, jurisdiction)
+            assert a is None or a.jurisdiction != d.label, (name, jurisdiction, a)
+    assert not [a for a in bureaus.made.values() if a.id.startswith(("cn81", "cn82", "cn71"))]
+
+
+def test_outside_names_divisions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from policykg.errors import RegistryError
+
+    with pytest.raises(RegistryError, match=r"\[outside\]: 'divisions' names \['990000'\], "
+                                            r"which are not divisions of the map"):
+        _load_lexicon('[outside]\ndivisions = ["810000", "990000"]\n', tmp_path, monkeypatch)
+
