@@ -714,3 +714,66 @@ def test_outside_names_divisions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
                                             r"which are not divisions of the map"):
         _load_lexicon('[outside]\ndivisions = ["810000", "990000"]\n', tmp_path, monkeypatch)
 
+
+# The CBIRC (from 2023-05-18 the NFRA) had a 监管局 per province and 计划单列市 and a 监管分局 per
+# prefecture-level city, none of a county's own (the 监管组 in counties were parts of their
+# prefecture's 分局): a county's 银保监局 is its prefecture's 分局 (the bureaus' `lowest`), never a
+# 中国银行保险监督管理委员会平江监管分局, which did not exist.
+@pytest.mark.parametrize(
+    ("name", "jurisdiction", "date", "canonical", "level", "place"),
+    [
+        pytest.param("县银保监局", "平江县", None, "中国银行保险监督管理委员会岳阳监管分局",
+                     Level.MUNICIPAL, "岳阳市", id="county-relative"),
+        pytest.param("银保监局", "平江县", None, "中国银行保险监督管理委员会岳阳监管分局",
+                     Level.MUNICIPAL, "岳阳市", id="county-bare"),
+        pytest.param("平江县银保监局", None, None, "中国银行保险监督管理委员会岳阳监管分局",
+                     Level.MUNICIPAL, "岳阳市", id="county-explicit"),
+        pytest.param("平江县银保监局", "岳阳市", None, "中国银行保险监督管理委员会岳阳监管分局",
+                     Level.MUNICIPAL, "岳阳市", id="county-explicit-city-doc"),
+        pytest.param("银保监分局", "平江县", None, "中国银行保险监督管理委员会岳阳监管分局",
+                     Level.MUNICIPAL, "岳阳市", id="county-bare-sub-office"),
+        pytest.param("市银保监局", "汨罗市", None, "中国银行保险监督管理委员会岳阳监管分局",
+                     Level.MUNICIPAL, "岳阳市", id="county-level-city"),
+        pytest.param("区银保监局", "苏州市姑苏区", None, "中国银行保险监督管理委员会苏州监管分局",
+                     Level.MUNICIPAL, "苏州市", id="district"),
+        # renamed by date as the prefecture's 分局 is
+        pytest.param("县银保监局", "平江县", "2023-06-01", "国家金融监督管理总局岳阳监管分局",
+                     Level.MUNICIPAL, "岳阳市", id="county-renamed"),
+        pytest.param("平江县银保监局", None, "2023-06-01", "国家金融监督管理总局岳阳监管分局",
+                     Level.MUNICIPAL, "岳阳市", id="county-explicit-renamed"),
+        pytest.param("县金融监管分局", "平江县", "2023-06-01", "国家金融监督管理总局岳阳监管分局",
+                     Level.MUNICIPAL, "岳阳市", id="county-nfra"),
+        # a municipality's districts and a 计划单列市's: the 监管局 of the city
+        pytest.param("银保监局", "北京市海淀区", None, "中国银行保险监督管理委员会北京监管局",
+                     Level.PROVINCIAL, "北京市", id="municipality-district"),
+        pytest.param("区银保监局", "深圳市南山区", None, "中国银行保险监督管理委员会深圳监管局",
+                     Level.MUNICIPAL, "深圳市", id="plan-city-district"),
+        pytest.param("区金融监管分局", "宁波市鄞州区", "2023-06-01",
+                     "国家金融监督管理总局宁波监管局", Level.MUNICIPAL, "宁波市",
+                     id="plan-city-district-listed"),
+    ],
+)
+def test_county_financial_regulator_is_the_prefecture_s(
+    registry: Registry, name: str, jurisdiction: str | None, date: str | None, canonical: str,
+    level: Level, place: str,
+) -> None:
+    a = registry.resolve(name, jurisdiction, date, open_world=True)
+    assert a is not None
+    assert (a.name, a.level, a.jurisdiction, a.unresolved) == (canonical, level, place, False)
+    assert a.parent in ("cbirc", "nfra")
+
+
+def test_no_financial_regulator_office_of_a_county() -> None:
+    registry = load_registry()
+    bureaus = registry.bureaus
+    amap = bureaus.amap
+    for bid in ("cbirc", "nfra"):
+        for d in amap.divisions:
+            if d.code in bureaus.outside:
+                continue
+            a = bureaus.agency(d, bureaus.bureaus[bid])
+            assert a.level != Level.COUNTY, (bid, d.label, a)
+    made = [a for a in registry.made() if a.parent in ("cbirc", "nfra")]
+    assert made
+    assert not [a for a in made if a.level == Level.COUNTY]
+    assert "中国银行保险监督管理委员会平江监管分局" not in {a.name for a in made}
