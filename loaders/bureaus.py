@@ -54,7 +54,8 @@ class Bureau:
     #: aliases that count only after a division or a prefix, as all of a bare = false one's
     prefixed: frozenset[str] = frozenset()
     #: the lowest rank with a body of its own; a division below it names the nearest one
-    #: above that has one (an [[override]] gives a division its own: the 计划单列市' 证监局)
+    #: above that has one (an [[override]] gives a division its own, as ``plan_cities`` gives
+    #: the 计划单列市 their 证监局)
     lowest: str = "county"
     parent: str | None = None
     until: str | None = None
@@ -407,13 +408,14 @@ def load_bureaus(amap: AdminMap | None = None) -> Bureaus:
     except tomllib.TOMLDecodeError as err:
         raise RegistryError(Errors.V008.format(path=_LABEL, reason=err)) from err
     bureaus: list[Bureau] = []
+    plan: list[Bureau] = []
     for i, e in enumerate(data.get("bureau", [])):
         where = f"[[bureau]] #{i + 1} {e.get('id')!r}"
         names = e.get("name")
         if not isinstance(names, dict) or not names or set(names) - set(_RANKS):
             raise RegistryError(Errors.V012_NAME.format(path=_LABEL, where=where, ranks=_RANKS))
-        extra = set(e) - {"id", "name", "aliases", "bare", "prefixed", "lowest", "parent",
-                          "until", "successor"}
+        extra = set(e) - {"id", "name", "aliases", "bare", "prefixed", "lowest", "plan_cities",
+                          "parent", "until", "successor"}
         if extra:
             raise RegistryError(Errors.V012_KEYS.format(path=_LABEL, where=where,
                                                         keys=sorted(extra)))
@@ -430,6 +432,8 @@ def load_bureaus(amap: AdminMap | None = None) -> Bureaus:
                               bare=bool(e.get("bare", True)), prefixed=prefixed, lowest=lowest,
                               parent=e.get("parent"), until=e.get("until"),
                               successor=e.get("successor")))
+        if e.get("plan_cities"):
+            plan.append(bureaus[-1])
     ids = {b.id for b in bureaus}
     for b in bureaus:
         for ref_id in (b.successor, b.parent[1:-1] if b.parent and b.parent[0] == "<" else None):
@@ -447,13 +451,13 @@ def load_bureaus(amap: AdminMap | None = None) -> Bureaus:
                                bureau=e.get("bureau")))
     zones = data.get("zones", {})
     amap = amap or admin_map()
-    outside = _strs(data.get("outside", {}), "divisions", "[outside]")
-    unknown = sorted(c for c in outside if amap.get(c) is None)
-    if unknown:
-        raise RegistryError(Errors.V012_OUTSIDE.format(path=_LABEL, where="[outside]",
-                                                       codes=unknown))
+    outside = _codes(data, "outside", amap)
     overrides: dict[tuple[str, str], str] = {}
     below: dict[tuple[str, str], str] = {}
+    # the 计划单列市 have the body of a bureau with `plan_cities` as a province does
+    for code in _codes(data, "plan_cities", amap):
+        for b in plan:
+            overrides[(code, b.id)] = b.names.get("province") or next(iter(b.names.values()))
     for i, e in enumerate(data.get("override", [])):
         where = f"[[override]] #{i + 1}"
         if amap.get(e.get("division")) is None or e.get("bureau") not in ids or not e.get("name"):
@@ -466,6 +470,16 @@ def load_bureaus(amap: AdminMap | None = None) -> Bureaus:
             below[key] = str(e["below"])
     return Bureaus(bureaus, branches, _strs(zones, "suffixes", "[zones]"),
                    _strs(zones, "committee", "[zones]"), amap, overrides, below, outside)
+
+
+def _codes(data: Mapping[str, Any], table: str, amap: AdminMap) -> tuple[str, ...]:
+    """The division codes of ``[table]``'s ``divisions``, each on the map."""
+    codes = _strs(data.get(table, {}), "divisions", f"[{table}]")
+    unknown = sorted(c for c in codes if amap.get(c) is None)
+    if unknown:
+        raise RegistryError(Errors.V012_CODES.format(path=_LABEL, where=f"[{table}]",
+                                                     codes=unknown))
+    return codes
 
 
 def level_of(d: Division | None) -> Level:

@@ -777,3 +777,43 @@ def test_no_financial_regulator_office_of_a_county() -> None:
     assert made
     assert not [a for a in made if a.level == Level.COUNTY]
     assert "中国银行保险监督管理委员会平江监管分局" not in {a.name for a in made}
+
+
+def test_plan_cities_have_the_three_regulators_offices() -> None:
+    # bureaus.toml's [plan_cities] and the bureaus' `plan_cities = true`: the five codes, each
+    # with a 监管局 of the cbirc, the nfra and the csrc named as a province's
+    from policykg.loaders.bureaus import load_bureaus
+
+    bureaus = load_bureaus()
+    plan = {(code, bid): name for (code, bid), name in bureaus.overrides.items()
+            if bid in ("cbirc", "nfra", "csrc")}
+    assert plan == {(code, bid): bureaus.bureaus[bid].names["province"]
+                    for code in _PLAN_CITIES for bid in ("cbirc", "nfra", "csrc")}
+    for code, stem in _PLAN_CITIES.items():
+        d = bureaus.amap.get(code)
+        assert d is not None
+        assert d.rank == "prefecture"
+        assert bureaus.agency(d, bureaus.bureaus["csrc"]).name == (
+            f"中国证券监督管理委员会{stem}监管局")
+
+
+def test_plan_cities_names_divisions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from policykg.errors import RegistryError
+
+    with pytest.raises(RegistryError, match=r"\[plan_cities\]: 'divisions' names \['990200'\], "
+                                            r"which are not divisions of the map"):
+        _load_lexicon('[plan_cities]\ndivisions = ["440300", "990200"]\n', tmp_path,
+                      monkeypatch)
+
+
+def test_plan_city_rule_and_override_twice(tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from policykg.errors import RegistryError
+
+    with pytest.raises(RegistryError, match=r"is overridden twice"):
+        _load_lexicon('[[bureau]]\nid = "csrc"\n'
+                      'name = { province = "中国证券监督管理委员会{stem}监管局" }\n'
+                      'aliases = ["证监局"]\nlowest = "province"\nplan_cities = true\n'
+                      '[plan_cities]\ndivisions = ["440300"]\n'
+                      '[[override]]\ndivision = "440300"\nbureau = "csrc"\n'
+                      'name = "中国证券监督管理委员会{stem}监管局"\n', tmp_path, monkeypatch)
