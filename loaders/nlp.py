@@ -32,7 +32,6 @@ from typing import TYPE_CHECKING, Any
 
 from policykg.loaders.words import (
     CACHE_ENV,
-    NOISE,
     WordTable,
     cache_dirs,
     cut,
@@ -41,6 +40,7 @@ from policykg.loaders.words import (
     table_name,
     write_table,
 )
+from policykg.lookupindex import is_noise
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -61,9 +61,6 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
-
-# A token that carries no search meaning: punctuation, spaces, symbols (，。、（） …).
-NOISE_TOKEN = NOISE
 
 
 
@@ -234,7 +231,7 @@ def segment(text: str, registry: Registry | None = None, *, table: bool = True) 
                            path, e)
     if words is None:
         words = _full_tokenizer(registry or _default_registry()).cut(text, cut_all=False)
-    return [w for w in words if w and not NOISE_TOKEN.match(w)]
+    return [w for w in words if w and not is_noise(w)]
 
 
 #: How ``find_agency_mentions`` finds the names: ``auto`` (the word table when it can, else

@@ -21,17 +21,14 @@ Standard library only: must not import jieba, spaCy or the record classes.
 from __future__ import annotations
 
 import contextlib
-import functools
 import math
 import os
-import re
 import sys
 import zlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 __all__ = [
     "CACHE_ENV",
-    "NOISE",
     "TABLE_VERSION",
     "WordTable",
     "cache_dirs",
@@ -50,15 +47,17 @@ CACHE_ENV = "POLICYKG_CACHE"
 TABLE_VERSION = 2
 _MAGIC = "policykg-words"
 
-# jieba's patterns (jieba/__init__.py and jieba/finalseg/__init__.py, 0.42.1), verbatim
-_RE_HAN = re.compile("([\u4e00-\u9fd5a-zA-Z0-9+#&\\._%\\-]+)", re.U)
-_RE_SKIP = re.compile("(\r\n|\\s)", re.U)
+# jieba's patterns (jieba/__init__.py and jieba/finalseg/__init__.py, 0.42.1) as scans of
+# the characters, without ``re`` (8 ms of a cold ``who`` to import; tests/loaders/test_words.py
+# checks each scan against its pattern): re_han_default ([\u4e00-\u9fd5a-zA-Z0-9+#&\._%\-]+),
+# re_skip_default (\r\n|\s), finalseg's re_han ([\u4e00-\u9fd5]+) and re_skip
+# ([a-zA-Z0-9]+(?:\.\d+)?%?).
+_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+_HAN_ASCII = _ALNUM | frozenset("+#&._%-")
 _MIN_FLOAT = -3.14e100
 _STATES = "BMES"
 _PREV = {"B": "ES", "M": "MB", "S": "SE", "E": "BM"}
 
-#: A token that carries no search meaning: punctuation, spaces, symbols (，。、（） …).
-NOISE = re.compile(r"^[\s\W_]+$")
 
 # keys of the HMM's probabilities among the words (no word starts with a control character)
 _START, _TRANS, _EMIT = "\x02", "\x03", "\x01"
@@ -293,25 +292,97 @@ def cut(text: str, table: WordTable) -> list[str]:
     Raises:
         ValueError: a damaged table.
     """
+    blocks = _runs(text, _is_han)
     strings: set[str] = set()
-    for block in _RE_HAN.findall(text):
-        for i in range(len(block)):
-            strings.update(block[i:j] for j in range(i + 1, min(len(block), i + table.longest) + 1))
+    for han, block in blocks:
+        if han:
+            for i in range(len(block)):
+                strings.update(block[i:j]
+                               for j in range(i + 1, min(len(block), i + table.longest) + 1))
     freq = {w: int(n) for w, n in table.lookup(strings).items()}
     model = _Model(table)
     words: list[str] = []
-    for blk in _RE_HAN.split(text):
-        if not blk:
-            continue
-        if _RE_HAN.match(blk):
-            words += _cut_dag(blk, freq, table.total, model)
+    for han, block in blocks:
+        if han:
+            words += _cut_dag(block, freq, table.total, model)
         else:
-            for x in _RE_SKIP.split(blk):
-                if _RE_SKIP.match(x):
-                    words.append(x)
-                else:
-                    words += list(x)
+            words += _apart(block)
     return words
+
+
+def _is_han(ch: str) -> bool:
+    """A character of jieba's ``re_han_default``: an ideograph, ASCII letter or digit, +#&._%-."""
+    return "\u4e00" <= ch <= "\u9fd5" or ch in _HAN_ASCII
+
+
+def _is_ideograph(ch: str) -> bool:
+    """A character of finalseg's ``re_han``."""
+    return "\u4e00" <= ch <= "\u9fd5"
+
+
+def _runs(text: str, inside: Callable[[str], bool]) -> list[tuple[bool, str]]:
+    """The maximal runs of ``text`` whose characters are all ``inside`` or all not, in order
+    (what ``re.split`` with the class as its one group gives, without the empty strings).
+
+    >>> _runs("碳达峰2030年，", _is_ideograph)
+    [(True, '碳达峰'), (False, '2030'), (True, '年'), (False, '，')]
+    """
+    out: list[tuple[bool, str]] = []
+    start, state = 0, False
+    for k, ch in enumerate(text):
+        now = inside(ch)
+        if k == 0:
+            state = now
+        elif now != state:
+            out.append((state, text[start:k]))
+            start, state = k, now
+    if text:
+        out.append((state, text[start:]))
+    return out
+
+
+def _apart(block: str) -> list[str]:
+    """jieba's cut of a block outside ``re_han_default``: split by ``re_skip_default``, each
+    separator (``\\r\\n`` or one whitespace character) whole, every other character alone."""
+    out: list[str] = []
+    k, n = 0, len(block)
+    while k < n:
+        step = 2 if block.startswith("\r\n", k) else 1
+        out.append(block[k:k + step])
+        k += step
+    return out
+
+
+def _numbers_apart(block: str) -> list[str]:
+    """finalseg's split of a block outside its ``re_han`` by ``re_skip``
+    (``[a-zA-Z0-9]+(?:\\.\\d+)?%?``: 2030, 12.5%, CO2), the text between kept whole.
+
+    >>> _numbers_apart("CO2排放下降18.5%以上")
+    ['CO2', '排放下降', '18.5%', '以上']
+    """
+    out: list[str] = []
+    k = plain = 0
+    n = len(block)
+    while k < n:
+        if block[k] not in _ALNUM:
+            k += 1
+            continue
+        j = k + 1
+        while j < n and block[j] in _ALNUM:
+            j += 1
+        if j + 1 < n and block[j] == "." and block[j + 1].isdecimal():  # \d: Unicode digits
+            j += 2
+            while j < n and block[j].isdecimal():
+                j += 1
+        if j < n and block[j] == "%":
+            j += 1
+        if plain < k:
+            out.append(block[plain:k])
+        out.append(block[k:j])
+        k = plain = j
+    if plain < n:
+        out.append(block[plain:])
+    return out
 
 
 def _cut_dag(sentence: str, freq: Mapping[str, int], total: int, model: _Model) -> Iterator[str]:
@@ -357,13 +428,6 @@ def _flush(buf: str, freq: Mapping[str, int], model: _Model) -> Iterator[str]:
         yield from buf
 
 
-@functools.cache
-def _hmm_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """``finalseg``'s two patterns, compiled when a query first needs the model (the class of
-    20,000 ideographs costs a cold ``who`` 1.5 ms to compile)."""
-    return re.compile("([\u4e00-\u9fd5]+)"), re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")
-
-
 class _Model:
     """jieba's ``finalseg``: the BMES hidden Markov model, emissions read from the table."""
 
@@ -375,12 +439,11 @@ class _Model:
 
     def cut(self, sentence: str) -> Iterator[str]:
         """``finalseg.cut`` (no words forced apart: the pipeline adds none)."""
-        han, skip = _hmm_patterns()
-        for blk in han.split(sentence):
-            if han.match(blk):
-                yield from self._viterbi_cut(blk)
+        for han, block in _runs(sentence, _is_ideograph):
+            if han:
+                yield from self._viterbi_cut(block)
             else:
-                yield from (x for x in skip.split(blk) if x)
+                yield from _numbers_apart(block)
 
     def _emission(self, state: str, ch: str) -> float:
         return self._emit.get(_EMIT + state + ch, _MIN_FLOAT)

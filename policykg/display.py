@@ -9,12 +9,14 @@ aligns tables with it.  Standard library only: every layer may use it.
 
 from __future__ import annotations
 
-import re
+import bisect
+import functools
 from collections.abc import Iterable, Sequence
 
 # typing's import costs a cold `who` ~6 ms; mypy reads any constant named TYPE_CHECKING
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import re
     from typing import Any
 
 __all__ = ["WIDE_RANGES", "cut", "pad", "table", "width"]
@@ -42,12 +44,33 @@ def _not_in(ranges: Sequence[tuple[int, int]]) -> str:
             gaps.append((start, low - 1))
         start = high + 1
     gaps.append((start, 0x10FFFF))
+    import re
+
     return "[^" + "".join(re.escape(chr(a)) + ("" if a == b else "-" + re.escape(chr(b)))
                           for a, b in gaps) + "]+"
 
 
-# One compiled class: the loaders measure every line (~2 µs for a printed line).
-_WIDE = re.compile(_not_in(WIDE_RANGES))
+@functools.cache
+def _wide() -> re.Pattern[str]:
+    """One compiled class: the loaders measure every line (~2 µs for a printed line).  Made
+    when first needed: a cold ``who`` cuts its lines with ``char_width`` and imports no ``re``."""
+    import re
+
+    return re.compile(_not_in(WIDE_RANGES))
+
+
+_STARTS = tuple(low for low, _ in WIDE_RANGES)
+
+
+def char_width(ch: str) -> int:
+    """Return how many cells one character takes: 2 in ``WIDE_RANGES``, else 1.
+
+    >>> char_width("碳"), char_width("a"), char_width("“"), char_width("ｱ")
+    (2, 1, 2, 1)
+    """
+    cp = ord(ch)
+    k = bisect.bisect_right(_STARTS, cp) - 1
+    return 2 if k >= 0 and cp <= WIDE_RANGES[k][1] else 1
 
 
 def width(text: str) -> int:
@@ -58,7 +81,7 @@ def width(text: str) -> int:
     """
     if text.isascii():
         return len(text)
-    return 2 * len(text) - len(_WIDE.sub("", text))
+    return 2 * len(text) - len(_wide().sub("", text))
 
 
 def pad(text: str, cells: int) -> str:
@@ -76,16 +99,16 @@ def cut(text: str, cells: int) -> str:
     'abc'
     """
     text = text.replace("\n", " ")
-    if width(text) <= cells:
+    if len(text) <= cells and text.isascii():
         return text
-    out, used = [], 0
-    for ch in text:
-        w = width(ch)
-        if used + w > cells - 1:
-            break
-        out.append(ch)
-        used += w
-    return "".join(out) + "…"
+    used, end = 0, None  # ``end``: where the text is cut if it does not fit
+    for k, ch in enumerate(text):
+        used += 1 if ch < "\u1100" else char_width(ch)
+        if end is None and used > cells - 1:
+            end = k
+        if used > cells:
+            return text[:end] + "…"
+    return text
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[Any]], *,

@@ -145,6 +145,7 @@ def quick_who(args: list[str]) -> int | None:
     if store is None:
         return None
     from policykg.loaders import words
+    from policykg.lookupindex import LOOKUP, is_noise, read_lookup
 
     table_path = words.find_table()
     if table_path is None:
@@ -152,7 +153,7 @@ def quick_who(args: list[str]) -> int | None:
     try:
         table = words.WordTable(table_path)
         try:
-            tokens = [w for w in words.cut(text, table) if w and not words.NOISE.match(w)]
+            tokens = [w for w in words.cut(text, table) if w and not is_noise(w)]
         finally:
             table.close()
     except (OSError, ValueError):
@@ -162,8 +163,6 @@ def quick_who(args: list[str]) -> int | None:
     if any(looks_like_agency("".join(tokens[:k + 1])) or looks_like_agency(w)
            for k, w in enumerate(tokens)):
         return None  # an agency in the query: the registry reads it (api._agency_words)
-    from policykg.lookupindex import LOOKUP, read_lookup
-
     index = read_lookup(os.path.join(store, _RECORDS, LOOKUP))
     if index is None:
         return None
