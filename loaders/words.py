@@ -20,12 +20,15 @@ Standard library only: must not import jieba, spaCy or the record classes.
 
 from __future__ import annotations
 
-import contextlib
 import math
 import os
 import sys
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+
+# typing's import costs a cold `who` ~6 ms; mypy reads any constant named TYPE_CHECKING
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator, Mapping
 
 __all__ = [
     "CACHE_ENV",
@@ -134,11 +137,13 @@ def files_key(files: Iterable[str], tag: str, memo: str) -> str | None:
         f"{f}:{s.st_size}:{s.st_mtime_ns}:{s.st_ino}" for f, s in zip(files, stats, strict=True))
     name = f"{memo}-key-{zlib.crc32(state.encode('utf-8')):08x}.txt"
     for folder in cache_dirs():
-        with contextlib.suppress(OSError, UnicodeDecodeError), \
-                open(os.path.join(folder, name), encoding="utf-8") as f:
-            saved_state, _, key = f.read().rpartition("\n")
-            if saved_state == state and len(key) == 20:
-                return key
+        try:
+            with open(os.path.join(folder, name), encoding="utf-8") as f:
+                saved_state, _, key = f.read().rpartition("\n")
+        except (OSError, UnicodeDecodeError):
+            continue
+        if saved_state == state and len(key) == 20:
+            return key
     try:
         key = _content_key(files, tag)
     except OSError:
@@ -153,6 +158,8 @@ def files_key(files: Iterable[str], tag: str, memo: str) -> str | None:
             os.replace(tmp, target)
             break
         except OSError:
+            import contextlib  # only when a key is written, never in a cold ``who``
+
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
     return key

@@ -10,13 +10,12 @@ aligns tables with it.  Standard library only: every layer may use it.
 from __future__ import annotations
 
 import bisect
-import functools
-from collections.abc import Iterable, Sequence
 
 # typing's import costs a cold `who` ~6 ms; mypy reads any constant named TYPE_CHECKING
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import re
+    from collections.abc import Iterable, Sequence
     from typing import Any
 
 __all__ = ["WIDE_RANGES", "cut", "pad", "table", "width"]
@@ -50,13 +49,17 @@ def _not_in(ranges: Sequence[tuple[int, int]]) -> str:
                           for a, b in gaps) + "]+"
 
 
-@functools.cache
+_WIDE: list[re.Pattern[str]] = []
+
+
 def _wide() -> re.Pattern[str]:
     """One compiled class: the loaders measure every line (~2 µs for a printed line).  Made
     when first needed: a cold ``who`` cuts its lines with ``char_width`` and imports no ``re``."""
-    import re
+    if not _WIDE:
+        import re
 
-    return re.compile(_not_in(WIDE_RANGES))
+        _WIDE.append(re.compile(_not_in(WIDE_RANGES)))
+    return _WIDE[0]
 
 
 _STARTS = tuple(low for low, _ in WIDE_RANGES)

@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
 
 # typing's import costs a cold `who` ~6 ms; mypy reads any constant named TYPE_CHECKING
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from typing import Any
 
 __all__ = ["main", "quick_duties", "quick_who"]

@@ -139,12 +139,14 @@ def test_stores_that_need_the_full_cli(store: Path, tmp_path: Path,
 
 def test_cold_who_imports_little(store: Path) -> None:
     """A cold ``who`` reads no record class, no JSON, no argparse, no typing, no regular
-    expressions, no jieba or RDF engine."""
+    expressions, no collections, contextlib or functools (``python -m`` imports them, the
+    ``policykg`` script does not), no jieba or RDF engine."""
     code = ("import sys; from policykg.quick import main; code = main(['who', '光伏', "
             f"'--store', {str(store)!r}]); "
             "print(code, sorted(m for m in sys.modules if m.split('.')[0] in {'policykg', "
             "'jieba', 'rdflib', 'pyoxigraph', 'spacy', 'networkx', 'json', 'argparse', "
-            "'dataclasses', 'sqlite3', 'logging', 'typing', 're', 'enum'}), file=sys.stderr)")
+            "'dataclasses', 'sqlite3', 'logging', 'typing', 're', 'enum', 'collections', "
+            "'contextlib', 'functools'}), file=sys.stderr)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
     status, _, modules = done.stderr.strip().partition(" ")
