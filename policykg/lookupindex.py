@@ -39,6 +39,7 @@ __all__ = [
     "TaskIndex",
     "TextIndex",
     "compact",
+    "is_noise",
     "lookup_blocks",
     "lookup_text",
     "min_match",
