@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from policykg import lookupindex
 from policykg.loaders.words import _apart, _is_han, _is_ideograph, _numbers_apart, _runs
 from policykg.lookupindex import TextIndex, compact, is_noise
 
@@ -94,12 +95,32 @@ def _phrase_by_pattern(texts: list[str], phrase: str) -> set[int]:
     (["", "  ", "光伏\n", "x光\u3000伏"], "光伏", {2, 3}),
 ])
 def test_phrase_examples(texts: list[str], phrase: str, expected: set[int]) -> None:
-    assert TextIndex(texts)._phrase(phrase) == expected == _phrase_by_pattern(texts, phrase)
+    index = TextIndex(texts)
+    assert index._phrase_in_copy(phrase) == expected == _phrase_by_pattern(texts, phrase)
+    assert index._phrase_by_pattern(phrase) == expected
 
 
 @given(texts=st.lists(_TEXTS, max_size=6), query=_TEXTS)
 def test_phrase_is_the_pattern_with_whitespace_between(texts: list[str], query: str) -> None:
+    # both ways of the phrase test: the copy (small texts, no ``re``) and the pattern
     texts = [t.replace("\x00", "") for t in texts]  # the lookup's separator is in no text
     phrase = compact(query).replace("\x00", "")
     if phrase:
-        assert TextIndex(texts)._phrase(phrase) == _phrase_by_pattern(texts, phrase)
+        index, expected = TextIndex(texts), _phrase_by_pattern(texts, phrase)
+        assert index._phrase_in_copy(phrase) == expected == index._phrase_by_pattern(phrase)
+        assert index._phrase(phrase) == expected
+
+
+def test_the_phrase_test_takes_the_pattern_from_its_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = ["推进光伏\n发电", "光 伏"]
+    calls: list[str] = []
+
+    def way(name: str) -> object:
+        return lambda self, phrase: calls.append(name) or set()
+
+    monkeypatch.setattr(TextIndex, "_phrase_by_pattern", way("re"))
+    monkeypatch.setattr(TextIndex, "_phrase_in_copy", way("copy"))
+    TextIndex(texts)._phrase("光伏")
+    monkeypatch.setattr(lookupindex, "PHRASE_PATTERN_FROM", 5)
+    TextIndex(texts)._phrase("光伏")
+    assert calls == ["copy", "re"]
