@@ -30,6 +30,8 @@ from policykg.loaders.lines import (
     FurnitureKind,
     ascii_punctuation_damage,
     restore_punctuation,
+    restore_yi_punctuation,
+    yi_punctuation_damage,
 )
 from policykg.loaders.pdf import PdfText
 from policykg.records import SourceLine
@@ -299,6 +301,10 @@ def clean_pdf(pdf: PdfText, source_file: str = "") -> CleanedLines:
         SourceLine(number=n, text=t, page=pages_of[n])
         for n, t in texts.items() if n not in whole and t
     ]
+    # Yi syllables first: the marks they restore count as full-width in the ASCII test
+    yi_marks = yi_punctuation_damage([s.text for s in kept])
+    if yi_marks:
+        kept = [dataclasses.replace(s, text=restore_yi_punctuation(s.text)) for s in kept]
     damaged = ascii_punctuation_damage([s.text for s in kept])
     if damaged:
         kept = [dataclasses.replace(s, text=restore_punctuation(s.text)) for s in kept]
@@ -322,6 +328,7 @@ def clean_pdf(pdf: PdfText, source_file: str = "") -> CleanedLines:
         page_lines=tuple(itertools.accumulate(
             (len(p.lines) for p in pdf.pages[:-1]), initial=1)),
         restored_punctuation=damaged,
+        yi_punctuation=yi_marks,
     )
 
 

@@ -1,4 +1,5 @@
-"""Text that PDFs damage: full-width digits for values and 文号, ASCII punctuation restored."""
+"""Text that PDFs damage: full-width digits for values and 文号, ASCII punctuation and
+punctuation given as Yi syllables restored."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from policykg.loaders.lines import (
     halfwidth,
     normalise_doc_number,
     restore_punctuation,
+    restore_yi_punctuation,
+    yi_punctuation_damage,
 )
 
 
@@ -53,3 +56,46 @@ def test_ascii_punctuation_restored_only_in_a_damaged_file() -> None:
     # a sound file that uses ASCII in numbers and lists is left alone
     sound = ["到2025年，PM2.5浓度下降10%，", "1.构建长江生态绿色廊道。", "3.5亿千瓦，2:1"] * 5
     assert not ascii_punctuation_damage(sound)
+
+
+# 108 青海 as its text layer gives it (``policykg text``): ꎬ ꎮ ꎻ are GB2312's ， ． ； codes
+# taken as code points, which land in the Yi Syllables block
+QINGHAI_108 = [
+    "各市、 自治州人民政府ꎬ 省政府各委、 办、 厅、 局ꎬ 国家能源局",
+    "们ꎬ 请结合实际ꎬ 认真抓好贯彻落实ꎮ",
+    "(一 ) 指导思想ꎮ",
+    "２０３０ 年并网规模达到 ４０００ 万千瓦左右ꎻ 在海西州格尔木、 茫崖、",
+    "年并网规模达到 ６０００ 万千瓦左右ꎻ 在海北州刚察、 祁连、 海晏",
+    "实践ꎻ 在 ２０３０ 年前完成存量煤电转调相机或紧急备用电源改造ꎬ",
+]
+
+
+def test_yi_punctuation_restored_in_a_damaged_file() -> None:
+    assert yi_punctuation_damage(QINGHAI_108 * 2) == 20
+    restored = [restore_yi_punctuation(t) for t in QINGHAI_108]
+    assert restored == [
+        "各市、 自治州人民政府， 省政府各委、 办、 厅、 局， 国家能源局",
+        "们， 请结合实际， 认真抓好贯彻落实。",
+        "(一 ) 指导思想。",
+        "２０３０ 年并网规模达到 ４０００ 万千瓦左右； 在海西州格尔木、 茫崖、",
+        "年并网规模达到 ６０００ 万千瓦左右； 在海北州刚察、 祁连、 海晏",
+        "实践； 在 ２０３０ 年前完成存量煤电转调相机或紧急备用电源改造，",
+    ]
+    # one character for one: every offset into a line (its provenance) is kept
+    assert [len(t) for t in restored] == [len(t) for t in QINGHAI_108]
+    # the rest of GB2312's row-3 punctuation as its full-width mark
+    assert restore_yi_punctuation("ꎨꎺꎿꎡꎩ") == "（：？！）"
+
+
+def test_yi_punctuation_needs_enough_marks() -> None:
+    assert not yi_punctuation_damage(QINGHAI_108[:2])  # five marks: not a file's damage
+    assert not yi_punctuation_damage(["到２０２５年，细颗粒物下降１０％。"] * 20)
+
+
+def test_a_text_in_yi_is_left_alone() -> None:
+    # Nuosu (Liangshan Yi) text uses syllables all over the block, among them row-3 codes
+    yi = ["ꆈꌠꁱꂷ ꎬꏂꉬ ꄮꈐ ꎮ", "ꆃꆹ ꑳꌦ ꎻꀕꁧ ꎬ ꐥꇁ ꎮ", "凉山彝族自治州ꎬ ꆃꆹꎮ"] * 5
+    assert not yi_punctuation_damage(yi)
+    # Yi radicals too
+    assert not yi_punctuation_damage(["人民政府ꎬ 局ꎮ ꒐"] * 10)
+
