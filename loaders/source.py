@@ -303,7 +303,8 @@ def read_cleaned(f: InputFile) -> tuple[CleanedLines, tuple[Problem, ...]]:
 
     Returns:
         The cleaned lines (``source_file`` set) and the problems of reading (E001 legacy
-        encoding, P001 unmapped glyphs, P002 a page without text).
+        encoding, P001 unmapped glyphs, P002 a page without text, P003 and P004 full-width
+        punctuation restored).
 
     Raises:
         InputError: the file cannot be used (``EncodingError``, ``EmptyInputError``,
@@ -316,9 +317,11 @@ def read_cleaned(f: InputFile) -> tuple[CleanedLines, tuple[Problem, ...]]:
         pdf = read_pdf(f.path)
         cleaned = clean_pdf(pdf, f.source_file)
         problems = pdf.problems
+        whole = Span(file=pdf.file, start_line=1, end_line=cleaned.total_lines, page=1)
+        if cleaned.yi_punctuation:
+            problems += (Errors.P004.at(whole, count=cleaned.yi_punctuation),)
         if cleaned.restored_punctuation:
-            problems += (Errors.P003.at(
-                Span(file=pdf.file, start_line=1, end_line=cleaned.total_lines, page=1)),)
+            problems += (Errors.P003.at(whole),)
         return cleaned, problems
     decoded = read_text(f.path)
     cleaned = clean_lines(decoded.text, f.path.name)

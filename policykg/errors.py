@@ -310,6 +310,11 @@ class Errors(metaclass=_WithCodes):
                           "restored as printed",
                           meaning="PDF text layer gives full-width punctuation as ASCII, "
                           "restored")
+    P004 = ProblemMessage("the text layer gives {count} full-width punctuation marks as Yi "
+                          "syllables, their GB2312 codes (ꎬ for ，, ꎮ for 。); "
+                          "restored as printed",
+                          meaning="PDF text layer gives full-width punctuation as Yi "
+                          "syllables, restored")
 
 
 def problem_messages() -> tuple[ProblemMessage, ...]:

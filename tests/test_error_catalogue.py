@@ -281,7 +281,7 @@ def test_every_problem_of_the_pdf_fixtures_comes_from_the_catalogue(
 
     corpus = load([fixtures_dir / "pdf"])  # the bad PDFs are skipped, one line each
     codes = {p.code for p in corpus.problems}
-    assert {"A002", "D001", "P001", "P003"} <= codes
+    assert {"A002", "D001", "P001", "P003", "P004"} <= codes
     assert not _not_from_the_catalogue(corpus.problems)
 
 

@@ -3,6 +3,8 @@ punctuation given as Yi syllables restored."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from policykg.loaders.lines import (
@@ -99,3 +101,21 @@ def test_a_text_in_yi_is_left_alone() -> None:
     # Yi radicals too
     assert not yi_punctuation_damage(["人民政府ꎬ 局ꎮ ꒐"] * 10)
 
+
+def test_a_pdf_with_yi_punctuation_reads_its_sentences_and_targets(
+        fixtures_dir: Path) -> None:
+    # pages 1 and 9 of 108 青海 (tests/data/README.md): the notice, and the targets of (七)
+    from policykg.loaders.corpus import load
+
+    name = "qinghai_yi_punctuation.pdf"
+    corpus = load([fixtures_dir / "pdf" / name])
+    p004 = [p for p in corpus.problems if p.code == "P004"]
+    assert [(p.span.file, p.span.page) for p in p004] == [(name, 1)]
+    assert "35 full-width punctuation marks" in p004[0].message
+    targets = sorted(corpus.targets, key=lambda t: t.line)
+    assert [(t.value, t.unit, t.year, t.line, t.page) for t in targets] == [
+        (4000.0, "万千瓦", 2030, 33, 2), (6000.0, "万千瓦", 2030, 35, 2)]
+    # each target is its own clause, cut at ；, no longer the whole of (七) with ꎻ inside
+    assert targets[1].text == ("在海西州格尔木、茫崖、德令哈、大柴旦、乌兰、都兰积极建设清洁能源"
+                               "基地，到２０３０年并网规模达到６０００万千瓦左右；")
+    assert not any(ch in t.indicator + t.text for t in targets for ch in "ꎬꎮꎻ")
