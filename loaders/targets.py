@@ -185,7 +185,7 @@ _INDICATOR_PREFIX = re.compile(
         | (?:到|不晚于)\s*20\d\d\s*年(?:底|末)?
         | 20\d\d\s*年(?:前|底|末)?
         | “?十[四五六]五”?(?:时期|期间|末)?
-        | 力争 | 将 | 全国 | 使 | 确保 | 其中 | 同时 | 并 | 和 | 以及
+        | 力争 | 将 | 全国 | 使 | 确保 | 其中 | 同时 | 并 | 和 | 以及 | 或者 | 或
         | 预计 | 实现 | 基本 | 全部 | 总体
         | \d+[．.、)）] | [（(]\d+[)）]
         | [一二三四五六七八九十]+、 | [（(]?[一二三四五六七八九十]+[)）]
@@ -319,13 +319,40 @@ def _split_unit(value_text: str, unit: str | None) -> tuple[float, str | None]:
 
 
 def _clauses(sentence: str) -> Iterator[tuple[int, str]]:
-    """Yield (offset, clause) for the comma-separated clauses of a sentence."""
+    """Yield (offset, clause) for the comma-separated clauses of a sentence.
+
+    A comma inside a quoted name holding no number does not end a clause: "建设10家左右以
+    “率先实现碳达峰碳中和，推动区域绿色低碳循环发展”为主题的…示范区" is one clause.
+
+    >>> [c for _, c in _clauses('建设10家以"甲，乙"为主题的示范区，培育20家')]
+    ['建设10家以"甲，乙"为主题的示范区', '培育20家']
+    """
+    quoted = _quoted_spans(sentence) if "“" in sentence or '"' in sentence else ()
     start = 0
     for m in _CLAUSE_END.finditer(sentence):
+        if any(a < m.start() < b for a, b in quoted):
+            continue
         yield start, sentence[start : m.start()]
         start = m.end()
     if start < len(sentence):
         yield start, sentence[start:]
+
+
+def _quoted_spans(sentence: str) -> list[tuple[int, int]]:
+    """Return the (open, close) offsets of the quotes of a sentence that hold no number.
+
+    A quote “ is closed by the next ”, a straight quote " by the next "; one left open
+    (a misprint: “一住两公") holds nothing. A quote with a number is reported speech whose
+    clauses are read one by one (“二氧化碳排放力争于2030年前达到峰值，努力争取…”).
+
+    >>> _quoted_spans('以“甲，乙”为主题，“到2030年，达峰”，"丙')
+    [(1, 5)]
+    """
+    spans = []
+    for m in re.finditer(r'“[^“”]*”|"[^"]*"', sentence):
+        if not any(ch.isdigit() for ch in m.group()):
+            spans.append((m.start(), m.end() - 1))
+    return spans
 
 
 def _sentences(text: str) -> Iterator[tuple[int, str]]:
@@ -428,6 +455,70 @@ def _is_count(unit: str | None) -> bool:
     return unit is not None and (unit in _COUNT_UNITS or _TARGET_HINT.search(unit) is not None)
 
 
+#: What joins the items of a list of counts: "1个近零碳试点园区、3个近零碳试点机关…以及10家…".
+_LIST_MARK = re.compile(r"\s*(?:、|以及|及(?!以)|和|与)\s*(?=\d)")
+#: A modifier naming a theme before the counted noun: "以“率先实现碳达峰碳中和，推动…”为主题的".
+_THEME = re.compile(r"^以[^。；]{1,60}?为(?:主题|重点|核心|特色|主导|主)的")
+
+
+def _counted_noun(clause: str, end: int) -> tuple[str, int]:
+    """Return the noun a count stands before, cleaned, and where it ends in ``clause``.
+
+    It ends at a comma or a parenthesis, and before the next quantity of a list: at the 、
+    last printed before it, or at 和/及/以及 right before it.
+
+    >>> _counted_noun("建成1个近零碳试点园区、3个近零碳试点机关以及10家近零碳试点企业", 4)
+    ('近零碳试点园区', 11)
+    >>> _counted_noun("完成242处管护用房标准化建设、升级改造林区道路465公里", 6)
+    ('管护用房标准化建设', 15)
+    >>> _counted_noun("打造2-3个省级和1-2个国家级绿色云计算大数据中心", 6)
+    ('省级绿色云计算大数据中心', 8)
+    >>> _counted_noun('建设10家左右以"率先实现碳达峰碳中和，推动区域发展"为主题的省级示范区', 7)
+    ('省级示范区', 36)
+    """
+    quoted = _quoted_spans(clause) if "“" in clause or '"' in clause else ()
+    stops = (m.start() for m in re.finditer(r"[，。；（(]", clause[end:]))
+    cut = next((end + at for at in stops if not any(a < end + at < b for a, b in quoted)),
+               len(clause))
+    for q in QUANTITY.finditer(clause, end, cut):
+        unit = q.group("unit") or q.group("unit1")
+        if not q.group("value") or not q.group("value")[0].isdigit() or not _is_count(unit):
+            continue
+        marks = [m for m in re.finditer("、", clause[end : q.start()])]
+        mark = _LIST_MARK.search(clause, end, q.start() + 1)
+        if mark is not None and mark.end() == q.start():
+            cut = mark.start()
+            level = _clean_indicator(clause[end:cut])
+            if level.endswith("级"):
+                # "10个国家级、100个省级农村产业融合示范园": the levels share the noun
+                shared = _counted_noun(clause, q.end())[0]
+                return level + shared.partition("级")[2], cut
+        elif marks:
+            cut = end + marks[-1].start()
+        break
+    noun = _THEME.sub("", clause[end:cut].strip())
+    return _clean_indicator(noun), cut
+
+
+def _after_listed(clause: str, start: int, end: int) -> int:
+    """Return where an indicator before ``end`` starts: after the last quantity listed
+    before it ("城市生活垃圾焚烧处理能力占比65%以上、城市生活垃圾资源化利用率达60%").
+
+    >>> c = "城市生活垃圾焚烧处理能力占比65%以上、城市生活垃圾资源化利用率达60%"
+    >>> c[_after_listed(c, 0, c.index("达")) :]
+    '城市生活垃圾资源化利用率达60%'
+    """
+    at = start
+    for q in QUANTITY.finditer(clause, start, end):
+        unit = q.group("unit") or q.group("unit1")
+        if not q.group("value") or not q.group("value")[0].isdigit() or not _is_count(unit):
+            continue
+        mark = re.match(r"\s*(?:、|以及|及(?!以)|和|与)", clause[q.end() : end])
+        if mark is not None:
+            at = q.end() + mark.end()
+    return at
+
+
 def _clause_targets(
     clause: str, year: int | None, sentence: str, previous: str = ""
 ) -> Iterator[tuple[int, TargetMatch]]:
@@ -450,13 +541,21 @@ def _clause_targets(
         verb = t.group("verb")
         verb_key = verb if verb != "为" else "达到"
         found = list(_quantities(clause, t.end()))
-        gap = ""
+        gap = gap_words = ""
         if not found and verb_key in _GAP_VERBS:
             g = _GAP.match(clause, t.end())
             if g is not None and not re.search(r"比|较|每|第|前", g.group("gap")):
                 found = list(_quantities(clause, g.end()))
                 gap = g.group("gap")
-        for q in found:
+                if not _clean_indicator(gap) and not gap.rstrip().endswith("的"):
+                    gap_words = gap  # "实施超过150个…": no noun in it
+        # "分别达到98%和95%以上" (line 36650): the last qualifier holds for the list
+        list_qual = found[-1].group("qual") if len(found) > 1 else None
+        listed = len(found)
+        i = 0
+        while i < len(found):
+            q = found[i]
+            i += 1
             unit = q.group("unit") or q.group("unit1")
             if verb_key in _COUNT_VERBS or verb_key in {"累计", "形成"} or gap:
                 if not _is_count(unit):
@@ -468,22 +567,37 @@ def _clause_targets(
             if verb_key == "达" and unit is None:
                 continue
             # "突破 20项以上关键共性技术和 40项以上关键新产品" (line 22078)
-            tail = _clean_indicator(re.split(r"[，。；（(]|和(?=\s*\d)", clause[q.end() :])[0])
-            if verb_key in _COUNT_VERBS and not gap and tail:
+            tail, tail_end = _counted_noun(clause, q.end())
+            own_gap = _clean_indicator(gap) if gap and not gap.rstrip().endswith("的") else ""
+            # "实施超过150个合同能源管理项目": a gap of no words names nothing
+            if verb_key in _COUNT_VERBS and (not gap or gap == gap_words) and tail:
                 indicator = tail
-            elif gap and not gap.rstrip().endswith("的"):
-                indicator = _clean_indicator(gap)
+                # "建成1个近零碳试点园区、3个近零碳试点机关…以及10家近零碳试点企业":
+                # each count of the list with its own noun
+                more = _LIST_MARK.match(clause, tail_end)
+                nxt = QUANTITY.match(clause, more.end()) if more else None
+                if nxt is not None and nxt.group("value") and _is_count(
+                    nxt.group("unit") or nxt.group("unit1")
+                ):
+                    found.append(nxt)
+            elif own_gap:
+                indicator = own_gap
             else:
-                indicator = _clean_indicator(clause[indicator_start : t.start()]) or previous
-            # "分别达到98%和95%以上" (line 36650): the last qualifier holds for the list
-            list_qual = found[-1].group("qual") if len(found) > 1 else None
+                head = clause[_after_listed(clause, indicator_start, t.start()) : t.start()]
+                indicator = _clean_indicator(head)
+                if not indicator and unit in _COUNT_UNITS:
+                    # "到2024年，新增30家省级绿色低碳工业园区": the counted noun
+                    indicator = tail
+                indicator = indicator or previous
             made = _make(
-                q, verb_key, indicator, clause, clause_year, base_year, sentence, list_qual
+                q, verb_key, indicator, clause, clause_year, base_year, sentence,
+                list_qual if i <= listed else None,
             )
             if made is None:
                 continue
             used.add(q.start("value"))
-            for name in _split_indicator(indicator, len(found), found.index(q)):
+            names = _split_indicator(indicator, listed, i - 1) if i <= listed else [indicator]
+            for name in names:
                 yield q.start("value"), dataclasses.replace(made, indicator=name)
             then = _THEN.match(clause, q.end())
             follow = QUANTITY.match(clause, then.end()) if then is not None else None
@@ -532,7 +646,10 @@ def _clause_targets(
             indicator = _clean_indicator(before[before.rfind("、", 0, len(before)) + 1 :])
             indicator = _clean_indicator(before) if len(indicator) < 2 else indicator
         elif q.group("qual") in {"以上", "左右"} and head:
-            indicator = _clean_indicator(head)
+            # "力争实现4项以上基础前沿重大创新", "力争80%以上党政机关建成节约型机关": nothing
+            # before the number names it, the noun after it does
+            after = q.end() + (clause[q.end() : q.end() + 1] == "的")
+            indicator = _clean_indicator(head) or _counted_noun(clause, after)[0]
         elif not _clean_indicator(head) and clause[q.end() : q.end() + 1] == "的":
             indicator = _clean_indicator(re.split(r"[，。；（(]", clause[q.end() + 1 :])[0])
             yield start, TargetMatch(
@@ -593,7 +710,11 @@ def _milestones(
             continue
         if verb in {"峰值", "达到峰值", "达峰"}:
             head = clause[: m.start()]
-            head = head[head.rfind("、") + 1 :]
+            # "着眼2035年“绿色生产生活方式广泛形成，碳排放达峰后稳中有降…”": a quoted clause
+            cut = max(head.rfind(c) for c in "、，,")
+            if head.rfind("“") > head.rfind("”"):
+                cut = max(cut, head.rfind("“"))  # within a quote: what it says
+            head = head[cut + 1 :]
             head = YEAR_BEFORE.sub("", head)
             head = re.sub(r"20[2-6]\d\s*年", "", head)
             subject = _clean_indicator(head)
@@ -680,8 +801,10 @@ def parse_targets(
             for off, match in sorted(found + milestones, key=lambda pair: pair[0]):
                 if not match.indicator:
                     # "存量煤电机组灵活性改造应改尽改，“十四五”期间完成 2 亿千瓦" (line 9602)
+                    # "支持项目数：不超过2项。": the label before a colon names it
+                    label = _label(before[-1]) if before and sentence[c_off - 1] in "：:" else ""
                     match = dataclasses.replace(
-                        match, indicator=last_indicator or _last_subject(before))
+                        match, indicator=label or last_indicator or _last_subject(before))
                 if match.value is not None:
                     last_indicator = match.indicator
                 where = s_off + c_off + off
@@ -707,6 +830,18 @@ def parse_targets(
                 )
             before.append(clause)
     return out, year
+
+
+def _label(clause: str) -> str:
+    """Return the measure a clause ending in a colon names, or "" (a heading, a number).
+
+    >>> _label("支持项目数"), _label("（二）主要目标"), _label("2021年")
+    ('支持项目数', '', '')
+    """
+    label = _clean_indicator(clause)
+    if len(label) > 20 or re.search(r"\d|目标$|任务$|要求$", label):
+        return ""
+    return label
 
 
 def _last_subject(clauses: Sequence[str]) -> str:

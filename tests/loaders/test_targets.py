@@ -506,3 +506,110 @@ def test_a_quoted_milestone_is_placed_on_its_year() -> None:
     got = [(t.line, t.indicator, t.value, t.year) for t in targets]
     # the year is on 42098, ‘碳达峰’ on 42100; “碳达峰”时间表 (42100) and 2035一流战略 are none
     assert got == [(42098, "国家电投国内碳达峰", None, 2023)]
+
+
+def _named(text: str) -> list[tuple[object, ...]]:
+    """The indicator, value, unit and direction of each target of a paragraph."""
+    return [(t.indicator, t.value, t.unit, str(t.direction)) for t in parse_targets(text)[0]]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "到2025年，各区分别建成1个近零碳试点园区、3个近零碳试点机关、5个近零碳试点社区、"
+            "5家近零碳试点学校以及10家近零碳试点企业。",
+            [
+                ("近零碳试点园区", 1.0, "个", "reach"),
+                ("近零碳试点机关", 3.0, "个", "reach"),
+                ("近零碳试点社区", 5.0, "个", "reach"),
+                ("近零碳试点学校", 5.0, "家", "reach"),
+                ("近零碳试点企业", 10.0, "家", "reach"),
+            ],
+            id="counts-each-with-its-noun-113-武汉",
+        ),
+        pytest.param(
+            "到2025年，城市生活垃圾焚烧处理能力占比65%以上、城市生活垃圾资源化利用率达60%。",
+            [
+                ("城市生活垃圾焚烧处理能力占比", 65.0, "%", "at_least"),
+                ("城市生活垃圾资源化利用率", 60.0, "%", "reach"),
+            ],
+            id="indicator-starts-after-the-quantity-before-234-梧州",
+        ),
+        pytest.param(
+            "推进农业与旅游、教育、文化、健康等产业深度融合，“十四五”期间力争建成10个国家级、"
+            "100个省级农村产业融合示范园。",
+            [
+                ("国家级农村产业融合示范园", 10.0, "个", "reach"),
+                ("省级农村产业融合示范园", 100.0, "个", "reach"),
+            ],
+            id="levels-share-their-noun-106-陕西",
+        ),
+        pytest.param(
+            "完成5.3亿吨钢铁产能超低排放改造、4.6亿吨焦化产能清洁生产改造。",
+            [
+                ("钢铁产能超低排放改造", 5.3, "亿吨", "reach"),
+                ("焦化产能清洁生产改造", 4.6, "亿吨", "reach"),
+            ],
+            id="measured-list-line-10028",
+        ),
+        pytest.param(
+            "到2025年，力争实现4项以上基础前沿重大创新。",
+            [("基础前沿重大创新", 4.0, "项", "at_least")],
+            id="noun-after-the-count-105-浙江",
+        ),
+        pytest.param(
+            "到2025年，力争80%以上党政机关建成节约型机关。",
+            [("党政机关建成节约型机关", 80.0, "%", "at_least")],
+            id="noun-after-the-share-214-天津",
+        ),
+        pytest.param(
+            '建设10家左右以"率先实现碳达峰碳中和，推动区域绿色低碳循环发展"为主题的省级可持续'
+            "发展创新示范区，建设10家左右绿色低碳高新区。",
+            [
+                ("省级可持续发展创新示范区", 10.0, "家", "reach"),
+                ("绿色低碳高新区", 10.0, "家", "reach"),
+            ],
+            id="comma-in-quotes-and-theme-105-浙江",
+        ),
+        pytest.param(
+            "到2024年，新增30家省级绿色低碳工业园区。",
+            [("省级绿色低碳工业园区", 30.0, "家", "increase_by")],
+            id="新增-count-noun-after-484-浙江",
+        ),
+        pytest.param(
+            "到2025年，全省公共机构实施超过150个合同能源管理项目。",
+            [("合同能源管理项目", 150.0, "个", "reach")],
+            id="gap-of-no-words-485-安徽",
+        ),
+        pytest.param(
+            "到2025年，城市生活污水集中收集率不低于70%，或较2020年提高5个百分点以上。",
+            [
+                ("城市生活污水集中收集率", 70.0, "%", "at_least"),
+                ("城市生活污水集中收集率", 5.0, "个百分点", "increase_by"),
+            ],
+            id="或-takes-the-previous-indicator-27-长江",
+        ),
+        pytest.param(
+            "企业上年度的研发投入占主营业务收入的比例达到或超过2%。",
+            [("企业上年度的研发投入占主营业务收入的比例", 2.0, "%", "reach")],
+            id="达到或超过-288-安徽",
+        ),
+        pytest.param(
+            "支持项目数：不超过2项。",
+            [("支持项目数", 2.0, "项", "at_most")],
+            id="label-before-a-colon-269-苏州",
+        ),
+    ],
+)
+def test_indicators_of_lists_counts_and_labels(
+    text: str, expected: list[tuple[object, ...]]
+) -> None:
+    assert _named(text) == expected
+
+
+def test_a_quoted_declaration_keeps_its_clauses_and_its_subject() -> None:
+    # a quote with a number is reported speech: its clauses are read one by one
+    text = "习近平总书记郑重宣布“二氧化碳排放力争于2030年前达到峰值，努力争取2060年前实现碳中和”。"
+    assert [(t.indicator, t.year) for t in parse_targets(text)[0]] == [
+        ("二氧化碳排放达峰", 2030), ("碳中和", 2060)]
