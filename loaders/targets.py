@@ -53,10 +53,11 @@ YEAR_BEFORE = re.compile(
 #: A base year: "单位国内生产总值二氧化碳排放比 2005年下降 65%以上" (line 4579).
 BASE_YEAR = re.compile(
     r"""
-    (?: 比 | 较 | 相比 | 与 | 在 ) \s* (?P<base> (?:19|20)\d\d ) \s* 年 (?: 末 | 底 | 水平 )?
+    (?: 比 | 较 | 相比 | 相对 | 与 | 在 ) \s* (?P<base> (?:19|20)\d\d ) \s* 年
+    (?: 末 | 底 | 水平 | 度 )?
     (?: 相比 | 的?基础上 )?
     | (?: 由 | 从 ) \s* (?P<from> (?:19|20)\d\d ) \s* 年 (?= 的 | 底 | 末 | \s*\d )
-    | (?: 比 | 较 ) \s* “? (?P<plan> 十[二三四]五 ) ”? \s* 末?
+    | (?: 相比 | 比 | 较 ) \s* “? (?P<plan> 十[二三四]五 ) ”? \s* 末?
     | 以 \s* (?P<basis> (?:19|20)\d\d ) \s* 年 \s* 为基准
     """,
     re.VERBOSE,
@@ -91,8 +92,8 @@ TRIGGER = re.compile(
       | 增加到 | 增加至 | 增至 | 扩大到 | 扩大至
       | 降低到 | 降低至 | 下降到 | 下降至 | 降至 | 降到 | 减少到 | 减少至 | 控制在 | 稳定在 | 保持在
       | 年均增长 | 年均下降 | 提高 | 提升 | 增长 | 增加 | 下降 | 降低 | 减少 | 压减 | 削减 | 压缩
-      | 达到 | 达 | 建成 | 培育 | 打造 | 创建 | 建设 | 新增 | 累计 | 选择 | 遴选 | 形成 | 推广
-      | 完成 | 实施 | (?<= 比例 | 比重 | 占比 ) 为
+      | 达到 | 到达 | 达 | 建成 | 培育 | 打造 | 创建 | 建设 | 新增 | 累计 | 选择 | 遴选 | 形成
+      | 推广 | 完成 | 实施 | (?<= 比例 | 比重 | 占比 ) 为
     )
     \s* (?: 了 | 约 | 近 )? \s*
     """,
@@ -183,8 +184,9 @@ _INDICATOR_PREFIX = re.compile(
     r"""
     ^ (?: [\s“”"（）()、]+
         | (?:到|不晚于)\s*20\d\d\s*年(?:底|末)?
-        | 20\d\d\s*年(?:前|底|末)?
+        | 20\d\d\s*年(?:前|底|末|度)?
         | “?十[四五六]五”?(?:时期|期间|末)?
+        | 以上(?!的)
         | 力争 | 将 | 全国 | 使 | 确保 | 其中 | 同时 | 并 | 和 | 以及 | 或者 | 或
         | 预计 | 实现 | 基本 | 全部 | 总体
         | \d+[．.、)）] | [（(]\d+[)）]
@@ -194,7 +196,8 @@ _INDICATOR_PREFIX = re.compile(
     re.VERBOSE,
 )
 _INDICATOR_SUFFIX = re.compile(
-    r"(?:将|要|力争|分别|均|需|应|平均|年均|累计|稳步|逐步|约|超|超过|同比|原则上|有望|预计)?\s*$"
+    r"(?:将|要|力争|分别|均|需|应|平均|年均|累计|稳步|逐步|约|超|超过|同比|原则上|有望|预计"
+    r")?\s*$"
 )
 
 _DIRECTIONS: dict[str, Direction] = {
@@ -298,6 +301,12 @@ def _clean_indicator(raw: str) -> str:
     text = parts[0] if head or len(parts) == 1 else _QUOTED_EXAMPLES.sub("", parts[1])
     text = BASE_YEAR.sub("", text)
     text = YEAR_BEFORE.sub("", text)
+    text = re.sub(r"每?(?:相比|相对|比|较)上一?年度?", "", text)  # "…分别比上年下降1.5%"
+    for opening, closing in ("“”", "（）"):
+        inner = text[text.rfind(opening) + 1 :]
+        if text.rfind(opening) > text.rfind(closing) and inner.strip() and '"' not in inner:
+            # "…规定“对经审计核减的项目支出占项目支出超过20%", "（超大特大城市不超过1.2万人"
+            text = inner
     text = re.sub(r"的\s*[\d.]+\s*%$", "", text)  # "…比重由 2020年的 32%提升至 38%" (41813)
     text = re.sub(r"^[于在对]", "", text)  # "力争于2030年前…": 于 left of the indicator
     prev = None
@@ -305,6 +314,7 @@ def _clean_indicator(raw: str) -> str:
         prev = text
         text = _INDICATOR_SUFFIX.sub("", text).strip(" ，、“”（")
         text = _INDICATOR_PREFIX.sub("", text)
+    text = re.sub(r"(?<=\S\S)(?:最高|最多)$", "", text)  # "单个项目最高不超过300万元"
     return text.replace(" ", "")
 
 
@@ -443,8 +453,8 @@ def _split_indicator(indicator: str, values: int, i: int) -> list[str]:
     parts = [p for p in indicator.split("、") if p]
     if len(parts) < 2:
         return [indicator]
-    if values == len(parts):
-        return [parts[i]]
+    if values == len(parts) and all(len(p.strip()) > 1 for p in parts):
+        return [parts[i]]  # not "市、县污泥无害化处理率分别达到97%、95%以上"
     if values == 1 and all(_INDICATOR_END.search(p) for p in parts):
         return parts
     return [indicator]
@@ -480,6 +490,11 @@ def _counted_noun(clause: str, end: int) -> tuple[str, int]:
     stops = (m.start() for m in re.finditer(r"[，。；（(]", clause[end:]))
     cut = next((end + at for at in stops if not any(a < end + at < b for a, b in quoted)),
                len(clause))
+    shut = clause.find("）", cut) if clause[cut : cut + 1] == "（" else -1
+    if shut > 0 and len(clause[end:cut].strip()) == 1:
+        # "完成30个县（市、区）建成区雨污河流管网改造清零": a one-character noun keeps its note
+        after = re.search(r"[，。；（(]", clause[shut + 1 :])
+        cut = shut + 1 + after.start() if after else len(clause)
     for q in QUANTITY.finditer(clause, end, cut):
         unit = q.group("unit") or q.group("unit1")
         if not q.group("value") or not q.group("value")[0].isdigit() or not _is_count(unit):
@@ -500,6 +515,10 @@ def _counted_noun(clause: str, end: int) -> tuple[str, int]:
     return _clean_indicator(noun), cut
 
 
+#: What ends a listed quantity: "65%以上、", "14.1万吨/日、", "1.2万人/平方公里、".
+_AFTER_QUANTITY = re.compile(r"(?:/[^\d、，]{1,4})?\s*(?:、|以及|及(?!以)|和|与)")
+
+
 def _after_listed(clause: str, start: int, end: int) -> int:
     """Return where an indicator before ``end`` starts: after the last quantity listed
     before it ("城市生活垃圾焚烧处理能力占比65%以上、城市生活垃圾资源化利用率达60%").
@@ -508,14 +527,17 @@ def _after_listed(clause: str, start: int, end: int) -> int:
     >>> c[_after_listed(c, 0, c.index("达")) :]
     '城市生活垃圾资源化利用率达60%'
     """
-    at = start
+    ends = [start] if start > 0 else []  # a trigger's quantity ends right before ``start``
     for q in QUANTITY.finditer(clause, start, end):
         unit = q.group("unit") or q.group("unit1")
-        if not q.group("value") or not q.group("value")[0].isdigit() or not _is_count(unit):
-            continue
-        mark = re.match(r"\s*(?:、|以及|及(?!以)|和|与)", clause[q.end() : end])
+        if q.group("value") and q.group("value")[0].isdigit() and _is_count(unit):
+            ends.append(q.end())
+    at = start
+    for q_end in ends:
+        # "总处理能力为14.1万吨/日、焚烧处理能力占比达66.7%"
+        mark = _AFTER_QUANTITY.match(clause[q_end:end])
         if mark is not None:
-            at = q.end() + mark.end()
+            at = q_end + mark.end()
     return at
 
 
@@ -584,6 +606,9 @@ def _clause_targets(
                 indicator = own_gap
             else:
                 head = clause[_after_listed(clause, indicator_start, t.start()) : t.start()]
+                standard = re.match(r"\s*(?:/[^\d，。；为]{1,4})?\s*为", clause[q.end() :])
+                if head.lstrip().startswith("以") and standard:
+                    head = head.lstrip()[1:]  # "以人口密度不超过1万人/平方公里为标准"
                 indicator = _clean_indicator(head)
                 if not indicator and unit in _COUNT_UNITS:
                     # "到2024年，新增30家省级绿色低碳工业园区": the counted noun
@@ -599,6 +624,8 @@ def _clause_targets(
             names = _split_indicator(indicator, listed, i - 1) if i <= listed else [indicator]
             for name in names:
                 yield q.start("value"), dataclasses.replace(made, indicator=name)
+            # "占比达到20%以上（2021年到达10%）": the next unnamed one takes this indicator
+            previous = names[-1] or previous
             then = _THEN.match(clause, q.end())
             follow = QUANTITY.match(clause, then.end()) if then is not None else None
             if then is not None and follow is not None and made.direction is Direction.REDUCE_BY:
@@ -651,7 +678,7 @@ def _clause_targets(
             after = q.end() + (clause[q.end() : q.end() + 1] == "的")
             indicator = _clean_indicator(head) or _counted_noun(clause, after)[0]
         elif not _clean_indicator(head) and clause[q.end() : q.end() + 1] == "的":
-            indicator = _clean_indicator(re.split(r"[，。；（(]", clause[q.end() + 1 :])[0])
+            indicator = _counted_noun(clause, q.end() + 1)[0]
             yield start, TargetMatch(
                 indicator=indicator,
                 value=_split_unit(q.group("value"), unit)[0],
@@ -681,6 +708,8 @@ def _milestones(
     years = [m for m in YEAR_BEFORE.finditer(clause)]
     years += [m for m in re.finditer(r"(?P<year>20[2-6]\d)\s*年", clause) if m not in years]
     for m in MILESTONE.finditer(clause):
+        if clause.rfind("《", 0, m.start()) > clause.rfind("》", 0, m.start()):
+            continue  # a title: "制定《江苏省2030年前二氧化碳排放达峰方案》"
         verb = m.group("verb") or m.group("verb2") or m.group("verb3") or m.group("verb4")
         dated = m.group("dated") is not None
         after = clause[m.end() : m.end() + 3]

@@ -613,3 +613,84 @@ def test_a_quoted_declaration_keeps_its_clauses_and_its_subject() -> None:
     text = "习近平总书记郑重宣布“二氧化碳排放力争于2030年前达到峰值，努力争取2060年前实现碳中和”。"
     assert [(t.indicator, t.year) for t in parse_targets(text)[0]] == [
         ("二氧化碳排放达峰", 2030), ("碳中和", 2060)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "工作目标：2021年，单位生产总值（GDP）综合能耗、单位 GDP 二氧化碳排放量分别比上年下降"
+            "1.5%左右；",
+            [("单位生产总值（GDP）综合能耗、单位GDP二氧化碳排放量", 1.5, "%", "reduce_by")],
+            id="比上年-is-no-part-of-it-129-上海",
+        ),
+        pytest.param(
+            "到2025年，全省可再生能源累计装机达3478万千瓦，相比“十二五”末提高14.6个百分点。",
+            [
+                ("全省可再生能源累计装机", 3478.0, "万千瓦", "reach"),
+                ("全省可再生能源累计装机", 14.6, "个百分点", "increase_by"),
+            ],
+            id="相比-十二五-末-560-江苏",
+        ),
+        pytest.param(
+            "以上扶持最高不超过300万元。",
+            [("扶持", 300.0, "万元", "at_most")],
+            id="以上-and-最高-115-徐汇",
+        ),
+        pytest.param(
+            "完成14个县（市、区）节水型社会达标建设的省级认定。",
+            [("县（市、区）节水型社会达标建设的省级认定", 14.0, "个", "reach")],
+            id="one-character-noun-keeps-its-note-370-云南",
+        ),
+        pytest.param(
+            "到2025年，市、县污水处理率达到98%以上，市、县污泥无害化处理率分别达到97%、95%以上。",
+            [
+                ("市、县污水处理率", 98.0, "%", "at_least"),
+                ("市、县污泥无害化处理率", 97.0, "%", "at_least"),
+                ("市、县污泥无害化处理率", 95.0, "%", "at_least"),
+            ],
+            id="no-pairing-with-one-character-names-354-龙岩",
+        ),
+        pytest.param(
+            "星级绿色建筑面积占比达到20%以上（2021年到达10%）。",
+            [
+                ("星级绿色建筑面积占比", 20.0, "%", "at_least"),
+                ("星级绿色建筑面积占比", 10.0, "%", "reach"),
+            ],
+            id="到达-takes-the-indicator-before-it-517-长沙",
+        ),
+        pytest.param(
+            "加强城市人口密度管控，以人口密度不超过1万人/平方公里为标准（超大特大城市不超过1.2万人/"
+            "平方公里、个别城市组团最高不超过1.5万人/平方公里），因地制宜控制城市主城区密度。",
+            [
+                ("人口密度", 1.0, "万人", "at_most"),
+                ("超大特大城市", 1.2, "万人", "at_most"),
+                ("个别城市组团", 1.5, "万人", "at_most"),
+            ],
+            id="以-为标准-and-a-note-27-长江",
+        ),
+        pytest.param(
+            "2022版市工业和信息化局专项资金项目专项审计通用原则和标准（附件2）规定“对经审计核减的"
+            "项目支出占项目支出超过20%，视为虚报项目投资额，项目不予资助”。",
+            [("经审计核减的项目支出占项目支出", 20.0, "%", "at_least")],
+            id="indicator-inside-an-open-quote-310-深圳",
+        ),
+    ],
+)
+def test_indicators_cleaned_of_bases_notes_and_quotes(
+    text: str, expected: list[tuple[object, ...]]
+) -> None:
+    assert _named(text) == expected
+
+
+def test_a_milestone_in_a_title_is_none() -> None:
+    text = ("（责任部门：气候处，完成期限：6月底）配合省发展改革委制定《全面贯彻新发展理念做好"
+            "碳达峰碳中和工作的实施意见》《江苏省2030年前二氧化碳排放达峰方案》。")
+    assert _fields(text) == []
+
+
+def test_xiangdui_names_a_base_year() -> None:
+    # 499 青岛市“十四五”应对气候变化规划
+    text = "市南区、市北区、李沧区、崂山区单位地区生产总值二氧化碳排放相对2020年降低20.5%。"
+    assert [(t.indicator, t.base_year) for t in parse_targets(text)[0]] == [
+        ("市南区、市北区、李沧区、崂山区单位地区生产总值二氧化碳排放", 2020)]
