@@ -179,6 +179,13 @@ _CARRIED = -2  # a milestone's year carried from an earlier clause
 #: half-width too: "(范围 1 和 2);不晚于 2030 年…" (line 43633) is two sentences
 _SENTENCE_END = re.compile(r"[。！？；!?;]")
 _CLAUSE_END = re.compile(r"[，,：:；;。！？]")
+#: What opens or closes a note: "比例达到70%以上（其中，2021年达到60%）" (517 长沙).
+_NOTE_MARK = re.compile(r"[（）()]")
+#: A year a note opens with is the note's: "（2021年到达10%）" (517 长沙), not a period
+#: "（2022—2026年）" (181) or an edition "（2022年版）".
+_NOTE_YEAR = re.compile(
+    r"^\s*(?:其中\s*[，,：:]?\s*)?(?P<year>20(?:2[1-9]|[3-6]\d))\s*年(?!\s*(?:版|[-－—–~～至]|\d))"
+)
 _APPROX_BEFORE = re.compile(r"(?:约|大约|近|接近)\s*$")
 _INDICATOR_PREFIX = re.compile(
     r"""
@@ -812,6 +819,7 @@ def parse_targets(
     out: list[TargetMatch] = []
     if year is not None and year_offset is None:
         year_offset = -1
+    notes: list[tuple[int | None, int | None]] = []  # the year in force before each open note
     for s_off, sentence in _sentences(text):
         last_indicator = ""
         # the clauses so far: the subject of the last one that has one is read only when a
@@ -819,14 +827,31 @@ def parse_targets(
         before: list[str] = []
         own_text = printed[s_off : s_off + len(sentence)].strip()
         for c_off, clause in _clauses(sentence):
-            # every YEAR_CONTEXT holds a year 20xx or a plan 十x五
-            maybe = "20" in clause or "十" in clause
-            contexts = list(YEAR_CONTEXT.finditer(clause)) if maybe else []
-            if contexts:
-                year, off = _context_year(contexts[-1])
-                year_offset = s_off + c_off + off
-            found = list(_clause_targets(clause, year, sentence, last_indicator))
-            milestones = list(_milestones(clause, year, sentence))
+            # the clause's parts between note marks, each with the year in force in it: a
+            # year stated in a note （…） holds in the note only; "到2022年，…比例达到70%以上
+            # （其中，2021年达到60%），星级绿色建筑面积占比达到20%以上" (517 长沙) is for 2022
+            parts: list[tuple[int, int | None, int | None]] = []
+            start = 0
+            for end in [m.start() for m in _NOTE_MARK.finditer(clause)] + [len(clause)]:
+                part = clause[start:end]
+                # every YEAR_CONTEXT holds a year 20xx or a plan 十x五
+                maybe = "20" in part or "十" in part
+                contexts = list(YEAR_CONTEXT.finditer(part)) if maybe else []
+                lead = _NOTE_YEAR.match(part) if notes and not contexts else None
+                if contexts:
+                    year, off = _context_year(contexts[-1])
+                    year_offset = s_off + c_off + start + off
+                elif lead is not None:
+                    # "（2021年到达10%）", "（2021年实施退化草原修复6万亩…）" (140 包头)
+                    year = int(lead.group("year"))
+                    year_offset = s_off + c_off + start + lead.start("year")
+                parts.append((start, year, year_offset))
+                if end < len(clause) and clause[end] in "（(":
+                    notes.append((year, year_offset))
+                elif end < len(clause) and notes:
+                    year, year_offset = notes.pop()  # the note closes: the year before it
+                start = end + 1
+            found, milestones = _scoped(parts, clause, sentence, last_indicator)
             for off, match in sorted(found + milestones, key=lambda pair: pair[0]):
                 if not match.indicator:
                     # "存量煤电机组灵活性改造应改尽改，“十四五”期间完成 2 亿千瓦" (line 9602)
@@ -840,7 +865,8 @@ def parse_targets(
                 milestone_year_at: int | None = None
                 if match.value is None:
                     carried = match.year_offset == _CARRIED
-                    at = -1 if year_offset is None else year_offset
+                    at_year = _part_at(parts, off)[2]
+                    at = -1 if at_year is None else at_year
                     milestone_year_at = at if carried else where
                 out.append(
                     TargetMatch(
@@ -858,7 +884,40 @@ def parse_targets(
                     )
                 )
             before.append(clause)
+    if notes:
+        year = notes[0][0]  # a note left open ends with its paragraph
     return out, year
+
+
+def _part_at(
+    parts: Sequence[tuple[int, int | None, int | None]], off: int
+) -> tuple[int, int | None, int | None]:
+    """Return the part of a clause (start, year, year offset) that holds offset ``off``."""
+    return next(p for p in reversed(parts) if p[0] <= off)
+
+
+def _scoped(
+    parts: Sequence[tuple[int, int | None, int | None]], clause: str, sentence: str, previous: str
+) -> tuple[list[tuple[int, TargetMatch]], list[tuple[int, TargetMatch]]]:
+    """Return the targets and milestones of a clause, each with the year of its part.
+
+    >>> found, _ = parse_targets("到2022年，甲比例达到70%（其中，2021年达到60%），乙占比达到20%。")
+    >>> [(t.value, t.year) for t in found]
+    [(70.0, 2022), (60.0, 2021), (20.0, 2022)]
+    """
+    years = list(dict.fromkeys(year for _, year, _ in parts))
+    if len(years) == 1:
+        return (list(_clause_targets(clause, years[0], sentence, previous)),
+                list(_milestones(clause, years[0], sentence)))
+    found: list[tuple[int, TargetMatch]] = []
+    milestones: list[tuple[int, TargetMatch]] = []
+    for year in years:
+        # each part's targets as read with its year: a clause's year gates some of them
+        found += [(off, m) for off, m in _clause_targets(clause, year, sentence, previous)
+                  if _part_at(parts, off)[1] == year]
+        milestones += [(off, m) for off, m in _milestones(clause, year, sentence)
+                       if _part_at(parts, off)[1] == year]
+    return found, milestones
 
 
 def _label(clause: str) -> str:

@@ -694,3 +694,38 @@ def test_xiangdui_names_a_base_year() -> None:
     text = "市南区、市北区、李沧区、崂山区单位地区生产总值二氧化碳排放相对2020年降低20.5%。"
     assert [(t.indicator, t.base_year) for t in parse_targets(text)[0]] == [
         ("市南区、市北区、李沧区、崂山区单位地区生产总值二氧化碳排放", 2020)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            # 517 长沙市绿色建筑创建行动实施方案, p. 5 lines 79-82: the 20% is for 2022
+            "到2022年，当年城镇新增绿色建筑竣工面积占新增民用建筑竣工面积比例达到70%以上（其"
+            "中，2021年达到60%），星级绿色建筑面积占比达到20%以上（2021年到达10%）。",
+            [(70.0, 2022), (60.0, 2021), (20.0, 2022), (10.0, 2021)],
+            id="year-of-a-note-ends-with-it-517-长沙",
+        ),
+        pytest.param(
+            # 140 包头市深入推进林业草原碳汇三年行动计划 (2021-2023年), line 70
+            "通过招商引资加快全市退化林修复、无立木林地再造林、森林抚育、林相改造和国有林场森林"
+            "经营进程（2021年完成营造林30万亩以上，完成森林抚育50万亩以上）。",
+            [(30.0, 2021), (50.0, 2021)],
+            id="a-note-opening-with-a-year-140-包头",
+        ),
+        pytest.param(
+            "到2025年，甲比例达到70%（2023年达到60%）；乙占比达到20%。",
+            [(70.0, 2025), (60.0, 2023), (20.0, 2025)],
+            id="the-year-before-the-note-holds-in-the-next-sentence",
+        ),
+        pytest.param(
+            "到2025年，项目实施周期为3年（2022—2026年），新增装机达到100万千瓦。",
+            [(100.0, 2025)],
+            id="a-period-in-a-note-names-no-year-181-江苏",
+        ),
+    ],
+)
+def test_a_year_in_a_note_holds_in_the_note_only(
+    text: str, expected: list[tuple[float, int]]
+) -> None:
+    assert [(t.value, t.year) for t in parse_targets(text)[0]] == expected
