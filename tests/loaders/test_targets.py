@@ -729,3 +729,11 @@ def test_a_year_in_a_note_holds_in_the_note_only(
     text: str, expected: list[tuple[float, int]]
 ) -> None:
     assert [(t.value, t.year) for t in parse_targets(text)[0]] == expected
+
+
+@pytest.mark.parametrize("quote", ['"', "”", "\uff02"])
+def test_a_plan_period_in_any_quote_gives_its_year(quote: str) -> None:
+    # 140 包头 p2 line 48: the text layer closes “十四五 with a straight quote
+    text = f"“十四五{quote}期间，新增森林面积50万亩，森林覆盖率达到19%。"
+    assert [(t.indicator, t.value, t.year) for t in parse_targets(text)[0]] == [
+        ("森林面积", 50.0, 2025), ("森林覆盖率", 19.0, 2025)]
