@@ -267,6 +267,8 @@ _GAP_VERBS = frozenset(
     | {"不低于", "不少于", "超过"}
 )
 _GAP = re.compile(r"(?P<gap>[^，。；：、\d%]{1,14}?)\s*(?=\d)")
+#: A gap that is a second verb of the trigger's, joined by 或/和/及: "培育或引进50家" (39022).
+_SECOND_VERB = re.compile(r"^\s*(?:或者|或|和|及|与)\s*[\u4e00-\u9fff]{2}\s*$")
 #: Nouns that end an indicator standing right before its number: "清洁能源装机占比 50%以上".
 _INDICATOR_END = re.compile(
     r"(?:比例|比重|占比|率|量|规模|能力|装机|产值|容量|总量|强度|面积|项目|园区|工厂|企业)\s*$"
@@ -475,8 +477,10 @@ def _is_count(unit: str | None) -> bool:
 
 #: What joins the items of a list of counts: "1个近零碳试点园区、3个近零碳试点机关…以及10家…".
 _LIST_MARK = re.compile(r"\s*(?:、|以及|及(?!以)|和|与)\s*(?=\d)")
-#: A modifier naming a theme before the counted noun: "以“率先实现碳达峰碳中和，推动…”为主题的".
-_THEME = re.compile(r"^以[^。；]{1,60}?为(?:主题|重点|核心|特色|主导|主)的")
+#: A modifier before the counted noun: a theme, "以“率先实现碳达峰碳中和，推动…”为主题的", or
+#: what it includes, "50家以上包括15—20家装备制造核心企业在内的氢能产业链相关企业" (39022).
+_THEME = re.compile(r"^(?:以[^。；]{1,60}?为(?:主题|重点|核心|特色|主导|主)的"
+                    r"|包括[^。；]{1,40}?在内的)")
 
 
 def _counted_noun(clause: str, end: int) -> tuple[str, int]:
@@ -577,8 +581,10 @@ def _clause_targets(
             if g is not None and not re.search(r"比|较|每|第|前", g.group("gap")):
                 found = list(_quantities(clause, g.end()))
                 gap = g.group("gap")
-                if not _clean_indicator(gap) and not gap.rstrip().endswith("的"):
-                    gap_words = gap  # "实施超过150个…": no noun in it
+                if (not _clean_indicator(gap) and not gap.rstrip().endswith("的")) \
+                        or _SECOND_VERB.match(gap):
+                    # "实施超过150个…", "培育或引进50家以上…企业" (line 39022): no noun in it
+                    gap_words = gap
         # "分别达到98%和95%以上" (line 36650): the last qualifier holds for the list
         list_qual = found[-1].group("qual") if len(found) > 1 else None
         listed = len(found)

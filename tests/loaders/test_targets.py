@@ -737,3 +737,18 @@ def test_a_plan_period_in_any_quote_gives_its_year(quote: str) -> None:
     text = f"“十四五{quote}期间，新增森林面积50万亩，森林覆盖率达到19%。"
     assert [(t.indicator, t.value, t.year) for t in parse_targets(text)[0]] == [
         ("森林面积", 50.0, 2025), ("森林覆盖率", 19.0, 2025)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "培育或引进 50家以上包括 15—20家装备制造核心企业在内的氢能产业链相关企业，"
+            "电解槽、储氢瓶、燃料电池等装备的关键材料及部件制造取得技术突破。",
+            [("氢能产业链相关企业", 50.0, "家", "at_least")],
+            id="second-verb-and-包括-在内的-39022",
+        ),
+    ],
+)
+def test_a_second_verb_is_no_indicator(text: str, expected: list[tuple[object, ...]]) -> None:
+    assert _named(text) == expected
