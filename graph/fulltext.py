@@ -21,7 +21,16 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from policykg.lookupindex import K1, STOP_WORDS, B, TextIndex, compact, min_match, query_terms
+from policykg.lookupindex import (
+    K1,
+    STOP_WORDS,
+    B,
+    TextIndex,
+    compact,
+    min_match,
+    phrase_pattern,
+    query_terms,
+)
 from policykg.records import Document, Paragraph, Section
 
 __all__ = [
@@ -102,8 +111,7 @@ def _spans(text: str, query: str, words: Sequence[str]) -> tuple[tuple[int, int]
     found: list[tuple[int, int]] = []
     phrase = compact(query)
     if phrase:
-        pattern = r"\s*".join(re.escape(ch) for ch in phrase)
-        found = [m.span() for m in re.finditer(pattern, text)]
+        found = [m.span() for m in phrase_pattern(phrase).finditer(text)]
     if not found:
         for word in words:
             found += [m.span() for m in re.finditer(re.escape(word), text)]

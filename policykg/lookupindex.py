@@ -24,6 +24,7 @@ import operator
 # TYPE_CHECKING
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import re
     from collections.abc import Callable, Iterable, Mapping, Sequence
     from pathlib import Path
     from typing import Any
@@ -43,6 +44,7 @@ __all__ = [
     "lookup_blocks",
     "lookup_text",
     "min_match",
+    "phrase_pattern",
     "query_terms",
     "read_lookup",
     "search_text",
@@ -118,6 +120,18 @@ def is_noise(token: str) -> bool:
     return bool(token) and not any(map(str.isalnum, token))
 
 
+def phrase_pattern(phrase: str) -> re.Pattern[str]:
+    """The pattern of ``phrase`` with any whitespace between its characters (``re`` is
+    imported here: a cold ``who`` over a small store never calls it).
+
+    >>> phrase_pattern("光伏").search("分布式光 伏").group()
+    '光 伏'
+    """
+    import re
+
+    return re.compile(r"\s*".join(map(re.escape, phrase)))
+
+
 def compact(text: str) -> str:
     """``text`` without whitespace (the phrase test's form): ``str.split`` knows the
     whitespace ``re``'s ``\\s`` does."""
@@ -190,10 +204,8 @@ class TextIndex:
         return self._phrase_in_copy(phrase)
 
     def _phrase_by_pattern(self, phrase: str) -> set[int]:
-        """``_phrase`` by a pattern with ``\\s*`` between the phrase's characters."""
-        import re
-
-        pattern = re.compile(r"\s*".join(map(re.escape, phrase)))
+        """``_phrase`` by ``phrase_pattern``."""
+        pattern = phrase_pattern(phrase)
         found: set[int] = set()
         starts, pos = self._starts, 0
         while (m := pattern.search(self._big, pos)) is not None:
