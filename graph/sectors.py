@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from policykg.errors import Errors, RegistryError
 from policykg.records import Corpus, Document, SectorTag, Target, Task
@@ -23,6 +24,7 @@ __all__ = [
     "SECTOR_BASE",
     "Sector",
     "load_sectors",
+    "match_sectors",
     "match_terms",
     "tag_document",
     "tag_sectors",
@@ -142,6 +144,88 @@ def match_terms(text: str, sector: Sector) -> dict[str, int]:
     return counts
 
 
+def _trie_alternation(terms: Iterable[str]) -> str:
+    """A pattern of ``terms`` as a trie, a longer term before its prefix at each position.
+
+    >>> _trie_alternation(["能源", "能效", "能源汽车"])
+    '能(?:效|源(?:汽车)?)'
+    """
+    root: dict[str, dict[str, Any]] = {}
+    for term in terms:
+        node = root
+        for ch in term:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, dict[str, Any]]) -> str:
+        alts = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        if len(alts) == 1:
+            return f"(?:{alts[0]})?" if "" in node else alts[0]
+        return "(?:" + "|".join(alts) + ("|)" if "" in node else ")")
+
+    return emit(root)
+
+
+#: For each term, per sector, the longest of its prefixes that is a term of that sector.
+_Taken = dict[str, tuple[tuple[str, str], ...]]
+
+#: The scanner of each tuple of sectors asked for (``load_sectors`` gives the same tuple), by
+#: identity: hashing the terms of every sector on each call would cost more than a scan.
+_SCANNERS: dict[int, tuple[tuple[Sector, ...], re.Pattern[str], _Taken]] = {}
+
+
+def _scanner(sectors: tuple[Sector, ...]) -> tuple[re.Pattern[str], _Taken]:
+    """One pattern of every sector's terms, and for each term, per sector, the longest of its
+    prefixes that is a term of that sector (the term a sector's own scan takes there)."""
+    made = _SCANNERS.get(id(sectors))
+    if made is not None and made[0] is sectors:
+        return made[1], made[2]
+    of_term: dict[str, list[str]] = {}
+    for sector in sectors:
+        for term in sector.terms:
+            of_term.setdefault(term, []).append(sector.slug)
+    taken: _Taken = {}
+    for term in of_term:
+        longest: dict[str, str] = {}
+        for end in range(len(term), 0, -1):
+            for slug in of_term.get(term[:end], ()):
+                longest.setdefault(slug, term[:end])
+        taken[term] = tuple(longest.items())
+    pattern = re.compile(_trie_alternation(of_term))
+    _SCANNERS[id(sectors)] = (sectors, pattern, taken)
+    return pattern, taken
+
+
+def match_sectors(text: str, sectors: tuple[Sector, ...]) -> dict[str, dict[str, int]]:
+    """``match_terms`` of every sector with a term in ``text``, by slug, in one scan.
+
+    Each position where some term starts is visited once; a sector counts its longest term
+    there unless the position lies inside that sector's previous match, as its own scan would.
+
+    >>> found = match_sectors("推广新能源汽车", load_sectors())
+    >>> found["transport"], "energy" in found
+    ({'新能源汽车': 1}, True)
+    """
+    pattern, taken = _scanner(sectors)
+    if not taken:
+        return {}
+    found: dict[str, dict[str, int]] = {}
+    free_from: dict[str, int] = {}
+    search = pattern.search
+    m = search(text)
+    while m is not None:
+        at = m.start()
+        for slug, term in taken[m.group()]:
+            if free_from.get(slug, 0) <= at:
+                counts = found.setdefault(slug, {})
+                counts[term] = counts.get(term, 0) + 1
+                free_from[slug] = at + len(term)
+        m = search(text, at + 1)
+    return found
+
+
 def _with_broader(
     found: dict[str, tuple[str, ...]], sectors: tuple[Sector, ...]
 ) -> dict[str, tuple[str, ...]]:
@@ -158,11 +242,7 @@ def _with_broader(
 
 def tag_text(subject_id: str, text: str, sectors: tuple[Sector, ...]) -> list[SectorTag]:
     """Tag a short text (a task, a target indicator): one term is evidence enough."""
-    found: dict[str, tuple[str, ...]] = {}
-    for sector in sectors:
-        counts = match_terms(text, sector)
-        if counts:
-            found[sector.slug] = tuple(sorted(counts))
+    found = {slug: tuple(sorted(counts)) for slug, counts in match_sectors(text, sectors).items()}
     return _tags(subject_id, _with_broader(found, sectors))
 
 
@@ -171,9 +251,10 @@ def tag_document(doc: Document, sectors: tuple[Sector, ...]) -> list[SectorTag]:
     body = "".join(p.text for p in doc.paragraphs)
     size = max(len(body), 1)
     found: dict[str, tuple[str, ...]] = {}
+    titles, bodies = match_sectors(doc.title, sectors), match_sectors(body, sectors)
     for sector in sectors:
-        in_title = match_terms(doc.title, sector)
-        in_body = match_terms(body, sector)
+        in_title = titles.get(sector.slug, {})
+        in_body = bodies.get(sector.slug, {})
         hits = sum(in_body.values())
         dense = hits >= DOC_MIN_HITS and hits * 10_000 / size >= DOC_MIN_DENSITY
         if in_title or dense:

@@ -5,12 +5,23 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS
 
 from policykg.errors import RegistryError
 from policykg.graph.iris import sector_iri
-from policykg.graph.sectors import SECTOR_BASE, load_sectors, tag_document, tag_sectors, tag_text
+from policykg.graph.sectors import (
+    SECTOR_BASE,
+    Sector,
+    load_sectors,
+    match_sectors,
+    match_terms,
+    tag_document,
+    tag_sectors,
+    tag_text,
+)
 from policykg.loaders.documents import LoadedDocuments
 from policykg.ontology import SECTORS_PATH
 from policykg.records import Corpus, Direction, DocKind, Document, Paragraph, Target, Task
@@ -150,3 +161,47 @@ def test_every_national_policy_has_a_sector(compilation_docs: LoadedDocuments) -
     assert len(national) > 50
     missing = [d.title for d in national if d.id not in tagged]
     assert missing == []
+
+
+def _per_sector(text: str, sectors: tuple[Sector, ...]) -> dict[str, dict[str, int]]:
+    """The reference: each sector's own scan."""
+    return {s.slug: counts for s in sectors if (counts := match_terms(text, s))}
+
+
+def test_match_sectors_is_each_sectors_own_scan_on_the_compilation() -> None:
+    sectors = load_sectors()
+    lines = (Path(__file__).parents[2] / "data" / "compilation-2022.txt").read_text(
+        encoding="utf-8").split("\n")
+    blocks = ["".join(lines[k:k + 400]) for k in range(0, len(lines), 400)]
+    found = [match_sectors(block, sectors) for block in blocks]
+    assert found == [_per_sector(block, sectors) for block in blocks]
+    # the blocks hold terms of most sectors, and terms inside longer ones (新能源汽车)
+    assert len({slug for f in found for slug in f}) >= 25
+    assert sum(f.get("transport", {}).get("新能源汽车", 0) for f in found) > 20
+
+
+_ALPHABET = "新能源汽车电池氢"
+
+
+def _sector(slug: str, terms: list[str]) -> Sector:
+    return Sector(slug=slug, label_zh=slug, label_en=slug, broader=None,
+                  terms=tuple(sorted(set(terms), key=lambda t: (-len(t), t))))
+
+
+@given(
+    st.lists(st.lists(st.text(_ALPHABET, min_size=1, max_size=4), min_size=1, max_size=5),
+             min_size=1, max_size=4),
+    st.text(_ALPHABET + "，。", max_size=60),
+)
+def test_match_sectors_is_each_sectors_own_scan(terms: list[list[str]], text: str) -> None:
+    # few characters: terms of different sectors nest, overlap and prefix one another
+    sectors = tuple(_sector(f"s{k}", t) for k, t in enumerate(terms))
+    assert match_sectors(text, sectors) == _per_sector(text, sectors)
+
+
+def test_match_sectors_counts_a_term_inside_another_sectors_match() -> None:
+    sectors = (_sector("car", ["新能源汽车", "汽车"]), _sector("energy", ["能源", "新能源"]))
+    assert match_sectors("新能源汽车和汽车", sectors) == {
+        "car": {"新能源汽车": 1, "汽车": 1}, "energy": {"新能源": 1}}
+    assert match_sectors("无关文本", sectors) == {}
+    assert match_sectors("新能源", ()) == {}
