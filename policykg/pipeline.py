@@ -11,7 +11,6 @@ import dataclasses
 import functools
 import hashlib
 import logging
-import multiprocessing
 import os
 import shutil
 import signal
@@ -24,6 +23,8 @@ from policykg.errors import Errors, InputError, StoreError
 from policykg.records import BuildSummary, Citation, Corpus, Document, SectorTag
 
 if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
     import rdflib
 
     from policykg.graph.tree import TreeNode
@@ -431,7 +432,7 @@ def _pool(jobs: int, units: int) -> Iterator[_Map]:
 
     ``fresh``: fork the workers again first, so that they see the parent's state as it is now.
     """
-    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if jobs <= 1 or not hasattr(os, "fork"):
         # one process (or no fork, as on Windows): no pool to start
         def serial(fn: Callable[[Any], Any], items: Sequence[Any], *,
                    fresh: bool = False) -> list[Any]:
@@ -439,10 +440,6 @@ def _pool(jobs: int, units: int) -> Iterator[_Map]:
 
         yield serial
         return
-    from concurrent.futures import ProcessPoolExecutor
-
-    from policykg.graph.store import forget_locks
-
     executor: ProcessPoolExecutor | None = None
 
     def run(fn: Callable[[Any], Any], items: Sequence[Any], *, fresh: bool = False) -> list[Any]:
@@ -454,6 +451,12 @@ def _pool(jobs: int, units: int) -> Iterator[_Map]:
             # one unit (an add of one file): no worker is forked for nothing
             return [fn(x) for x in items]
         if executor is None:
+            # imported here: a build of one file (the compilation) starts no pool
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            from policykg.graph.store import forget_locks
+
             # fork: the workers inherit the loaded modules and registry instead of importing
             executor = ProcessPoolExecutor(
                 max_workers=min(jobs, max(units, 2)), initializer=forget_locks,
