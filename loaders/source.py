@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import dataclasses
+import itertools
 import logging
 import re
 from collections.abc import Callable, Sequence
@@ -222,8 +223,13 @@ def check_policy_text(text: str, name: str) -> None:
     >>> check_policy_text("关于加快建立健全绿色低碳循环发展经济体系的指导意见" * 2, "x.txt")
     """
     sample = text[:200_000]
-    cjk = len(_CJK_RE.findall(sample))
-    if cjk < 20 or len(POLICY_MARKER_RE.findall(sample)) < 2:
+
+    def at_least(pattern: re.Pattern[str], n: int) -> bool:
+        # counting stops at n: all matches of the sample cost 1 % of the compilation's build
+        return sum(1 for _ in itertools.islice(pattern.finditer(sample), n)) == n
+
+    if not (at_least(_CJK_RE, 20) and at_least(POLICY_MARKER_RE, 2)):
+        cjk = len(_CJK_RE.findall(sample))
         first = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
         raise NotAPolicyTextError(
             Errors.I006.format(cjk=cjk),

@@ -117,3 +117,25 @@ def test_not_policy_fixture_is_refused_by_the_loader(fixtures_dir: Path) -> None
     assert info.value.span is not None
     assert info.value.span.file == "loader_not_policy.txt"
     assert info.value.excerpt == "静夜思"
+
+
+@pytest.mark.parametrize(
+    ("text", "cjk"),
+    [
+        # 19 CJK characters and two policy words: too short
+        pytest.param("关于推进工作的通知" + "碳" * 10, 19, id="19-cjk"),
+        # plenty of CJK text, one policy word only, far into a long text
+        pytest.param("床前明月光" * 30_000 + "通知", 150_002, id="one-word"),
+    ],
+)
+def test_refusal_counts_the_cjk_characters_of_the_sample(text: str, cjk: int) -> None:
+    with pytest.raises(NotAPolicyTextError, match=f"\\({cjk} CJK characters"):
+        check_policy_text(text, "x.txt")
+
+
+def test_twenty_cjk_characters_and_two_policy_words_are_enough() -> None:
+    check_policy_text("关于推进工作的通知" + "碳" * 11, "x.txt")
+    # the words may come late, after 200,000 characters they are not looked for
+    check_policy_text("床前明月光" * 30_000 + "通知" + "意见", "x.txt")
+    with pytest.raises(NotAPolicyTextError, match="200000 CJK"):
+        check_policy_text("床前明月光" * 40_000 + "通知意见", "x.txt")
