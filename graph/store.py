@@ -593,7 +593,7 @@ def write_store(
     inputs: Sequence[str] = (),
     ntriples: str | None = None,
     files: Sequence[Mapping[str, Any]] = (),
-    cache: Mapping[str, str | None] = {},
+    cache: Mapping[str, str | Sequence[str] | None] = {},
     extra: Mapping[str, Any] = {},
     batches: Mapping[str, str | Path | None] = {},
     delta: Any = None,
@@ -614,8 +614,8 @@ def write_store(
         inputs: the input paths, recorded (by name) in the manifest.
         ntriples: the graph as sorted N-Triples text, instead of ``graph``.
         files: one JSON-ready entry per input file (name, hash, cache key) for the manifest.
-        cache: per-file cache entries to keep: key → the entry's text, or None to keep the
-            current store's entry of that key.
+        cache: per-file cache entries to keep: key → the entry's text (or its lines), or None
+            to keep the current store's entry of that key.
         extra: further manifest fields.
         batches: per-document N-Triples cache entries: key → the lines as text, a file
             moved in, or None to keep the current store's entry of that key.
@@ -642,7 +642,8 @@ def _write_new(
     path: Path, corpus: Corpus, graph: rdflib.Graph | Path | None,
     sector_tags: Iterable[SectorTag],
     tree_json: Any, summary: Any, inputs: Sequence[str], ntriples: str | None,
-    files: Sequence[Mapping[str, Any]], cache: Mapping[str, str | None], extra: Mapping[str, Any],
+    files: Sequence[Mapping[str, Any]], cache: Mapping[str, str | Sequence[str] | None],
+    extra: Mapping[str, Any],
     batches: Mapping[str, str | Path | None] = {}, delta: Any = None,
     state: Mapping[str, Any] = {},
 ) -> int:
@@ -719,7 +720,15 @@ def _plain(path: Path, text: str) -> None:
         f.write(text)
 
 
-def _write_cache(current: Path, new: Path, cache: Mapping[str, str | None],
+def _plain_lines(path: Path, lines: Iterable[str]) -> None:
+    """``_plain`` of the lines, each ended by a newline, without joining them first."""
+    with path.open("w", encoding="utf-8", newline="\n") as f:
+        for line in lines:
+            f.write(line)
+            f.write("\n")
+
+
+def _write_cache(current: Path, new: Path, cache: Mapping[str, str | Sequence[str] | None],
                  batches: Mapping[str, str | Path | None] = {}) -> None:
     """Write the new cache entries (per file, per document's triples); link the kept ones
     from the current store."""
@@ -727,7 +736,7 @@ def _write_cache(current: Path, new: Path, cache: Mapping[str, str | None],
         return
     folder = new / CACHE
     folder.mkdir()
-    entries: list[tuple[str, str | Path | None]] = [
+    entries: list[tuple[str, str | Sequence[str] | Path | None]] = [
         (cache_path(new, key).name, data) for key, data in cache.items()]
     entries += [(f"{key}.nt", text) for key, text in batches.items()]
     for name, text in sorted(entries, key=lambda e: e[0]):
@@ -740,8 +749,10 @@ def _write_cache(current: Path, new: Path, cache: Mapping[str, str | None],
                 os.link(source, target)  # entries never change once written: share them
             except OSError:
                 shutil.copyfile(source, target)
-        else:
+        elif isinstance(text, str):
             _plain(target, text)
+        else:
+            _plain_lines(target, text)
 
 
 def records_dir(store_dir: Path) -> Path:

@@ -281,7 +281,12 @@ def _cached_part(text: bytes, where: str) -> FileRecords:
 
 
 def _part_text(part: FileRecords) -> str:
-    """A file's cache entry: a line of its records without the documents' sections and
+    """A file's cache entry as one text (``_part_lines``)."""
+    return "\n".join(_part_lines(part)) + "\n"
+
+
+def _part_lines(part: FileRecords) -> list[str]:
+    """A file's cache entry, by line: its records without the documents' sections and
     paragraphs, its tasks and targets; two lines each for the tasks and the targets (their
     JSON and their rows: ``recordio.records_text``), then three lines per document with its
     sections and paragraphs (``body_json``; ``corpus.json`` gets them as they are)."""
@@ -297,7 +302,7 @@ def _part_text(part: FileRecords) -> str:
     lines = [json.dumps(head, ensure_ascii=False, separators=(",", ":"))]
     lines += [*records_text(part.corpus.tasks), *records_text(part.corpus.targets)]
     lines += [text for d in docs for text in body_json(d)]
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -631,7 +636,7 @@ def _store_update_settled(
             files=[f.entry() if not isinstance(p, BuildSummary) else {**f.entry(),
                                                                        "status": "skipped"}
                    for f, p in zip(files, read, strict=True)],
-            cache={f.key: (_part_text(p) if f.key in new_keys else None)
+            cache={f.key: (_part_lines(p) if f.key in new_keys else None)
                    for f, p in zip(files, read, strict=True) if not isinstance(p, BuildSummary)},
             extra={"extractor": version, "validated": validate, "conforms": conforms,
                    "excluded": sorted(exclude)},

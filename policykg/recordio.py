@@ -406,11 +406,12 @@ def _dumps(value: Any) -> str:
 
 
 def _text(value: Any) -> str:
-    """The JSON text of a record field (``LazyRecords`` as read)."""
+    """The JSON text of a record field (``LazyRecords`` as read, or as ``body_json`` made it)."""
     if type(value) is LazyRecords:
         text = value.text
         return text if isinstance(text, str) else text.decode("utf-8")
-    return _dumps(_encode(value))
+    made = _made(value)
+    return made if made is not None else _dumps(_encode(value))
 
 
 def _utf8(value: Any) -> bytes:
@@ -418,7 +419,7 @@ def _utf8(value: Any) -> bytes:
     if type(value) is LazyRecords:
         text = value.text
         return text if isinstance(text, bytes) else text.encode("utf-8")
-    return _dumps(_encode(value)).encode("utf-8")
+    return _text(value).encode("utf-8")
 
 
 #: Between a document's rows of ``sections.jsonl`` in a cache entry (JSON text escapes every
@@ -431,6 +432,11 @@ _ROW_SEPARATOR: Final = "\x1e"
 _LINES_MADE: dict[int, tuple[Any, list[str]]] = {}
 
 
+#: The JSON texts of sections and paragraphs made by ``body_json`` (by the id of the tuple,
+#: kept alive here), which the ``write_records`` after it writes as they are; it empties this.
+_BODIES_MADE: dict[int, tuple[Any, str]] = {}
+
+
 def body_json(doc: Document) -> tuple[str, str, str]:
     """The JSON texts of a document's sections and paragraphs (as ``corpus.json`` holds
     them), and its sections' lines of ``sections.jsonl`` (one line of text)."""
@@ -438,7 +444,19 @@ def body_json(doc: Document) -> tuple[str, str, str]:
     lines = _section_lines(doc)
     if type(sections) is not LazyRecords:
         _LINES_MADE[id(sections)] = (sections, lines)
-    return _text(sections), _text(doc.paragraphs), _ROW_SEPARATOR.join(lines)
+    texts = []
+    for value in (sections, doc.paragraphs):
+        text = _text(value)
+        if type(value) is not LazyRecords:
+            _BODIES_MADE[id(value)] = (value, text)
+        texts.append(text)
+    return texts[0], texts[1], _ROW_SEPARATOR.join(lines)
+
+
+def _made(value: Any) -> str | None:
+    """The JSON text ``body_json`` made of ``value``, if it made one."""
+    made = _BODIES_MADE.get(id(value))
+    return made[1] if made is not None and made[0] is value else None
 
 
 #: A section's start line in its compact JSON (a key, so after ``{`` or ``,``: inside a
@@ -533,6 +551,7 @@ def forget_made() -> None:
     """Drop the texts ``body_json`` and ``records_text`` remembered for ``write_records``."""
     _LINES_MADE.clear()
     _TEXTS_MADE.clear()
+    _BODIES_MADE.clear()
 
 
 def corpus_to_json(corpus: Corpus) -> dict[str, Any]:
@@ -640,11 +659,13 @@ _NO_PARAGRAPHS: Final = '"paragraphs":[]'
 
 
 def _document_json(doc: Document, light: str | None = None) -> list[bytes]:
-    """A document's JSON in UTF-8, in pieces; sections and paragraphs read from the cache
-    are written as read (``light``: its JSON text without them, if made already)."""
+    """A document's JSON in UTF-8, in pieces; sections and paragraphs read from the cache,
+    or made for it (``body_json``), are written as they are (``light``: its JSON text
+    without them, if made already)."""
     sections: Any = doc.sections
     paragraphs: Any = doc.paragraphs
-    if type(sections) is not LazyRecords and type(paragraphs) is not LazyRecords:
+    if type(sections) is not LazyRecords and type(paragraphs) is not LazyRecords \
+            and _made(sections) is None and _made(paragraphs) is None:
         return [_dumps(_encode(doc)).encode("utf-8")]
     text = light if light is not None else \
         _dumps(_encode(dataclasses.replace(doc, sections=(), paragraphs=())))

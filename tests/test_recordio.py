@@ -224,6 +224,32 @@ def test_cached_sections_and_paragraphs_are_written_as_read(corpus: Corpus,
     assert read_corpus(tmp_path / "lazy") == corpus
 
 
+def test_bodies_made_for_a_cache_entry_are_written_as_made(
+        corpus: Corpus, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from policykg import recordio
+
+    write_records(tmp_path / "eager", corpus)
+    made = [body_json(d) for d in corpus.documents]
+    encode = recordio._encode
+    encoded: list[object] = []
+
+    def counted(value: object) -> object:
+        encoded.append(value)
+        return encode(value)
+
+    monkeypatch.setattr(recordio, "_encode", counted)
+    write_records(tmp_path / "made", corpus)
+    # the texts body_json made are written as they are: no paragraph is encoded again
+    assert not any(isinstance(v, Paragraph) for v in encoded)
+    assert encoded  # the documents' other fields are
+    assert not recordio._BODIES_MADE  # and write_records forgets them
+    for name in sorted(p.name for p in (tmp_path / "eager" / "records").iterdir()):
+        assert (tmp_path / "made" / "records" / name).read_bytes() == (
+            tmp_path / "eager" / "records" / name).read_bytes(), name
+    assert f'"paragraphs":{made[1][1]}' in (tmp_path / "made" / "records" / "corpus.json"
+                                             ).read_text(encoding="utf-8")
+
+
 def test_lazy_records_behave_as_their_tuple(corpus: Corpus) -> None:
     doc = corpus.documents[2]
     for field, lazy in [(f, _lazy(corpus, utf8=u).documents[2]) for f in ("sections",
