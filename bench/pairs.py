@@ -7,9 +7,11 @@ user + system CPU time.  Prints each side's least and median and the paired rati
 
     python -m bench.pairs --runs 9 A=../old:STORE_A B=.:STORE_B -- add FILE
     python -m bench.pairs A=../old:S1 B=.:S2 -- remove DOC_ID
+    python -m bench.pairs --runs 9 A=../old B=. -- build
 
 A store command is given with ``--store`` by this script (the copy); the stores of the two
-sides must be built by their own checkout (the extractor version is in their keys).
+sides must be built by their own checkout (the extractor version is in their keys).  A side
+named without a store runs the command on a new, empty store folder each time (a cold build).
 """
 
 from __future__ import annotations
@@ -25,11 +27,14 @@ import tempfile
 from pathlib import Path
 
 
-def run_once(checkout: Path, store: Path, command: list[str]) -> float:
-    """CPU seconds (user + system) of ``policykg COMMAND --store COPY`` on a fresh copy."""
-    with tempfile.TemporaryDirectory(prefix="pairs-", dir=store.parent) as tmp:
+def run_once(checkout: Path, store: Path | None, command: list[str]) -> float:
+    """CPU seconds (user + system) of ``policykg COMMAND --store COPY`` on a fresh copy of
+    ``store`` (None: on a store folder that does not exist yet)."""
+    with tempfile.TemporaryDirectory(prefix="pairs-",
+                                     dir=None if store is None else store.parent) as tmp:
         copy = Path(tmp) / "store"
-        shutil.copytree(store, copy, symlinks=True)
+        if store is not None:
+            shutil.copytree(store, copy, symlinks=True)
         env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
         env["PYTHONPATH"] = str(checkout)
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -45,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the pairs and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=9)
-    parser.add_argument("sides", nargs=2, metavar="LABEL=CHECKOUT:STORE")
+    parser.add_argument("sides", nargs=2, metavar="LABEL=CHECKOUT[:STORE]")
     parser.add_argument("command", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
@@ -53,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     for side in args.sides:
         label, _, rest = side.partition("=")
         checkout, _, store = rest.partition(":")
-        sides.append((label, Path(checkout).resolve(), Path(store).resolve()))
+        sides.append((label, Path(checkout).resolve(), Path(store).resolve() if store else None))
     times: dict[str, list[float]] = {label: [] for label, _, _ in sides}
     for _ in range(args.runs):
         for label, checkout, store in sides:
