@@ -41,6 +41,6 @@ def test_pairs_time_a_cold_build_on_a_new_store(capsys: pytest.CaptureFixture[st
 
 
 def test_pairs_stop_at_a_command_that_fails(tmp_path: Path) -> None:
-    with pytest.raises(SystemExit, match="policykg build .* failed"):
+    with pytest.raises(SystemExit, match=r"policykg build .* failed"):
         main(["--runs", "1", f"old={ROOT}", f"new={ROOT}", "--", "build",
               str(tmp_path / "missing.txt")])
