@@ -7,6 +7,7 @@ networkx, pyvis, spaCy or jieba.
 
 from __future__ import annotations
 
+import bisect
 import logging
 import re
 from dataclasses import dataclass, field
@@ -216,6 +217,12 @@ def find_structure(cleaned: CleanedLines) -> Structure:
     while i < n_lines:
         line = lines[i]
         text = line.text
+        if text[:1] != "第" and not text[:1].isdecimal() and line.number not in cleaned.fresh \
+                and line.number not in cleaned.page_starts and (i - 1) not in structural:
+            # body text (``fresh`` is false): each heading or title below opens with 第 or a
+            # digit, or on a fresh line
+            i += 1
+            continue
         part = _part_at(lines, i, cleaned)
         expected_part = part if state.part is None else state.part + 1
         # a part left out (第三部分 missing: 第四部分 follows 第二部分) is reported (L003)
@@ -366,12 +373,12 @@ def find_structure(cleaned: CleanedLines) -> Structure:
         )
     blocks: list[Block] = []
     unexplained: list[int] = []
+    ordered = sorted(structural)
     for pos, (idx, st, seq) in enumerate(starts):
         end = starts[pos + 1][0] if pos + 1 < len(starts) else n_lines
         # structural lines (next part/chapter headings) end the block early
-        stop = idx + 1
-        while stop < end and stop not in structural:
-            stop += 1
+        after = bisect.bisect_right(ordered, idx)
+        stop = min(ordered[after], end) if after < len(ordered) else end
         blocks.append(
             Block(part=st.part, chapter_number=st.chapter_number, chapter=st.chapter,
                   seq=seq, ordinal=st.ordinal, lines=lines[idx:stop])
@@ -379,12 +386,11 @@ def find_structure(cleaned: CleanedLines) -> Structure:
         unexplained.extend(
             lines[j].number for j in range(stop, end) if j not in structural
         )
-    # lines between a part heading and its first document
-    covered = {j for j in structural} | set(range(first_part_index))
-    for pos, (idx, _st, _seq) in enumerate(starts):
-        end = starts[pos + 1][0] if pos + 1 < len(starts) else n_lines
-        covered.update(range(idx, end))
-    unexplained.extend(lines[j].number for j in range(n_lines) if j not in covered)
+    # lines between a part heading and its first document (the blocks and the lines after
+    # them cover the rest)
+    first_start = starts[0][0] if starts else n_lines
+    unexplained.extend(lines[j].number for j in range(first_part_index, first_start)
+                       if j not in structural)
     unexplained = sorted(set(unexplained))
     for number in unexplained:
         problems.append(

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import doctest
+import functools
+import random
+from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import assume, example, given, settings
+from hypothesis import strategies as st
 
 from policykg.loaders import compilation
 from policykg.loaders.compilation import DOC_START_RE, Structure, find_structure, is_compilation
@@ -160,3 +166,30 @@ def test_skipped_number_after_an_address_is_reported(fixtures_dir: Path) -> None
     structure = find_structure(clean_lines(text, "misnumbered.txt"))
     assert [b.seq for b in structure.blocks] == ["1.11", "1.13", "1.14", "1.1", "1.2"]
     assert [(p.code, p.span.start_line) for p in structure.problems] == [("L002", 33)]
+
+
+@functools.cache
+def _compilation_lines() -> CleanedLines:
+    path = Path(__file__).parents[2] / "data" / "compilation-2022.txt"
+    return clean_lines(path.read_text(encoding="utf-8"), path.name)
+
+
+@settings(max_examples=40)
+@given(st.integers(0, 24_000), st.integers(30, 24_500), st.integers(0, 50), st.randoms())
+@example(0, 24_500, 0, random.Random(0))  # the whole compilation
+@example(3_000, 4_000, 20, random.Random(1))  # parts 2 and 3, a few lines missing
+def test_every_line_of_an_excerpt_is_in_one_heading_block_or_the_unexplained(
+        start: int, length: int, drop_per_mille: int, rng: random.Random) -> None:
+    # excerpts of the compilation's kept lines, some with lines missing: each line is
+    # accounted once
+    every = _compilation_lines()
+    kept = tuple(s for s in every.lines[start:start + length]
+                 if rng.randrange(1000) >= drop_per_mille)
+    assume(kept)
+    structure = find_structure(dataclasses.replace(every, lines=kept))
+    counted = Counter(s.number for b in structure.blocks for s in b.lines)
+    counted.update(structure.unexplained)
+    for h in structure.headings:
+        if not h.inferred:
+            counted.update(s.number for s in kept if h.start_line <= s.number <= h.end_line)
+    assert counted == Counter(s.number for s in kept)
