@@ -267,8 +267,17 @@ _GAP_VERBS = frozenset(
     | {"不低于", "不少于", "超过"}
 )
 _GAP = re.compile(r"(?P<gap>[^，。；：、\d%]{1,14}?)\s*(?=\d)")
-#: A gap that is a second verb of the trigger's, joined by 或/和/及: "培育或引进50家" (39022).
-_SECOND_VERB = re.compile(r"^\s*(?:或者|或|和|及|与)\s*[\u4e00-\u9fff]{2}\s*$")
+#: A gap that is a second verb of the trigger's, joined by 或/和/及/并: "培育或引进50家" (39022),
+#: or one of the verbs that pair with a verb before them with no word between: "共建成运营147座
+#: 生活垃圾处理场（厂）" (540 广东), "培育发展20个…重点村", "新增完成2000个行政村…任务".
+_SECOND_VERB = re.compile(
+    r"""
+    ^ \s* (?: (?: 或者 | 或 | 和 | 及 | 与 | 并 ) \s* [\u4e00-\u9fff]{2}
+          | 运营 | 投运 | 投产 | 运行 | 发展 | 引进 | 验收 | 认定 | 命名 | 新建 | 改建 | 扩建
+          | 建设 | 建成 | 创建 | 打造 | 培育 | 完成 | 实施 | 推广 ) \s* $
+    """,
+    re.VERBOSE,
+)
 #: Nouns that end an indicator standing right before its number: "清洁能源装机占比 50%以上".
 _INDICATOR_END = re.compile(
     r"(?:比例|比重|占比|率|量|规模|能力|装机|产值|容量|总量|强度|面积|项目|园区|工厂|企业)\s*$"
@@ -607,8 +616,10 @@ def _clause_targets(
             # "突破 20项以上关键共性技术和 40项以上关键新产品" (line 22078)
             tail, tail_end = _counted_noun(clause, q.end())
             own_gap = _clean_indicator(gap) if gap and not gap.rstrip().endswith("的") else ""
+            # a gap of a second verb: the verbs count what follows ("新增完成2000个…任务")
+            second = bool(gap) and _SECOND_VERB.match(gap) is not None
             # "实施超过150个合同能源管理项目": a gap of no words names nothing
-            if verb_key in _COUNT_VERBS and (not gap or gap == gap_words) and tail:
+            if (verb_key in _COUNT_VERBS or second) and (not gap or gap == gap_words) and tail:
                 indicator = tail
                 # "建成1个近零碳试点园区、3个近零碳试点机关…以及10家近零碳试点企业":
                 # each count of the list with its own noun

@@ -748,6 +748,19 @@ def test_a_plan_period_in_any_quote_gives_its_year(quote: str) -> None:
             [("氢能产业链相关企业", 50.0, "家", "at_least")],
             id="second-verb-and-包括-在内的-39022",
         ),
+        pytest.param(
+            "共建成运营147座生活垃圾处理场（厂）、总处理能力为14.1万吨/日、焚烧处理能力占比达66.7%。",
+            [
+                ("生活垃圾处理场", 147.0, "座", "reach"),
+                ("焚烧处理能力占比", 66.7, "%", "reach"),
+            ],
+            id="two-verbs-建成运营-540-广东",
+        ),
+        pytest.param(
+            "到2025年，全省新增完成2000个行政村环境整治任务。",
+            [("行政村环境整治任务", 2000.0, "个", "increase_by")],
+            id="second-verb-after-新增-559-江苏",
+        ),
     ],
 )
 def test_a_second_verb_is_no_indicator(text: str, expected: list[tuple[object, ...]]) -> None:
