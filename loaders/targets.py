@@ -494,6 +494,10 @@ _THEME = re.compile(r"^(?:以[^。；]{1,60}?为(?:主题|重点|核心|特色|�
                     r"|包括[^。；]{1,40}?在内的)")
 
 
+#: An item of a list that is only a rating, a number and its measure: "500千伏", "100MW".
+_SPEC = re.compile(r"^\d+(?:\.\d+)?\s*(?P<unit>[A-Za-z]{1,4}|[\u4e00-\u9fff]{1,3})$")
+
+
 def _counted_noun(clause: str, end: int) -> tuple[str, int]:
     """Return the noun a count stands before, cleaned, and where it ends in ``clause``.
 
@@ -506,6 +510,8 @@ def _counted_noun(clause: str, end: int) -> tuple[str, int]:
     ('管护用房标准化建设', 15)
     >>> _counted_noun("打造2-3个省级和1-2个国家级绿色云计算大数据中心", 6)
     ('省级绿色云计算大数据中心', 8)
+    >>> _counted_noun("规划建设8个500千伏、50个220千伏输变电项目", 6)
+    ('500千伏输变电项目', 11)
     >>> _counted_noun('建设10家左右以"率先实现碳达峰碳中和，推动区域发展"为主题的省级示范区', 7)
     ('省级示范区', 36)
     """
@@ -531,6 +537,14 @@ def _counted_noun(clause: str, end: int) -> tuple[str, int]:
                 # "10个国家级、100个省级农村产业融合示范园": the levels share the noun
                 shared = _counted_noun(clause, q.end())[0]
                 return level + shared.partition("级")[2], cut
+            spec = _SPEC.match(level)
+            if spec is not None:
+                # "8个500千伏、50个220千伏输变电项目" (186 成都): a rating with no noun of its
+                # own shares the noun of the next item when that opens with the same measure
+                shared = _counted_noun(clause, q.end())[0]
+                same = re.match(rf"\d+(?:\.\d+)?\s*{re.escape(spec.group('unit'))}(?=\D)", shared)
+                if same is not None:
+                    return level + shared[same.end() :], cut
         elif marks:
             cut = end + marks[-1].start()
         break

@@ -546,6 +546,15 @@ def _named(text: str) -> list[tuple[object, ...]]:
             id="levels-share-their-noun-106-陕西",
         ),
         pytest.param(
+            "到2025年，全市规划建设8个500千伏、50个220千伏输变电项目，电网安全负荷提升至2260万千瓦。",
+            [
+                ("500千伏输变电项目", 8.0, "个", "reach"),
+                ("220千伏输变电项目", 50.0, "个", "reach"),
+                ("电网安全负荷", 2260.0, "万千瓦", "increase_to"),
+            ],
+            id="ratings-share-their-noun-186-成都",
+        ),
+        pytest.param(
             "完成5.3亿吨钢铁产能超低排放改造、4.6亿吨焦化产能清洁生产改造。",
             [
                 ("钢铁产能超低排放改造", 5.3, "亿吨", "reach"),
