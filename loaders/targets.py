@@ -578,6 +578,27 @@ def _after_listed(clause: str, start: int, end: int) -> int:
     return at
 
 
+def _listed_measures(clause: str, end: int) -> Iterator[tuple[int, tuple[re.Match[str], str]]]:
+    """Yield the items listed after a quantity ending at ``end``, each a noun before its
+    amount: (start, (quantity, noun)), while no item holds a trigger verb of its own.
+
+    >>> c = "实施退化草原修复6万亩、人工种草70万亩以上、草原围栏5处"
+    >>> [(q.group(), noun) for _, (q, noun) in _listed_measures(c, c.index("、"))]
+    [('70万亩以上', '人工种草'), ('5处', '草原围栏')]
+    """
+    while (mark := re.match(r"\s*(?:、|以及|及(?!以)|和|与)\s*", clause[end:])) is not None:
+        g = _GAP.match(clause, end + mark.end())
+        if g is None or re.search(r"比|较|每|第|前|的$", g.group("gap")):
+            return
+        if TRIGGER.search(g.group("gap")) or not _clean_indicator(g.group("gap")):
+            return  # "、森林覆盖率达到19%" is a target of its own
+        q = QUANTITY.match(clause, g.end())
+        if q is None or not q.group("value") or not _is_count(q.group("unit") or q.group("unit1")):
+            return
+        yield q.start(), (q, g.group("gap"))
+        end = q.end()
+
+
 def _clause_targets(
     clause: str, year: int | None, sentence: str, previous: str = ""
 ) -> Iterator[tuple[int, TargetMatch]]:
@@ -613,10 +634,16 @@ def _clause_targets(
         # "分别达到98%和95%以上" (line 36650): the last qualifier holds for the list
         list_qual = found[-1].group("qual") if len(found) > 1 else None
         listed = len(found)
+        # "实施退化草原修复6万亩、人工种草70万亩" (140 包头): the verb holds for a list of
+        # measures, each named before its quantity
+        item_gaps = dict(_listed_measures(clause, found[-1].end())) if gap and found else {}
+        found += [item for item, _ in item_gaps.values()]
         i = 0
         while i < len(found):
             q = found[i]
             i += 1
+            if q.start() in item_gaps:
+                gap, gap_words = item_gaps[q.start()][1], ""
             unit = q.group("unit") or q.group("unit1")
             if verb_key in _COUNT_VERBS or verb_key in {"累计", "形成"} or gap:
                 if not _is_count(unit):

@@ -774,3 +774,46 @@ def test_a_plan_period_in_any_quote_gives_its_year(quote: str) -> None:
 )
 def test_a_second_verb_is_no_indicator(text: str, expected: list[tuple[object, ...]]) -> None:
     assert _named(text) == expected
+
+
+def _dated(text: str) -> list[tuple[object, ...]]:
+    """The indicator, value, unit, direction and year of each target of a paragraph."""
+    return [(t.indicator, t.value, t.unit, str(t.direction), t.year)
+            for t in parse_targets(text)[0]]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            # 140 包头市深入推进林业草原碳汇三年行动计划 (2021-2023年), line 77
+            "重点加强对达茂旗草原的保护和修复，中度以上退化草原修复治理，加大草原生态监测评价力度，"
+            "全面提升草原生态系统质量和效益。（2021年实施退化草原修复6万亩、人工种草70万亩）",
+            [
+                ("退化草原修复", 6.0, "万亩", "reach", 2021),
+                ("人工种草", 70.0, "万亩", "reach", 2021),
+            ],
+            id="a-verb-holds-for-its-list-of-measures-140-包头",
+        ),
+        pytest.param(
+            # 166 龙岩市全国林业改革发展综合试点实施方案: the items joined by 和
+            "到2025年，全市完成国家储备林建设50万亩，新增省级森林乡镇7个和森林村庄70个。",
+            [
+                ("国家储备林建设", 50.0, "万亩", "reach", 2025),
+                ("省级森林乡镇", 7.0, "个", "increase_by", 2025),
+                ("森林村庄", 70.0, "个", "increase_by", 2025),
+            ],
+            id="measures-joined-by-和-166-龙岩",
+        ),
+        pytest.param(
+            "到2025年，新增森林面积50万亩、森林覆盖率达到19%。",
+            [
+                ("森林面积", 50.0, "万亩", "increase_by", 2025),
+                ("森林覆盖率", 19.0, "%", "reach", 2025),
+            ],
+            id="an-item-with-its-own-verb-is-its-own-target",
+        ),
+    ],
+)
+def test_listed_measures(text: str, expected: list[tuple[object, ...]]) -> None:
+    assert _dated(text) == expected
