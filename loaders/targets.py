@@ -881,6 +881,7 @@ def parse_targets(
     if year is not None and year_offset is None:
         year_offset = -1
     notes: list[tuple[int | None, int | None]] = []  # the year in force before each open note
+    dated: list[bool] = []  # for each open note, whether a year opens it: "（2021年…）"
     for s_off, sentence in _sentences(text):
         last_indicator = ""
         # the clauses so far: the subject of the last one that has one is read only when a
@@ -892,6 +893,7 @@ def parse_targets(
             # year stated in a note （…） holds in the note only; "到2022年，…比例达到70%以上
             # （其中，2021年达到60%），星级绿色建筑面积占比达到20%以上" (517 长沙) is for 2022
             parts: list[tuple[int, int | None, int | None]] = []
+            in_dated: list[tuple[int, int]] = []  # the parts inside a note a year opens
             start = 0
             for end in [m.start() for m in _NOTE_MARK.finditer(clause)] + [len(clause)]:
                 part = clause[start:end]
@@ -906,13 +908,23 @@ def parse_targets(
                     # "（2021年到达10%）", "（2021年实施退化草原修复6万亩…）" (140 包头)
                     year = int(lead.group("year"))
                     year_offset = s_off + c_off + start + lead.start("year")
+                    dated[-1] = True
                 parts.append((start, year, year_offset))
+                if dated and dated[-1]:
+                    in_dated.append((start, end))
                 if end < len(clause) and clause[end] in "（(":
                     notes.append((year, year_offset))
+                    dated.append(False)
                 elif end < len(clause) and notes:
                     year, year_offset = notes.pop()  # the note closes: the year before it
+                    dated.pop()
                 start = end + 1
             found, milestones = _scoped(parts, clause, sentence, last_indicator)
+            if in_dated:
+                taken = {off for off, _ in found}
+                found += [(off, m) for a, b in in_dated
+                          for off, m in _dated_amount(clause, a, b, _part_at(parts, a)[1], sentence)
+                          if off not in taken]
             for off, match in sorted(found + milestones, key=lambda pair: pair[0]):
                 if not match.indicator:
                     # "存量煤电机组灵活性改造应改尽改，“十四五”期间完成 2 亿千瓦" (line 9602)
@@ -948,6 +960,36 @@ def parse_targets(
     if notes:
         year = notes[0][0]  # a note left open ends with its paragraph
     return out, year
+
+
+def _dated_amount(
+    clause: str, start: int, end: int, year: int | None, sentence: str
+) -> Iterator[tuple[int, TargetMatch]]:
+    """Yield the target of a part of a dated note that is only words and an amount.
+
+    A note a year opens lists that year's work: "（2021年启动实施黄河河道和滩区综合治理工程，
+    恢复黄河湿地2000亩）" (140 包头) names 恢复黄河湿地, 2000 亩, by its words.
+
+    >>> found = _dated_amount("恢复黄河湿地2000亩", 0, 12, 2021, "")
+    >>> [(m.indicator, m.value, m.unit) for _, m in found]
+    [('恢复黄河湿地', 2000.0, '亩')]
+    """
+    part = clause[start:end]
+    digit = re.search(r"\d", part)
+    if digit is None or year is None:
+        return
+    words = part[: digit.start()]
+    q = QUANTITY.match(clause, start + digit.start())
+    if q is None or clause[q.end() : end].strip():
+        return  # the amount ends the part
+    if not _is_count(q.group("unit") or q.group("unit1")):
+        return
+    indicator = _clean_indicator(words)
+    if len(indicator) < 2 or re.search(r"[，。；：、%]", words) or TRIGGER.search(words):
+        return  # a trigger verb's clause is read by its verb
+    made = _make(q, None, indicator, clause, year, None, sentence)
+    if made is not None:
+        yield q.start("value"), made
 
 
 def _part_at(

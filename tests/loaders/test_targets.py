@@ -813,7 +813,19 @@ def _dated(text: str) -> list[tuple[object, ...]]:
             ],
             id="an-item-with-its-own-verb-is-its-own-target",
         ),
+        pytest.param(
+            # 140 包头, line 72: a note opened by a year lists that year's work
+            "通过完善湿地保护机构、设立市、县湿地保护区域，提高湿地保护率，改善和提升湿地生态功能。"
+            "（2021年启动实施黄河河道和滩区综合治理工程，恢复黄河湿地2000亩）",
+            [("恢复黄河湿地", 2000.0, "亩", "reach", 2021)],
+            id="words-and-an-amount-in-a-dated-note-140-包头",
+        ),
+        pytest.param(
+            "到2025年，甲项目达到10个（总投资50亿元），恢复湿地2000亩。",
+            [("甲项目", 10.0, "个", "reach", 2025)],
+            id="an-undated-note-and-a-clause-outside-a-note-name-no-bare-amount",
+        ),
     ],
 )
-def test_listed_measures(text: str, expected: list[tuple[object, ...]]) -> None:
+def test_listed_measures_and_dated_notes(text: str, expected: list[tuple[object, ...]]) -> None:
     assert _dated(text) == expected
