@@ -510,6 +510,8 @@ def _counted_noun(clause: str, end: int) -> tuple[str, int]:
     ('管护用房标准化建设', 15)
     >>> _counted_noun("打造2-3个省级和1-2个国家级绿色云计算大数据中心", 6)
     ('省级绿色云计算大数据中心', 8)
+    >>> _counted_noun("培育发展100家工业产品生态（绿色）设计示范企业，制修订100项", 8)
+    ('工业产品生态（绿色）设计示范企业', 24)
     >>> _counted_noun("规划建设8个500千伏、50个220千伏输变电项目", 6)
     ('500千伏输变电项目', 11)
     >>> _counted_noun('建设10家左右以"率先实现碳达峰碳中和，推动区域发展"为主题的省级示范区', 7)
@@ -520,8 +522,10 @@ def _counted_noun(clause: str, end: int) -> tuple[str, int]:
     cut = next((end + at for at in stops if not any(a < end + at < b for a, b in quoted)),
                len(clause))
     shut = clause.find("）", cut) if clause[cut : cut + 1] == "（" else -1
-    if shut > 0 and len(clause[end:cut].strip()) == 1:
-        # "完成30个县（市、区）建成区雨污河流管网改造清零": a one-character noun keeps its note
+    inside = shut > 0 and re.match(r"(?![和及与或并])[\u4e00-\u9fff]", clause[shut + 1 :])
+    if shut > 0 and (len(clause[end:cut].strip()) == 1 or inside):
+        # "完成30个县（市、区）建成区雨污河流管网改造清零": a one-character noun keeps its note,
+        # and so does a noun going on after it: "100家工业产品生态（绿色）设计示范企业" (9979)
         after = re.search(r"[，。；（(]", clause[shut + 1 :])
         cut = shut + 1 + after.start() if after else len(clause)
     for q in QUANTITY.finditer(clause, end, cut):

@@ -652,6 +652,12 @@ def test_a_quoted_declaration_keeps_its_clauses_and_its_subject() -> None:
             id="one-character-noun-keeps-its-note-370-云南",
         ),
         pytest.param(
+            "培育发展100家工业产品生态（绿色）设计示范企业，制修订100项绿色设计评价标准，"
+            "推广万种绿色产品。",
+            [("工业产品生态（绿色）设计示范企业", 100.0, "家", "reach")],
+            id="a-noun-going-on-after-its-note-keeps-it-line-9979",
+        ),
+        pytest.param(
             "到2025年，市、县污水处理率达到98%以上，市、县污泥无害化处理率分别达到97%、95%以上。",
             [
                 ("市、县污水处理率", 98.0, "%", "at_least"),
