@@ -333,6 +333,8 @@ def _clean_indicator(raw: str) -> str:
         prev = text
         text = _INDICATOR_SUFFIX.sub("", text).strip(" ，、“”（")
         text = _INDICATOR_PREFIX.sub("", text)
+    if "”" in text and "“" not in text[: text.find("”")] and f"“{text}" in raw:
+        text = "“" + text  # "“三绿”宜居低碳示范县城" (352 四川): its quote closes inside it
     text = re.sub(r"(?<=\S\S)(?:最高|最多)$", "", text)  # "单个项目最高不超过300万元"
     return text.replace(" ", "")
 

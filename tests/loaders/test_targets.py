@@ -690,6 +690,13 @@ def test_a_quoted_declaration_keeps_its_clauses_and_its_subject() -> None:
             [("经审计核减的项目支出占项目支出", 20.0, "%", "at_least")],
             id="indicator-inside-an-open-quote-310-深圳",
         ),
+        pytest.param(
+            "住房城乡建设厅牵头研究制定“三绿”宜居低碳示范县城标准，积极开展试点示范和培育工作，"
+            "到2025年，培育并验收30个左右“三绿”宜居低碳示范县城，探索可复制可借鉴可推广的建设经验，"
+            "为全省绿色低碳县城建设提供示范。",
+            [("“三绿”宜居低碳示范县城", 30.0, "个", "reach")],
+            id="a-quote-opening-the-indicator-is-kept-352-四川",
+        ),
     ],
 )
 def test_indicators_cleaned_of_bases_notes_and_quotes(
