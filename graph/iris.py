@@ -112,7 +112,7 @@ def slugify(text: str) -> str:
 
 
 def _ref(*parts: str | int) -> str:
-    return BASE + "/".join(segment(p) for p in parts)
+    return BASE + "/".join(map(segment, parts))
 
 
 def doc_ref(doc_id: str) -> str:

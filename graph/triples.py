@@ -243,16 +243,27 @@ def _t(s: str, p: str, o: str) -> str:
     return f"{s} {p} {o} .\n"
 
 
-def _span(file: str, start: int, end: int, page: int | None = None) -> Span:
+@functools.lru_cache(maxsize=1024)
+def _file_name(file: str) -> str:
     # the file's name only: a span must not depend on where the input sat on disk
-    return Span(file=PurePath(file).name or "input", start_line=start, end_line=end, page=page)
+    return PurePath(file).name or "input"
+
+
+def _named(span: Span) -> Span:
+    """``span`` with its file's name only."""
+    name = _file_name(span.file)
+    return span if name == span.file else Span(file=name, start_line=span.start_line,
+                                               end_line=span.end_line, page=span.page)
 
 
 def span_triples(span: Span) -> Iterator[str]:
     """Triples of a source span node (shared by every fact with the same span); a PDF's
     span names the page of its first line."""
-    span = _span(span.file, span.start_line, span.end_line, span.page)
-    s = _i(iris.span_ref(span))
+    span = _named(span)
+    return _span_lines(_i(iris.span_ref(span)), span)
+
+
+def _span_lines(s: str, span: Span) -> Iterator[str]:
     yield _t(s, RDF_TYPE, PKG_SPAN)
     yield _t(s, PKG_FILE, literal(span.file))
     yield _t(s, PKG_START, _int(span.start_line))
@@ -262,9 +273,10 @@ def span_triples(span: Span) -> Iterator[str]:
 
 
 def _provenance(subject: str, span: Span) -> Iterator[str]:
-    span = _span(span.file, span.start_line, span.end_line, span.page)
-    yield _t(subject, PROV_DERIVED, _i(iris.span_ref(span)))
-    yield from span_triples(span)
+    span = _named(span)
+    s = _i(iris.span_ref(span))
+    yield _t(subject, PROV_DERIVED, s)
+    yield from _span_lines(s, span)
 
 
 def _jurisdiction(subject: str, jurisdiction: str | None) -> Iterator[str]:
