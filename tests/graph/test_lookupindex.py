@@ -273,3 +273,16 @@ def test_lookup_of_no_task(tmp_path: Path) -> None:
     assert read.grams is not None
     assert len(read) == 0
     assert read.rank("碳", ["碳"]) == []
+
+
+def test_plain_is_no_whitespace_and_no_separator_at_every_code_point() -> None:
+    from policykg.lookupindex import _CONTROL, _plain
+
+    def reference(word: str) -> bool:
+        return not any(c.isspace() or c in _CONTROL for c in word)
+
+    chars = [chr(c) for c in range(0x110000)]
+    assert [_plain(c) for c in chars] == [reference(c) for c in chars]
+    # and in bigrams with CJK, Latin, the space, a line break and a separator
+    for a, b in itertools.product("碳a \n\u3000\x1f\u200b", repeat=2):
+        assert _plain(a + b) == reference(a + b), repr(a + b)
