@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from policykg.errors import Errors, RegistryError
-from policykg.graph.sectors import Sector, load_sectors, match_terms
+from policykg.graph.sectors import Sector, load_sectors, match_sectors
 from policykg.recordio import section_starts
 from policykg.records import Citation, Corpus, DocKind, Document, Relation, SectorTag
 
@@ -221,8 +221,9 @@ def _primary_sector(
         return slug
 
     in_title: dict[str, tuple[int, str]] = {}
+    title_hits = match_sectors(doc.title, sectors)
     for sector in sectors:
-        hits = match_terms(doc.title, sector)
+        hits = title_hits.get(sector.slug)
         if hits:
             first = min(doc.title.find(t) for t in hits)
             slug = top(sector.slug)
@@ -238,8 +239,9 @@ def _primary_sector(
     tagged = {top(t.sector) for t in tags if t.subject_id == doc.id}
     if not tagged:
         return None, "标题和正文均未点明领域", "sector_body"
+    body_hits = match_sectors(body, sectors)
     counts = {
-        slug: sum(sum(match_terms(body, by_slug[s]).values()) for s in by_slug if top(s) == slug)
+        slug: sum(sum(body_hits.get(s, {}).values()) for s in by_slug if top(s) == slug)
         for slug in tagged
     }
     slug = max(sorted(counts), key=lambda s: counts[s])
@@ -398,7 +400,7 @@ def _names_sector(doc: Document, curated: _Curated, sectors: tuple[Sector, ...])
     """Whether a title names a sector or a special field (a sector plan, not the main one)."""
     if any(w in doc.title for w in curated.sector_words):
         return True
-    return any(match_terms(doc.title, s) for s in sectors)
+    return bool(match_sectors(doc.title, sectors))
 
 
 def _jurisdiction_of(doc: Document) -> str:
