@@ -8,6 +8,7 @@ not import rdflib, networkx, pyvis, spaCy or jieba.
 from __future__ import annotations
 
 import bisect
+import functools
 import logging
 import re
 from collections import Counter
@@ -465,20 +466,32 @@ def normalise_doc_number(text: str) -> str:
     return _DOC_NUMBER_YEAR_RE.sub(lambda m: f"〔{m.group('year')}〕", compact)
 
 
-# ASCII punctuation standing against a CJK character: a text layer whose font maps the
-# full-width marks to ASCII (107 甘肃: "省政府各部门,中央"; "请认真贯彻执行.").
-_ASCII_PUNCT_RE = re.compile(rf"(?<=[{_CJK}])[,:;!?]|[,:;!?](?=[{_CJK}])")
+# The two patterns of PDF punctuation damage are compiled when a PDF is first checked: with
+# their CJK classes they take 10 ms, which a build of text files need not pay.
+
+
+@functools.cache
+def _ascii_punct_re() -> re.Pattern[str]:
+    """ASCII punctuation standing against a CJK character: a text layer whose font maps the
+    full-width marks to ASCII (107 甘肃: "省政府各部门,中央"; "请认真贯彻执行.")."""
+    return re.compile(rf"(?<=[{_CJK}])[,:;!?]|[,:;!?](?=[{_CJK}])")
+
+
 _FULL_COMMA_RE = re.compile("[，：；]")
 _PUNCT_MAP = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "(": "（", ")": "）",
               "«": "《", "»": "》"}
-# What is restored once a file is known to be damaged: , : ; ! ? next to CJK; a full stop
-# after CJK or a closing mark (not "1.构建", not "......."); ( ) around CJK; « ».
-_RESTORE_RE = re.compile(
-    rf"""(?<=[{_CJK}])[,:;!?] | [,:;!?](?=[{_CJK}])
-      | (?<=[{_CJK}”’）)»])\.(?![.\d])
-      | \((?=[{_CJK}]) | (?<=[{_CJK}])\) | [«»]""",
-    re.VERBOSE,
-)
+
+
+@functools.cache
+def _restore_re() -> re.Pattern[str]:
+    """What is restored once a file is known to be damaged: , : ; ! ? next to CJK; a full
+    stop after CJK or a closing mark (not "1.构建", not "......."); ( ) around CJK; « »."""
+    return re.compile(
+        rf"""(?<=[{_CJK}])[,:;!?] | [,:;!?](?=[{_CJK}])
+          | (?<=[{_CJK}”’）)»])\.(?![.\d])
+          | \((?=[{_CJK}]) | (?<=[{_CJK}])\) | [«»]""",
+        re.VERBOSE,
+    )
 
 
 def ascii_punctuation_damage(texts: Sequence[str]) -> bool:
@@ -491,7 +504,7 @@ def ascii_punctuation_damage(texts: Sequence[str]) -> bool:
     >>> ascii_punctuation_damage(["各市人民政府，省政府各部门：1,2"] * 6)
     False
     """
-    ascii_marks = sum(len(_ASCII_PUNCT_RE.findall(t)) for t in texts)
+    ascii_marks = sum(len(_ascii_punct_re().findall(t)) for t in texts)
     full_marks = sum(len(_FULL_COMMA_RE.findall(t)) for t in texts)
     return ascii_marks >= 10 and ascii_marks > full_marks
 
@@ -506,7 +519,7 @@ def restore_punctuation(text: str) -> str:
     >>> restore_punctuation("1.构建长江生态, 3.5亿")
     '1.构建长江生态， 3.5亿'
     """
-    return _RESTORE_RE.sub(lambda m: "。" if m.group(0) == "." else _PUNCT_MAP[m.group(0)],
+    return _restore_re().sub(lambda m: "。" if m.group(0) == "." else _PUNCT_MAP[m.group(0)],
                            text)
 
 
