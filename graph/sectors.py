@@ -194,6 +194,8 @@ def _scanner(sectors: tuple[Sector, ...]) -> tuple[re.Pattern[str], _Taken]:
                 longest.setdefault(slug, term[:end])
         taken[term] = tuple(longest.items())
     pattern = re.compile(_trie_alternation(of_term))
+    if len(_SCANNERS) >= 8:
+        _SCANNERS.clear()  # a process uses one scheme or two: keep no tuple alive for long
     _SCANNERS[id(sectors)] = (sectors, pattern, taken)
     return pattern, taken
 
