@@ -145,6 +145,35 @@ _FACT_SENTENCE = re.compile(r"(?:建成|实现|完成|取得|形成)了|去年|�
 #: A sentence opening with a year, stating what that year saw: "2020年全国 6000千瓦及以上火电厂
 #: 供电煤耗为 305.5克标准煤/千瓦时，比 2015年下降 9.9克/千瓦时" (line 9497-9499, a 2021 notice).
 _YEAR_LEAD = re.compile(r"^\s*(?P<year>(?:19|20)\d\d)\s*年(?!前|底前|以前|之前|[-－—~～至])")
+#: A sentence told of the past, whatever its document's year: "“十三五”以来" (a paragraph
+#: reviewing a plan), "近年来", "5年来，全省累计建成绿色建筑面积4.43亿平方米" (338), "过去五年",
+#: "截至目前" (a year after 截至 is a target year: 截至2025年底 promises).
+_PAST_SENTENCE = re.compile(
+    r"以来|近年来|(?<![\d年])(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*年来"
+    r"|过去\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})?\s*年|(?:截至|截止)(?:到)?\s*(?:目前|当前|现在)"
+)
+#: A five-year plan's period: “十三五”期间 in a plan of 2021 is over (171: "“十三五”期间，严寒寒冷
+#: 地区城镇新建居住建筑节能达到75%"); “十四五”期间 of the same plan is a promise. Not a base:
+#: "比“十三五”期间提高10%" measures what is to come.
+_PAST_PLAN = re.compile(
+    r"(?<![比较与于“”\"\uff02\s])[“”\"\uff02]?(?P<plan>十[一二三四五六]五)[“”\"\uff02]?\s*"
+    r"(?:期间|时期|以来|期末|末)"
+)
+_PLAN_END = {"十一五": 2010, "十二五": 2015, "十三五": 2020, "十四五": 2025, "十五五": 2030,
+             "十六五": 2035}
+#: The heading of a section that reviews the past: "第一章湖北林业“十三五”发展回顾" (151),
+#: "（一）发展基础" (171), "第一节取得的成效" (431), "一、现状与形势", "（一）工作进展".
+_REVIEW_HEADING = re.compile(
+    r"回顾|(?:发展|工作|现实|现状)基础|基础(?:与|和|及)(?:面临)?(?:的)?形势|现状|成效|成就|工作进展"
+    r"|进展与形势|取得的进展"
+)
+#: The heading of a section of what a plan promises or asks: "（三）发展目标", "三、重点任务".
+_GOAL_HEADING = re.compile(r"目标|任务|措施|指导思想|基本原则|总体要求|总体思路|保障")
+#: ... unless it names a task or a goal: "（二）巩固提升治理成效", "五、加快基础设施绿色升级".
+_TASK_HEADING = re.compile(
+    r"十[四五六]五|目标|任务|措施|基础设施|验收|评估|考核|推动|推进|加快|提升|提高|巩固|强化|完善|实施"
+    r"|打造|促进|深化|加强|构建|健全|确保|力争|开展|建立"
+)
 #: A single year a document's title names: "2022年能源工作指导意见" (line 15220), "省生态环境厅
 #: 2022年推动碳达峰碳中和工作计划" (33205); not an edition "（2022年版）" (11813), a deadline
 #: "2030年前碳达峰行动方案" (4544) or a period "（2021-2025年）" (20325).
@@ -1072,19 +1101,17 @@ def find_targets(doc: Document) -> tuple[list[Target], list[Problem]]:
     Returns:
         The targets in text order (ids ``<doc_id>-g<n>``) and the problems found.
     """
-    targets: list[Target] = []
     problems: list[Problem] = []
     carried: int | None = None
     carried_line: int | None = None
     work_year = title_year(doc)
+    now = _document_year(doc)
+    kept: list[tuple[TargetMatch, int]] = []
     for para in doc.paragraphs:
         found, year = parse_targets(para.text, carried)
         for match in found:
-            if match.year is None and _told_of_the_past(match.text, doc):
+            if _told_of_the_past(match, now):
                 continue
-            if match.year is None and work_year is not None:
-                # "2022年能源工作指导意见" (line 15220): its targets are for 2022 (15301)
-                match = dataclasses.replace(match, year=work_year)
             line = para.line_at(match.offset)
             if match.year_offset is not None:
                 # a milestone is placed on the line of its year (gold: line 26419)
@@ -1092,7 +1119,7 @@ def find_targets(doc: Document) -> tuple[list[Target], list[Problem]]:
                     line = para.line_at(match.year_offset)
                 elif carried_line is not None:
                     line = carried_line
-            targets.append(_to_target(doc, match, line, len(targets) + 1))
+            kept.append((match, line))
         if not found:
             problems.extend(_unparsed(doc, para))
         # a paragraph cut mid-sentence (line 4086 "到 2025年，…重点行业") carries its year on
@@ -1103,6 +1130,15 @@ def find_targets(doc: Document) -> tuple[list[Target], list[Problem]]:
             carried = year
         else:
             carried, carried_line = None, None
+    reviews = _reviews(doc, now, kept)
+    targets: list[Target] = []
+    for match, line in kept:
+        if match.year is None and any(a <= line <= b for a, b in reviews):
+            continue  # a figure of a section that reviews the past: "（一）发展基础"
+        if match.year is None and work_year is not None:
+            # "2022年能源工作指导意见" (line 15220): its targets are for 2022 (15301)
+            match = dataclasses.replace(match, year=work_year)
+        targets.append(_to_target(doc, match, line, len(targets) + 1))
     return targets, problems
 
 
@@ -1123,13 +1159,84 @@ def title_year(doc: Document) -> int | None:
     return years.pop() if len(years) == 1 else None
 
 
-def _told_of_the_past(sentence: str, doc: Document) -> bool:
-    """Return whether a sentence opens with a year before the document's: a fact."""
-    m = _YEAR_LEAD.match(normalise_digits(sentence))
-    if m is None:
+def _document_year(doc: Document) -> int | None:
+    """Return the year a document was issued, if known, or the first year it can have been.
+
+    Its year, else its date's; else, for a five-year plan's document, the first year of the
+    plan: a “十四五” plan is written when “十三五” is over (151 湖北省林业发展“十四五”规划 prints
+    no date and reviews “十三五”).
+
+    >>> doc = Document(id="d", part=None, chapter=None, seq=None, kind=DocKind.LOCAL_POLICY,
+    ...     title="湖北省林业发展“十四五”规划", doc_number=None, date=None, date_source=None,
+    ...     year=None, issuers=(), url=None, start_line=1, end_line=2, file="151.pdf")
+    >>> _document_year(doc), _document_year(dataclasses.replace(doc, date="2022-01-05"))
+    (2021, 2022)
+    """
+    if doc.year is not None:
+        return doc.year
+    if doc.date:
+        return int(doc.date[:4])
+    plans = [_PLAN_END[p] for p in re.findall(r"十[一二三四五六]五", doc.title)]
+    return min(plans) - 4 if plans else None
+
+
+def _told_of_the_past(match: TargetMatch, now: int | None) -> bool:
+    """Return whether a target is a figure of what was already done, not a promise.
+
+    A target with a year before the document's (截至2020年底 in a plan of 2021) is a fact; so is
+    one with no year in a sentence told of the past (``_PAST_SENTENCE``: 以来, 近年来, 5年来,
+    过去五年, 截至目前; a plan period over before the document, “十三五”期间; a clause opened by a
+    year before it, 2020年，…).
+    """
+    if match.year is not None:
+        return now is not None and match.year < now
+    sentence = normalise_digits(match.text)
+    if _PAST_SENTENCE.search(sentence):
+        return True
+    if now is None:
         return False
-    now = doc.year if doc.year is not None else (int(doc.date[:4]) if doc.date else None)
-    return now is not None and int(m.group("year")) < now
+    for m in _PAST_PLAN.finditer(sentence):
+        if _PLAN_END[m.group("plan")] < now:
+            return True
+    for _, clause in _clauses(sentence):
+        told = re.sub(r"^\s*(?:截至|截止|到|至|在)", "", clause)
+        lead = _YEAR_LEAD.match(told)
+        if lead is not None and int(lead.group("year")) < now \
+                and not re.match(r"\s*(?:以后|之后|后|起|以来)", told[lead.end():]):
+            # not a condition: "1990年以后建成、…未达到国家节能50%标准的小区" (515 北京)
+            return True
+    return False
+
+
+def _reviews(
+    doc: Document, now: int | None, found: Sequence[tuple[TargetMatch, int]]
+) -> list[tuple[int, int]]:
+    """Return the line spans of the sections of a document that review the past.
+
+    A section whose heading names its review (“十三五”发展回顾, 发展基础, 取得的成效, 现状与形势)
+    and not a task (巩固…成效, 加快基础设施…), that holds no section of goals or tasks. A
+    section in which a quantitative target has a
+    year of the document's or later promises something: its span is not trusted (a heading read
+    from a table of contents may span the document). A milestone does not count: a review
+    quotes the national pledge, "力争于2030年前达到峰值" (213 天津 电力规划, line 81).
+    """
+    spans = []
+    for s in doc.sections:
+        heading = normalise_digits(s.heading)
+        if _TASK_HEADING.search(heading):
+            continue
+        plans = [_PLAN_END[p] for p in re.findall(r"十[一二三四五六]五", heading)]
+        past_plan = bool(plans) and now is not None and max(plans) < now
+        if not (_REVIEW_HEADING.search(heading) or past_plan):
+            continue
+        if any(s.start_line < o.start_line <= s.end_line and _GOAL_HEADING.search(o.heading)
+               for o in doc.sections):
+            continue  # "一、发展基础和面临形势" (200 上海, lines 7-246) holds "（三）发展目标"
+        if any(s.start_line <= line <= s.end_line and m.value is not None
+               and m.year is not None and (now is None or m.year >= now) for m, line in found):
+            continue
+        spans.append((s.start_line, s.end_line))
+    return spans
 
 
 def _year_line(para: Paragraph, year: int) -> int | None:

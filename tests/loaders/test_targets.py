@@ -10,7 +10,7 @@ import pytest
 from policykg.loaders.documents import LoadedDocuments
 from policykg.loaders.lines import clean_lines, join_paragraphs
 from policykg.loaders.targets import find_targets, parse_targets, title_year
-from policykg.records import DocKind, Document, Paragraph, SourceLine
+from policykg.records import DocKind, Document, Paragraph, Section, SourceLine
 
 FIXTURES = Path(__file__).resolve().parent.parent / "data" / "fixtures"
 
@@ -328,6 +328,163 @@ def test_a_past_year_opening_a_sentence_is_a_fact() -> None:
     # the same words in a text of 2020 or without a date are left as they were read
     undated = _document("targets_past_year_fact.txt", 9494, "p3-c1-1.8")
     assert [t.value for t in find_targets(undated)[0]] == [9.9, 27.5, 64.5]
+
+
+def _pdf_document(
+    paragraphs: list[tuple[int, str]],
+    *,
+    title: str = "excerpt",
+    year: int | None = None,
+    sections: tuple[tuple[int, int, str], ...] = (),
+) -> Document:
+    """A document of the dev corpus: sentences as the PDF's text gives them, each a paragraph on
+    its source line, and its sections (start line, end line, heading)."""
+    paras = tuple(Paragraph(text=text, start_line=line, end_line=line, offsets=((0, line),))
+                  for line, text in paragraphs)
+    return Document(
+        id="d", part=None, chapter=None, seq=None, kind=DocKind.LOCAL_POLICY, title=title,
+        doc_number=None, date=None, date_source=None, year=year, issuers=(), url=None,
+        start_line=paras[0].start_line, end_line=paras[-1].end_line, file="d.pdf",
+        paragraphs=paras,
+        sections=tuple(
+            Section(id=f"d/s{i}", doc_id="d", marker="", level=1, heading=heading,
+                    path=(heading,), start_line=a, end_line=b)
+            for i, (a, b, heading) in enumerate(sections, 1)),
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "year"),
+    [
+        pytest.param(
+            "“十三五”期间，严寒寒冷地区城镇新建居住建筑节能达到75%，累计建设完成超低、近零能耗建筑"
+            "面积近0.1亿平方米，完成既有居住建筑节能改造面积5.14亿平方米、公共建筑节能改造面积1.85"
+            "亿平方米，城镇建筑可再生能源替代率达到6%。",
+            2022,
+            id="十三五期间-171-line-25",
+        ),
+        pytest.param(
+            "5年来，全省累计建成绿色建筑面积4.43亿平方米，新建、改造节能建筑面积8.13亿平方米，推广"
+            "可再生能源建筑应用面积3.08亿平方米。",
+            2022,
+            id="5年来-338-line-53",
+        ),
+        pytest.param(
+            "“十三五”以来，我国循环经济发展取得积极成效，2020年主要资源产出率1比2015年提高了约26%，"
+            "单位国内生产总值（GDP）能源消耗继续大幅下降，单位 GDP 用水量累计降低28%。",
+            2021,
+            id="十三五以来-line-7172",
+        ),
+        pytest.param(
+            "过去五年，全球新增发电装机中可再生能源约占70%，全球新增发电量中可再生能源约占60%。",
+            2021,
+            id="过去五年-332-line-141",
+        ),
+        pytest.param(
+            "近年来，天津大力发展绿色清洁能源，清洁低碳转型取得显著成效，但煤电仍占主导地位，装机比"
+            "重高于60%；",
+            2021,
+            id="近年来-213-line-67",
+        ),
+        pytest.param(
+            "大气环境质量持续领跑先行，2020年，全省空气质量优良率达到92.5%，空气质量6项污染物连续6"
+            "年全面稳定达标，PM2.5浓度下降到22微克/立方米，优于世界卫生组织过渡期第二阶段目标值，较"
+            "2015年下降30.3%。",
+            2021,
+            id="a-clause-led-by-a-past-year-540-line-133",
+        ),
+        pytest.param(
+            "深入开展国土绿化行动，加强天然林保护修复，全面停止天然林商业性采伐，加大公益林补偿力度，"
+            "2020年中央和省财政对省级以上公益林补偿标准达到平均每亩40元（位居全国前列），全省完成人"
+            "工造林2.7万公顷、中幼龄林抚育41.77万公顷，全省森林覆盖率达58.66%。",
+            2021,
+            id="a-past-year-earlier-in-the-sentence-540-line-127",
+        ),
+        pytest.param(
+            "截至2020年底，巴中市建成城市污水处理厂8个，处理能力达27.99万立方米/日，污水管道长度约"
+            "800千米，污水处理厂集中处理率达95.92%。",
+            2021,
+            id="截至a-past-year-125-line-170",
+        ),
+    ],
+)
+def test_achievements_of_the_past_are_facts(text: str, year: int) -> None:
+    assert find_targets(_pdf_document([(10, text)], year=year))[0] == []
+    # the year of the document tells the past: in a plan of 2020 or without a date, 2020 and
+    # “十三五” are still to come (以来, 年来, 过去 are past whatever the date)
+    if "以来" not in text and "年来" not in text and "过去" not in text:
+        assert find_targets(_pdf_document([(10, text)], year=2020))[0] != []
+
+
+@pytest.mark.parametrize(
+    ("text", "year", "expected"),
+    [
+        pytest.param(
+            "“十四五”期间，累计完成既有公共建筑节能改造2.5亿平方米以上。",
+            2022,
+            [(2.5, "亿平方米", 2025)],
+            id="十四五期间累计完成-171-line-206",
+        ),
+        pytest.param(
+            "到2025年，全省累计建成高标准农田2670万亩，农药化肥利用率稳定在40%以上，全省畜禽粪污综合"
+            "利用率达到80%以上。",
+            2021,
+            [(2670.0, "万亩", 2025), (40.0, "%", 2025), (80.0, "%", 2025)],
+            id="到2025年累计建成-540-line-668",
+        ),
+        pytest.param(
+            "开展氨排放来源研究和污染治理，大型规模化养殖场氨排放总量比2020年下降5%。",
+            2022,
+            [(5.0, "%", None)],
+            id="a-past-base-year-is-no-past-348-line-87",
+        ),
+        pytest.param(
+            "相比2020年，规模以上工业单位增加值能耗下降13.5%（以市政府下达目标为准）；",
+            2021,
+            [(13.5, "%", None)],
+            id="a-clause-opened-by-a-base-year-200-line-85",
+        ),
+        pytest.param(
+            "新建建筑能效比“十三五”期间提高20%。",
+            2022,
+            [(20.0, "%", None)],
+            id="a-past-plan-as-a-base",
+        ),
+    ],
+)
+def test_promises_worded_like_achievements_stay(
+    text: str, year: int, expected: list[tuple[object, ...]]
+) -> None:
+    targets, _ = find_targets(_pdf_document([(10, text)], year=year))
+    assert [(t.value, t.unit, t.year) for t in targets] == expected
+
+
+def test_a_section_reviewing_the_past_holds_facts() -> None:
+    # 151 湖北省林业发展“十四五”规划 (no date: a “十四五” plan is of 2021 at the earliest)
+    review = ("建成国家级森林城市11个、森林乡村369个和省级森林城市36个、森林城镇214个、绿色乡村5560"
+              "个，有效改善了城乡生态环境和人居环境。")
+    goal = "1.森林覆盖率达到42.5%；"
+    sections = ((6, 69, "第一章湖北林业“十三五”发展回顾"), (16, 22, "一、国土绿化成效显著"),
+                (158, 175, "三、发展目标"))
+    doc = _pdf_document([(20, review), (168, goal)], title="湖北省林业发展“十四五”规划",
+                        sections=sections)
+    assert [(t.line, t.value) for t in find_targets(doc)[0]] == [(168, 42.5)]
+    # a review's span that holds a section of goals is not trusted (200 上海: "一、发展基础和面临
+    # 形势", lines 7-246, holds "（三）发展目标", 81-146)
+    wide = ((7, 246, "一、发展基础和面临形势"), (81, 146, "（三）发展目标"))
+    doc = _pdf_document([(20, review), (85, "相比2020年，规模以上工业单位增加值能耗下降13.5%"
+                                            "（以市政府下达目标为准）；")],
+                        title="上海市产业绿色发展“十四五”规划", sections=wide)
+    assert [t.line for t in find_targets(doc)[0]] == [20, 20, 20, 20, 20, 85]
+    # nor one in which a quantity is promised for the document's year or later
+    promised = (20, "到2025年，森林覆盖率达到42.5%。")
+    doc = _pdf_document([promised, (21, review)], title="湖北省林业发展“十四五”规划",
+                        sections=((6, 69, "第一章湖北林业“十三五”发展回顾"),))
+    assert [t.line for t in find_targets(doc)[0]] == [20, 21, 21, 21, 21, 21]
+    # a task's heading reviews nothing: "（三）巩固提升治理成效"
+    doc = _pdf_document([(20, review)], title="湖北省林业发展“十四五”规划",
+                        sections=((6, 69, "（三）巩固提升治理成效"),))
+    assert len(find_targets(doc)[0]) == 5
 
 
 def test_year_from_the_title() -> None:
