@@ -167,8 +167,12 @@ _REVIEW_HEADING = re.compile(
     r"回顾|(?:发展|工作|现实|现状)基础|基础(?:与|和|及)(?:面临)?(?:的)?形势|现状|成效|成就|工作进展"
     r"|进展与形势|取得的进展"
 )
-#: The heading of a section of what a plan promises or asks: "（三）发展目标", "三、重点任务".
-_GOAL_HEADING = re.compile(r"目标|任务|措施|指导思想|基本原则|总体要求|总体思路|保障")
+#: The heading of a section of what a plan promises or asks: "（三）发展目标", "三、重点任务";
+#: not a review's "六、中央生态环保督察整改任务全面完成" (431 乌海).
+_GOAL_HEADING = re.compile(
+    r"(?:发展|主要|总体|具体|规划)目标|目标(?:指标|任务)|(?:重点|主要)任务|(?:保障|政策)措施"
+    r"|指导思想|基本原则|总体要求|总体思路"
+)
 #: ... unless it names a task or a goal: "（二）巩固提升治理成效", "五、加快基础设施绿色升级".
 _TASK_HEADING = re.compile(
     r"十[四五六]五|目标|任务|措施|基础设施|验收|评估|考核|推动|推进|加快|提升|提高|巩固|强化|完善|实施"

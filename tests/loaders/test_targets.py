@@ -476,6 +476,11 @@ def test_a_section_reviewing_the_past_holds_facts() -> None:
                                             "（以市政府下达目标为准）；")],
                         title="上海市产业绿色发展“十四五”规划", sections=wide)
     assert [t.line for t in find_targets(doc)[0]] == [20, 20, 20, 20, 20, 85]
+    # a review's own part that names a task done is no section of goals (431 乌海, lines 12-141)
+    done = ((12, 141, "第一节取得的成效"), (120, 123, "六、中央生态环保督察整改任务全面完成"))
+    doc = _pdf_document([(22, "完成工业炉窑治理项目240个。")],
+                        title="乌海市“十四五”生态环境保护规划", sections=done)
+    assert find_targets(doc)[0] == []
     # nor one in which a quantity is promised for the document's year or later
     promised = (20, "到2025年，森林覆盖率达到42.5%。")
     doc = _pdf_document([promised, (21, review)], title="湖北省林业发展“十四五”规划",
