@@ -915,6 +915,42 @@ def test_a_year_in_a_note_holds_in_the_note_only(
     assert [(t.value, t.year) for t in parse_targets(text)[0]] == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "以寿光市、济南市章丘区2个畜牧大县为重点，推动畜禽粪污无害化处置与资源化利用，"
+            "2025年年底前，流域内畜禽粪污综合利用率稳定在90%以上。",
+            [("流域内畜禽粪污综合利用率", 90.0, 2025)],
+            id="年年底前-420-山东-line-215",
+        ),
+        pytest.param(
+            "2025年年底前，规模化养殖场畜禽粪污处理设施装备配套率达到100%，畜禽粪污综合利用率稳定在"
+            "90%以上。",
+            [("规模化养殖场畜禽粪污处理设施装备配套率", 100.0, 2025),
+             ("畜禽粪污综合利用率", 90.0, 2025)],
+            id="年年底前-opening-420-山东-line-239",
+        ),
+        pytest.param(
+            "2025年底前，规模化养殖场畜禽粪污处理设施装备配套率达到100%。",
+            [("规模化养殖场畜禽粪污处理设施装备配套率", 100.0, 2025)],
+            id="年底前-as-before",
+        ),
+        pytest.param(
+            "2021年年底前，金能科技退出两台4.3米焦炉，完成80万吨焦化产能淘汰任务。明确钢铁行业限制类"
+            "装备分年度退出时间表，2022年底前完成436万吨炼铁产能置换计划，2025年年底前钢铁行业限制类"
+            "装备全部退出。",
+            [("焦化产能淘汰任务", 80.0, 2021), ("炼铁产能置换计划", 436.0, 2022)],
+            id="年底前-inside-a-clause-451-德州-line-443",
+        ),
+    ],
+)
+def test_a_deadline_at_a_years_end_gives_its_year(
+    text: str, expected: list[tuple[str, float, int]]
+) -> None:
+    assert [(t.indicator, t.value, t.year) for t in parse_targets(text)[0]] == expected
+
+
 @pytest.mark.parametrize("quote", ['"', "”", "\uff02"])
 def test_a_plan_period_in_any_quote_gives_its_year(quote: str) -> None:
     # 140 包头 p2 line 48: the text layer closes “十四五 with a straight quote
