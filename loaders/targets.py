@@ -342,7 +342,12 @@ class TargetMatch:
 
 def _plan_year(plan: str) -> int:
     """Return the end year of a five-year plan named like “十四五”."""
-    return {"十四五": 2025, "十五五": 2030, "十六五": 2035}[plan.strip("“”\"\uff02")]
+    return _PLAN_END[plan.strip("“”\"\uff02")]
+
+
+def _plan_ends(text: str) -> list[int]:
+    """The end years of the five-year plans ``text`` names (“十三五” → 2020)."""
+    return [_PLAN_END[p] for p in re.findall(r"十[一二三四五六]五", text)]
 
 
 def _clean_indicator(raw: str) -> str:
@@ -1182,7 +1187,7 @@ def _document_year(doc: Document) -> int | None:
         return doc.year
     if doc.date:
         return int(doc.date[:4])
-    plans = [_PLAN_END[p] for p in re.findall(r"十[一二三四五六]五", doc.title)]
+    plans = _plan_ends(doc.title)
     return min(plans) - 4 if plans else None
 
 
@@ -1231,7 +1236,7 @@ def _reviews(
         heading = normalise_digits(s.heading)
         if _TASK_HEADING.search(heading):
             continue
-        plans = [_PLAN_END[p] for p in re.findall(r"十[一二三四五六]五", heading)]
+        plans = _plan_ends(heading)
         past_plan = bool(plans) and now is not None and max(plans) < now
         if not (_REVIEW_HEADING.search(heading) or past_plan):
             continue
