@@ -521,12 +521,16 @@ def oxigraph_location(store_dir: Path) -> Path:
 # --- writing -----------------------------------------------------------------------------
 
 
-def load_oxigraph(nt_path: Path, oxigraph_dir: Path) -> int:
-    """Create a pyoxigraph on-disk store in ``oxigraph_dir`` from N-Triples; return its size."""
+def load_oxigraph(nt_path: Path, oxigraph_dir: Path, *, checked: bool = False) -> int:
+    """Create a pyoxigraph on-disk store in ``oxigraph_dir`` from N-Triples; return its size.
+
+    ``checked``: the file was parsed strictly before (the build's validator refuses a bad IRI
+    or language tag), so the load skips those checks (lenient parsing: the same quads).
+    """
     import pyoxigraph
 
     store = pyoxigraph.Store(str(oxigraph_dir))
-    store.bulk_load(path=str(nt_path), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    store.bulk_load(path=str(nt_path), format=pyoxigraph.RdfFormat.N_TRIPLES, lenient=checked)
     store.optimize()
     store.flush()
     size = len(store)
@@ -598,6 +602,7 @@ def write_store(
     batches: Mapping[str, str | Path | None] = {},
     delta: Any = None,
     state: Mapping[str, Any] = {},
+    checked: bool = False,
 ) -> Path:
     """Write records, graph and Oxigraph store into ``store_dir``, swapped in atomically.
 
@@ -622,6 +627,7 @@ def write_store(
         delta: a ``graph.incremental.Delta``: the Oxigraph store is then the current one
             with the delta applied (``graph`` must be the merged N-Triples file).
         state: further JSON files of the store by name (``GRAPH_STATE``, ``VALIDATION``).
+        checked: the N-Triples file was parsed strictly already (``load_oxigraph``).
 
     Returns:
         ``store_dir``.
@@ -633,7 +639,8 @@ def write_store(
     with lock_store(store_dir) as path:
         _check_target(path)
         triples = _write_new(path, corpus, graph, sector_tags, tree_json, summary, inputs,
-                             ntriples, files, cache, extra, batches, delta, state)
+                             ntriples, files, cache, extra, batches, delta, state,
+                             checked=checked)
     logger.info("wrote store %s: %d triples", path, triples)
     return Path(store_dir)
 
@@ -645,7 +652,7 @@ def _write_new(
     files: Sequence[Mapping[str, Any]], cache: Mapping[str, str | Sequence[str] | None],
     extra: Mapping[str, Any],
     batches: Mapping[str, str | Path | None] = {}, delta: Any = None,
-    state: Mapping[str, Any] = {},
+    state: Mapping[str, Any] = {}, *, checked: bool = False,
 ) -> int:
     """Build the new folder and swap it in; return the number of triples."""
     new = _sibling(path, f"new-{os.getpid()}")
@@ -674,7 +681,8 @@ def _write_new(
             triples = delta.total if delta.total >= 0 else (
                 new / NTRIPLES).read_bytes().count(b"\n")
         else:
-            triples = load_oxigraph(new / NTRIPLES, new / OXIGRAPH)
+            triples = load_oxigraph(new / NTRIPLES, new / OXIGRAPH,
+                                    checked=checked and isinstance(graph, Path))
         _step("oxigraph")
         if tree_json is not None:
             _plain(new / TREE, json.dumps(tree_json, ensure_ascii=False, indent=1) + "\n")

@@ -199,7 +199,7 @@ def test_interrupted_oxigraph_load_leaves_the_previous_store(
     real_load = policykg.graph.store.load_oxigraph
     real_apply = policykg.graph.incremental.apply_to_oxigraph
 
-    def interrupted(source: Path, oxigraph_dir: Path, *delta: Any) -> int:
+    def interrupted(source: Path, oxigraph_dir: Path, *delta: Any, **options: Any) -> int:
         oxigraph_dir.mkdir(parents=True, exist_ok=True)
         (oxigraph_dir / "000001.sst").write_bytes(b"half-written")
         raise KeyboardInterrupt

@@ -134,3 +134,66 @@ def test_damaged_store_is_a_store_error(
 def test_missing_directory_is_a_store_error(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="run 'policykg build'"):
         open_store(tmp_path / "nowhere")
+
+
+_NT = (
+    '<https://example.org/doc/p2-1.6> <http://data.europa.eu/eli/ontology#title> '
+    '"关于完整准确全面贯彻新发展理念做好碳达峰碳中和工作的意见"@zh .\n'
+    '<https://example.org/doc/p2-1.6> <http://data.europa.eu/eli/ontology#date_document> '
+    '"2021-09-22"^^<http://www.w3.org/2001/XMLSchema#date> .\n'
+    '<https://example.org/target/p2-1.6-g1> <https://example.org/pkg#value> '
+    '"0020.0"^^<http://www.w3.org/2001/XMLSchema#decimal> .\n'
+)
+
+
+@pytest.mark.parametrize("checked", [False, True])
+def test_a_checked_load_holds_the_quads_a_strict_load_holds(tmp_path: Path, checked: bool) -> None:
+    import pyoxigraph
+
+    from policykg.graph.store import load_oxigraph
+
+    nt = tmp_path / "graph.nt"
+    nt.write_text(_NT, encoding="utf-8")
+    assert load_oxigraph(nt, tmp_path / f"ox-{checked}", checked=checked) == 3
+    store = pyoxigraph.Store.read_only(str(tmp_path / f"ox-{checked}"))
+    strict = pyoxigraph.Store()
+    strict.load(path=str(nt), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    assert set(store) == set(strict)
+
+
+@pytest.mark.parametrize("line", [
+    '<https://example.org/a b> <https://example.org/p> "x" .\n',  # a space in an IRI
+    '<doc/p2-1.6> <https://example.org/p> "x" .\n',  # a relative IRI
+    '<https://example.org/a> <https://example.org/p> "x"@-zh .\n',  # a bad language tag
+])
+def test_the_builds_validator_refuses_what_a_checked_load_would_let_through(
+    tmp_path: Path, line: str
+) -> None:
+    # the build loads graph.nt without the load's own checks only after this parse
+    from policykg.errors import GraphError
+    from policykg.graph.validate import validate
+
+    nt = tmp_path / "graph.nt"
+    nt.write_text(_NT + line, encoding="utf-8")
+    with pytest.raises(GraphError):
+        validate(nt)
+
+
+@pytest.mark.parametrize(("flags", "checked"), [((), True), (("--no-validate",), False)])
+def test_the_load_skips_its_checks_only_after_a_validation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, flags: tuple[str, ...], checked: bool
+) -> None:
+    import policykg.graph.store
+    from policykg.cli import main
+
+    real_load = policykg.graph.store.load_oxigraph
+    seen: list[bool] = []
+
+    def load(nt_path: Path, oxigraph_dir: Path, *, checked: bool = False) -> int:
+        seen.append(checked)
+        return real_load(nt_path, oxigraph_dir, checked=checked)
+
+    monkeypatch.setattr(policykg.graph.store, "load_oxigraph", load)
+    notice = Path(__file__).parents[1] / "data" / "fixtures" / "loader_single_notice.txt"
+    assert main(["-q", "build", str(notice), "--store", str(tmp_path / "s"), *flags]) == 0
+    assert seen == [checked]
