@@ -241,16 +241,38 @@ class _Details:
 # ------------------------------------------------------------------ whole-graph checks
 
 
-def _integrity(source: Callable[[], Iterable[str]]) -> list[tuple[str, str, str | None, str, str]]:
-    """StatedInOwnPolicy and AcyclicAgency: (focus, path, value, shape, message), N-Triples."""
+_CHECKED: Final = (_STATED_IN, _ASSIGNED_BY, _PART_OF, _SUB_ORG)
+
+
+def _lines_naming(path: Path, names: Sequence[str]) -> list[str]:
+    """The lines of an N-Triples file that hold any of ``names``, in file order: found by a
+    byte search, without decoding the other lines (a tenth of the graph's lines)."""
+    data = path.read_bytes()
+    starts: set[int] = set()
+    for name in names:
+        needle = name.encode("utf-8")
+        at = data.find(needle)
+        while at >= 0:
+            starts.add(data.rfind(b"\n", 0, at) + 1)
+            at = data.find(needle, at + len(needle))
+    out = []
+    for start in sorted(starts):
+        end = data.find(b"\n", start)
+        out.append(data[start:end if end >= 0 else len(data)].decode("utf-8"))
+    return out
+
+
+def _integrity(source: Callable[[], Iterable[str]] | Path,
+               ) -> list[tuple[str, str, str | None, str, str]]:
+    """StatedInOwnPolicy and AcyclicAgency: (focus, path, value, shape, message), N-Triples
+    lines (or the path of an N-Triples file)."""
     stated: list[tuple[str, str]] = []
     assigned: dict[str, str] = {}
     part_of: dict[str, str] = {}
     parents: defaultdict[str, list[str]] = defaultdict(list)
-    for line in source():
-        if _STATED_IN not in line and _ASSIGNED_BY not in line and _PART_OF not in line \
-                and _SUB_ORG not in line:
-            continue
+    found = _lines_naming(source, _CHECKED) if isinstance(source, Path) else (
+        line for line in source() if any(name in line for name in _CHECKED))
+    for line in found:
         parts = _split(line)
         if parts is None:
             continue
@@ -432,7 +454,7 @@ def validate(
             return _nt_source(source_any).splitlines()  # type: ignore[union-attr]
         return _lines_of(source_any)
 
-    integrity = _integrity(lines)
+    integrity = _integrity(source_any if isinstance(source_any, Path) else lines)
     for focus_nt, path_nt, value_nt, shape, message in integrity:
         results.append((_plain(focus_nt), _plain(path_nt),
                         None if value_nt is None else _plain(value_nt), message,

@@ -198,3 +198,32 @@ def test_bundled_compilation_has_zero_violations() -> None:
     report = validate(result.graph)
     assert report.violations == (), "\n".join(str(v) for v in report.violations[:20])
     assert report.conforms
+
+
+@pytest.mark.parametrize(("edit", "shapes"), [
+    (("pkg:assignedBy doc:p2-1.6 ;\n    pkg:statedIn", "pkg:assignedBy doc:p3-2.4 ;\n    pkg:statedIn"),
+     {"StatedInOwnPolicy"}),
+    (('skos:prefLabel "国务院"@zh ; pkg:level "central" .',
+      'skos:prefLabel "国务院"@zh ; pkg:level "central" ; org:subOrganizationOf agency:交通运输部 .'),
+     {"AcyclicAgency"}),
+    # a literal that spells a checked property's IRI is not a triple of it
+    (('skos:prefLabel "国务院"@zh ;',
+      'skos:prefLabel "国务院"@zh ; rdfs:comment "<https://w3id.org/policykg/ontology#statedIn>" ;'),
+     set()),
+])
+@pytest.mark.parametrize("newline", ["\n", ""])
+def test_a_file_is_checked_as_its_lines_are(tmp_path: Path, edit: tuple[str, str],
+                                            shapes: set[str], newline: str) -> None:
+    # the whole-graph checks find a file's lines by a byte search, not line by line
+    from policykg.graph.export import sorted_ntriples
+
+    old, new = edit
+    assert VALID.count(old) == 1
+    text = sorted_ntriples(_graph(VALID.replace(old, new)))
+    path = tmp_path / "graph.nt"
+    path.write_text(text.rstrip("\n") + newline, encoding="utf-8")
+    by_lines = validate(text.splitlines())
+    by_file = validate(path)
+    assert [(v.focus, v.path, v.shape) for v in by_file.violations] == [
+        (v.focus, v.path, v.shape) for v in by_lines.violations]
+    assert {v.shape.rsplit("#", 1)[-1] for v in by_file.violations} == shapes
