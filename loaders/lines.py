@@ -125,13 +125,16 @@ _CLOSERS = "”\u2019）)》」』】"
 
 
 class FurnitureKind(StrEnum):
-    """What a removed piece of page furniture was (``loaders.furniture``)."""
+    """What a removed piece of page furniture was (``loaders.furniture``), or a table of
+    contents (``loaders.contents``)."""
 
     PAGE_NUMBER = "page_number"
     RUNNING_HEAD = "running_head"
     LETTERHEAD = "letterhead"
     WATERMARK = "watermark"
     WEB_METADATA = "web_metadata"
+    #: a printed table of contents (``loaders.contents``): the body's headings listed again
+    CONTENTS = "contents"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

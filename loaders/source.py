@@ -22,6 +22,7 @@ from policykg.errors import (
     InputError,
     NotAPolicyTextError,
 )
+from policykg.loaders.contents import set_aside_contents
 from policykg.loaders.lines import CleanedLines, clean_lines
 from policykg.records import Problem, Span
 
@@ -305,7 +306,8 @@ def _looks_like_pdf(path: Path) -> bool:
 
 
 def read_cleaned(f: InputFile) -> tuple[CleanedLines, tuple[Problem, ...]]:
-    """Read a text or PDF file into cleaned lines (page furniture of a PDF set aside).
+    """Read a text or PDF file into cleaned lines (page furniture of a PDF and a table of
+    contents set aside).
 
     Returns:
         The cleaned lines (``source_file`` set) and the problems of reading (E001 legacy
@@ -321,7 +323,7 @@ def read_cleaned(f: InputFile) -> tuple[CleanedLines, tuple[Problem, ...]]:
         from policykg.loaders.pdf import read_pdf
 
         pdf = read_pdf(f.path)
-        cleaned = clean_pdf(pdf, f.source_file)
+        cleaned = set_aside_contents(clean_pdf(pdf, f.source_file))
         problems = pdf.problems
         whole = Span(file=pdf.file, start_line=1, end_line=cleaned.total_lines, page=1)
         if cleaned.yi_punctuation:
@@ -330,7 +332,7 @@ def read_cleaned(f: InputFile) -> tuple[CleanedLines, tuple[Problem, ...]]:
             problems += (Errors.P003.at(whole),)
         return cleaned, problems
     decoded = read_text(f.path)
-    cleaned = clean_lines(decoded.text, f.path.name)
+    cleaned = set_aside_contents(clean_lines(decoded.text, f.path.name))
     return dataclasses.replace(cleaned, source_file=f.source_file), decoded.problems
 
 
@@ -339,7 +341,8 @@ class LineView:
     """One source line as the loaders see it (``policykg text``).
 
     ``status`` is "" for a kept line, "blank", or the furniture kind of a removed line
-    (``page_artifact`` for a text file's page footer; ``api.text`` adds "repeated" for a line
+    (``contents`` for a table of contents; ``page_artifact`` for a text file's page footer;
+    ``api.text`` adds "repeated" for a line
     of a document printed again, L006); ``cut`` is a page number cut off a
     kept line; ``text`` is what the loaders keep (the printed line for a removed one).
     """
@@ -364,10 +367,10 @@ def list_lines(path: Path) -> list[LineView]:
 
         pdf = read_pdf(path)
         raw = [(s.number, s.page, s.text) for s in pdf.source_lines()]
-        cleaned = clean_pdf(pdf, f.source_file)
+        cleaned = set_aside_contents(clean_pdf(pdf, f.source_file))
     else:
         decoded = read_text(path)
-        cleaned = clean_lines(decoded.text, path.name)
+        cleaned = set_aside_contents(clean_lines(decoded.text, path.name))
         raw = [(n, None, t.rstrip("\r")) for n, t in enumerate(
             decoded.text.split("\n")[: cleaned.total_lines], start=1)]
     kept = {s.number: s.text for s in cleaned.lines}
