@@ -173,6 +173,9 @@ def _files_summary(corpus: Corpus, out: TextIO) -> None:
                 f" + {s.artifact_lines} page artifacts + {s.unexplained_lines} not understood"
                 + _repeated(s.repeated_lines) + "\n"
             )
+            if s.furniture:  # a table of contents set aside (a text file has no furniture)
+                out.write("  of the page artifacts: " + ", ".join(
+                    f"{k}: {n}" for k, n in s.furniture) + "\n")
     if pdfs:
         total = {f: sum(getattr(s, f) for s in pdfs) for f in (
             "total_lines", "document_lines", "structure_lines", "blank_lines",

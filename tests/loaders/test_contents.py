@@ -8,7 +8,9 @@ far from its contents are taken with their real numbers, the lines between left 
 from __future__ import annotations
 
 import doctest
+import io
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from policykg.loaders import contents
 from policykg.loaders.contents import find_contents, set_aside_contents
@@ -289,3 +291,26 @@ def test_every_line_still_accounted_for_191() -> None:
     assert body.number in cleaned.page_starts
     assert len(plain.lines) - len(cleaned.lines) == 24
 
+
+def test_a_text_file_sets_its_contents_aside_and_counts_them(tmp_path: Path) -> None:
+    """A .txt file is read as a PDF is: 58's contents and body, one line each."""
+    from policykg.cli import _files_summary
+    from policykg.loaders.documents import read_file
+    from policykg.loaders.source import InputFile, list_lines
+    from policykg.records import Corpus
+
+    path = tmp_path / "tianjin.txt"
+    path.write_text("\n".join(t for n, _, t in TIANJIN_58 if n <= 116) + "\n", encoding="utf-8")
+    loaded = read_file(InputFile(path=path, source_file=path.name))
+    (summary,) = loaded.summaries
+    assert summary.furniture == (("contents", 14),)
+    assert summary.total_lines == (summary.document_lines + summary.structure_lines
+                                   + summary.blank_lines + summary.artifact_lines
+                                   + summary.unexplained_lines)
+    assert summary.artifact_lines == 14
+    assert [v.status for v in list_lines(path)].count("contents") == 14
+    (doc,) = loaded.documents
+    assert doc.sections[0].start_line == 17  # 第一章 总 则 of the body, the file's line 17
+    out = io.StringIO()
+    _files_summary(Corpus(documents=(), summary=loaded.summaries), out)
+    assert out.getvalue().splitlines()[1] == "  of the page artifacts: contents: 14"
