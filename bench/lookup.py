@@ -10,9 +10,10 @@ when it is an installed one: ``--script``), CPU = the child's user + system time
 (``RUSAGE_CHILDREN``), one untimed run first (it writes the .pyc files and the word table a
 machine keeps between runs); the floor is ``PY -c pass``, ``PY -S -c pass`` and
 ``PY -I -S -c pass`` measured the same way.  The cold runs use a fresh cache folder that
-``pipeline.prepare_search`` fills as a build would (the word table, the registry's answers to
-its listed names); ``duties`` runs every query once (first asked: a name made from a template,
-or asked in a jurisdiction, loads the registry) and then again (every answer remembered).
+``pipeline.prepare_search`` fills as a build of STORE would (the word table, the registry's
+answers to its listed names and to the names of the store's agencies); ``duties`` runs every
+query once (first asked: a name made from a template for a body the store does not hold, or
+asked in a jurisdiction, loads the registry) and then again (every answer remembered).
 Figures are CPU milliseconds, p50 and p95 (nearest rank) over the queries.
 """
 
@@ -120,9 +121,12 @@ def cold(store: Path, python: str = sys.executable, script: bool = False,
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     base = [str(Path(python).with_name("policykg"))] if script else [python, "-m", "policykg"]
     with tempfile.TemporaryDirectory(prefix="policykg-bench-cache-") as cache:
-        # a cache as a build leaves it (word table, the registry's listed names), nothing asked
+        # a cache as a build of the store leaves it (word table, the registry's listed names,
+        # the names of the store's agencies), nothing asked
         env[CACHE_ENV] = cache
-        subprocess.run([python, "-c", "from policykg import pipeline; pipeline.prepare_search()"],
+        subprocess.run([python, "-c", "import sys; from pathlib import Path; "
+                        "from policykg import pipeline; pipeline.prepare_search("
+                        "pipeline.read_index(Path(sys.argv[1])).agencies)", str(store)],
                        capture_output=True, env=env, check=True)
         who = _runs([[*base, "who", *q.split(), "--store", str(store)]
                      for _ in range(repeat) for q in WHO_QUERIES], env)

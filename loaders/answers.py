@@ -7,8 +7,10 @@ rest of the command. The registry's answer to a name depends only on the registr
 it is kept in ``agency-answers-<key>.tsv`` in the cache folder of the word table, ``key``
 hashing every file the registry reads and the loaders' code: a changed lexicon or a new
 version of policykg starts a new file. After a build every name and alias the registry lists
-is answered there (``write_answers``); a name it makes from a template (江西省发改委), or a
-name asked in a jurisdiction (发改委 in 宁波), is added the first time a cold ``duties`` asks.
+is answered there (``write_answers``), and so are the names the agencies of a built store go
+by (``store_names``: 江西省发改委 for the template body 江西省发展和改革委员会); any other
+name (发改委 asked in 宁波) is added the first time a cold ``duties`` asks. A name the registry
+does not know is remembered too, as ``UNKNOWN``.
 
 One line per name: the name, the agency's id, its name and its former names, separated by
 tabs (no JSON: a cold ``duties`` imports no JSON reader). Standard library only: must not
@@ -28,17 +30,22 @@ TYPE_CHECKING = False
 
 if TYPE_CHECKING:
     from policykg.loaders.agencies import Registry
+    from policykg.records import Agency
 
 __all__ = [
     "ANSWERS_VERSION",
     "IN",
     "LISTED",
+    "UNKNOWN",
     "Answer",
     "answers_key",
+    "find_answer",
     "listed_answers",
     "read_answers",
     "registry_answer",
     "remember",
+    "store_answers",
+    "store_names",
     "write_answers",
 ]
 
@@ -50,6 +57,8 @@ Answer = tuple[str, str, tuple[str, ...]]
 
 #: The entry saying that every listed name is answered (no query holds a NUL character).
 LISTED = "\0listed"
+#: The answer to a name the registry does not know (no agency id is empty).
+UNKNOWN: Answer = ("", "", ())
 #: Between a name and the jurisdiction it was asked in (``duties NAME --jurisdiction J``).
 IN = "\x1f"
 
@@ -89,6 +98,31 @@ def read_answers(key: str) -> dict[str, Answer]:
                 out[fields[0]] = (fields[1], fields[2], tuple(fields[3:]))
         return out
     return {}
+
+
+def find_answer(key: str, asked: str) -> Answer | None:
+    """The answer remembered under ``key`` to ``asked`` (None: none): the one line found by
+    a search of the file, not the whole file read into a dict (it holds the names of every
+    store built on the machine)."""
+    if "\n" in asked or "\t" in asked:
+        return None
+    for folder in words.cache_dirs():
+        try:
+            with open(_path(folder, key), encoding="utf-8", newline="\n") as f:
+                text = f.read()
+        except (OSError, UnicodeDecodeError):
+            continue
+        head = asked + "\t"
+        if text.startswith(head):
+            at = 0
+        else:
+            at = text.find("\n" + head) + 1  # 0: not there
+            if not at:
+                return None
+        end = text.find("\n", at)
+        fields = text[at:end if end >= 0 else len(text)].split("\t")
+        return (fields[1], fields[2], tuple(fields[3:])) if len(fields) >= 3 else None
+    return None
 
 
 def write_answers(key: str, answers: Mapping[str, Answer]) -> str | None:
@@ -131,6 +165,27 @@ def registry_answer(registry: Registry, text: str, jurisdiction: str | None = No
         return None
     former = tuple(a.name for a in registry.lineage(found) if a.id != found.id)
     return found.id, found.name, former
+
+
+def store_names(agencies: Iterable[Agency]) -> dict[str, None]:
+    """The names a store's agencies go by, as users ask: each agency's name and aliases, and
+    each alias after its jurisdiction's name (江西省 + 发改委)."""
+    out: dict[str, None] = {}
+    for agency in agencies:
+        place = agency.jurisdiction or ""
+        for name in (agency.name, *agency.aliases,
+                     *(place + a for a in agency.aliases if place and not a.startswith(place))):
+            if "\t" not in name and "\n" not in name:
+                out.setdefault(name)
+    return out
+
+
+def store_answers(registry: Registry, names: Iterable[str],
+                  known: Mapping[str, Answer]) -> dict[str, Answer]:
+    """The registry's answers to ``names`` (``store_names``) that ``known`` lacks; a name it
+    does not know (北京市 + 市发改委) is answered ``UNKNOWN``."""
+    return {name: registry_answer(registry, name) or UNKNOWN
+            for name in names if name not in known}
 
 
 def listed_answers(registry: Registry) -> dict[str, Answer]:

@@ -235,7 +235,8 @@ def build(inputs: Sequence[str | os.PathLike[str]] = (), *,
     folder = Path(store) if store is not None else pipeline.default_store()
     result = pipeline.build_store(paths, folder, validate=validate, progress=progress,
                                   jobs=jobs, allow_invalid=allow_invalid)
-    pipeline.prepare_search()  # once per machine, so that even the first 'who' is fast
+    # once per machine (and per new agency), so that even the first 'who' or 'duties' is fast
+    pipeline.prepare_search(result.corpus.agencies)
     return result
 
 
@@ -249,8 +250,10 @@ def add(inputs: Sequence[str | os.PathLike[str]], *,
     are resolved again over all documents.  Atomic, like ``build``.
     """
     folder = Path(store) if store is not None else pipeline.default_store()
-    return pipeline.add_to_store([Path(p) for p in inputs], folder, validate=validate,
-                                 jobs=jobs, allow_invalid=allow_invalid, progress=progress)
+    result = pipeline.add_to_store([Path(p) for p in inputs], folder, validate=validate,
+                                   jobs=jobs, allow_invalid=allow_invalid, progress=progress)
+    pipeline.prepare_search(result.corpus.agencies)
+    return result
 
 
 def remove(doc_ids: Sequence[str], *, store: str | os.PathLike[str] | None = None,

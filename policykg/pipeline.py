@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from policykg.errors import Errors, InputError, StoreError
-from policykg.records import BuildSummary, Citation, Corpus, Document, SectorTag
+from policykg.records import Agency, BuildSummary, Citation, Corpus, Document, SectorTag
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
@@ -1331,21 +1331,30 @@ def read_index(store_dir: Path, *, sections: bool = False, targets: bool = False
     return _read(check_store(store_dir), sections=sections, targets=targets)
 
 
-def prepare_search() -> Path | None:
+def prepare_search(agencies: Iterable[Agency] = ()) -> Path | None:
     """Write the word table ``policykg who`` segments queries with, and the registry's
-    answers to the names it lists (``loaders.answers``, for ``duties``), if not there yet.
+    answers (``loaders.answers``, for ``duties``) to the names it lists and to the names
+    ``agencies`` (a store's) go by, those not there yet.
 
     A one-time cost of about 2 s (jieba loads its whole dictionary); afterwards a cold
-    ``who`` needs no dictionary load, nor a cold ``duties`` of a listed name the registry.
-    Returns the table's path (None: no writable cache).
+    ``who`` needs no dictionary load, nor a cold ``duties`` of a listed name or of a name of
+    the store's agencies the registry. With every name answered already (a rebuild), the
+    registry is not loaded. Returns the table's path (None: no writable cache).
     """
     from policykg.loaders import answers
-    from policykg.loaders.agencies import default_registry
     from policykg.loaders.nlp import word_table
 
     key = answers.answers_key()
-    if key is not None and answers.LISTED not in answers.read_answers(key):
-        answers.remember(key, answers.listed_answers(default_registry()).items())
+    if key is not None:
+        known = answers.read_answers(key)
+        names = answers.store_names(agencies)
+        if answers.LISTED not in known or any(n not in known for n in names):
+            from policykg.loaders.agencies import default_registry
+
+            registry = default_registry()
+            made = {} if answers.LISTED in known else answers.listed_answers(registry)
+            made.update(answers.store_answers(registry, names, {**known, **made}))
+            answers.remember(key, made.items())
     return word_table()
 
 

@@ -235,7 +235,9 @@ def _answer(text: str, jurisdiction: str | None) -> tuple[Any, str | None] | Non
 
         within = normalize(jurisdiction)
     if key is not None:
-        known = answers.read_answers(key).get(asked)
+        known = answers.find_answer(key, asked)
+        if known == answers.UNKNOWN:
+            return None  # the registry does not know it: the full path says so
         if known is not None:
             return known, within
     try:

@@ -101,3 +101,86 @@ def test_a_build_answers_every_listed_name(tmp_path: Path, monkeypatch: pytest.M
     assert known["交通部"][1] == "交通运输部"
     assert "交通部" in known["交通部"][2]
     assert len(known) > 1000
+
+
+@pytest.mark.parametrize(("agency", "name"), [
+    ("北京市发改委", "北京市发展和改革委员会"),  # a listed body asked as users write it
+    ("内蒙古自治区证监局", "中国证券监督管理委员会内蒙古监管局"),  # a template body
+])
+def test_a_build_answers_the_names_of_its_agencies(
+    built_store: tuple[Path, str, str], run: Run, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch, agency: str, name: str,
+) -> None:
+    """After ``prepare_search`` with a store's agencies (as its build runs it), the first
+    cold ``duties`` of a name they go by prints what the registry's answer prints, without
+    loading the registry."""
+    from policykg.pipeline import prepare_search, read_index
+
+    store = built_store[0]
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path))
+    prepare_search(read_index(store).agencies)
+    code, warm_out, _ = run("duties", agency, "--store", str(store))
+    assert (code, warm_out.split(":")[0]) == (0, name)
+    first = _cold_duties(agency, store, tmp_path)
+    assert (first.returncode, first.stdout) == (0, warm_out)
+    assert "policykg.loaders.agencies" not in first.stderr  # -X importtime lists every import
+
+
+def test_the_names_a_store_agency_goes_by_are_the_registrys_answers(
+    built_store: tuple[Path, str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each remembered answer is the registry's (a name it does not know as ``UNKNOWN``);
+    with every name answered, a second ``prepare_search`` does not load the registry."""
+    import policykg.loaders.agencies
+    from policykg.loaders.agencies import default_registry
+    from policykg.pipeline import prepare_search, read_index
+
+    agencies = read_index(built_store[0]).agencies
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path))
+    prepare_search(agencies)
+    key = answers.answers_key()
+    assert key is not None
+    known = answers.read_answers(key)
+    names = answers.store_names(agencies)
+    assert {"北京市发改委", "北京市市发改委", "内蒙古自治区证监局"} <= set(names)
+    registry = default_registry()
+    for name in names:
+        assert known[name] == (answers.registry_answer(registry, name) or answers.UNKNOWN)
+    assert known["北京市市发改委"] == answers.UNKNOWN
+    assert known["内蒙古自治区证监局"][0] == "inner-mongolia-csrc"
+
+    def no_registry() -> None:
+        raise AssertionError("the registry was loaded")
+
+    monkeypatch.setattr(policykg.loaders.agencies, "default_registry", no_registry)
+    prepare_search(agencies)
+
+
+def test_a_name_remembered_as_unknown_goes_to_the_full_path(
+    built_store: tuple[Path, str, str], run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cold ``duties`` of a name remembered as unknown says what the full command says."""
+    store = built_store[0]
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path))
+    key = answers.answers_key()
+    assert key is not None
+    answers.write_answers(key, {"北京市市发改委": answers.UNKNOWN})
+    code, out, err = run("duties", "北京市市发改委", "--store", str(store))
+    cold = _cold_duties("北京市市发改委", store, tmp_path)
+    assert code != 0
+    assert (cold.returncode, cold.stdout) == (code, out)
+    assert err.strip() in cold.stderr
+
+
+def test_finding_one_answer_reads_what_reading_them_all_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path))
+    key = answers.answers_key()
+    assert key is not None
+    made = {"交通部": ("mot", "交通运输部", ("交通部",)), "能源局": ("nea", "国家能源局", ()),
+            "北京市市发改委": answers.UNKNOWN, f"发改委{answers.IN}宁波": ("x", "y", ("a", "b"))}
+    answers.write_answers(key, made)
+    every = answers.read_answers(key)
+    for asked in [*made, "交通", "部", "发改委", "国家能源局", ""]:
+        assert answers.find_answer(key, asked) == every.get(asked), asked
