@@ -10,8 +10,10 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
+import tomllib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from importlib import resources
 
 from policykg.errors import Errors
 from policykg.loaders.numerals import normalise_digits, parse_number
@@ -22,6 +24,20 @@ __all__ = ["TITLE_YEAR", "TargetMatch", "find_targets", "parse_targets", "title_
 logger = logging.getLogger(__name__)
 
 _CN = "〇零一二两三四五六七八九十百千"
+
+
+def _lexicon() -> dict[str, dict[str, list[str]]]:
+    """The words of ``loaders/lexicons/targets.toml``."""
+    ref = resources.files("policykg.loaders").joinpath("lexicons", "targets.toml")
+    return tomllib.loads(ref.read_text(encoding="utf-8"))
+
+
+def _either(words: Sequence[str]) -> str:
+    """An alternation of a lexicon's patterns, the longest first."""
+    return "|".join(sorted(words, key=len, reverse=True))
+
+
+_WORDS = _lexicon()
 
 #: The year a sentence aims at, carried over the following sentences of a paragraph.
 #: line 4571: "到 2025年，绿色低碳循环发展的经济体系初步形成"; line 4577: "到2030年"
@@ -87,10 +103,13 @@ _NUM = rf"""
 #: line 4579: "单位国内生产总值二氧化碳排放比 2005年下降 65%以上"
 #: "溶剂型工业涂料、油墨使用比例分别降低 20个百分点、10个百分点" (two quantities)
 TRIGGER = re.compile(
-    r"""
+    rf"""
+    # no verb inside a noun: "城市建成区绿化覆盖率达到40%" (lexicons/targets.toml)
+    (?! {_either(_WORDS["verb_nouns"]["words"])} )
     (?P<verb>
-        不得超过 | 不应超过 | 不宜超过 | 不得低于 | 不应低于
-      | 不低于 | 不少于 | 不超过 | 不高于 | 低于 | 高于 | 超过 | 突破 | 力争达到
+        不得超过 | 不应超过 | 不宜超过 | 不得低于 | 不应低于 | 不得高于
+      | 不得突破 | 不能突破
+      | 不低于 | 不少于 | 不小于 | 不超过 | 不高于 | 低于 | 高于 | 超过 | 突破 | 力争达到
       | 提高到 | 提高至 | 提升到 | 提升至 | 增长到 | 增长至
       | 增加到 | 增加至 | 增至 | 扩大到 | 扩大至
       | 降低到 | 降低至 | 下降到 | 下降至 | 降至 | 降到 | 减少到 | 减少至 | 控制在 | 稳定在 | 保持在
@@ -98,7 +117,8 @@ TRIGGER = re.compile(
       | 达到 | 到达 | 达 | 建成 | 培育 | 打造 | 创建 | 建设 | 新增 | 累计 | 选择 | 遴选 | 形成
       | 推广 | 完成 | 实施 | (?<= 比例 | 比重 | 占比 ) 为
     )
-    \s* (?: 了 | 约 | 近 )? \s*
+    # 约/近 before a number only: "建成近零碳社区不少于30个" (189 成都) names 近零碳社区
+    \s* (?: 了 | (?: 约 | 近 ) (?= \s* [\d一二两三四五六七八九十百千] ) )? \s*
     """,
     re.VERBOSE,
 )
@@ -224,28 +244,28 @@ _NOTE_YEAR = re.compile(
 )
 _APPROX_BEFORE = re.compile(r"(?:约|大约|近|接近)\s*$")
 _INDICATOR_PREFIX = re.compile(
-    r"""
+    rf"""
     ^ (?: [\s“”"（）()、]+
         | (?:到|不晚于)\s*20\d\d\s*年(?:底|末)?
         | 20\d\d\s*年(?:前|底|末|度)?
         | [“”"\uff02]?十[四五六]五[“”"\uff02]?(?:时期|期间|末)?
         | 以上(?!的)
-        | 力争 | 将 | 全国 | 使 | 确保 | 其中 | 同时 | 并 | 和 | 以及 | 或者 | 或
-        | 预计 | 实现 | 基本 | 全部 | 总体
+        | {_either(_WORDS["indicator"]["leading"])}
         | \d+[．.、)）] | [（(]\d+[)）]
         | [一二三四五六七八九十]+、 | [（(]?[一二三四五六七八九十]+[)）]
       )+
     """,
     re.VERBOSE,
 )
-_INDICATOR_SUFFIX = re.compile(
-    r"(?:将|要|力争|分别|均|需|应|平均|年均|累计|稳步|逐步|约|超|超过|同比|原则上|有望|预计"
-    r")?\s*$"
-)
+_INDICATOR_SUFFIX = re.compile(rf"(?:{_either(_WORDS['indicator']['trailing'])})?\s*$")
 
 _DIRECTIONS: dict[str, Direction] = {
     "不低于": Direction.AT_LEAST,
     "不少于": Direction.AT_LEAST,
+    "不小于": Direction.AT_LEAST,
+    "不得高于": Direction.AT_MOST,
+    "不得突破": Direction.AT_MOST,
+    "不能突破": Direction.AT_MOST,
     "高于": Direction.AT_LEAST,
     "超过": Direction.AT_LEAST,
     "突破": Direction.AT_LEAST,
@@ -299,7 +319,7 @@ _COUNT_VERBS = frozenset(
 #: "新增新能源装机 8000万千瓦" (line 41871), "实施合同能源管理项目 3000个以上" (line 27723).
 _GAP_VERBS = frozenset(
     {"新增", "降低", "减少", "压减", "完成", "实施", "建成", "培育", "达到"}
-    | {"不低于", "不少于", "超过"}
+    | {"不低于", "不少于", "不小于", "超过"}
 )
 _GAP = re.compile(r"(?P<gap>[^，。；：、\d%]{1,14}?)\s*(?=\d)")
 #: A gap that is a second verb of the trigger's, joined by 或/和/及/并: "培育或引进50家" (39022),
@@ -517,10 +537,32 @@ def _split_indicator(indicator: str, values: int, i: int) -> list[str]:
     if len(parts) < 2:
         return [indicator]
     if values == len(parts) and all(len(p.strip()) > 1 for p in parts):
-        return [parts[i]]  # not "市、县污泥无害化处理率分别达到97%、95%以上"
+        # not "市、县污泥无害化处理率分别达到97%、95%以上"
+        return [_shared_head(parts, i)]
     if values == 1 and all(_INDICATOR_END.search(p) for p in parts):
         return parts
     return [indicator]
+
+
+#: Heads a 、-list of items shares, printed after its last item only (lexicons/targets.toml).
+_SHARED_HEADS = tuple(_WORDS["indicator"]["shared_heads"])
+#: An item that names a measure of its own: it shares no head.
+_OWN_MEASURE = re.compile(r"(?:率|比例|比重|占比|规模|容量|总量|强度|面积)$")
+
+
+def _shared_head(parts: Sequence[str], i: int) -> str:
+    """Return item ``i`` of a list paired with its values, with the head the last item prints.
+
+    >>> _shared_head(["挥发性有机物", "氮氧化物重点工程减排量"], 0)
+    '挥发性有机物重点工程减排量'
+    >>> _shared_head(["森林覆盖率", "风电装机规模"], 0)
+    '森林覆盖率'
+    """
+    part, last = parts[i], parts[-1]
+    head = next((h for h in _SHARED_HEADS if last.endswith(h) and len(last) > len(h)), None)
+    if head is None or part.endswith(head) or _OWN_MEASURE.search(part):
+        return part
+    return part + head
 
 
 def _is_count(unit: str | None) -> bool:
@@ -645,6 +687,62 @@ def _listed_measures(clause: str, end: int) -> Iterator[tuple[int, tuple[re.Matc
         end = q.end()
 
 
+#: Directions of a change by an amount: "下降", "新增".
+_CHANGES = frozenset({Direction.REDUCE_BY, Direction.INCREASE_BY})
+#: A bound right after a verb of change: "下降不低于10%", "年均增长超过5%".
+_BOUND = re.compile(r"\s*(?:不低于|不少于|不小于|超过|达到|达)\s*(?=\d)")
+#: Verbs that state a level, not an act: "达到", "不少于", "控制在", "提高到".
+_LEVELS = frozenset(
+    {"达到", "达", "到达", "力争达到", "为"}
+    | {v for v, d in _DIRECTIONS.items()
+       if d in {Direction.AT_LEAST, Direction.AT_MOST, Direction.REDUCE_TO, Direction.INCREASE_TO}}
+)
+#: A measure that a verb before it makes a noun of: "海绵城市建成面积", "建设完成率".
+_MEASURE_WORD = re.compile(
+    r"^(?:比例|比重|占比|率|量|总量|规模|面积|总面积|数量|容量|长度|里程)$"
+)
+#: Units of a share, which no count of new things is: "新增大宗固废综合利用率达到60%".
+_SHARE_UNITS = frozenset({"%", "‰", "个百分点", "百分点"})
+
+
+#: A sign before a number, for the level it states: "分担率≥40%".
+_SIGN = re.compile(r"(?P<sign>[≥≤])\s*$")
+_SIGNS = {"≥": "不低于", "≤": "不超过"}
+
+
+def _level_ending(gap: str) -> re.Match[str] | None:
+    """Return the trigger of a level that ends a gap: "湿地建设面积不小于" ends in 不小于.
+
+    >>> _level_ending("湿地建设面积不小于").group("verb"), _level_ending("国家储备林建设")
+    ('不小于', None)
+    """
+    last = None
+    for m in TRIGGER.finditer(gap):
+        last = m
+    if last is None or last.group("verb") not in _LEVELS:
+        return None
+    return last if re.fullmatch(r"[约近了]?\s*", gap[last.end() :]) else None
+
+
+def _verb_in_noun(verb: str, noun: str, q: re.Match[str]) -> bool:
+    """Return whether a verb whose gap ends in a level is part of the measured noun.
+
+    So it is when the verb is a level itself ("能效达到标杆水平的产能比例超过30%": 达到 qualifies
+    the capacity), when only a measure follows it ("海绵城市建成面积达到40%"), and for 新增 before
+    a share ("新增大宗固废综合利用率达到60%": the rate of the new waste, no added amount).
+
+    >>> q = QUANTITY.match("60%")
+    >>> _verb_in_noun("新增", "大宗固废综合利用率", q), _verb_in_noun("建成", "面积", q)
+    (True, True)
+    >>> _verb_in_noun("实施", "合同能源管理项目", QUANTITY.match("30个"))
+    False
+    """
+    if verb in _LEVELS or _MEASURE_WORD.match(noun):
+        return True
+    unit = q.group("unit") or q.group("unit1")
+    return verb == "新增" and unit in _SHARE_UNITS
+
+
 def _clause_targets(
     clause: str, year: int | None, sentence: str, previous: str = ""
 ) -> Iterator[tuple[int, TargetMatch]]:
@@ -668,15 +766,33 @@ def _clause_targets(
         verb_key = verb if verb != "为" else "达到"
         found = list(_quantities(clause, t.end()))
         gap = gap_words = ""
+        level = None  # the verb of the level a gap ends in: "完成…面积不小于198公顷"
+        if not found and _DIRECTIONS.get(verb_key) in _CHANGES:
+            # "单位建筑面积能耗下降不低于10%" (115 徐汇): the change is the amount
+            bound = _BOUND.match(clause, t.end())
+            found = list(_quantities(clause, bound.end())) if bound is not None else []
         if not found and verb_key in _GAP_VERBS:
             g = _GAP.match(clause, t.end())
             if g is not None and not re.search(r"比|较|每|第|前", g.group("gap")):
                 found = list(_quantities(clause, g.end()))
                 gap = g.group("gap")
+                inner = _level_ending(gap)
+                if inner is not None and found:
+                    noun = gap[: inner.start()].strip()
+                    if not noun.strip("或和及与并"):
+                        # "建成不低于6个低碳社区", "达到或超过2%": a level only, no noun
+                        gap_words = gap
+                    elif _verb_in_noun(verb_key, noun, found[0]):
+                        continue  # the level verb reads it, the noun with this verb in it
+                    else:
+                        gap = noun
+                    level = inner.group("verb") if inner.group("verb") != "为" else "达到"
                 if (not _clean_indicator(gap) and not gap.rstrip().endswith("的")) \
                         or _SECOND_VERB.match(gap):
                     # "实施超过150个…", "培育或引进50家以上…企业" (line 39022): no noun in it
                     gap_words = gap
+        # a verb that names no direction takes the level's: "实施…项目不少于30个" is at least
+        made_verb = level if level is not None and verb_key not in _DIRECTIONS else verb_key
         # "分别达到98%和95%以上" (line 36650): the last qualifier holds for the list
         list_qual = found[-1].group("qual") if len(found) > 1 else None
         listed = len(found)
@@ -729,7 +845,7 @@ def _clause_targets(
                     indicator = tail
                 indicator = indicator or previous
             made = _make(
-                q, verb_key, indicator, clause, clause_year, base_year, sentence,
+                q, made_verb, indicator, clause, clause_year, base_year, sentence,
                 list_qual if i <= listed else None,
             )
             if made is None:
@@ -783,9 +899,21 @@ def _clause_targets(
         if re.search(r"(?:(?<!占)比|较|第|前|近|每|超过|约)\s*$", before):
             continue
         head = clause[: start].strip()
+        sign = _SIGN.search(before)
+        level = None
+        if sign is not None and _INDICATOR_END.search(before, 0, sign.start()):
+            # "城市建成区公共交通出行分担率≥40%" (433 眉山): a sign for its verb
+            before, level = before[: sign.start()], _SIGNS[sign.group("sign")]
+        # a share of a measure that reaches a standard: "设市城市建成区面积的50%达到海绵城市建设
+        # 要求" (321 河北)
+        reach = TRIGGER.match(clause, q.end())
+        of = (re.search(r"的\s*$", before)
+              if unit == "%" and reach is not None and reach.group("verb") == "达到" else None)
         if _INDICATOR_END.search(before) and (q.group("qual") or unit in {"%", "个百分点"}):
             indicator = _clean_indicator(before[before.rfind("、", 0, len(before)) + 1 :])
             indicator = _clean_indicator(before) if len(indicator) < 2 else indicator
+        elif of is not None and _INDICATOR_END.search(before, 0, of.start()):
+            indicator = _clean_indicator(before[: of.start()])
         elif q.group("qual") in {"以上", "左右"} and head:
             # "力争实现4项以上基础前沿重大创新", "力争80%以上党政机关建成节约型机关": nothing
             # before the number names it, the noun after it does
@@ -808,7 +936,7 @@ def _clause_targets(
             continue
         else:
             continue
-        made = _make(q, None, indicator, clause, clause_year, base_year, sentence)
+        made = _make(q, level, indicator, clause, clause_year, base_year, sentence)
         if made is not None:
             yield start, made
 
