@@ -227,3 +227,19 @@ def test_a_file_is_checked_as_its_lines_are(tmp_path: Path, edit: tuple[str, str
     assert [(v.focus, v.path, v.shape) for v in by_file.violations] == [
         (v.focus, v.path, v.shape) for v in by_lines.violations]
     assert {v.shape.rsplit("#", 1)[-1] for v in by_file.violations} == shapes
+
+
+@pytest.mark.parametrize("block", [1, 7, 64, 1 << 24])
+def test_the_lines_naming_a_property_are_found_whatever_the_block(
+    tmp_path: Path, block: int
+) -> None:
+    from policykg.graph.validate import _lines_naming
+
+    lines = ['<a> <p> "x" .', "<b> <https://w3id.org/policykg/ontology#statedIn> <c> .",
+             '<c> <q> "<https://w3id.org/policykg/ontology#statedIn>" .', "<d> <p> <e> ."]
+    for end in ("\n", ""):
+        path = tmp_path / "graph.nt"
+        path.write_text("\n".join(lines) + end, encoding="utf-8")
+        found = list(_lines_naming(path, ["<https://w3id.org/policykg/ontology#statedIn>",
+                                          "<q>", "<e>"], block))
+        assert found == lines[1:]
