@@ -30,7 +30,7 @@ from policykg.loaders.official import (
     read_official,
 )
 from policykg.loaders.repeats import MIN_BLOCK_LINES, Repeat, find_tandem_repeats
-from policykg.loaders.sections import parse_sections
+from policykg.loaders.sections import parse_outline
 from policykg.loaders.source import (
     InputFile,
     InputFiles,
@@ -48,6 +48,7 @@ from policykg.records import (
     IssuerLevel,
     Paragraph,
     Problem,
+    Section,
     SourceLine,
     Span,
     page_at,
@@ -282,9 +283,9 @@ def _compilation_documents(
         doc_id = _block_id(block, previous_seq)
         paragraphs: tuple[Paragraph, ...] = _remembered(
             memo, ("paragraphs", numbers), _paragraphs, block.lines)
-        body = _body(paragraphs, block.lines[header.title_lines - 1].number)
-        sections = _remembered(memo, ("sections", numbers, doc_id, header.title_lines),
-                               parse_sections, doc_id, body, block.end_line)
+        paragraphs, sections = _remembered(
+            memo, ("sections", numbers, doc_id, header.title_lines), _outline, doc_id,
+            paragraphs, block.lines[header.title_lines - 1].number, block.end_line, block.lines)
         kind = _kind(block.part, header.title)
         doc = Document(
             id=doc_id,
@@ -350,6 +351,17 @@ def _compilation_level(kind: DocKind, jurisdiction: str | None, issuers: Sequenc
 def _body(paragraphs: tuple[Paragraph, ...], title_end: int) -> tuple[Paragraph, ...]:
     """The paragraphs after the title (a heading tree never includes the title)."""
     return tuple(p for p in paragraphs if p.start_line > title_end)
+
+
+def _outline(doc_id: str, paragraphs: tuple[Paragraph, ...], title_end: int, end_line: int,
+             lines: Sequence[SourceLine]) -> tuple[tuple[Paragraph, ...], tuple[Section, ...]]:
+    """A document's paragraphs, split where a heading was glued onto a line's end, and its
+    heading tree (``sections.parse_outline``), read from the paragraphs after the title."""
+    body = _body(paragraphs, title_end)
+    split, sections = parse_outline(doc_id, body, end_line, lines)
+    if len(split) == len(body):
+        return paragraphs, sections
+    return paragraphs[:len(paragraphs) - len(body)] + split, sections
 
 
 def _summary(cleaned: CleanedLines, doc_lines: int, unexplained: int) -> BuildSummary:
@@ -755,10 +767,11 @@ def official_documents(
     for k, part in enumerate(found):
         doc_lines = lines[part.start:part.end]
         doc_id = ids[k]
-        paragraphs = tuple(join_paragraphs(doc_lines))
+        title_end = doc_lines[max(part.title_lines, 1) - 1].number
+        paragraphs, sections = _outline(doc_id, tuple(join_paragraphs(doc_lines)), title_end,
+                                        doc_lines[-1].number, doc_lines)
         jurisdiction, _ = document_jurisdiction(part.evidence, part.doc_number)
         kind, level = _official_kind(part, jurisdiction)
-        title_end = doc_lines[max(part.title_lines, 1) - 1].number
         first_page, last_page = doc_lines[0].page, doc_lines[-1].page
         documents.append(Document(
             id=doc_id,
@@ -777,9 +790,7 @@ def official_documents(
             start_line=doc_lines[0].number,
             end_line=doc_lines[-1].number,
             file=file,
-            sections=parse_sections(
-                doc_id, _body(paragraphs, title_end), doc_lines[-1].number
-            ),
+            sections=sections,
             paragraphs=paragraphs,
             source_file=source_file or file,
             genre=part.genre,
