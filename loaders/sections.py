@@ -48,8 +48,10 @@ CLAUSE_RE = re.compile(
 )
 
 # A chapter of a clause document: line 23917 "1总则" (no dot), line 17306 "1.适用范围".
+# Not a box's item numbered with a leading zero: 564 内蒙古 可再生能源规划 line 293
+# "01 蒙西新能源基地" (in 专栏 2, inside 第三章's 一、).
 CLAUSE_CHAPTER_RE = re.compile(
-    r"""^(?P<n>\d{1,2})[.．]?(?![\d.．])\s*(?=[\u4e00-\u9fff])""",
+    r"""^(?P<n>[1-9]\d?)[.．]?(?![\d.．])\s*(?=[\u4e00-\u9fff])""",
     re.VERBOSE,
 )
 
