@@ -401,10 +401,13 @@ def _choose(candidates: list[Document], title: str, citing: Document) -> Documen
         ok.append(doc)
     if not ok:
         return None
-    # prefer the same input file (a compilation's own copy), the same jurisdiction, then the
-    # latest document not newer than the citing one
+    # prefer the same input file (a compilation's own copy), the same jurisdiction, one of the
+    # jurisdiction the title names (梧州 citing "广西壮族自治区人民政府关于…的实施意见" means
+    # Guangxi's, not an opinion of the same title whose jurisdiction is not known: 80's "省人民政府
+    # 关于…"), then the latest document not newer than the citing one
     ok.sort(key=lambda d: (d.file == citing.file, d.jurisdiction == citing.jurisdiction,
-                           _date_key(d) or "", d.start_line))
+                           bool(d.jurisdiction) and _short_jurisdiction(d.jurisdiction or "")
+                           in title, _date_key(d) or "", d.start_line))
     return ok[-1]
 
 

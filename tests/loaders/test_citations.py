@@ -332,3 +332,23 @@ def test_one_title_per_external_policy() -> None:
         "中国人民银行 财政部 发展改革委 环境保护部 银监会 证监会保监会"
         "关于构建绿色金融体系的指导意见"
     }
+
+
+def test_title_naming_a_jurisdiction_prefers_its_document() -> None:
+    """梧州 (234, lines 12-15) cites Guangxi's 实施意见; an opinion of the same title whose
+    jurisdiction is not known (80: "省人民政府关于…", signed later) is not preferred to it."""
+    guangxi_title = "广西壮族自治区人民政府关于加快建立健全绿色低碳循环发展经济体系的实施意见"
+    text = ("为贯彻落实《国务院关于加快建立健全绿色低碳循环发展经济体系的指导意见》"
+            f"（国发〔2021〕4 号）及《{guangxi_title}》（桂政发〔2021〕27 号）精神，"
+            "促进经济社会绿色低碳循环发展，结合我市实际，制定如下实施方案。")
+    citing = dataclasses.replace(
+        _doc("234", "关于加快建立健全绿色低碳循环发展经济体系实施方案", 10, date="2022-03-08",
+             jurisdiction="梧州市", kind=DocKind.LOCAL_POLICY),
+        paragraphs=(Paragraph(text=text, start_line=12, end_line=15, offsets=((0, 12),)),))
+    guangxi = _doc("235", guangxi_title, 1, date="2021-09-12", jurisdiction="广西壮族自治区",
+                   kind=DocKind.LOCAL_POLICY)
+    unknown = _doc("80", "省人民政府关于加快建立健全绿色低碳循环发展经济体系的实施意见", 1,
+                   date="2021-10-17", kind=DocKind.LOCAL_POLICY)
+    citations, _ = find_citations([citing, guangxi, unknown])
+    cited = {c.cited_title: c.cited_doc_id for c in citations if c.doc_id == "234"}
+    assert cited[guangxi_title] == "235"
