@@ -136,10 +136,11 @@ NOTE_RE = re.compile(
 )
 
 # What a sign-off may be followed by besides 附注, 附件 and 版记: "（联系人：…）", "附件 1：…xlsx",
-# "相关附件", a web page's "资料来源：http://…", "信息公开属性：主动公开", a stray page number
-# (488: "1" between the sign-off and the attached plan).
+# "相关附件", a web page's links to its readings ("相关解读：", 80), a web page's
+# "资料来源：http://…", "信息公开属性：主动公开", a stray page number (488: "1" between the
+# sign-off and the attached plan).
 AFTER_SIGN_OFF_RE = re.compile(
-    r"""^(?:[（(](?:联系|此件|本件)|附\s*件\s*\d|相关附件|资料来源|信息来源|来源[：:]|信息公开属性|
+    r"""^(?:[（(](?:联系|此件|本件)|附\s*件\s*\d|相关附件|相关解读|资料来源|信息来源|来源[：:]|信息公开属性|
         公开属性|公开方式|https?://|\d{1,3}$)""",
     re.VERBOSE,
 )
@@ -500,8 +501,11 @@ def _balanced(text: str) -> bool:
 
 
 def _open_title(joined: str) -> bool:
-    """Return True when a title so far cannot end: a 《 or “ left open, or a joining word."""
-    return not _balanced(joined) or joined.endswith(("和", "、", "及", "与", "的", "《", "“"))
+    """Return True when a title so far cannot end: a 《 or “ left open, a joining word, or the
+    verb of a covering notice's title before what it publishes (528: "深圳市生态环境局 深圳市
+    发展和改革委员会关于印发" then "《深圳市近零碳排放区试点建设实施方案》的通知")."""
+    return not _balanced(joined) or joined.endswith(
+        ("和", "、", "及", "与", "的", "《", "“", "关于", "印发", "转发"))
 
 
 def _title_done(joined: str) -> bool:
@@ -812,12 +816,18 @@ def _addressees(lines: Sequence[SourceLine], k: int, end: int) -> tuple[str, int
     return None
 
 
+# A full date whose 日 wrapped to the next line (294: "2021 年 12 月 31" then "日").
+_DAY_CUT_RE = re.compile(r"""\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}""", re.VERBOSE)
+
+
 def _sign_off(lines: Sequence[SourceLine], start: int, end: int, title: str = ""
               ) -> tuple[str | None, list[str], int | None, int]:
     """Return the date, issuers, date-line index and first index of a sign-off in a segment.
 
     The sign-off is the last date line that closes the text: only 附注, 附件, 版记 or the
-    segment's end follow it. The issuer lines above it are agency names.
+    segment's end follow it. The issuer lines above it are agency names. A date wrapped
+    before its 年 (524: "2020" / "年 10 月 23 日") or its 日 (294: "2021 年 12 月 31" / "日")
+    is read whole.
     """
     for i in range(end - 1, start - 1, -1):
         text = lines[i].text.strip()
@@ -827,10 +837,16 @@ def _sign_off(lines: Sequence[SourceLine], start: int, end: int, title: str = ""
         if re.match(r"^年\s*\d", text) and i > start and \
                 re.fullmatch(r"\d{4}", lines[i - 1].text.strip()):
             text = lines[i - 1].text.strip() + text
+        after = i + 1
+        if text == "日" and i > start and _DAY_CUT_RE.fullmatch(lines[i - 1].text.strip()):
+            continue  # 294: read with the line before
+        if _DAY_CUT_RE.fullmatch(text) and after < end and lines[after].text.strip() == "日":
+            text += "日"
+            after += 1
         iso = _date_line(text)
         if iso is None or len(iso) < 7 or text.startswith(("（", "(")):
             continue
-        if not _closes(lines, i + 1, end, title):
+        if not _closes(lines, after, end, title):
             continue
         top = i - 1 if re.match(r"^年", lines[i].text.strip()) else i
         issuers, first = _sign_off_issuers(lines, start, top)
@@ -890,16 +906,35 @@ def _inner_divisions(title: str) -> list[str]:
     return out
 
 
-def _preamble_sign_off(lines: Sequence[SourceLine], start: int, end: int
+def _preamble_sign_off(lines: Sequence[SourceLine], start: int, end: int, title: str = ""
                        ) -> tuple[str | None, list[str], int | None]:
-    """Read a sign-off that closes a short preamble before the body's first heading (110:
-    "…现予印发，请遵照执行。" 深圳市工业和信息化局 2021 年 7 月 15 日 "第一章 总则")."""
+    """Read a sign-off that closes a short preamble (a covering notice, a 公告, a 公示) before
+    the text it introduces: the body's first heading (110: "…现予印发，请遵照执行。"
+    深圳市工业和信息化局 2021 年 7 月 15 日 "第一章 总则"), a new page (319: the notice's
+    issuers and 2022年5月26日 close page 1, the opinion it publishes starts page 2), or the
+    title of the document the title names in 《》 (116: 关于《合肥市…实施方案》的公示, signed
+    合肥市发展和改革委员会 2022 年 3 月 17 日, then "合肥市…实施方案"). Issuer lines are
+    printed over the date, under the preamble's last sentence or its 附件说明."""
+    named = [_norm(q.group("title")) for q in QUOTED_RE.finditer(title)]
     for i in range(start + 1, min(end - 1, start + 25)):
         iso = _date_line(lines[i].text.strip())
-        if iso is None or len(iso) < 7 or not HEADING_RE.match(lines[i + 1].text.strip()):
+        if iso is None or len(iso) < 7:
+            continue
+        nxt = lines[i + 1]
+        text = nxt.text.strip()
+        heading = HEADING_RE.match(text) is not None
+        if not (heading
+                or (nxt.page is not None and lines[i].page is not None
+                    and nxt.page != lines[i].page)
+                or any(_norm(text) and w.startswith(_norm(text)) for w in named)):
             continue
         issuers, first = _sign_off_issuers(lines, start, i)
-        if issuers and first > start:
+        if not issuers or first <= start:
+            continue
+        above = lines[first - 1].text.strip()
+        if heading or above.endswith(("。", "！")) or ANNEX_NOTE_RE.match(above):
+            # a sign-off closes a text (its last sentence, or its 附件说明); a cover's issuer
+            # and date follow a title (180: "…技术指南（试行）" 江苏省生态环境厅 二〇二一年十二月)
             return iso, issuers, i
     return None, [], None
 
@@ -1407,7 +1442,7 @@ def _read_document(lines: Sequence[SourceLine], start: int, end: int,
         head.letterhead = letterhead
     date, sign_issuers, date_index, _ = _sign_off(lines, head.body, end, head.title)
     if date is None:
-        date, sign_issuers, date_index = _preamble_sign_off(lines, head.body, end)
+        date, sign_issuers, date_index = _preamble_sign_off(lines, head.body, end, head.title)
     back, back_lines = _back_matter(lines, head.body, end)
     issuers = sign_issuers or head.header_issuers or head.issuers
     # the first issuer leads; a relative name (市生态环境局, 省林业局, 自治区发展改革委) names no
