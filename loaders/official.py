@@ -840,7 +840,7 @@ def _sign_off(lines: Sequence[SourceLine], start: int, end: int, title: str = ""
         after = i + 1
         if text == "日" and i > start and _DAY_CUT_RE.fullmatch(lines[i - 1].text.strip()):
             continue  # 294: read with the line before
-        if _DAY_CUT_RE.fullmatch(text) and after < end and lines[after].text.strip() == "日":
+        if after < end and lines[after].text.strip() == "日" and _DAY_CUT_RE.fullmatch(text):
             text += "日"
             after += 1
         iso = _date_line(text)
