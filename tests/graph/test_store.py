@@ -77,6 +77,26 @@ def test_failed_build_keeps_the_current_store(
     assert sorted(p.name for p in store_dir.parent.iterdir()) == [".store.lock", "store"]
 
 
+def test_a_failed_oxigraph_load_keeps_the_current_store(
+    store_dir: Path, corpus: Corpus, g: rdflib.Graph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the load runs in a thread beside the records' writing: its error is the write's
+    import policykg.graph.store
+
+    def broken(nt_path: Path, oxigraph_dir: Path, *, checked: bool = False) -> int:
+        oxigraph_dir.mkdir()
+        (oxigraph_dir / "000001.sst").write_bytes(b"half-written")
+        raise RuntimeError("Corruption: bad block")
+
+    before = (store_dir / "graph.nt").read_bytes()
+    monkeypatch.setattr(policykg.graph.store, "load_oxigraph", broken)
+    with pytest.raises(RuntimeError, match="bad block"):
+        write_store(store_dir, corpus, g)
+    assert (store_dir / "graph.nt").read_bytes() == before
+    assert len(open_store(store_dir)) == len(g)
+    assert sorted(p.name for p in store_dir.parent.iterdir()) == [".store.lock", "store"]
+
+
 def test_interrupt_between_the_renames_puts_the_old_store_back(
     store_dir: Path, corpus: Corpus, g: rdflib.Graph, monkeypatch: pytest.MonkeyPatch
 ) -> None:
