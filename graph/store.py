@@ -673,9 +673,11 @@ def _write_new(
             _plain(new / NTRIPLES, ntriples)
         _step("ntriples")
         # Oxigraph is loaded beside the writing of the records (its bulk load runs without
-        # the GIL): the build's second core, and its wall time
+        # the GIL): the build's second core, and its wall time; a big graph is loaded first,
+        # alone, so that the two peaks of memory do not add up
+        beside = (new / NTRIPLES).stat().st_size <= LOAD_BESIDE_MAX
         loading = _Background(_load_graph, path, new, delta,
-                              checked and isinstance(graph, Path))
+                              checked and isinstance(graph, Path), thread=beside)
         try:
             counts = write_records(new, corpus, sector_tags,
                                    previous=path if has_store(path) else None)
@@ -716,6 +718,12 @@ def _write_new(
     return triples
 
 
+#: The largest N-Triples file (bytes) loaded into Oxigraph beside the records' writing: the
+#: x10 synthetic corpus (100 MB) is; x100 (a gigabyte) is loaded alone, its peak of memory
+#: (2.7 GB) not added to the records'.
+LOAD_BESIDE_MAX: Final = 1 << 28
+
+
 def _load_graph(current: Path, new: Path, delta: Any, checked: bool) -> int:
     """The new folder's Oxigraph store, from its N-Triples or as the current one changed by
     ``delta``; return its number of triples."""
@@ -729,15 +737,23 @@ def _load_graph(current: Path, new: Path, delta: Any, checked: bool) -> int:
 
 
 class _Background(threading.Thread):
-    """``fn(*args)`` in a thread of its own; ``result()`` waits for it and gives its value,
-    or raises what it raised (a KeyboardInterrupt from a test's stand-in included)."""
+    """``fn(*args)`` in a thread of its own (or, without ``thread``, here and now);
+    ``result()`` waits for it and gives its value, or raises what it raised (a
+    KeyboardInterrupt from a test's stand-in included)."""
 
-    def __init__(self, fn: Callable[..., int], *args: Any) -> None:
+    def __init__(self, fn: Callable[..., int], *args: Any, thread: bool = True) -> None:
         super().__init__(daemon=True)
         self._call = (fn, args)
         self._value = 0
         self._error: BaseException | None = None
-        self.start()
+        if thread:
+            self.start()
+        else:
+            self._value = fn(*args)  # an error stops the write at once
+
+    def join(self, timeout: float | None = None) -> None:
+        if self.is_alive() or self.ident is not None:
+            super().join(timeout)
 
     def run(self) -> None:
         fn, args = self._call

@@ -77,11 +77,16 @@ def test_failed_build_keeps_the_current_store(
     assert sorted(p.name for p in store_dir.parent.iterdir()) == [".store.lock", "store"]
 
 
+@pytest.mark.parametrize("beside", [True, False])
 def test_a_failed_oxigraph_load_keeps_the_current_store(
-    store_dir: Path, corpus: Corpus, g: rdflib.Graph, monkeypatch: pytest.MonkeyPatch
+    store_dir: Path, corpus: Corpus, g: rdflib.Graph, monkeypatch: pytest.MonkeyPatch,
+    beside: bool,
 ) -> None:
-    # the load runs in a thread beside the records' writing: its error is the write's
+    # the load runs in a thread beside the records' writing (a big graph alone, first): its
+    # error is the write's
     import policykg.graph.store
+
+    monkeypatch.setattr(policykg.graph.store, "LOAD_BESIDE_MAX", (1 << 40) if beside else 0)
 
     def broken(nt_path: Path, oxigraph_dir: Path, *, checked: bool = False) -> int:
         oxigraph_dir.mkdir()
@@ -217,3 +222,27 @@ def test_the_load_skips_its_checks_only_after_a_validation(
     notice = Path(__file__).parents[1] / "data" / "fixtures" / "loader_single_notice.txt"
     assert main(["-q", "build", str(notice), "--store", str(tmp_path / "s"), *flags]) == 0
     assert seen == [checked]
+
+
+@pytest.mark.parametrize("beside", [True, False])
+def test_a_graph_loaded_beside_the_records_or_alone_is_the_same_store(
+    tmp_path: Path, corpus: Corpus, g: rdflib.Graph, monkeypatch: pytest.MonkeyPatch,
+    beside: bool,
+) -> None:
+    import policykg.graph.store
+
+    monkeypatch.setattr(policykg.graph.store, "LOAD_BESIDE_MAX", (1 << 40) if beside else 0)
+    threads: list[str] = []
+    real = policykg.graph.store.load_oxigraph
+
+    def load(nt_path: Path, oxigraph_dir: Path, *, checked: bool = False) -> int:
+        import threading
+
+        threads.append(threading.current_thread().name)
+        return real(nt_path, oxigraph_dir, checked=checked)
+
+    monkeypatch.setattr(policykg.graph.store, "load_oxigraph", load)
+    store = write_store(tmp_path / "store", corpus, g)
+    assert (threads[0] == "MainThread") is not beside
+    assert len(open_store(store)) == len(g)
+    assert isomorphic(open_store(store).memory_graph(), g)
