@@ -83,46 +83,44 @@ def _path(folder: str, key: str) -> str:
     return os.path.join(folder, f"agency-answers-{key}.tsv")
 
 
-def read_answers(key: str) -> dict[str, Answer]:
-    """The answers remembered under ``key`` (empty if none)."""
+def _read(key: str) -> str | None:
+    """The text of the answers file of ``key`` in the first cache folder holding one."""
     for folder in words.cache_dirs():
         try:
             with open(_path(folder, key), encoding="utf-8", newline="\n") as f:
-                text = f.read()
+                return f.read()
         except (OSError, UnicodeDecodeError):
             continue
-        out: dict[str, Answer] = {}
-        for line in text.split("\n"):
-            fields = line.split("\t")
-            if len(fields) >= 3:
-                out[fields[0]] = (fields[1], fields[2], tuple(fields[3:]))
-        return out
-    return {}
+    return None
+
+
+def read_answers(key: str) -> dict[str, Answer]:
+    """The answers remembered under ``key`` (empty if none)."""
+    out: dict[str, Answer] = {}
+    for line in (_read(key) or "").split("\n"):
+        fields = line.split("\t")
+        if len(fields) >= 3:
+            out[fields[0]] = (fields[1], fields[2], tuple(fields[3:]))
+    return out
 
 
 def find_answer(key: str, asked: str) -> Answer | None:
     """The answer remembered under ``key`` to ``asked`` (None: none): the one line found by
     a search of the file, not the whole file read into a dict (it holds the names of every
     store built on the machine)."""
-    if "\n" in asked or "\t" in asked:
+    text = _read(key)
+    if text is None or "\n" in asked or "\t" in asked:
         return None
-    for folder in words.cache_dirs():
-        try:
-            with open(_path(folder, key), encoding="utf-8", newline="\n") as f:
-                text = f.read()
-        except (OSError, UnicodeDecodeError):
-            continue
-        head = asked + "\t"
-        if text.startswith(head):
-            at = 0
-        else:
-            at = text.find("\n" + head) + 1  # 0: not there
-            if not at:
-                return None
-        end = text.find("\n", at)
-        fields = text[at:end if end >= 0 else len(text)].split("\t")
-        return (fields[1], fields[2], tuple(fields[3:])) if len(fields) >= 3 else None
-    return None
+    head = asked + "\t"
+    if text.startswith(head):
+        at = 0
+    else:
+        at = text.find("\n" + head) + 1  # 0: not there
+        if not at:
+            return None
+    end = text.find("\n", at)
+    fields = text[at:end if end >= 0 else len(text)].split("\t")
+    return (fields[1], fields[2], tuple(fields[3:])) if len(fields) >= 3 else None
 
 
 def write_answers(key: str, answers: Mapping[str, Answer]) -> str | None:

@@ -77,7 +77,17 @@ def test_failed_build_keeps_the_current_store(
     assert sorted(p.name for p in store_dir.parent.iterdir()) == [".store.lock", "store"]
 
 
-@pytest.mark.parametrize("beside", [True, False])
+@pytest.fixture(params=[True, False], ids=["beside", "alone"])
+def beside(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> bool:
+    """Oxigraph loaded beside the records' writing (a small graph), or first and alone (a
+    graph over ``LOAD_BESIDE_MAX``)."""
+    import policykg.graph.store
+
+    monkeypatch.setattr(policykg.graph.store, "LOAD_BESIDE_MAX",
+                        (1 << 40) if request.param else 0)
+    return bool(request.param)
+
+
 def test_a_failed_oxigraph_load_keeps_the_current_store(
     store_dir: Path, corpus: Corpus, g: rdflib.Graph, monkeypatch: pytest.MonkeyPatch,
     beside: bool,
@@ -85,8 +95,6 @@ def test_a_failed_oxigraph_load_keeps_the_current_store(
     # the load runs in a thread beside the records' writing (a big graph alone, first): its
     # error is the write's
     import policykg.graph.store
-
-    monkeypatch.setattr(policykg.graph.store, "LOAD_BESIDE_MAX", (1 << 40) if beside else 0)
 
     def broken(nt_path: Path, oxigraph_dir: Path, *, checked: bool = False) -> int:
         oxigraph_dir.mkdir()
@@ -224,14 +232,12 @@ def test_the_load_skips_its_checks_only_after_a_validation(
     assert seen == [checked]
 
 
-@pytest.mark.parametrize("beside", [True, False])
 def test_a_graph_loaded_beside_the_records_or_alone_is_the_same_store(
     tmp_path: Path, corpus: Corpus, g: rdflib.Graph, monkeypatch: pytest.MonkeyPatch,
     beside: bool,
 ) -> None:
     import policykg.graph.store
 
-    monkeypatch.setattr(policykg.graph.store, "LOAD_BESIDE_MAX", (1 << 40) if beside else 0)
     threads: list[str] = []
     real = policykg.graph.store.load_oxigraph
 
