@@ -752,7 +752,7 @@ class _Background(threading.Thread):
             self._value = fn(*args)  # an error stops the write at once
 
     def join(self, timeout: float | None = None) -> None:
-        if self.is_alive() or self.ident is not None:
+        if self.ident is not None:  # started: a load run here has nothing to wait for
             super().join(timeout)
 
     def run(self) -> None:

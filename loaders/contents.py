@@ -159,8 +159,13 @@ def _head_lines() -> re.Pattern[str]:
     return re.compile(rf"^{gap}(?:{heads}){gap}$", re.MULTILINE)
 
 
+def _is_head_word(text: str) -> bool:
+    """Whether ``text`` is a head's word with spaces anywhere (目 录)."""
+    return _SPACE_RE.sub("", text) in _heads()
+
+
 def _is_head(text: str) -> bool:
-    return len(text) <= _HEAD_WIDTH and _SPACE_RE.sub("", text) in _heads()
+    return len(text) <= _HEAD_WIDTH and _is_head_word(text)
 
 
 class _Body:
@@ -255,7 +260,7 @@ def _run(body: _Body, start: int, head: bool) -> tuple[int, int] | None:
 
 
 def _is_head_line(r: _Line) -> bool:
-    return len(r.entries) == 1 and not r.leaders and r.entries[0].replace(" ", "") in _heads()
+    return len(r.entries) == 1 and not r.leaders and _is_head_word(r.entries[0])
 
 
 def find_contents(lines: Sequence[SourceLine]) -> list[Contents]:

@@ -817,7 +817,7 @@ def _addressees(lines: Sequence[SourceLine], k: int, end: int) -> tuple[str, int
 
 
 # A full date whose 日 wrapped to the next line (294: "2021 年 12 月 31" then "日").
-_DAY_CUT_RE = re.compile(r"""\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}""", re.VERBOSE)
+_DAY_CUT_RE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}")
 
 
 def _sign_off(lines: Sequence[SourceLine], start: int, end: int, title: str = ""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import bisect
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from policykg.loaders.numerals import parse_cn_int
@@ -303,19 +303,8 @@ def _first(pair: tuple[int, int]) -> int:
     return pair[0]
 
 
-class _Lines:
-    """A document's source lines by number (raw text and page), looked up by bisection."""
-
-    def __init__(self, lines: Sequence[SourceLine]) -> None:
-        self.lines = lines
-        self.numbers = [s.number for s in lines]
-
-    def get(self, number: int) -> SourceLine | None:
-        i = bisect.bisect_left(self.numbers, number)
-        return self.lines[i] if i < len(self.lines) and self.numbers[i] == number else None
-
-
-def _glued(para: Paragraph, tree: _Tree, lines: _Lines) -> tuple[int, int, int] | None:
+def _glued(para: Paragraph, tree: _Tree, lines: Mapping[int, SourceLine]
+           ) -> tuple[int, int, int] | None:
     """Where a heading glued after a sentence sits in ``para``: (start offset, end offset,
     the index in ``para.offsets`` of its line), or None.
 
@@ -368,7 +357,7 @@ def _heading_words(words: str) -> bool:
     return 2 <= len(words) <= _MAX_GLUED and _GLUED_END_RE.search(words) is None
 
 
-def _cut(para: Paragraph, at: int, end: int, k: int, lines: _Lines
+def _cut(para: Paragraph, at: int, end: int, k: int, lines: Mapping[int, SourceLine]
          ) -> tuple[Paragraph, Paragraph, Paragraph | None]:
     """Split ``para`` into the text before a glued heading, the heading (``at`` to ``end``,
     from the line of offset ``k``) and the rest (None when the heading ends the
@@ -448,7 +437,7 @@ def parse_outline(
             tree.take(para)
         out = tuple(paragraphs)
     else:
-        source = _Lines(lines)
+        source = {s.number: s for s in lines}  # the document's lines by number
         kept: list[Paragraph] = []
         for index, para in enumerate(paragraphs):
             tree.take(para)

@@ -334,9 +334,7 @@ _SECOND_VERB = re.compile(
     re.VERBOSE,
 )
 #: Nouns that end an indicator standing right before its number: "清洁能源装机占比 50%以上".
-_INDICATOR_END = re.compile(
-    r"(?:比例|比重|占比|率|量|规模|能力|装机|产值|容量|总量|强度|面积|项目|园区|工厂|企业)\s*$"
-)
+_INDICATOR_END = re.compile(rf"(?:{_either(_WORDS['measures']['ends'])})\s*$")
 _COUNT_UNITS = frozenset({"个", "家", "座", "项", "所", "处", "条", "种", "套", "台", "户", "回"})
 #: Units that by themselves make a number a target when a year or a trigger is present.
 _TARGET_HINT = re.compile(r"[%‰]|百分点|千瓦|吨|立方米|平方米|公顷|亩|公里|辆|元|倍")
@@ -547,7 +545,7 @@ def _split_indicator(indicator: str, values: int, i: int) -> list[str]:
 #: Heads a 、-list of items shares, printed after its last item only (lexicons/targets.toml).
 _SHARED_HEADS = tuple(_WORDS["indicator"]["shared_heads"])
 #: An item that names a measure of its own: it shares no head.
-_OWN_MEASURE = re.compile(r"(?:率|比例|比重|占比|规模|容量|总量|强度|面积)$")
+_OWN_MEASURE = re.compile(rf"(?:{_either(_WORDS['measures']['own'])})$")
 
 
 def _shared_head(parts: Sequence[str], i: int) -> str:
@@ -698,9 +696,7 @@ _LEVELS = frozenset(
        if d in {Direction.AT_LEAST, Direction.AT_MOST, Direction.REDUCE_TO, Direction.INCREASE_TO}}
 )
 #: A measure that a verb before it makes a noun of: "海绵城市建成面积", "建设完成率".
-_MEASURE_WORD = re.compile(
-    r"^(?:比例|比重|占比|率|量|总量|规模|面积|总面积|数量|容量|长度|里程)$"
-)
+_MEASURE_WORD = re.compile(rf"^(?:{_either(_WORDS['measures']['alone'])})$")
 #: Units of a share, which no count of new things is: "新增大宗固废综合利用率达到60%".
 _SHARE_UNITS = frozenset({"%", "‰", "个百分点", "百分点"})
 
